@@ -1,0 +1,154 @@
+"""SchoolFit application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, session
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+from config import BaseConfig, config_by_name
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# The Content-Security-Policy: everything comes from the app itself, nothing inline.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "connect-src": "'self'",
+    "font-src": "'self'",
+    "manifest-src": "'self'",
+    "worker-src": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'self'",
+    "object-src": "'none'",
+}
+
+PERMISSIONS_POLICY = {
+    "geolocation": "()",
+    "camera": "()",
+    "microphone": "()",
+    "payment": "()",
+    "usb": "()",
+}
+
+
+def _resolve_config(config: str | type[BaseConfig] | BaseConfig | None) -> BaseConfig:
+    if config is None:
+        config = os.environ.get("SCHOOLFIT_CONFIG", "development")
+    if isinstance(config, str):
+        try:
+            config = config_by_name[config]
+        except KeyError:
+            raise RuntimeError(
+                f"Unknown SCHOOLFIT_CONFIG {config!r}; use one of {', '.join(config_by_name)}"
+            ) from None
+    if isinstance(config, type):
+        config = config()
+    return config
+
+
+def select_locale() -> str:
+    """Dutch unless the user chose English for this session."""
+    chosen = session.get("lang")
+    return chosen if chosen in ("nl", "en") else "nl"
+
+
+def create_app(
+    config: str | type[BaseConfig] | BaseConfig | None = None, **overrides: Any
+) -> Flask:
+    """Build a SchoolFit app. ``config`` is a name, a settings class or an instance."""
+    settings = _resolve_config(config)
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.from_object(settings)
+    app.config.update(overrides)
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if os.environ.get("PROXY_FIX"):
+        # Behind one reverse proxy (nginx) in production: trust its X-Forwarded-* headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from app.errors import register_error_handlers
+    from app.templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (registers every table on the metadata)
+
+    db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from app.models.types import enable_sqlite_foreign_keys
+
+        with app.app_context():
+            enable_sqlite_foreign_keys(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        session_cookie_http_only=True,
+        strict_transport_security=True,
+        strict_transport_security_max_age=365 * 24 * 3600,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        permissions_policy=PERMISSIONS_POLICY,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+    )
+
+    from app.auth.services import load_user
+
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+
+    @login_manager.unauthorized_handler
+    def unauthorized() -> Any:
+        from flask import jsonify, redirect, url_for
+
+        from app.errors import wants_json
+
+        if wants_json():
+            return jsonify(error="login_required", message="Log opnieuw in."), 401
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+    from app.students import bp as students_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(students_bp)
+    app.register_blueprint(admin_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.cli import register_cli
+
+    register_cli(app)

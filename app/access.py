@@ -1,0 +1,68 @@
+"""The access rule every view uses.
+
+A user sees only students (and everything about them) of the locations they are assigned to.
+A student of another location answers 404, not 403, so their existence does not leak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy import Select, select
+
+from app.extensions import db
+from app.models import Role, Student, User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def visible_location_ids(user: User) -> set[int]:
+    return user.location_ids
+
+
+def can_see_location(user: User, location_id: int) -> bool:
+    return location_id in visible_location_ids(user)
+
+
+def students_visible_to(user: User, *, include_inactive: bool = False) -> Select[tuple[Student]]:
+    """A select() of the students this user may see."""
+    query = select(Student).where(Student.location_id.in_(visible_location_ids(user) or {-1}))
+    if not include_inactive:
+        query = query.where(Student.active.is_(True))
+    return query
+
+
+def find_visible_student(user: User, leerlingnummer: str) -> Student | None:
+    """The student with this number if ``user`` may see them, else None (existence hidden)."""
+    student = db.session.scalar(select(Student).where(Student.leerlingnummer == leerlingnummer))
+    if student is None or not can_see_location(user, student.location_id):
+        return None
+    return student
+
+
+def get_visible_student_or_404(leerlingnummer: str) -> Student:
+    student = find_visible_student(current_user, leerlingnummer)
+    if student is None:
+        abort(404)
+    return student
+
+
+def roles_required(*roles: Role) -> Callable[[F], F]:
+    """Only signed-in users with one of ``roles`` may use the view; others get 403."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

@@ -1,0 +1,104 @@
+"""Command-line interface: ``flask --app app <command>``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app.exceptions import DomainError
+from app.extensions import db
+
+users_cli = AppGroup("users", help="Manage staff accounts.")
+
+
+def _read_password() -> str:
+    """Prompt on a terminal; read the first line of standard input when scripted."""
+    if sys.stdin.isatty():
+        return click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="E-mail address (login name).")
+@click.option("--name", required=True, help="Full name as shown in the app.")
+@click.option(
+    "--role", required=True, help="medewerker, teamleider, copa, locatieleider or beheer."
+)
+@click.option("--locations", required=True, help="Comma-separated location codes, e.g. HK,ZS.")
+def create_user_command(email: str, name: str, role: str, locations: str) -> None:
+    """Create an account. The password is prompted for, or read from standard input."""
+    from app.auth.services import create_user, locations_by_codes, parse_role
+
+    try:
+        user = create_user(
+            email=email,
+            name=name,
+            role=parse_role(role),
+            locations=locations_by_codes(locations.split(",")),
+            password=_read_password(),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(
+        f"Account aangemaakt: {user.email} ({user.role.value}; "
+        f"{', '.join(loc.code for loc in user.locations)})"
+    )
+
+
+@users_cli.command("list")
+def list_users_command() -> None:
+    """List every account."""
+    from app.auth.services import list_users
+
+    for user in list_users():
+        state = "actief" if user.active else "inactief"
+        codes = ",".join(loc.code for loc in user.locations)
+        click.echo(f"{user.email}\t{user.role.value}\t{codes}\t{state}")
+
+
+@click.command("import-students")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--partial",
+    is_flag=True,
+    help="Only add and update; do not deactivate students missing from the file.",
+)
+def import_students_command(file: Path, partial: bool) -> None:
+    """Import students from a Magister/SOMtoday export (CSV or .xlsx)."""
+    from app.students.services import import_students
+
+    try:
+        result = import_students(file.read_bytes(), file.name, full=not partial)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"Import klaar ({', '.join(result.locations)}): {result.summary()}.")
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Fill the database with the fictitious demo school group (not in production)."""
+    if not current_app.config.get("DEMO_DATA_ALLOWED"):
+        raise click.ClickException("Demodata is niet toegestaan met de productie-instellingen.")
+    from app.demo import seed_demo
+
+    counts = seed_demo()
+    db.session.commit()
+    click.echo(
+        f"Demodata: {counts['locations']} locaties, {counts['users']} nieuwe accounts, "
+        f"{counts['students']} nieuwe leerlingen."
+    )
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(import_students_command)
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,89 @@
+"""Error pages: HTML for people, JSON for the floor's sync API (content negotiation)."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from app.extensions import db
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and (
+        request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("Het verzoek klopt niet."),
+        401: _("Log opnieuw in."),
+        403: _("Je hebt geen toegang tot deze pagina."),
+        404: _("Deze pagina bestaat niet, of je hebt er geen toegang toe."),
+        405: _("Deze actie is hier niet toegestaan."),
+        413: _("Het bestand of verzoek is te groot."),
+        415: _("Dit soort inhoud wordt niet geaccepteerd."),
+        429: _("Te veel pogingen. Wacht even en probeer het dan opnieuw."),
+        500: _("Er ging iets mis aan onze kant. Probeer het later opnieuw."),
+    }
+
+
+def _respond(status: int, message: str, code: str) -> tuple[object, int]:
+    if wants_json():
+        return jsonify(error=code, message=message), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[object, int]:
+        db.session.rollback()
+        return _respond(
+            400,
+            _(
+                "De beveiligingscode van het formulier ontbreekt of is verlopen. Laad de pagina "
+                "opnieuw en probeer het nog eens."
+            ),
+            "csrf",
+        )
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge) -> tuple[object, int]:
+        db.session.rollback()
+        limit_mb = (app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+        return _respond(
+            413,
+            _(
+                "Het bestand is te groot (maximaal %(mb)s MB). Splits het bestand of neem "
+                "contact op met functioneel beheer.",
+                mb=limit_mb,
+            ),
+            "too_large",
+        )
+
+    @app.errorhandler(429)
+    def rate_limited(error: HTTPException) -> tuple[object, int]:
+        db.session.rollback()
+        if request.endpoint == "auth.login":
+            message = _("Te veel inlogpogingen. Wacht een minuut en probeer het dan opnieuw.")
+        else:
+            message = _messages()[429]
+        return _respond(429, message, "rate_limited")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[object, int]:
+        db.session.rollback()
+        status = error.code or 500
+        message = _messages().get(status, error.description or "")
+        return _respond(status, message, error.name.lower().replace(" ", "_"))
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> tuple[object, int]:
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s", request.path)
+        return _respond(500, _messages()[500], "server_error")

@@ -1,0 +1,56 @@
+"""Students, as imported from the school's student information system (Magister, SOMtoday)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.org import Location
+from app.models.types import UTCDateTime, utcnow
+
+
+class Student(db.Model):
+    __tablename__ = "student"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    leerlingnummer: Mapped[str] = mapped_column(String(20), unique=True)
+    first_name: Mapped[str] = mapped_column(String(80))
+    tussenvoegsel: Mapped[str] = mapped_column(String(30), default="")
+    last_name: Mapped[str] = mapped_column(String(120))
+    class_name: Mapped[str] = mapped_column(String(20), default="")
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), index=True)
+    mentor: Mapped[str] = mapped_column(String(80), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Set when the student stopped appearing in full imports; retention counts from here.
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    location: Mapped[Location] = relationship()
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.tussenvoegsel, self.last_name) if p)
+
+    @property
+    def sort_name(self) -> str:
+        tail = f", {self.first_name}"
+        if self.tussenvoegsel:
+            tail += f" {self.tussenvoegsel}"
+        return f"{self.last_name}{tail}"
+
+    @property
+    def initials(self) -> str:
+        """Initials as shown in public spaces: first name and last name (not the tussenvoegsel)."""
+        return initials_for(self.first_name, self.last_name)
+
+    def __repr__(self) -> str:
+        return f"<Student {self.leerlingnummer}>"
+
+
+def initials_for(first_name: str, last_name: str) -> str:
+    first = first_name.strip()[:1].upper()
+    last = last_name.strip()[:1].upper()
+    return f"{first}.{last}." if first and last else (first or last) + "."

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
+
+from app.access import get_visible_student_or_404
+from app.extensions import db
+from app.models import Student
+from app.students import bp
+from app.students.services import search_students
+
+PAGE_SIZE = 50
+
+
+@bp.route("/")
+@login_required
+def index() -> str:
+    text = request.args.get("q", "").strip()[:80]
+    query = search_students(current_user, text).options(joinedload(Student.location))
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    return render_template("students/index.html", page=page, q=text)
+
+
+@bp.route("/<leerlingnummer>")
+@login_required
+def detail(leerlingnummer: str) -> str:
+    student = get_visible_student_or_404(leerlingnummer)
+    return render_template("students/detail.html", student=student)

@@ -1,0 +1,51 @@
+"""Template filters and globals: local time display, roles, language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+
+from app.models import Role
+
+LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
+
+ALL_ROLES = frozenset(Role)
+STAFF_ROLES = frozenset({Role.MEDEWERKER, Role.TEAMLEIDER, Role.COPA, Role.LOCATIELEIDER})
+
+# The main menu: (endpoint, label, roles that see it). Items whose blueprint is not registered
+# are left out, so each capability adds its own line here.
+NAV_ITEMS: list[tuple[str, Any, frozenset[Role]]] = [
+    ("floor.index", _l("Vloer"), frozenset({Role.MEDEWERKER})),
+    ("students.index", _l("Leerlingen"), ALL_ROLES),
+    ("admin.index", _l("Beheer"), frozenset({Role.BEHEER})),
+]
+
+
+def nav_items() -> list[tuple[str, Any, frozenset[Role]]]:
+    return [item for item in NAV_ITEMS if item[0] in current_app.view_functions]
+
+
+def to_local(value: datetime) -> datetime:
+    """UTC (as stored) to Europe/Amsterdam (as shown)."""
+    return value.astimezone(LOCAL_TZ)
+
+
+def register_template_helpers(app: Flask) -> None:
+    @app.template_filter("localtime")
+    def localtime(value: datetime | None, fmt: str = "dd-MM-yyyy HH:mm") -> str:
+        if value is None:
+            return ""
+        return format_datetime(value, fmt)
+
+    @app.context_processor
+    def inject_globals() -> dict[str, Any]:
+        return {
+            "Role": Role,
+            "current_locale": str(get_locale() or "nl"),
+            "nav_items": nav_items,
+        }

@@ -1,0 +1,213 @@
+"""Fixtures shared by every test: the app on a migrated database (SQLite or PostgreSQL),
+clients, and factories that build data through the app's own services."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.globals import _cv_app
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db
+from app.models import Location, Role, Student, User
+
+PASSWORD = "correct-horse-battery"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=("sqlite", "postgresql"),
+        default=os.environ.get("SCHOOLFIT_TEST_DB", "sqlite"),
+        help="Database the suite runs against (a throw-away PostgreSQL is started for postgresql).",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"schoolfit database: {config.getoption('--db')}"
+
+
+@pytest.fixture(scope="session")
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    if os.environ.get("TEST_DATABASE_URL"):
+        yield os.environ["TEST_DATABASE_URL"]
+        return
+    if request.config.getoption("--db") == "postgresql":
+        from tests.pgserver import TempPostgres
+
+        server = TempPostgres()
+        try:
+            yield server.start()
+        finally:
+            server.stop()
+    else:
+        # A file, not :memory:, so the live server of the browser tests shares it.
+        with tempfile.TemporaryDirectory(prefix="schoolfit-test-") as directory:
+            yield f"sqlite:///{Path(directory) / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url: str) -> str:
+    """Build the schema once per run, through the Alembic migrations (never create_all)."""
+    from flask_migrate import upgrade
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def _empty_all_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    The test itself holds an app context (for its own database session); Flask would reuse it for
+    requests, sharing ``g`` (and its cached CSRF token) and the session between requests. Hiding it
+    gives each request a fresh context and session; afterwards the test's session is expired so it
+    reads what the request committed.
+    """
+
+    def open(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
+        token = _cv_app.set(None)  # type: ignore[arg-type]
+        try:
+            response = super().open(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            _cv_app.reset(token)
+        db.session.expire_all()
+        return response
+
+
+@pytest.fixture
+def app(migrated_database: str) -> Iterator[Flask]:
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=migrated_database,
+        WTF_CSRF_ENABLED=True,
+        SERVER_NAME=None,
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        _empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def locations(app: Flask) -> dict[str, Location]:
+    """The six locations with their default zones and breaks, as the demo builds them."""
+    from app.demo import seed_locations
+
+    result = seed_locations()
+    db.session.commit()
+    return result
+
+
+@pytest.fixture
+def make_user(app: Flask, locations: dict[str, Location]) -> Callable[..., User]:
+    from app.auth.services import create_user
+
+    counter = iter(range(1, 10_000))
+
+    def factory(
+        role: Role = Role.MEDEWERKER,
+        location_codes: tuple[str, ...] = ("ZS",),
+        *,
+        email: str | None = None,
+        password: str = PASSWORD,
+        name: str | None = None,
+    ) -> User:
+        n = next(counter)
+        user = create_user(
+            email=email or f"{role.value}{n}@school.example.nl",
+            name=name or f"{role.value.title()} {n}",
+            role=role,
+            locations=[locations[code] for code in location_codes],
+            password=password,
+        )
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def make_student(app: Flask, locations: dict[str, Location]) -> Callable[..., Student]:
+    counter = iter(range(500_000, 600_000))
+
+    def factory(location_code: str = "ZS", **values: str) -> Student:
+        number = str(next(counter))
+        student = Student(
+            leerlingnummer=values.pop("leerlingnummer", number),
+            first_name=values.pop("first_name", "Lotte"),
+            tussenvoegsel=values.pop("tussenvoegsel", ""),
+            last_name=values.pop("last_name", f"Achternaam{number}"),
+            class_name=values.pop("class_name", "2B"),
+            mentor=values.pop("mentor", "ABC"),
+            location_id=locations[location_code].id,
+            active=True,
+        )
+        db.session.add(student)
+        db.session.commit()
+        return student
+
+    return factory
+
+
+def csrf_token_from(client: FlaskClient, path: str = "/login") -> str:
+    """The CSRF token a page hands out (read from its hidden input)."""
+    import re
+
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD) -> object:
+    token = csrf_token_from(client, "/login")
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def login_as(client: FlaskClient, make_user: Callable[..., User]) -> Callable[..., User]:
+    """Create a user of ``role`` at ``location_codes`` and sign the test client in as them."""
+
+    def do_login(role: Role = Role.MEDEWERKER, location_codes: tuple[str, ...] = ("ZS",)) -> User:
+        user = make_user(role, location_codes)
+        response = login(client, user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    return do_login

@@ -1,0 +1,128 @@
+"""Browser tests: Playwright driving Debian's Chromium against a live server on loopback."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from flask import Flask
+from playwright.sync_api import ConsoleMessage, Page, Response
+from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD
+from tests.pgserver import free_port
+
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 800}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    # Never `playwright install`: its download is blocked here; Debian's browser is used instead.
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {
+        **browser_context_args,
+        "viewport": PHONE,
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+        "locale": "nl-NL",
+        "timezone_id": "Europe/Amsterdam",
+        "service_workers": "allow",
+    }
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+    hits: dict[str, int] = field(default_factory=dict)
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    """The app served on a free loopback port, sharing the test's database."""
+    served = Flask.__new__(Flask)  # placate type checkers; replaced below
+    from app import create_app
+
+    served = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    server_info = LiveServer(url="", app=served)
+
+    @served.before_request
+    def count_hits() -> None:
+        from flask import request
+
+        key = f"{request.method} {request.path}"
+        server_info.hits[key] = server_info.hits.get(key, 0) + 1
+
+    port = free_port()
+    server = make_server("127.0.0.1", port, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server_info.url = f"http://127.0.0.1:{port}"
+    try:
+        yield server_info
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        with served.app_context():
+            from app.extensions import db
+
+            db.engine.dispose()
+
+
+@pytest.fixture
+def console_errors(page: Page) -> list[str]:
+    """Console errors, CSP violations and failed sub-resources; a test asserts it stays empty.
+
+    A page answered 400 on purpose (a form with errors) logs "Failed to load resource" too; such
+    documents are allowed, failed scripts, styles, images and API calls are not.
+    """
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(message.text)
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            errors.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base_url}/login")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state("networkidle")
