@@ -19,12 +19,12 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 translations: install
-	$(BIN)/pybabel compile -q -d app/translations
+	$(BIN)/pybabel compile -d app/translations 2>&1 | grep -v "^compiling" || true
 
 ## Re-extract the Dutch source strings and update the English catalogue.
 messages: install
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o app/translations/messages.pot .
-	$(BIN)/pybabel update -q -i app/translations/messages.pot -d app/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations
 	$(BIN)/python scripts/fill_translations.py
 
 run: install translations
