@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 translations: install
-	$(BIN)/pybabel compile -d app/translations 2>&1 | grep -v "^compiling" || true
+	$(BIN)/pybabel compile -d app/translations
 
 ## Re-extract the Dutch source strings and update the English catalogue.
 messages: install

@@ -6,7 +6,9 @@ from app.models import Role, User
 from tests.e2e.conftest import LiveServer, sign_in
 
 
-def test_login_page_on_a_phone(page: Page, live_server: LiveServer, console_errors: list[str]) -> None:
+def test_login_page_on_a_phone(
+    page: Page, live_server: LiveServer, console_errors: list[str]
+) -> None:
     page.goto(f"{live_server.url}/login")
     expect(page.get_by_role("heading", name="Inloggen bij SchoolFit")).to_be_visible()
     button = page.get_by_role("button", name="Inloggen")
