@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from app.access import get_visible_student_or_404
+from app.audit import record
 from app.extensions import db
 from app.models import Student
 from app.students import bp
@@ -26,4 +27,6 @@ def index() -> str:
 @login_required
 def detail(leerlingnummer: str) -> str:
     student = get_visible_student_or_404(leerlingnummer)
+    record(current_user, "view", "student", student.leerlingnummer, student=student)
+    db.session.commit()
     return render_template("students/detail.html", student=student)

@@ -68,3 +68,18 @@ def test_every_role_is_bound_by_the_rule(
             session.clear()
         login_as(role, ("ZS",))
         assert client.get(f"/leerlingen/{other.leerlingnummer}").status_code == 404, role
+
+
+def test_viewing_a_student_is_audited(
+    client: FlaskClient, login_as: Callable[..., User], make_student: Callable[..., Student]
+) -> None:
+    from app.models import AuditEvent
+
+    user = login_as(Role.TEAMLEIDER, ("ZS",))
+    student = make_student("ZS")
+    client.get(f"/leerlingen/{student.leerlingnummer}")
+    events = db.session.scalars(db.select(AuditEvent)).all()
+    assert [(e.user_id, e.action, e.object_type, e.student_id) for e in events] == [
+        (user.id, "view", "student", student.id)
+    ]
+    assert events[0].client_address == "127.0.0.1"

@@ -1,0 +1,39 @@
+"""Writing the audit trail. Views call :func:`record` for every view, print, export or change
+of a student's data; there is no path in the app to edit or delete an event."""
+
+from __future__ import annotations
+
+from flask import has_request_context, request
+
+from app.extensions import db
+from app.models import Student, User
+from app.models.audit import AuditEvent
+
+
+def client_address() -> str:
+    return (request.remote_addr or "")[:64] if has_request_context() else "cli"
+
+
+def record(
+    user: User | None,
+    action: str,
+    object_type: str,
+    object_id: object = "",
+    *,
+    student: Student | int | None = None,
+    detail: str = "",
+    address: str | None = None,
+) -> AuditEvent:
+    """Add one audit event to the session (committed with the request)."""
+    student_id = student.id if isinstance(student, Student) else student
+    event = AuditEvent(
+        user_id=user.id if user is not None else None,
+        client_address=address if address is not None else client_address(),
+        action=action[:40],
+        object_type=object_type[:40],
+        object_id=str(object_id)[:64],
+        student_id=student_id,
+        detail=detail[:500],
+    )
+    db.session.add(event)
+    return event

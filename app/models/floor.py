@@ -1,0 +1,204 @@
+"""The floor log: entries made on a phone (08:00–11:00), the flags they raise, and entries the
+server could not accept (kept for desk review, never dropped)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.org import Location, User, Zone, enum_values
+from app.models.student import Student
+from app.models.types import UTCDateTime, utcnow
+
+
+class EntryKind(enum.StrEnum):
+    CONTACT = "contact"
+    GESPREK = "gesprek"
+    GROEP = "groep"
+    SPANNING = "spanning"
+    DEESCALATIE = "deescalatie"
+    VLAG = "vlag"
+
+
+class Topic(enum.StrEnum):
+    MOTIVATIE = "motivatie"
+    SCHOOLBINDING = "schoolbinding"
+    PRAKTISCHE_BELEMMERINGEN = "praktische_belemmeringen"
+    THUISSITUATIE = "thuissituatie"
+    GEDRAG = "gedrag"
+    WELBEVINDEN = "welbevinden"
+
+
+class Severity(enum.StrEnum):
+    LAAG = "laag"
+    MIDDEL = "middel"
+    HOOG = "hoog"
+
+
+class Outcome(enum.StrEnum):
+    OPGELOST = "opgelost"
+    DEELS = "deels"
+    DOORVERWEZEN = "doorverwezen"  # doorverwezen naar teamleider
+
+
+class FlagType(enum.StrEnum):
+    ZORG = "zorg"
+    VERZUIMSIGNAAL = "verzuimsignaal"
+    CONFLICT = "conflict"
+    THUISSITUATIE = "thuissituatie"
+    VEILIGHEID = "veiligheid"  # veiligheid / pesten
+    OPVOLGEN = "opvolgen"  # opvolgen vanmiddag
+
+
+class FlagStatus(enum.StrEnum):
+    OPEN = "open"
+    HANDLED = "handled"
+
+
+ENTRY_KIND_LABELS = {
+    EntryKind.CONTACT: "Contact",
+    EntryKind.GESPREK: "Gesprek",
+    EntryKind.GROEP: "Groep",
+    EntryKind.SPANNING: "Spanning",
+    EntryKind.DEESCALATIE: "De-escalatie",
+    EntryKind.VLAG: "Vlag",
+}
+TOPIC_LABELS = {
+    Topic.MOTIVATIE: "motivatie",
+    Topic.SCHOOLBINDING: "schoolbinding",
+    Topic.PRAKTISCHE_BELEMMERINGEN: "praktische belemmeringen",
+    Topic.THUISSITUATIE: "thuissituatie",
+    Topic.GEDRAG: "gedrag",
+    Topic.WELBEVINDEN: "welbevinden",
+}
+SEVERITY_LABELS = {Severity.LAAG: "laag", Severity.MIDDEL: "middel", Severity.HOOG: "hoog"}
+OUTCOME_LABELS = {
+    Outcome.OPGELOST: "opgelost",
+    Outcome.DEELS: "deels opgelost",
+    Outcome.DOORVERWEZEN: "doorverwezen naar teamleider",
+}
+FLAG_TYPE_LABELS = {
+    FlagType.ZORG: "zorg",
+    FlagType.VERZUIMSIGNAAL: "verzuimsignaal",
+    FlagType.CONFLICT: "conflict",
+    FlagType.THUISSITUATIE: "thuissituatie",
+    FlagType.VEILIGHEID: "veiligheid / pesten",
+    FlagType.OPVOLGEN: "opvolgen",
+}
+
+NOTE_MAX_LENGTH = 500
+
+
+def _enum(enum_class: type[enum.Enum], length: int = 30) -> Enum:
+    return Enum(enum_class, native_enum=False, length=length, values_callable=enum_values)
+
+
+floor_entry_student = Table(
+    "floor_entry_student",
+    db.metadata,
+    Column("entry_id", ForeignKey("floor_entry.id", ondelete="CASCADE"), primary_key=True),
+    Column("student_id", ForeignKey("student.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_floor_entry_student_student_id", "student_id"),
+)
+
+
+class FloorEntry(db.Model):
+    """One tap on the floor. ``uuid`` is made on the phone and is the idempotency key."""
+
+    __tablename__ = "floor_entry"
+    __table_args__ = (
+        Index("ix_floor_entry_location_occurred", "location_id", "occurred_at"),
+        Index("ix_floor_entry_staff_occurred", "staff_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zone.id"), index=True)
+    kind: Mapped[EntryKind] = mapped_column(_enum(EntryKind, 20))
+    topic: Mapped[Topic | None] = mapped_column(_enum(Topic))
+    severity: Mapped[Severity | None] = mapped_column(_enum(Severity, 10))
+    outcome: Mapped[Outcome | None] = mapped_column(_enum(Outcome, 20))
+    flag_type: Mapped[FlagType | None] = mapped_column(_enum(FlagType, 20))
+    head_count: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(String(NOTE_MAX_LENGTH), default="")
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    made_offline: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    staff: Mapped[User] = relationship()
+    location: Mapped[Location] = relationship()
+    zone: Mapped[Zone] = relationship()
+    students: Mapped[list[Student]] = relationship(
+        secondary=floor_entry_student, order_by="Student.last_name"
+    )
+    flags: Mapped[list[Flag]] = relationship(back_populates="entry")
+
+    @property
+    def kind_label(self) -> str:
+        return ENTRY_KIND_LABELS[self.kind]
+
+
+class Flag(db.Model):
+    """A quick flag on a student, raised on the floor and handled at the desk."""
+
+    __tablename__ = "flag"
+    __table_args__ = (Index("ix_flag_location_status", "location_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
+    flag_type: Mapped[FlagType] = mapped_column(_enum(FlagType, 20))
+    status: Mapped[FlagStatus] = mapped_column(_enum(FlagStatus, 10), default=FlagStatus.OPEN)
+    raised_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("floor_entry.id", ondelete="SET NULL"), index=True
+    )
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    handled_note: Mapped[str] = mapped_column(String(500), default="")
+
+    student: Mapped[Student] = relationship()
+    raised_by: Mapped[User] = relationship(foreign_keys=[raised_by_id])
+    handled_by: Mapped[User | None] = relationship(foreign_keys=[handled_by_id])
+    entry: Mapped[FloorEntry | None] = relationship(back_populates="flags")
+
+    @property
+    def type_label(self) -> str:
+        return FLAG_TYPE_LABELS[self.flag_type]
+
+
+class QuarantinedEntry(db.Model):
+    """An entry sent from a phone that the server could not accept, kept with the reason for
+    review at the desk (for example a student who has left the location)."""
+
+    __tablename__ = "floor_quarantine"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The phone's UUID when it was a valid one; retries answer "quarantined" again.
+    uuid: Mapped[str | None] = mapped_column(String(36), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    payload: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(500))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    resolution: Mapped[str] = mapped_column(String(500), default="")
+
+    staff: Mapped[User] = relationship(foreign_keys=[staff_id])
