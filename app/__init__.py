@@ -85,10 +85,12 @@ def create_app(
     _register_cli(app)
 
     from app.errors import register_error_handlers
+    from app.http_caching import register_caching_rules
     from app.templating import register_template_helpers
 
     register_error_handlers(app)
     register_template_helpers(app)
+    register_caching_rules(app)
     return app
 
 
@@ -103,6 +105,19 @@ def _init_extensions(app: Flask) -> None:
             enable_sqlite_foreign_keys(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
+
+    @app.before_request
+    def api_login_first() -> Any:
+        # Registered before CSRFProtect: a phone whose session expired must hear "log in again"
+        # (401), not "bad CSRF token", so it keeps its queue and shows the login banner.
+        from flask import jsonify
+        from flask_login import current_user
+
+        if request.path.startswith("/api/") and request.method == "POST":
+            if not current_user.is_authenticated:
+                return jsonify(error="login_required", message="Log opnieuw in."), 401
+        return None
+
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
@@ -139,11 +154,13 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.floor import bp as floor_bp
     from app.main import bp as main_bp
     from app.students import bp as students_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(floor_bp)
     app.register_blueprint(students_bp)
     app.register_blueprint(admin_bp)
 

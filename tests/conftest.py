@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.globals import _cv_app
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from app import create_app
 from app.extensions import db
@@ -68,7 +68,8 @@ def migrated_database(database_url: str) -> str:
 
 
 def _empty_all_tables() -> None:
-    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    existing = set(inspect(db.engine).get_table_names())
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name in existing]
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in tables)
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

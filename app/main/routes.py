@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import hashlib
+import json
+from pathlib import Path
+
 from flask import (
     current_app,
     redirect,
@@ -36,11 +40,57 @@ def set_language(code: str) -> Response:
     return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
 
 
+# The app shell the service worker precaches. None of these may hold personal data.
+SHELL_STATIC = (
+    "css/app.css",
+    "css/floor.css",
+    "js/app.js",
+    "js/floor/app.js",
+    "js/floor/store.js",
+    "js/floor/sync.js",
+    "icons/icon.svg",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+    "icons/icon-maskable-512.png",
+)
+SHELL_PAGES = ("/vloer/", "/offline", "/manifest.webmanifest")
+
+
+def _shell_urls() -> list[str]:
+    return [*SHELL_PAGES, *(f"/static/{path}" for path in SHELL_STATIC)]
+
+
+def _shell_version() -> str:
+    """A hash over the worker, the shell's static files and templates: any change to them makes
+    the worker's bytes differ, so browsers install the new version and drop the old cache."""
+    cached = current_app.extensions.get("schoolfit_shell_version")
+    if cached and not current_app.debug:
+        return cached
+    digest = hashlib.sha256()
+    static_root = Path(current_app.static_folder or "")
+    template_root = PROJECT_ROOT / "templates"
+    files = [
+        SERVICE_WORKER_DIR / "sw.js",
+        template_root / "floor/index.html",
+        template_root / "main/offline.html",
+        static_root / "manifest.webmanifest",
+    ]
+    files += [static_root / path for path in SHELL_STATIC]
+    for path in files:
+        digest.update(path.read_bytes())
+    version = digest.hexdigest()[:12]
+    current_app.extensions["schoolfit_shell_version"] = version
+    return version
+
+
 @bp.route("/sw.js")
 def service_worker() -> Response:
     """Served from the root so its scope is the whole app; always revalidated."""
-    response = send_from_directory(SERVICE_WORKER_DIR, "sw.js", max_age=0)
-    response.headers["Content-Type"] = "text/javascript; charset=utf-8"
+    source = (SERVICE_WORKER_DIR / "sw.js").read_text(encoding="utf-8")
+    source = source.replace("__SHELL_VERSION__", _shell_version()).replace(
+        "__SHELL_URLS__", json.dumps(_shell_urls())
+    )
+    response = Response(source, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"
     return response

@@ -1,0 +1,138 @@
+"""Floor views: the offline shell and the JSON API the phone syncs with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, jsonify, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from werkzeug.wrappers import Response
+
+from app.access import find_visible_student, roles_required
+from app.audit import record
+from app.extensions import db
+from app.floor import bp
+from app.floor.services import (
+    MAX_BATCH,
+    BatchError,
+    accept_entries,
+    entries_for_day,
+    entry_summary,
+    floor_context,
+    student_index,
+    student_token,
+)
+from app.models import Role, Student
+from app.models.floor import (
+    ENTRY_KIND_LABELS,
+    FLAG_TYPE_LABELS,
+    NOTE_MAX_LENGTH,
+    OUTCOME_LABELS,
+    SEVERITY_LABELS,
+    TOPIC_LABELS,
+)
+from app.students.services import search_students
+from app.timeutil import local_today
+
+floor_staff = roles_required(Role.MEDEWERKER)
+
+
+@bp.route("/vloer/")
+def index() -> Response:
+    """The floor screen's shell. It holds no personal data (everything personal comes from the
+    API below), so the service worker may cache it and open it offline."""
+    labels = {
+        name: {str(key): label for key, label in mapping.items()}
+        for name, mapping in (
+            ("kinds", ENTRY_KIND_LABELS),
+            ("topics", TOPIC_LABELS),
+            ("severities", SEVERITY_LABELS),
+            ("outcomes", OUTCOME_LABELS),
+            ("flag_types", FLAG_TYPE_LABELS),
+        )
+    }
+    details = {
+        key: label
+        for name in ("topics", "severities", "outcomes", "flag_types")
+        for key, label in labels[name].items()
+    }
+    html = render_template(
+        "floor/index.html", **labels, details=details, note_max=NOTE_MAX_LENGTH, max_batch=MAX_BATCH
+    )
+    response = Response(html, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/api/floor/context")
+@floor_staff
+def context() -> Any:
+    return jsonify(user={"id": current_user.id}, **floor_context(current_user))
+
+
+@bp.route("/api/floor/csrf")
+@floor_staff
+def csrf() -> Any:
+    """A fresh CSRF token before each send: a shell opened from cache holds none."""
+    return jsonify(token=generate_csrf())
+
+
+@bp.route("/api/floor/entries", methods=["POST"])
+@floor_staff
+def post_entries() -> Any:
+    if not request.is_json:
+        return jsonify(error="unsupported_media_type", message="Stuur JSON."), 415
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify(error="bad_request", message="Ongeldige JSON."), 400
+    try:
+        results = accept_entries(current_user, body.get("entries"))
+    except BatchError as error:
+        db.session.rollback()
+        return jsonify(error="bad_batch", message=str(error)), 400
+    db.session.commit()
+    return jsonify(results=[r.as_json() for r in results])
+
+
+@bp.route("/api/floor/today")
+@floor_staff
+def today() -> Any:
+    entries = entries_for_day(current_user, local_today())
+    return jsonify(entries=[entry_summary(e) for e in entries])
+
+
+@bp.route("/api/floor/students")
+@floor_staff
+def students() -> Any:
+    return jsonify(students=student_index(current_user))
+
+
+@bp.route("/api/floor/students/search")
+@floor_staff
+def search() -> Any:
+    """Search by a few letters of a name, class or number; answers initials, never names."""
+    text = request.args.get("q", "").strip()[:40]
+    if len(text) < 2:
+        return jsonify(students=[])
+    found = db.session.scalars(search_students(current_user, text, limit=8))
+    return jsonify(students=[student_token(s) for s in found])
+
+
+@bp.route("/api/floor/students/<leerlingnummer>/name")
+@floor_staff
+def reveal_name(leerlingnummer: str) -> Any:
+    """One full name, on a deliberate tap, for a few seconds on screen. Audited."""
+    student: Student | None = find_visible_student(current_user, leerlingnummer)
+    if student is None:
+        abort(404)
+    record(
+        current_user,
+        "reveal_name",
+        "student",
+        student.leerlingnummer,
+        student=student,
+        detail="vloerscherm",
+    )
+    db.session.commit()
+    return jsonify(n=student.leerlingnummer, name=student.full_name)

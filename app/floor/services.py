@@ -1,0 +1,391 @@
+"""Floor entries: accepting batches from phones (idempotent), today's own entries, and the
+minimal data a phone needs offline. Plain functions; the view commits."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import selectinload
+
+from app.access import students_visible_to
+from app.extensions import db
+from app.models import Flag, FloorEntry, Location, QuarantinedEntry, Student, User, Zone
+from app.models.floor import (
+    NOTE_MAX_LENGTH,
+    EntryKind,
+    FlagStatus,
+    FlagType,
+    Outcome,
+    Severity,
+    Topic,
+    floor_entry_student,
+)
+from app.models.types import utcnow
+from app.timeutil import local_day_bounds
+
+MAX_BATCH = 100
+MAX_STUDENTS_PER_ENTRY = 30
+MAX_HEAD_COUNT = 500
+# A phone may be offline over a long weekend or a holiday week; older entries go to quarantine.
+MAX_AGE = timedelta(days=21)
+# Phone clocks drift; an entry a little "in the future" is fine.
+CLOCK_SKEW = timedelta(minutes=10)
+UUID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class BatchError(ValueError):
+    """The batch as a whole is unusable (not a list, too long): nothing is stored."""
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    uuid: str
+    status: str  # stored | duplicate | quarantined
+    reason: str = ""
+
+    def as_json(self) -> dict[str, str]:
+        data = {"uuid": self.uuid, "status": self.status}
+        if self.reason:
+            data["reason"] = self.reason
+        return data
+
+
+class Rejected(Exception):
+    """One entry cannot be accepted; the message (Dutch) is kept with it in quarantine."""
+
+
+@dataclass
+class _Valid:
+    uuid: str
+    kind: EntryKind
+    location: Location
+    zone: Zone
+    occurred_at: datetime
+    students: list[Student]
+    topic: Topic | None
+    severity: Severity | None
+    outcome: Outcome | None
+    flag_type: FlagType | None
+    head_count: int | None
+    note: str
+    made_offline: bool
+
+
+def _choice(enum_class: type[Any], value: object, label: str) -> Any:
+    try:
+        return enum_class(value)
+    except ValueError:
+        raise Rejected(f"onbekende {label} '{str(value)[:40]}'") from None
+
+
+def _parse_time(value: object, now: datetime) -> datetime:
+    if not isinstance(value, str):
+        raise Rejected("tijdstip ontbreekt")
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise Rejected(f"ongeldig tijdstip '{value[:40]}'") from None
+    if moment.tzinfo is None:
+        raise Rejected("tijdstip zonder tijdzone")
+    moment = moment.astimezone(UTC)
+    if moment > now + CLOCK_SKEW:
+        raise Rejected("tijdstip ligt in de toekomst (klopt de klok van de telefoon?)")
+    if moment < now - MAX_AGE:
+        raise Rejected("registratie is ouder dan 21 dagen")
+    return moment
+
+
+class _Lookups:
+    """Everything a batch refers to, loaded in a few queries instead of one per entry."""
+
+    def __init__(self, user: User, raw_entries: Sequence[object]) -> None:
+        self.user = user
+        self.location_ids = user.location_ids
+        zone_ids: set[int] = set()
+        numbers: set[str] = set()
+        for raw in raw_entries:
+            if not isinstance(raw, Mapping):
+                continue
+            if isinstance(raw.get("zone_id"), int):
+                zone_ids.add(raw["zone_id"])
+            students = raw.get("students")
+            if isinstance(students, list):
+                numbers.update(str(n)[:20] for n in students if isinstance(n, str | int))
+        self.zones = {
+            z.id: z
+            for z in db.session.scalars(
+                select(Zone).where(Zone.id.in_(zone_ids)).options(selectinload(Zone.location))
+            )
+        }
+        self.students = {
+            s.leerlingnummer: s
+            for s in db.session.scalars(select(Student).where(Student.leerlingnummer.in_(numbers)))
+        }
+
+
+def _validate(raw: Mapping[str, Any], lookups: _Lookups, now: datetime) -> _Valid:
+    kind = _choice(EntryKind, raw.get("kind"), "soort registratie")
+    zone_id = raw.get("zone_id")
+    zone = lookups.zones.get(zone_id) if isinstance(zone_id, int) else None
+    if zone is None:
+        raise Rejected("onbekende zone")
+    if zone.location_id not in lookups.location_ids:
+        raise Rejected(f"locatie {zone.location.code} hoort niet (meer) bij jouw account")
+    occurred_at = _parse_time(raw.get("occurred_at"), now)
+
+    note = raw.get("note") or ""
+    if not isinstance(note, str):
+        raise Rejected("notitie is geen tekst")
+    note = note.strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise Rejected(f"notitie is langer dan {NOTE_MAX_LENGTH} tekens")
+
+    numbers = raw.get("students") or []
+    if not isinstance(numbers, list) or len(numbers) > MAX_STUDENTS_PER_ENTRY:
+        raise Rejected(f"ongeldige leerlingenlijst (hoogstens {MAX_STUDENTS_PER_ENTRY})")
+    students: list[Student] = []
+    for number in dict.fromkeys(str(n)[:20] for n in numbers):
+        student = lookups.students.get(number)
+        if student is None or student.location_id not in lookups.location_ids:
+            raise Rejected(f"leerling {number} hoort niet (meer) bij jouw locaties")
+        if not student.active:
+            raise Rejected(f"leerling {number} staat niet meer ingeschreven")
+        students.append(student)
+
+    topic = severity = outcome = flag_type = None
+    head_count = None
+    if kind == EntryKind.GESPREK:
+        topic = _choice(Topic, raw.get("topic"), "onderwerp")
+    elif kind == EntryKind.GROEP:
+        head_count = raw.get("head_count")
+        if not isinstance(head_count, int) or not 1 <= head_count <= MAX_HEAD_COUNT:
+            raise Rejected(f"aantal leerlingen moet tussen 1 en {MAX_HEAD_COUNT} liggen")
+    elif kind == EntryKind.SPANNING:
+        severity = _choice(Severity, raw.get("severity"), "ernst")
+    elif kind == EntryKind.DEESCALATIE:
+        outcome = _choice(Outcome, raw.get("outcome"), "uitkomst")
+    elif kind == EntryKind.VLAG:
+        flag_type = _choice(FlagType, raw.get("flag_type"), "soort vlag")
+        if not students:
+            raise Rejected("een vlag hoort bij een leerling")
+
+    return _Valid(
+        uuid=str(raw["uuid"]),
+        kind=kind,
+        location=zone.location,
+        zone=zone,
+        occurred_at=occurred_at,
+        students=students,
+        topic=topic,
+        severity=severity,
+        outcome=outcome,
+        flag_type=flag_type,
+        head_count=head_count,
+        note=note,
+        made_offline=bool(raw.get("made_offline")),
+    )
+
+
+def _insert_ignoring_duplicates(model: type[Any], values: dict[str, Any]) -> int | None:
+    """INSERT … ON CONFLICT (uuid) DO NOTHING RETURNING id: the database decides, so retries
+    racing in two gunicorn workers still store an entry once."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        statement = (
+            pg_insert(model).values(**values).on_conflict_do_nothing(index_elements=["uuid"])
+        )
+    elif dialect == "sqlite":
+        statement = (
+            sqlite_insert(model).values(**values).on_conflict_do_nothing(index_elements=["uuid"])
+        )
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        statement = insert(model).values(**values)
+    return db.session.execute(statement.returning(model.id)).scalar_one_or_none()
+
+
+def _quarantine(user: User, raw: object, uuid: str | None, reason: str, now: datetime) -> None:
+    try:
+        payload = json.dumps(raw, ensure_ascii=False, default=str)[:20_000]
+    except (TypeError, ValueError):
+        payload = repr(raw)[:20_000]
+    _insert_ignoring_duplicates(
+        QuarantinedEntry,
+        {
+            "uuid": uuid,
+            "staff_id": user.id,
+            "payload": payload,
+            "reason": reason[:500],
+            "received_at": now,
+        },
+    )
+
+
+def _store(user: User, entry: _Valid, now: datetime) -> bool:
+    entry_id = _insert_ignoring_duplicates(
+        FloorEntry,
+        {
+            "uuid": entry.uuid,
+            "staff_id": user.id,
+            "location_id": entry.location.id,
+            "zone_id": entry.zone.id,
+            "kind": entry.kind,
+            "topic": entry.topic,
+            "severity": entry.severity,
+            "outcome": entry.outcome,
+            "flag_type": entry.flag_type,
+            "head_count": entry.head_count,
+            "note": entry.note,
+            "occurred_at": entry.occurred_at,
+            "received_at": now,
+            "made_offline": entry.made_offline,
+        },
+    )
+    if entry_id is None:
+        return False
+    if entry.students:
+        db.session.execute(
+            insert(floor_entry_student),
+            [{"entry_id": entry_id, "student_id": s.id} for s in entry.students],
+        )
+    if entry.flag_type is not None:
+        db.session.add_all(
+            Flag(
+                student_id=student.id,
+                location_id=student.location_id,
+                flag_type=entry.flag_type,
+                status=FlagStatus.OPEN,
+                raised_by_id=user.id,
+                entry_id=entry_id,
+                raised_at=entry.occurred_at,
+            )
+            for student in entry.students
+        )
+    return True
+
+
+def accept_entries(user: User, batch: object, *, now: datetime | None = None) -> list[EntryResult]:
+    """Store a batch of floor entries from a phone; answer per UUID.
+
+    Each UUID is stored once (``duplicate`` on a retry). An entry that cannot be accepted is kept
+    in quarantine with its reason for desk review (``quarantined``), never dropped; the others in
+    the batch are stored all the same. Raises :class:`BatchError` when the batch itself is unusable.
+    """
+    now = now or utcnow()
+    if not isinstance(batch, list):
+        raise BatchError("verwacht een lijst met registraties")
+    if len(batch) > MAX_BATCH:
+        raise BatchError(f"hoogstens {MAX_BATCH} registraties per keer")
+
+    lookups = _Lookups(user, batch)
+    uuids = [
+        str(raw["uuid"]).lower()
+        for raw in batch
+        if isinstance(raw, Mapping) and isinstance(raw.get("uuid"), str)
+    ]
+    quarantined_before = {
+        q.uuid: q.reason
+        for q in db.session.scalars(
+            select(QuarantinedEntry).where(QuarantinedEntry.uuid.in_(uuids))
+        )
+    }
+    results: list[EntryResult] = []
+    for raw in batch:
+        given = raw.get("uuid") if isinstance(raw, Mapping) else None
+        uuid = given.lower() if isinstance(given, str) else ""
+        if not isinstance(raw, Mapping) or not UUID_PATTERN.match(uuid):
+            reason = "registratie zonder geldige uuid"
+            _quarantine(user, raw, None, reason, now)
+            results.append(EntryResult(str(given)[:36] if given else "", "quarantined", reason))
+            continue
+        if uuid in quarantined_before:
+            results.append(EntryResult(uuid, "quarantined", quarantined_before[uuid]))
+            continue
+        try:
+            valid = _validate({**raw, "uuid": uuid}, lookups, now)
+        except Rejected as problem:
+            reason = str(problem)
+            _quarantine(user, raw, uuid, reason, now)
+            quarantined_before[uuid] = reason
+            results.append(EntryResult(uuid, "quarantined", reason))
+            continue
+        stored = _store(user, valid, now)
+        results.append(EntryResult(uuid, "stored" if stored else "duplicate"))
+    db.session.flush()
+    return results
+
+
+def entries_for_day(user: User, day: date) -> list[FloorEntry]:
+    """This user's own floor entries of one local day, newest first (with students and zone)."""
+    start, end = local_day_bounds(day)
+    return list(
+        db.session.scalars(
+            select(FloorEntry)
+            .where(
+                FloorEntry.staff_id == user.id,
+                FloorEntry.occurred_at >= start,
+                FloorEntry.occurred_at < end,
+            )
+            .options(selectinload(FloorEntry.students), selectinload(FloorEntry.zone))
+            .order_by(FloorEntry.occurred_at.desc(), FloorEntry.id.desc())
+        )
+    )
+
+
+def entry_summary(entry: FloorEntry) -> dict[str, Any]:
+    """What the floor screen may show of an own entry: no note, no names (initials and class)."""
+    detail = (
+        entry.topic or entry.severity or entry.outcome or entry.flag_type or entry.head_count or ""
+    )
+    return {
+        "uuid": entry.uuid,
+        "kind": entry.kind.value,
+        "zone": entry.zone.name,
+        "occurred_at": entry.occurred_at.isoformat(),
+        "detail": str(detail),
+        "students": [student_token(s) for s in entry.students],
+    }
+
+
+def student_token(student: Student) -> dict[str, str]:
+    """A student as the phone may hold and show them: number, initials, class. Never a name."""
+    return {
+        "n": student.leerlingnummer,
+        "i": student.initials,
+        "c": student.class_name,
+        "l": student.location.code if student.location else "",
+    }
+
+
+def student_index(user: User) -> list[dict[str, str]]:
+    """The minimal on-device index for picking students offline."""
+    query = students_visible_to(user).options(selectinload(Student.location))
+    return [student_token(s) for s in db.session.scalars(query.order_by(Student.class_name))]
+
+
+def floor_context(user: User) -> dict[str, Any]:
+    """The user's locations with their active zones and breaks (no personal data)."""
+    locations = db.session.scalars(
+        select(Location)
+        .where(Location.id.in_(user.location_ids or {-1}))
+        .options(selectinload(Location.zones), selectinload(Location.break_times))
+        .order_by(Location.code)
+    )
+    return {
+        "locations": [
+            {
+                "id": location.id,
+                "code": location.code,
+                "name": location.name,
+                "zones": [{"id": z.id, "name": z.name} for z in location.zones if z.active],
+            }
+            for location in locations
+        ]
+    }

@@ -1,0 +1,621 @@
+// The floor screen. Every tap is written to IndexedDB first and shows as logged at once; the
+// Syncer sends it when it can. Names never appear unless one is deliberately revealed.
+import {
+  allStudents, clearPersonal, enqueue, getMeta, queued, removeFromQueue, replaceStudents, setMeta,
+} from "./store.js";
+import { Syncer } from "./sync.js";
+
+const UNDO_MS = 10_000;
+const IDLE_MS = 60_000;
+const REVEAL_MS = 5_000;
+const ZONE_KEY = "schoolfit.floor.place";
+
+const $ = (selector, root = document) => root.querySelector(selector);
+const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
+const messages = $("#messages").dataset;
+const kindLabels = JSON.parse(messages.kinds);
+const detailLabels = JSON.parse(messages.details);
+const syncer = new Syncer({ maxBatch: Number(document.body.dataset.maxBatch) || 100 });
+
+const state = {
+  context: null, // {locations: [{id, code, name, zones: [{id, name}]}]}
+  place: null, // {location_id, zone_id}
+  minutesAgo: 0,
+  serverToday: [], // today's own entries as the server knows them
+  quarantined: new Map(), // uuid -> reason, for entries refused during this visit
+  lastEntry: null,
+  undoTimer: null,
+  students: [], // minimal index
+  sheet: null, // {kind, students: [], topic, severity, outcome}
+  loginRequired: false,
+  logoutArmed: false,
+};
+
+// ---------- helpers ----------
+function uuid4() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function timeLabel(iso) {
+  return new Date(iso).toLocaleTimeString("nl-NL", { hour: "2-digit", minute: "2-digit" });
+}
+
+function tokenText(token) {
+  return [token.i, token.c, token.n].filter(Boolean).join(" · ");
+}
+
+function currentLocation() {
+  if (!state.context || !state.place) return null;
+  return state.context.locations.find((loc) => loc.id === state.place.location_id) || null;
+}
+
+function currentZone() {
+  const location = currentLocation();
+  return location ? location.zones.find((zone) => zone.id === state.place.zone_id) || null : null;
+}
+
+async function getJson(url) {
+  const response = await fetch(url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } });
+  if (response.status === 401) {
+    const error = new Error("login required");
+    error.status = 401;
+    throw error;
+  }
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.json();
+}
+
+// ---------- place: location and zone ----------
+function rememberPlace() {
+  localStorage.setItem(ZONE_KEY, JSON.stringify(state.place));
+}
+
+function choosePlace() {
+  const locations = state.context ? state.context.locations : [];
+  if (!locations.length) return;
+  let saved = null;
+  try { saved = JSON.parse(localStorage.getItem(ZONE_KEY) || "null"); } catch (error) { saved = null; }
+  const location = locations.find((loc) => saved && loc.id === saved.location_id) || locations[0];
+  const zone = location.zones.find((z) => saved && z.id === saved.zone_id) || location.zones[0];
+  state.place = { location_id: location.id, zone_id: zone ? zone.id : null };
+  rememberPlace();
+}
+
+function renderPlace() {
+  const location = currentLocation();
+  const zones = $("#zones");
+  zones.replaceChildren();
+  const button = $("#location-button");
+  if (!location) return;
+  button.hidden = state.context.locations.length < 2;
+  button.textContent = location.code;
+  button.setAttribute("aria-label", `Locatie ${location.code}, wijzigen`);
+  location.zones.forEach((zone) => {
+    const chip = document.createElement("button");
+    chip.type = "button";
+    chip.setAttribute("role", "radio");
+    chip.setAttribute("aria-checked", String(zone.id === state.place.zone_id));
+    chip.dataset.zoneId = zone.id;
+    chip.textContent = zone.name;
+    chip.addEventListener("click", () => {
+      state.place.zone_id = zone.id;
+      rememberPlace();
+      renderPlace();
+    });
+    zones.append(chip);
+  });
+  const selected = $('[aria-checked="true"]', zones);
+  if (selected && selected.scrollIntoView) selected.scrollIntoView({ block: "nearest", inline: "center" });
+}
+
+function openLocationSheet() {
+  const options = $("#location-options");
+  options.replaceChildren();
+  state.context.locations.forEach((location) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button wide";
+    button.textContent = `${location.code} – ${location.name}`;
+    button.addEventListener("click", () => {
+      state.place = { location_id: location.id, zone_id: location.zones[0] ? location.zones[0].id : null };
+      rememberPlace();
+      renderPlace();
+      $("#location-sheet").close();
+    });
+    options.append(button);
+  });
+  $("#location-sheet").showModal();
+}
+
+// ---------- time ----------
+function setMinutesAgo(minutes) {
+  state.minutesAgo = minutes;
+  $$("#when button").forEach((b) => b.setAttribute("aria-checked", String(Number(b.dataset.minutes) === minutes)));
+}
+
+// ---------- logging ----------
+async function logEntry(fields) {
+  const zone = currentZone();
+  if (!zone) {
+    showToast(messages.chooseZone, false);
+    return null;
+  }
+  const now = Date.now();
+  const entry = {
+    uuid: uuid4(),
+    kind: fields.kind,
+    zone_id: zone.id,
+    location_id: state.place.location_id,
+    zone_name: zone.name,
+    occurred_at: new Date(now - state.minutesAgo * 60_000).toISOString(),
+    students: (fields.students || []).map((token) => token.n),
+    tokens: (fields.students || []).map((token) => ({ n: token.n, i: token.i, c: token.c })),
+    topic: fields.topic || null,
+    severity: fields.severity || null,
+    outcome: fields.outcome || null,
+    flag_type: fields.flag_type || null,
+    head_count: fields.head_count || null,
+    note: (fields.note || "").trim(),
+    made_offline: navigator.onLine === false,
+    created: now,
+    notBefore: now + UNDO_MS, // held back while it can still be undone
+  };
+  await enqueue(entry);
+  requestBackgroundSync();
+  state.lastEntry = entry;
+  setMinutesAgo(0);
+  const label = `${kindLabels[entry.kind]} ${messages.logged} · ${zone.name} · ${timeLabel(entry.occurred_at)}`;
+  showToast(label, true);
+  await renderToday();
+  syncer.run(); // schedules the send for when the undo window closes
+  return entry;
+}
+
+function showToast(text, undoable) {
+  const toast = $("#toast");
+  $("#toast-text").textContent = text;
+  const undo = $("#undo-button");
+  undo.hidden = !undoable;
+  toast.hidden = false;
+  clearInterval(state.undoTimer);
+  const until = Date.now() + (undoable ? UNDO_MS : 3_000);
+  const tick = () => {
+    const left = Math.ceil((until - Date.now()) / 1000);
+    $("#undo-seconds").textContent = undoable ? `(${left})` : "";
+    if (left <= 0) {
+      clearInterval(state.undoTimer);
+      toast.hidden = true;
+      state.lastEntry = null;
+    }
+  };
+  tick();
+  state.undoTimer = setInterval(tick, 250);
+}
+
+async function undoLast() {
+  const entry = state.lastEntry;
+  if (!entry || Date.now() > entry.notBefore) return;
+  await removeFromQueue([entry.uuid]);
+  state.lastEntry = null;
+  showToast(messages.undone, false);
+  await renderToday();
+}
+
+// ---------- today's list ----------
+function renderTokenButton(token) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "token";
+  button.textContent = `${token.i} ${token.c}`.trim();
+  button.dataset.number = token.n;
+  button.title = "Tik om de naam even te tonen";
+  button.addEventListener("click", () => revealName(button, token));
+  return button;
+}
+
+async function revealName(button, token) {
+  if (button.dataset.revealed === "true") return;
+  const original = button.textContent;
+  try {
+    const data = await getJson(`/api/floor/students/${encodeURIComponent(token.n)}/name`);
+    button.textContent = data.name;
+  } catch (error) {
+    button.textContent = messages.nameOffline;
+  }
+  button.dataset.revealed = "true";
+  setTimeout(() => {
+    button.textContent = original;
+    button.dataset.revealed = "false";
+  }, REVEAL_MS);
+}
+
+async function renderToday() {
+  const pending = await queued();
+  const pendingIds = new Set(pending.map((e) => e.uuid));
+  const rows = [
+    ...pending.map((e) => ({ uuid: e.uuid, kind: e.kind, zone: e.zone_name, occurred_at: e.occurred_at,
+      detail: e.topic || e.severity || e.outcome || e.flag_type || (e.head_count ? String(e.head_count) : ""),
+      students: e.tokens || [], state: "pending" })),
+    ...state.serverToday.filter((e) => !pendingIds.has(e.uuid)).map((e) => ({ ...e, state: "sent" })),
+  ];
+  const today = new Date().toDateString();
+  const visible = rows
+    .filter((row) => new Date(row.occurred_at).toDateString() === today || row.state === "pending")
+    .sort((a, b) => b.occurred_at.localeCompare(a.occurred_at));
+  const list = $("#today-list");
+  list.replaceChildren();
+  visible.forEach((row) => {
+    const item = document.createElement("li");
+    item.dataset.state = state.quarantined.has(row.uuid) ? "quarantined" : row.state;
+    item.dataset.uuid = row.uuid;
+    const time = document.createElement("time");
+    time.dateTime = row.occurred_at;
+    time.textContent = timeLabel(row.occurred_at);
+    const kind = document.createElement("span");
+    kind.className = "kind";
+    kind.textContent = kindLabels[row.kind] || row.kind;
+    const where = document.createElement("span");
+    where.className = "muted";
+    where.textContent = [detailLabels[row.detail] || row.detail, row.zone].filter(Boolean).join(" · ");
+    item.append(time, kind, where);
+    (row.students || []).forEach((token) => item.append(renderTokenButton(token)));
+    const status = document.createElement("span");
+    status.className = "state";
+    status.textContent = state.quarantined.has(row.uuid)
+      ? messages.quarantined : row.state === "pending" ? messages.pending : "✓";
+    item.append(status);
+    list.append(item);
+  });
+  $("#today-empty").hidden = visible.length > 0;
+  $("#today-count").textContent = visible.length ? `(${visible.length})` : "";
+  renderPending(pending.length);
+}
+
+function renderPending(count, syncState) {
+  const status = $("#sync-status");
+  const counter = $("#pending-count");
+  counter.textContent = String(count);
+  counter.dataset.count = String(count);
+  let label = messages.allSent;
+  let stateName = "idle";
+  if (count > 0) {
+    label = messages.pending;
+    stateName = "pending";
+  }
+  if (navigator.onLine === false) {
+    label = count > 0 ? `${messages.offline} · ${messages.pending}` : messages.offline;
+    stateName = "offline";
+  } else if (syncState === "sending" && count > 0) {
+    label = messages.sending;
+    stateName = "sending";
+  }
+  $("#pending-label").textContent = label;
+  status.dataset.state = stateName;
+}
+
+async function refreshToday() {
+  try {
+    state.serverToday = (await getJson("/api/floor/today")).entries;
+  } catch (error) {
+    if (error.status === 401) showLoginRequired();
+  }
+  await renderToday();
+}
+
+// ---------- the sheet for kinds with details ----------
+const SHEET_PARTS = {
+  gesprek: ["students", "topic", "note"],
+  groep: ["head_count", "note"],
+  spanning: ["severity", "students", "note"],
+  deescalatie: ["outcome", "students", "note"],
+  vlag: ["students", "note", "flag_type"],
+};
+
+function openSheet(kind) {
+  state.sheet = { kind, students: [], topic: null, severity: null, outcome: null };
+  const sheet = $("#entry-sheet");
+  $("#sheet-title").textContent = kindLabels[kind];
+  $$(".sheet-part", sheet).forEach((part) => { part.hidden = !SHEET_PARTS[kind].includes(part.dataset.part); });
+  $("#save-button").hidden = kind === "vlag";
+  $$(".chip[data-field]", sheet).forEach((chip) => chip.setAttribute("aria-pressed", "false"));
+  $("#note").value = "";
+  $("#note-left").textContent = document.body.dataset.noteMax;
+  $("#head-count").value = "5";
+  $("#student-search").value = "";
+  $("#student-results").replaceChildren();
+  $("#sheet-error").hidden = true;
+  renderSelected();
+  sheet.showModal();
+  if (SHEET_PARTS[kind][0] === "students") $("#student-search").focus();
+}
+
+function sheetError(text) {
+  const error = $("#sheet-error");
+  error.textContent = text;
+  error.hidden = false;
+}
+
+async function submitSheet(extra = {}) {
+  const sheet = state.sheet;
+  if (!sheet) return;
+  const fields = { kind: sheet.kind, students: sheet.students, note: $("#note").value, ...extra };
+  if (sheet.kind === "gesprek") {
+    if (!sheet.topic) return sheetError(messages.chooseTopic);
+    fields.topic = sheet.topic;
+  } else if (sheet.kind === "groep") {
+    const count = Number($("#head-count").value);
+    if (!Number.isInteger(count) || count < 1 || count > 500) return sheetError(messages.chooseCount);
+    fields.head_count = count;
+  } else if (sheet.kind === "spanning") {
+    if (!sheet.severity) return sheetError(messages.chooseSeverity);
+    fields.severity = sheet.severity;
+  } else if (sheet.kind === "deescalatie") {
+    if (!sheet.outcome) return sheetError(messages.chooseOutcome);
+    fields.outcome = sheet.outcome;
+  } else if (sheet.kind === "vlag") {
+    if (!sheet.students.length) return sheetError(messages.chooseStudent);
+  }
+  const entry = await logEntry(fields);
+  if (entry) {
+    $("#entry-sheet").close();
+    state.sheet = null;
+  }
+  return entry;
+}
+
+function renderSelected() {
+  const list = $("#student-selected");
+  list.replaceChildren();
+  (state.sheet ? state.sheet.students : []).forEach((token) => {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "token";
+    button.textContent = `${tokenText(token)} ×`;
+    button.setAttribute("aria-label", `${tokenText(token)} verwijderen`);
+    button.addEventListener("click", () => {
+      state.sheet.students = state.sheet.students.filter((t) => t.n !== token.n);
+      renderSelected();
+    });
+    item.append(button);
+    list.append(item);
+  });
+}
+
+function localMatches(query) {
+  const q = query.toLowerCase().replace(/[.\s]/g, "");
+  if (!q) return [];
+  return state.students.filter((s) => {
+    const initials = s.i.toLowerCase().replace(/\./g, "");
+    return initials.startsWith(q) || s.c.toLowerCase().startsWith(q) || s.n.startsWith(q);
+  });
+}
+
+let searchSerial = 0;
+async function searchStudents(query) {
+  const serial = ++searchSerial;
+  const results = new Map();
+  localMatches(query).slice(0, 8).forEach((s) => results.set(s.n, s));
+  renderResults([...results.values()], query);
+  if (query.trim().length >= 2 && navigator.onLine !== false) {
+    try {
+      const data = await getJson(`/api/floor/students/search?q=${encodeURIComponent(query.trim())}`);
+      if (serial !== searchSerial) return;
+      const merged = new Map();
+      data.students.forEach((s) => merged.set(s.n, s));
+      results.forEach((s, n) => { if (!merged.has(n)) merged.set(n, s); });
+      renderResults([...merged.values()].slice(0, 8), query);
+    } catch (error) {
+      // Offline or signed out: the local index is what we have.
+    }
+  }
+}
+
+function renderResults(students, query) {
+  const list = $("#student-results");
+  list.replaceChildren();
+  const chosen = new Set((state.sheet ? state.sheet.students : []).map((t) => t.n));
+  students.filter((s) => !chosen.has(s.n)).forEach((student) => {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.setAttribute("role", "option");
+    button.textContent = tokenText(student);
+    button.addEventListener("click", () => {
+      state.sheet.students.push(student);
+      $("#student-search").value = "";
+      list.replaceChildren();
+      renderSelected();
+      $("#sheet-error").hidden = true;
+    });
+    item.append(button);
+    list.append(item);
+  });
+  if (!list.children.length && query.trim().length >= 2) {
+    const item = document.createElement("li");
+    item.className = "muted";
+    item.textContent = messages.noResults;
+    list.append(item);
+  }
+}
+
+// ---------- privacy: blur when hidden or idle ----------
+let idleTimer = null;
+function shield(on) {
+  $("#privacy-shield").hidden = !on;
+  document.body.classList.toggle("shielded", on);
+}
+function resetIdle() {
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => shield(true), IDLE_MS);
+}
+
+// ---------- session ----------
+function showLoginRequired() {
+  state.loginRequired = true;
+  $("#login-banner").hidden = false;
+}
+
+async function logout() {
+  const warning = $("#logout-warning");
+  await syncer.run();
+  const pending = (await queued()).length;
+  if (pending && !state.logoutArmed) {
+    state.logoutArmed = true;
+    warning.textContent = `${pending} ${messages.pendingLogout}`;
+    warning.hidden = false;
+    return;
+  }
+  let token = null;
+  try {
+    token = (await getJson("/api/floor/csrf")).token;
+  } catch (error) {
+    if (error.status !== 401) {
+      warning.textContent = messages.offline;
+      warning.hidden = false;
+      return;
+    }
+  }
+  await clearPersonal();
+  localStorage.removeItem(ZONE_KEY);
+  if (!token) {
+    window.location.assign("/login");
+    return;
+  }
+  const form = document.createElement("form");
+  form.method = "post";
+  form.action = "/logout";
+  const input = document.createElement("input");
+  input.type = "hidden";
+  input.name = "csrf_token";
+  input.value = token;
+  form.append(input);
+  document.body.append(form);
+  form.submit();
+}
+
+// Background Sync where the browser has it (Chromium); the page's own replay is the main path.
+async function requestBackgroundSync() {
+  try {
+    const registration = await navigator.serviceWorker?.ready;
+    await registration?.sync?.register("schoolfit-floor-sync");
+  } catch (error) {
+    // Not supported or not allowed: the 30-second replay covers it.
+  }
+}
+
+// ---------- start ----------
+async function loadContext() {
+  try {
+    const context = await getJson("/api/floor/context");
+    state.context = { locations: context.locations };
+    await setMeta("context", state.context);
+    const students = await getJson("/api/floor/students");
+    await replaceStudents(students.students);
+  } catch (error) {
+    if (error.status === 401) {
+      if (!(await queued()).length) {
+        window.location.assign("/login?next=/vloer/");
+        return false;
+      }
+      showLoginRequired();
+    }
+    state.context = (await getMeta("context")) || null;
+  }
+  state.students = await allStudents();
+  return true;
+}
+
+function wire() {
+  $$(".action").forEach((button) => {
+    button.addEventListener("click", () => {
+      const kind = button.dataset.kind;
+      if (kind === "contact") logEntry({ kind });
+      else openSheet(kind);
+    });
+  });
+  $$("#when button").forEach((button) => {
+    button.addEventListener("click", () => setMinutesAgo(Number(button.dataset.minutes)));
+  });
+  $("#location-button").addEventListener("click", openLocationSheet);
+  $("#undo-button").addEventListener("click", undoLast);
+  $$("[data-close]").forEach((button) => button.addEventListener("click", () => button.closest("dialog").close()));
+  $$(".chip[data-field]").forEach((chip) => {
+    chip.addEventListener("click", () => {
+      const field = chip.dataset.field;
+      if (field === "flag_type") {
+        submitSheet({ flag_type: chip.dataset.value });
+        return;
+      }
+      state.sheet[field] = chip.dataset.value;
+      $$(`.chip[data-field="${field}"]`).forEach((c) => c.setAttribute("aria-pressed", String(c === chip)));
+      $("#sheet-error").hidden = true;
+    });
+  });
+  $("#save-button").addEventListener("click", () => submitSheet());
+  $("#entry-form").addEventListener("submit", (event) => event.preventDefault());
+  $("#note").addEventListener("input", () => {
+    $("#note-left").textContent = String(Number(document.body.dataset.noteMax) - $("#note").value.length);
+  });
+  $$(".stepper button").forEach((button) => {
+    button.addEventListener("click", () => {
+      const input = $("#head-count");
+      input.value = String(Math.min(500, Math.max(1, (Number(input.value) || 0) + Number(button.dataset.step))));
+    });
+  });
+  let searchDelay = null;
+  $("#student-search").addEventListener("input", (event) => {
+    clearTimeout(searchDelay);
+    const value = event.target.value;
+    searchDelay = setTimeout(() => searchStudents(value), 150);
+  });
+  $("#menu-button").addEventListener("click", () => {
+    state.logoutArmed = false;
+    $("#logout-warning").hidden = true;
+    $("#menu-sheet").showModal();
+  });
+  $("#sync-status").addEventListener("click", () => syncer.run());
+  $("#sync-now").addEventListener("click", () => syncer.run());
+  $("#logout-button").addEventListener("click", logout);
+  $("#shield-button").addEventListener("click", () => { shield(false); resetIdle(); });
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") shield(true); });
+  ["pointerdown", "keydown", "input", "touchstart"].forEach((type) => {
+    document.addEventListener(type, resetIdle, { passive: true, capture: true });
+  });
+  resetIdle();
+
+  syncer.addEventListener("state", async (event) => renderPending((await queued()).length, event.detail.state));
+  syncer.addEventListener("login-required", showLoginRequired);
+  syncer.addEventListener("sent", (event) => {
+    event.detail.quarantined.forEach((result) => state.quarantined.set(result.uuid, result.reason));
+  });
+  syncer.addEventListener("done", () => refreshToday());
+  window.addEventListener("online", () => renderToday());
+  window.addEventListener("offline", () => renderToday());
+}
+
+async function main() {
+  wire();
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      if (event.data && event.data.type === "sync") syncer.run();
+    });
+  }
+  await renderToday();
+  if (!(await loadContext())) return;
+  if (state.context) {
+    choosePlace();
+    renderPlace();
+  }
+  await refreshToday();
+  await syncer.start();
+  document.body.dataset.ready = "true";
+}
+
+main();

@@ -1,0 +1,80 @@
+// IndexedDB on the phone: the queue of entries not yet sent, a minimal student index
+// (number, initials, class — never names) and the user's locations/zones for offline use.
+const DB_NAME = "schoolfit-floor";
+const DB_VERSION = 1;
+let dbPromise = null;
+
+export function openDb() {
+  if (!dbPromise) {
+    dbPromise = new Promise((resolve, reject) => {
+      const request = indexedDB.open(DB_NAME, DB_VERSION);
+      request.onupgradeneeded = () => {
+        const db = request.result;
+        if (!db.objectStoreNames.contains("queue")) db.createObjectStore("queue", { keyPath: "uuid" });
+        if (!db.objectStoreNames.contains("students")) db.createObjectStore("students", { keyPath: "n" });
+        if (!db.objectStoreNames.contains("meta")) db.createObjectStore("meta", { keyPath: "key" });
+      };
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+  return dbPromise;
+}
+
+async function run(storeNames, mode, work) {
+  const db = await openDb();
+  return new Promise((resolve, reject) => {
+    const transaction = db.transaction(storeNames, mode);
+    let result;
+    transaction.oncomplete = () => resolve(result);
+    transaction.onerror = () => reject(transaction.error);
+    transaction.onabort = () => reject(transaction.error);
+    const stores = storeNames.map((name) => transaction.objectStore(name));
+    const request = work(...stores);
+    if (request) request.onsuccess = () => { result = request.result; };
+  });
+}
+
+/** Write an entry to the queue; resolves once it is durably stored. */
+export function enqueue(entry) {
+  return run(["queue"], "readwrite", (queue) => { queue.put(entry); });
+}
+
+/** Every queued entry, oldest first. */
+export async function queued() {
+  const entries = await run(["queue"], "readonly", (queue) => queue.getAll());
+  return (entries || []).sort((a, b) => a.created - b.created);
+}
+
+/** Remove exactly these UUIDs (the ones the server answered for); nothing else. */
+export function removeFromQueue(uuids) {
+  return run(["queue"], "readwrite", (queue) => { uuids.forEach((uuid) => queue.delete(uuid)); });
+}
+
+export function replaceStudents(students) {
+  return run(["students"], "readwrite", (store) => {
+    store.clear();
+    students.forEach((student) => store.put({ n: student.n, i: student.i, c: student.c, l: student.l }));
+  });
+}
+
+export async function allStudents() {
+  return (await run(["students"], "readonly", (store) => store.getAll())) || [];
+}
+
+export async function getMeta(key) {
+  const record = await run(["meta"], "readonly", (store) => store.get(key));
+  return record ? record.value : undefined;
+}
+
+export function setMeta(key, value) {
+  return run(["meta"], "readwrite", (store) => { store.put({ key, value }); });
+}
+
+/** On logout: drop the student index and the user's context; the queue stays until sent. */
+export function clearPersonal() {
+  return run(["students", "meta"], "readwrite", (students, meta) => {
+    students.clear();
+    meta.clear();
+  });
+}

@@ -1,0 +1,128 @@
+// Sends the queue to the server. Page-side replay (on load, on `online`, every 30 s while
+// anything is pending) is the main mechanism: iOS Safari has no Background Sync.
+import { queued, removeFromQueue } from "./store.js";
+
+const RETRY_MS = 30_000;
+
+function payload(entry) {
+  const { uuid, kind, zone_id, occurred_at, students, topic, severity, outcome, flag_type,
+    head_count, note, made_offline } = entry;
+  return { uuid, kind, zone_id, occurred_at, students, topic, severity, outcome, flag_type,
+    head_count, note, made_offline };
+}
+
+export class Syncer extends EventTarget {
+  constructor({ maxBatch = 100 } = {}) {
+    super();
+    this.maxBatch = maxBatch;
+    this.running = false;
+    this.again = false;
+    this.timer = null;
+    this.heldTimer = null;
+  }
+
+  emit(type, detail = {}) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  start() {
+    window.addEventListener("online", () => this.run());
+    window.addEventListener("offline", () => this.emit("state", { state: "offline" }));
+    this.timer = setInterval(async () => {
+      if ((await queued()).length) this.run();
+    }, RETRY_MS);
+    return this.run();
+  }
+
+  /** Run a sync now; a call while one is running schedules one more pass. */
+  async run() {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        const pass = () => this.once();
+        // One tab at a time where the browser can tell (retries are idempotent anyway).
+        if (navigator.locks) await navigator.locks.request("schoolfit-floor-sync", pass);
+        else await pass();
+      } while (this.again);
+    } finally {
+      this.running = false;
+      this.emit("done");
+    }
+  }
+
+  /** Entries still inside their undo window are sent as soon as it closes. */
+  scheduleHeldBack(entries, now) {
+    const held = entries.filter((entry) => (entry.notBefore || 0) > now);
+    if (!held.length) return;
+    const wait = Math.min(...held.map((entry) => entry.notBefore)) - now + 100;
+    clearTimeout(this.heldTimer);
+    this.heldTimer = setTimeout(() => this.run(), wait);
+  }
+
+  async once() {
+    const now = Date.now();
+    const entries = await queued();
+    this.scheduleHeldBack(entries, now);
+    const due = entries.filter((entry) => (entry.notBefore || 0) <= now);
+    if (!due.length) return;
+    if (navigator.onLine === false) {
+      this.emit("state", { state: "offline" });
+      return;
+    }
+    this.emit("state", { state: "sending" });
+    let token;
+    try {
+      const response = await fetch("/api/floor/csrf", {
+        credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" },
+      });
+      if (response.status === 401) {
+        this.emit("login-required");
+        return;
+      }
+      if (!response.ok) {
+        this.emit("state", { state: "error", status: response.status });
+        return;
+      }
+      token = (await response.json()).token;
+    } catch (error) {
+      this.emit("state", { state: "offline" });
+      return;
+    }
+    for (let start = 0; start < due.length; start += this.maxBatch) {
+      const batch = due.slice(start, start + this.maxBatch);
+      let response;
+      try {
+        response = await fetch("/api/floor/entries", {
+          method: "POST",
+          credentials: "same-origin",
+          cache: "no-store",
+          headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
+          body: JSON.stringify({ entries: batch.map(payload) }),
+        });
+      } catch (error) {
+        this.emit("state", { state: "offline" });
+        return;
+      }
+      if (response.status === 401) {
+        this.emit("login-required");
+        return;
+      }
+      if (!response.ok) {
+        // Kept in the queue; tried again on the next pass.
+        this.emit("state", { state: "error", status: response.status });
+        return;
+      }
+      const { results } = await response.json();
+      const sent = new Set(batch.map((entry) => entry.uuid));
+      const answered = results.map((result) => result.uuid).filter((uuid) => sent.has(uuid));
+      await removeFromQueue(answered);
+      const quarantined = results.filter((result) => result.status === "quarantined");
+      this.emit("sent", { results, quarantined });
+    }
+  }
+}

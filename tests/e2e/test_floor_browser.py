@@ -1,0 +1,336 @@
+"""The floor screen in a real Chromium at a phone viewport: one tap, offline, privacy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Flag, FloorEntry, Role, Student, User
+from tests.e2e.conftest import LiveServer, sign_in
+
+SYNC_TIMEOUT = 30_000  # the undo window (10 s) plus a sync pass
+
+
+@pytest.fixture
+def staff(make_user: Callable[..., User]) -> User:
+    return make_user(Role.MEDEWERKER, ("ZS",), name="Samira Vloer")
+
+
+@pytest.fixture
+def students(make_student: Callable[..., Student]) -> list[Student]:
+    return [
+        make_student("ZS", first_name="Lotte", last_name="Verhoeven", class_name="2B"),
+        make_student("ZS", first_name="Amir", last_name="Haddou", class_name="3A"),
+        make_student("ZS", first_name="Jesse", last_name="Kramer", class_name="1C"),
+    ]
+
+
+def stored_entries() -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count(FloorEntry.id))) or 0
+
+
+def open_floor(page: Page, server: LiveServer, user: User) -> None:
+    sign_in(page, server.url, user.email)
+    expect(page).to_have_url(f"{server.url}/vloer/")
+    page.wait_for_selector("body[data-ready=true]")
+
+
+def wait_for_service_worker(page: Page) -> None:
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
+    page.evaluate("navigator.serviceWorker.ready")
+
+
+def pending(page: Page) -> str:
+    return page.locator("#pending-count").inner_text()
+
+
+def test_one_tap_logs_a_contact(
+    page: Page, live_server: LiveServer, staff: User, console_errors: list[str]
+) -> None:
+    open_floor(page, live_server, staff)
+    page.get_by_role("button", name="Contact").click()  # the one tap
+    expect(page.locator("#toast-text")).to_contain_text("Contact vastgelegd · aula")
+    expect(page.locator("#today-list li")).to_have_count(1)
+    expect(page.locator("#pending-count")).to_have_text("1")
+    expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+    assert stored_entries() == 1
+    entry = db.session.scalar(select(FloorEntry))
+    assert entry is not None and entry.kind == "contact" and entry.zone.name == "aula"
+    assert entry.made_offline is False
+    assert console_errors == []
+
+
+def test_undo_within_ten_seconds_sends_nothing(
+    page: Page, live_server: LiveServer, staff: User
+) -> None:
+    open_floor(page, live_server, staff)
+    page.get_by_role("radio", name="kantine").click()
+    page.get_by_role("button", name="Contact").click()
+    page.get_by_role("button", name="Ongedaan maken").click()
+    expect(page.locator("#toast-text")).to_have_text("Ongedaan gemaakt")
+    expect(page.locator("#today-list li")).to_have_count(0)
+    page.wait_for_timeout(12_000)
+    assert stored_entries() == 0
+    assert live_server.hits.get("POST /api/floor/entries", 0) == 0
+
+
+def test_a_flag_on_a_named_student_takes_three_taps_and_two_letters(
+    page: Page,
+    live_server: LiveServer,
+    staff: User,
+    students: list[Student],
+    console_errors: list[str],
+) -> None:
+    open_floor(page, live_server, staff)
+    page.get_by_role("button", name="Vlag").click()  # tap 1
+    search = page.get_by_label("Leerling (naam, klas of nummer)")
+    expect(search).to_be_focused()
+    page.keyboard.type("lo")  # two letters of the first name, matched on the server
+    result = page.get_by_role("option", name=f"L.V. · 2B · {students[0].leerlingnummer}")
+    result.click()  # tap 2
+    page.get_by_role("button", name="opvolgen").click()  # tap 3: logs it
+    expect(page.locator("#entry-sheet")).not_to_be_visible()
+    expect(page.locator("#toast-text")).to_contain_text("Vlag vastgelegd")
+    expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+    flag = db.session.scalar(select(Flag))
+    assert flag is not None and flag.student_id == students[0].id and flag.flag_type == "opvolgen"
+    # The screen shows initials and class, never the name.
+    body = page.locator("body").inner_text()
+    assert "Lotte" not in body and "Verhoeven" not in body
+    assert console_errors == []
+
+
+def test_sheet_refuses_missing_choices_with_a_message(
+    page: Page, live_server: LiveServer, staff: User
+) -> None:
+    open_floor(page, live_server, staff)
+    page.get_by_role("button", name="Spanning").click()
+    page.get_by_role("button", name="Vastleggen").click()
+    expect(page.locator("#sheet-error")).to_have_text("Kies de ernst.")
+    page.get_by_role("button", name="hoog").click()
+    page.get_by_label("Korte notitie (optioneel)").fill("duwen bij de trap")
+    page.get_by_role("button", name="Vastleggen").click()
+    expect(page.locator("#today-list li")).to_have_count(1)
+    expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+    entry = db.session.scalar(select(FloorEntry))
+    assert entry is not None and entry.severity == "hoog" and entry.note == "duwen bij de trap"
+
+
+def test_time_can_be_set_back(page: Page, live_server: LiveServer, staff: User) -> None:
+    open_floor(page, live_server, staff)
+    page.get_by_role("radio", name="10 min").click()
+    page.get_by_role("button", name="Contact").click()
+    expect(page.get_by_role("radio", name="nu")).to_have_attribute("aria-checked", "true")
+    expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+    entry = db.session.scalar(select(FloorEntry))
+    assert entry is not None
+    delay = (entry.received_at - entry.occurred_at).total_seconds()
+    assert 9 * 60 < delay < 12 * 60
+
+
+def log_mixed_entries(page: Page, count: int) -> None:
+    """Log ``count`` entries cycling through every kind, the way a person taps them."""
+    for n in range(count):
+        kind = n % 6
+        if kind == 0:
+            page.get_by_role("button", name="Contact").click()
+        elif kind == 1:
+            page.get_by_role("button", name="Gesprek").click()
+            page.get_by_role("button", name="schoolbinding").click()
+            page.get_by_role("button", name="Vastleggen").click()
+        elif kind == 2:
+            page.get_by_role("button", name="Groep").click()
+            page.get_by_role("button", name="Meer").click()
+            page.get_by_role("button", name="Vastleggen").click()
+        elif kind == 3:
+            page.get_by_role("button", name="Spanning").click()
+            page.get_by_role("button", name="middel").click()
+            page.get_by_role("button", name="Vastleggen").click()
+        elif kind == 4:
+            page.get_by_role("button", name="De-escalatie").click()
+            page.get_by_role("button", name="opgelost", exact=True).click()
+            page.get_by_role("button", name="Vastleggen").click()
+        else:
+            page.get_by_role("button", name="Vlag").click()
+            page.keyboard.type("3a")  # offline: matched in the on-device index by class
+            page.get_by_role("option").first.click()
+            page.get_by_role("button", name="zorg").click()
+        expect(page.locator("#entry-sheet")).not_to_be_visible()
+
+
+def test_offline_twenty_entries_survive_a_closed_page_and_arrive_once(
+    context: BrowserContext,
+    page: Page,
+    live_server: LiveServer,
+    staff: User,
+    students: list[Student],
+    console_errors: list[str],
+) -> None:
+    open_floor(page, live_server, staff)
+    wait_for_service_worker(page)
+    context.set_offline(True)
+    page.reload()  # the shell now comes from the service worker
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.get_by_role("button", name="Contact")).to_be_visible()
+    expect(page.locator("#sync-status")).to_have_attribute("data-state", "offline")
+
+    log_mixed_entries(page, 20)
+    expect(page.locator("#pending-count")).to_have_text("20")
+    expect(page.locator("#today-list li")).to_have_count(20)
+    page.close()
+
+    reopened = context.new_page()
+    reopened.goto(f"{live_server.url}/vloer/")  # still offline: from the service worker
+    reopened.wait_for_selector("body[data-ready=true]")
+    expect(reopened.locator("#pending-count")).to_have_text("20")
+    assert stored_entries() == 0
+
+    context.set_offline(False)
+    reopened.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(reopened.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+    assert stored_entries() == 20
+    db.session.expire_all()
+    uuids = db.session.scalars(select(FloorEntry.uuid)).all()
+    assert len(set(uuids)) == 20
+    kinds = db.session.scalars(select(FloorEntry.kind)).all()
+    assert {str(k) for k in kinds} == {
+        "contact",
+        "gesprek",
+        "groep",
+        "spanning",
+        "deescalatie",
+        "vlag",
+    }
+    assert all(db.session.scalars(select(FloorEntry.made_offline)).all())
+    assert db.session.scalar(select(func.count(Flag.id))) == 3
+    assert live_server.hits.get("POST /api/floor/entries", 0) >= 1
+    expect(reopened.locator('#today-list li[data-state="sent"]')).to_have_count(20)
+
+
+def test_entries_wait_through_an_expired_session_and_are_sent_after_login(
+    context: BrowserContext, page: Page, live_server: LiveServer, staff: User
+) -> None:
+    open_floor(page, live_server, staff)
+    wait_for_service_worker(page)
+    context.set_offline(True)
+    page.get_by_role("button", name="Contact").click()
+    page.get_by_role("button", name="Contact").click()
+    context.clear_cookies()  # the session expired while the phone was offline
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#login-banner")).to_be_visible(timeout=SYNC_TIMEOUT)
+    expect(page.locator("#pending-count")).to_have_text("2")
+    assert stored_entries() == 0
+    page.get_by_role("link", name="Opnieuw inloggen").click()
+    page.get_by_label("E-mailadres").fill(staff.email)
+    page.get_by_label("Wachtwoord").fill("correct-horse-battery")
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page).to_have_url(f"{live_server.url}/vloer/")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+    assert stored_entries() == 2
+
+
+def test_names_are_masked_and_revealed_only_on_a_tap(
+    page: Page, live_server: LiveServer, staff: User, students: list[Student]
+) -> None:
+    open_floor(page, live_server, staff)
+    page.get_by_role("button", name="Gesprek").click()
+    page.keyboard.type("amir")
+    page.get_by_role("option", name=f"A.H. · 3A · {students[1].leerlingnummer}").click()
+    page.get_by_role("button", name="motivatie").click()
+    page.get_by_role("button", name="Vastleggen").click()
+    token = page.locator("#today-list .token").first
+    expect(token).to_have_text("A.H. 3A")
+    assert "Haddou" not in page.locator("body").inner_text()
+    token.click()
+    expect(token).to_have_text("Amir Haddou")
+    expect(token).to_have_text("A.H. 3A", timeout=8_000)
+
+
+def test_screen_blurs_when_hidden_and_a_tap_brings_it_back(
+    page: Page, live_server: LiveServer, staff: User
+) -> None:
+    open_floor(page, live_server, staff)
+    shield = page.locator("#privacy-shield")
+    expect(shield).to_be_hidden()
+    page.evaluate(
+        """() => {
+          Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});
+          document.dispatchEvent(new Event('visibilitychange'));
+        }"""
+    )
+    expect(shield).to_be_visible()
+    assert "shielded" in (page.locator("body").get_attribute("class") or "")
+    page.get_by_role("button", name="Scherm afgeschermd — tik om verder te gaan").click()
+    expect(shield).to_be_hidden()
+    # The tap that lifted the shield logged nothing.
+    expect(page.locator("#today-list li")).to_have_count(0)
+
+
+def test_screen_blurs_after_a_minute_without_input(
+    page: Page, live_server: LiveServer, staff: User
+) -> None:
+    page.clock.install()
+    open_floor(page, live_server, staff)
+    page.clock.run_for(61_000)
+    expect(page.locator("#privacy-shield")).to_be_visible()
+
+
+DUMP_STORAGE = """async () => {
+  const texts = [];
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      texts.push(request.url + ' ' + await (await cache.match(request)).text());
+    }
+  }
+  const db = await new Promise((resolve, reject) => {
+    const open = indexedDB.open('schoolfit-floor');
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  for (const store of db.objectStoreNames) {
+    const rows = await new Promise((resolve) => {
+      const request = db.transaction(store).objectStore(store).getAll();
+      request.onsuccess = () => resolve(request.result);
+    });
+    texts.push(store + ' ' + JSON.stringify(rows));
+  }
+  return texts.join('\\n');
+}"""
+
+
+def test_after_sync_no_name_is_stored_on_the_phone(
+    page: Page, live_server: LiveServer, staff: User, students: list[Student]
+) -> None:
+    open_floor(page, live_server, staff)
+    wait_for_service_worker(page)
+    page.get_by_role("button", name="Vlag").click()
+    page.keyboard.type("lotte")
+    page.get_by_role("option").first.click()
+    page.get_by_role("button", name="zorg").click()
+    page.locator("#today-list .token").first.click()  # reveal once: still nothing stored
+    expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+    stored = page.evaluate(DUMP_STORAGE)
+    assert "/vloer/" in stored and "students" in stored
+    assert students[0].leerlingnummer in stored  # the minimal index is there ...
+    for student in students:  # ... but no name, anywhere
+        assert student.first_name not in stored
+        assert student.last_name not in stored
+
+
+def test_logout_clears_the_student_index(
+    page: Page, live_server: LiveServer, staff: User, students: list[Student]
+) -> None:
+    open_floor(page, live_server, staff)
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page.get_by_text("Je bent uitgelogd.")).to_be_visible()
+    stored = page.evaluate(DUMP_STORAGE)
+    assert students[0].leerlingnummer not in stored
