@@ -13,9 +13,11 @@ from app.access import find_visible_student, roles_required
 from app.audit import record
 from app.extensions import db
 from app.floor import bp
+from app.floor.climate import check_summary, checks_for_day
 from app.floor.services import (
     MAX_BATCH,
     BatchError,
+    accept_climate_checks,
     accept_entries,
     entries_for_day,
     entry_summary,
@@ -24,6 +26,7 @@ from app.floor.services import (
     student_token,
 )
 from app.models import Role, Student
+from app.models.climate import CLIMATE_LABELS, CLIMATE_NOTE_MAX
 from app.models.floor import (
     ENTRY_KIND_LABELS,
     FLAG_TYPE_LABELS,
@@ -58,7 +61,13 @@ def index() -> Response:
         for key, label in labels[name].items()
     }
     html = render_template(
-        "floor/index.html", **labels, details=details, note_max=NOTE_MAX_LENGTH, max_batch=MAX_BATCH
+        "floor/index.html",
+        **labels,
+        details=details,
+        climate_ratings={str(k): v for k, v in CLIMATE_LABELS.items()},
+        climate_note_max=CLIMATE_NOTE_MAX,
+        note_max=NOTE_MAX_LENGTH,
+        max_batch=MAX_BATCH,
     )
     response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = "no-cache"
@@ -84,15 +93,25 @@ def post_entries() -> Any:
     if not request.is_json:
         return jsonify(error="unsupported_media_type", message="Stuur JSON."), 415
     body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return jsonify(error="bad_request", message="Ongeldige JSON."), 400
+    if not isinstance(body, dict) or not ({"entries", "climate"} & body.keys()):
+        return jsonify(
+            error="bad_request", message="Ongeldige JSON: verwacht entries of climate."
+        ), 400
     try:
-        results = accept_entries(current_user, body.get("entries"))
+        results = accept_entries(current_user, body.get("entries", []))
+        results += accept_climate_checks(current_user, body.get("climate", []))
     except BatchError as error:
         db.session.rollback()
         return jsonify(error="bad_batch", message=str(error)), 400
     db.session.commit()
     return jsonify(results=[r.as_json() for r in results])
+
+
+@bp.route("/api/floor/climate")
+@floor_staff
+def climate_today() -> Any:
+    """Today's own climate checks, so the sheet shows what was already tapped."""
+    return jsonify(checks=[check_summary(c) for c in checks_for_day(current_user, local_today())])
 
 
 @bp.route("/api/floor/today")

@@ -86,7 +86,7 @@ def _choice(enum_class: type[Any], value: object, label: str) -> Any:
         raise Rejected(f"onbekende {label} '{str(value)[:40]}'") from None
 
 
-def _parse_time(value: object, now: datetime) -> datetime:
+def parse_time(value: object, now: datetime) -> datetime:
     if not isinstance(value, str):
         raise Rejected("tijdstip ontbreekt")
     try:
@@ -139,7 +139,7 @@ def _validate(raw: Mapping[str, Any], lookups: _Lookups, now: datetime) -> _Vali
         raise Rejected("onbekende zone")
     if zone.location_id not in lookups.location_ids:
         raise Rejected(f"locatie {zone.location.code} hoort niet (meer) bij jouw account")
-    occurred_at = _parse_time(raw.get("occurred_at"), now)
+    occurred_at = parse_time(raw.get("occurred_at"), now)
 
     note = raw.get("note") or ""
     if not isinstance(note, str):
@@ -271,6 +271,48 @@ def _store(user: User, entry: _Valid, now: datetime) -> bool:
     return True
 
 
+def _check_batch(batch: object) -> list[Any]:
+    if not isinstance(batch, list):
+        raise BatchError("verwacht een lijst met registraties")
+    if len(batch) > MAX_BATCH:
+        raise BatchError(f"hoogstens {MAX_BATCH} registraties per keer")
+    return batch
+
+
+def accept_climate_checks(
+    user: User, batch: object, *, now: datetime | None = None
+) -> list[EntryResult]:
+    """Store climate checks from a phone (one per zone per day; a newer tap replaces an older).
+
+    Answers per UUID like :func:`accept_entries`; a check that cannot be accepted is kept in
+    quarantine with its reason."""
+    from app.floor.climate import ClimateRejected, load_zones, store_climate, validate_climate
+
+    now = now or utcnow()
+    items = _check_batch(batch)
+    zones = load_zones(items)
+    results: list[EntryResult] = []
+    for raw in items:
+        given = raw.get("uuid") if isinstance(raw, Mapping) else None
+        uuid = given.lower() if isinstance(given, str) else ""
+        if not isinstance(raw, Mapping) or not UUID_PATTERN.match(uuid):
+            reason = "klimaatcheck zonder geldige uuid"
+            _quarantine(user, raw, None, reason, now)
+            results.append(EntryResult(str(given)[:36] if given else "", "quarantined", reason))
+            continue
+        try:
+            check = validate_climate(user, raw, zones, now)
+        except ClimateRejected as problem:
+            reason = f"klimaatcheck: {problem}"
+            _quarantine(user, {"climate": raw}, uuid, reason, now)
+            results.append(EntryResult(uuid, "quarantined", reason))
+            continue
+        store_climate(user, check, now)
+        results.append(EntryResult(uuid, "stored"))
+    db.session.flush()
+    return results
+
+
 def accept_entries(user: User, batch: object, *, now: datetime | None = None) -> list[EntryResult]:
     """Store a batch of floor entries from a phone; answer per UUID.
 
@@ -279,10 +321,7 @@ def accept_entries(user: User, batch: object, *, now: datetime | None = None) ->
     the batch are stored all the same. Raises :class:`BatchError` when the batch itself is unusable.
     """
     now = now or utcnow()
-    if not isinstance(batch, list):
-        raise BatchError("verwacht een lijst met registraties")
-    if len(batch) > MAX_BATCH:
-        raise BatchError(f"hoogstens {MAX_BATCH} registraties per keer")
+    batch = _check_batch(batch)
 
     lookups = _Lookups(user, batch)
     uuids = [

@@ -334,3 +334,37 @@ def test_logout_clears_the_student_index(
     expect(page.get_by_text("Je bent uitgelogd.")).to_be_visible()
     stored = page.evaluate(DUMP_STORAGE)
     assert students[0].leerlingnummer not in stored
+
+
+def test_climate_check_offline_one_tap_per_zone(
+    context: BrowserContext,
+    page: Page,
+    live_server: LiveServer,
+    staff: User,
+    console_errors: list[str],
+) -> None:
+    from app.models import ClimateCheck
+
+    open_floor(page, live_server, staff)
+    wait_for_service_worker(page)
+    context.set_offline(True)
+    page.get_by_role("radio", name="kantine").click()
+    page.get_by_role("button", name="Contact").click()
+    page.get_by_role("button", name="Klimaatcheck").click()
+    kantine = page.get_by_role("group", name="kantine")
+    kantine.get_by_role("button", name="onrustig").click()  # one tap
+    kantine.get_by_role("button", name="wisselend").click()  # a second tap replaces it
+    expect(kantine.get_by_role("button", name="wisselend")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    page.get_by_role("button", name="Alle zones tonen").click()
+    page.get_by_role("group", name="aula").get_by_role("button", name="rustig", exact=True).click()
+    page.locator("#climate-sheet [data-close]").click()
+    expect(page.locator("#pending-count")).to_have_text("3")  # the contact and two checks
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+    db.session.expire_all()
+    stored = {c.zone.name: c.rating for c in db.session.scalars(select(ClimateCheck))}
+    assert stored == {"kantine": "wisselend", "aula": "rustig"}
+    assert console_errors == []

@@ -238,7 +238,7 @@ async function renderToday() {
   const pending = await queued();
   const pendingIds = new Set(pending.map((e) => e.uuid));
   const rows = [
-    ...pending.map((e) => ({ uuid: e.uuid, kind: e.kind, zone: e.zone_name, occurred_at: e.occurred_at,
+    ...pending.filter((e) => e.type !== "climate").map((e) => ({ uuid: e.uuid, kind: e.kind, zone: e.zone_name, occurred_at: e.occurred_at,
       detail: e.topic || e.severity || e.outcome || e.flag_type || (e.head_count ? String(e.head_count) : ""),
       students: e.tokens || [], state: "pending" })),
     ...state.serverToday.filter((e) => !pendingIds.has(e.uuid)).map((e) => ({ ...e, state: "sent" })),
@@ -444,6 +444,79 @@ function renderResults(students, query) {
   }
 }
 
+// ---------- climate check: one tap per zone visited today ----------
+let climateShowAll = false;
+let climateToday = new Map(); // zone_id -> rating, as known on this phone
+
+function localDay(date = new Date()) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+async function loadClimateToday() {
+  try {
+    const data = await getJson("/api/floor/climate");
+    climateToday = new Map(data.checks.map((check) => [check.zone_id, check.rating]));
+  } catch (error) {
+    // Offline: what this phone tapped (still queued) is shown below.
+  }
+  (await queued()).filter((item) => item.type === "climate" && item.day === localDay())
+    .forEach((item) => climateToday.set(item.zone_id, item.rating));
+}
+
+async function visitedZoneIds() {
+  const ids = new Set();
+  const location = currentLocation();
+  if (state.place && state.place.zone_id) ids.add(state.place.zone_id);
+  const names = new Map(location ? location.zones.map((z) => [z.name, z.id]) : []);
+  state.serverToday.forEach((e) => { if (names.has(e.zone)) ids.add(names.get(e.zone)); });
+  (await queued()).forEach((e) => { if (e.zone_id && e.type !== "climate") ids.add(e.zone_id); });
+  return ids;
+}
+
+async function renderClimate() {
+  const location = currentLocation();
+  const list = $("#climate-zones");
+  list.replaceChildren();
+  if (!location) return;
+  const visited = await visitedZoneIds();
+  const zones = location.zones.filter((zone) => climateShowAll || visited.has(zone.id) || climateToday.has(zone.id));
+  $("#climate-all").hidden = climateShowAll || zones.length === location.zones.length;
+  zones.forEach((zone) => {
+    const row = $("#climate-row").content.firstElementChild.cloneNode(true);
+    $(".climate-zone", row).textContent = zone.name;
+    $(".climate-choices", row).setAttribute("aria-label", zone.name);
+    $$("[data-rating]", row).forEach((button) => {
+      button.setAttribute("aria-pressed", String(climateToday.get(zone.id) === button.dataset.rating));
+      button.addEventListener("click", () => rateZone(zone, button.dataset.rating, $(".climate-note", row).value, row));
+    });
+    list.append(row);
+  });
+}
+
+async function rateZone(zone, rating, note, row) {
+  const now = Date.now();
+  // One queued check per zone and day: a second tap replaces the first on the phone as well.
+  const previous = (await queued()).filter((item) => item.type === "climate" && item.zone_id === zone.id && item.day === localDay());
+  await removeFromQueue(previous.map((item) => item.uuid));
+  await enqueue({
+    uuid: uuid4(), type: "climate", zone_id: zone.id, zone_name: zone.name, day: localDay(),
+    rating, note: (note || "").trim(), checked_at: new Date(now).toISOString(), created: now, notBefore: now,
+  });
+  climateToday.set(zone.id, rating);
+  $$("[data-rating]", row).forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.rating === rating)));
+  showToast(`${messages.climateSaved} · ${zone.name} · ${rating}`, false);
+  renderPending((await queued()).length);
+  syncer.run();
+}
+
+async function openClimateSheet() {
+  climateShowAll = false;
+  await loadClimateToday();
+  await renderClimate();
+  $("#climate-sheet").showModal();
+}
+
 // ---------- privacy: blur when hidden or idle ----------
 let idleTimer = null;
 function shield(on) {
@@ -532,7 +605,7 @@ async function loadContext() {
 }
 
 function wire() {
-  $$(".action").forEach((button) => {
+  $$(".action[data-kind]").forEach((button) => {
     button.addEventListener("click", () => {
       const kind = button.dataset.kind;
       if (kind === "contact") logEntry({ kind });
@@ -543,6 +616,8 @@ function wire() {
     button.addEventListener("click", () => setMinutesAgo(Number(button.dataset.minutes)));
   });
   $("#location-button").addEventListener("click", openLocationSheet);
+  $("#climate-button").addEventListener("click", openClimateSheet);
+  $("#climate-all").addEventListener("click", () => { climateShowAll = true; renderClimate(); });
   $("#undo-button").addEventListener("click", undoLast);
   $$("[data-close]").forEach((button) => button.addEventListener("click", () => button.closest("dialog").close()));
   $$(".chip[data-field]").forEach((chip) => {

@@ -4,6 +4,11 @@ import { queued, removeFromQueue } from "./store.js";
 
 const RETRY_MS = 30_000;
 
+function climatePayload(item) {
+  const { uuid, zone_id, day, rating, note, checked_at } = item;
+  return { uuid, zone_id, day, rating, note, checked_at };
+}
+
 function payload(entry) {
   const { uuid, kind, zone_id, occurred_at, students, topic, severity, outcome, flag_type,
     head_count, note, made_offline } = entry;
@@ -102,7 +107,10 @@ export class Syncer extends EventTarget {
           credentials: "same-origin",
           cache: "no-store",
           headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
-          body: JSON.stringify({ entries: batch.map(payload) }),
+          body: JSON.stringify({
+            entries: batch.filter((item) => item.type !== "climate").map(payload),
+            climate: batch.filter((item) => item.type === "climate").map(climatePayload),
+          }),
         });
       } catch (error) {
         this.emit("state", { state: "offline" });

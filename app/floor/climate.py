@@ -1,0 +1,129 @@
+"""The climate check (klimaatcheck): one tap per zone visited today — rustig, wisselend or
+onrustig. It travels in the same offline queue and batch as the floor entries."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import ClimateCheck, User, Zone
+from app.models.climate import CLIMATE_NOTE_MAX, ClimateRating
+from app.timeutil import local_today
+
+
+class ClimateRejected(Exception):
+    """One climate check cannot be accepted; the message is kept with it in quarantine."""
+
+
+@dataclass(frozen=True)
+class ValidClimate:
+    zone: Zone
+    day: date
+    rating: ClimateRating
+    note: str
+    checked_at: datetime
+
+
+def load_zones(items: Sequence[object]) -> dict[int, Zone]:
+    ids = {
+        item["zone_id"]
+        for item in items
+        if isinstance(item, Mapping) and isinstance(item.get("zone_id"), int)
+    }
+    return {
+        zone.id: zone
+        for zone in db.session.scalars(
+            select(Zone).where(Zone.id.in_(ids)).options(selectinload(Zone.location))
+        )
+    }
+
+
+def validate_climate(
+    user: User, raw: Mapping[str, Any], zones: Mapping[int, Zone], now: datetime
+) -> ValidClimate:
+    from app.floor.services import MAX_AGE, Rejected, parse_time
+
+    zone = zones.get(raw.get("zone_id")) if isinstance(raw.get("zone_id"), int) else None
+    if zone is None:
+        raise ClimateRejected("onbekende zone")
+    if zone.location_id not in user.location_ids:
+        raise ClimateRejected(f"locatie {zone.location.code} hoort niet (meer) bij jouw account")
+    try:
+        rating = ClimateRating(raw.get("rating"))
+    except ValueError:
+        raise ClimateRejected(f"onbekende klimaatscore '{str(raw.get('rating'))[:20]}'") from None
+    try:
+        checked_at = parse_time(raw.get("checked_at"), now)
+    except Rejected as problem:
+        raise ClimateRejected(str(problem)) from None
+    try:
+        day = date.fromisoformat(str(raw.get("day")))
+    except ValueError:
+        raise ClimateRejected("ongeldige dag") from None
+    if day > local_today(now) or day < (now - MAX_AGE).date():
+        raise ClimateRejected("dag ligt buiten de afgelopen 21 dagen")
+    note = raw.get("note") or ""
+    if not isinstance(note, str):
+        raise ClimateRejected("notitie is geen tekst")
+    if len(note.strip()) > CLIMATE_NOTE_MAX:
+        raise ClimateRejected(f"notitie is langer dan {CLIMATE_NOTE_MAX} tekens")
+    return ValidClimate(zone, day, rating, note.strip(), checked_at)
+
+
+def store_climate(user: User, check: ValidClimate, now: datetime) -> None:
+    """Insert, or replace the same staff × zone × day check when this tap is newer.
+
+    The database decides (ON CONFLICT … DO UPDATE … WHERE older), so a retry or an old offline
+    tap arriving late never overwrites a newer one."""
+    values = {
+        "staff_id": user.id,
+        "location_id": check.zone.location_id,
+        "zone_id": check.zone.id,
+        "day": check.day,
+        "rating": check.rating,
+        "note": check.note,
+        "checked_at": check.checked_at,
+        "received_at": now,
+    }
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(ClimateCheck).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=["staff_id", "zone_id", "day"],
+        set_={
+            "rating": statement.excluded.rating,
+            "note": statement.excluded.note,
+            "checked_at": statement.excluded.checked_at,
+            "received_at": statement.excluded.received_at,
+        },
+        where=ClimateCheck.checked_at < statement.excluded.checked_at,
+    )
+    db.session.execute(statement)
+
+
+def checks_for_day(user: User, day: date) -> list[ClimateCheck]:
+    return list(
+        db.session.scalars(
+            select(ClimateCheck)
+            .where(ClimateCheck.staff_id == user.id, ClimateCheck.day == day)
+            .options(selectinload(ClimateCheck.zone))
+        )
+    )
+
+
+def check_summary(check: ClimateCheck) -> dict[str, Any]:
+    return {
+        "zone_id": check.zone_id,
+        "zone": check.zone.name,
+        "day": check.day.isoformat(),
+        "rating": check.rating.value,
+        "checked_at": check.checked_at.astimezone(UTC).isoformat(),
+    }
