@@ -84,6 +84,7 @@ def create_app(
     _register_blueprints(app)
     _register_cli(app)
 
+    from app.auth.sessions import register_session_rules
     from app.errors import register_error_handlers
     from app.http_caching import register_caching_rules
     from app.templating import register_template_helpers
@@ -91,6 +92,7 @@ def create_app(
     register_error_handlers(app)
     register_template_helpers(app)
     register_caching_rules(app)
+    register_session_rules(app)
     return app
 
 
@@ -113,9 +115,9 @@ def _init_extensions(app: Flask) -> None:
         from flask import jsonify
         from flask_login import current_user
 
-        if request.path.startswith("/api/") and request.method == "POST":
-            if not current_user.is_authenticated:
-                return jsonify(error="login_required", message="Log opnieuw in."), 401
+        api_post = request.path.startswith("/api/") and request.method == "POST"
+        if api_post and not current_user.is_authenticated:
+            return jsonify(error="login_required", message="Log opnieuw in."), 401
         return None
 
     csrf.init_app(app)

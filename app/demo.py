@@ -60,29 +60,31 @@ DEMO_ACCOUNTS = [
         "Samira Bakker",
         Role.MEDEWERKER,
         ("ZS", "HK"),
-        "demo-medewerker-2026",
+        "fietsenstalling-2026",
     ),
     DemoAccount(
         "teamleider@demo.schoolfit.nl",
         "Peter de Vries",
         Role.TEAMLEIDER,
         ("ZS",),
-        "demo-teamleider-2026",
+        "dagoverzicht-om-14uur",
     ),
-    DemoAccount("copa@demo.schoolfit.nl", "Anouk Jansen", Role.COPA, ("ZS",), "demo-copa-2026!"),
+    DemoAccount(
+        "copa@demo.schoolfit.nl", "Anouk Jansen", Role.COPA, ("ZS",), "zorgteam-overleg-2026"
+    ),
     DemoAccount(
         "locatieleider@demo.schoolfit.nl",
         "Mohamed El Amrani",
         Role.LOCATIELEIDER,
         ("ZS",),
-        "demo-locatieleider-2026",
+        "rapportage-per-locatie",
     ),
     DemoAccount(
         "beheer@demo.schoolfit.nl",
         "Ingrid Visser",
         Role.BEHEER,
         tuple(code for code, _ in LOCATIONS),
-        "demo-beheer-2026",
+        "sleutelbos-op-kantoor",
     ),
 ]
 

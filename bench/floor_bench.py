@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
 ]
 BUDGET_KB = 60.0
 DEMO_EMAIL = "medewerker@demo.schoolfit.nl"
-DEMO_PASSWORD = "demo-medewerker-2026"  # noqa: S105 - the documented demo account
+DEMO_PASSWORD = "fietsenstalling-2026"  # noqa: S105 - the documented demo account
 
 
 @dataclass

@@ -31,6 +31,9 @@ class BaseConfig:
     TESTING = False
 
     def __init__(self) -> None:
+        if "TOTP_REQUIRED_ROLES" in os.environ:
+            roles = os.environ["TOTP_REQUIRED_ROLES"].split(",")
+            self.TOTP_REQUIRED_ROLES = tuple(r.strip() for r in roles if r.strip())
         self.SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEV_SECRET)
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or self.default_database_url()
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -51,7 +54,15 @@ class BaseConfig:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=10)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # Signed out after this long without activity (desk work; the floor's queue survives it).
+    IDLE_TIMEOUT = timedelta(minutes=30)
+    # Signed out this long after signing in, whatever the activity.
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
+    # Exports ask for the password again when the last authentication is older than this.
+    REAUTH_WINDOW = timedelta(minutes=10)
+    # Roles that must use two-factor login (TOTP). Production: beheer (see ProductionConfig).
+    TOTP_REQUIRED_ROLES: tuple[str, ...] = ()
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session does
     FORCE_HTTPS = False
     BABEL_DEFAULT_LOCALE = "nl"
@@ -86,6 +97,7 @@ class TestingConfig(BaseConfig):
 
 class ProductionConfig(BaseConfig):
     NAME = "production"
+    TOTP_REQUIRED_ROLES = ("beheer",)
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     FORCE_HTTPS = True

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 
+import pyotp
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.audit import record
 from app.exceptions import DomainError
 from app.extensions import db
 from app.models import Location, Role, User
@@ -16,6 +22,9 @@ from app.models.org import normalise_email
 from app.models.types import utcnow
 
 MIN_PASSWORD_LENGTH = 12
+LOCKOUT_THRESHOLD = 5
+LOCKOUT_DURATION = timedelta(minutes=15)
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 
 # Verified against when the e-mail is unknown, so a wrong address costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("timing-equaliser-not-a-password", method="scrypt")
@@ -26,12 +35,36 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
 
-def check_password_policy(password: str) -> None:
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and line[0] != "#")
+
+
+def check_password_policy(password: str, *, email: str = "") -> None:
+    """At least 12 characters, not a common password (also not one with digits or symbols
+    appended, like 'Wachtwoord2026!'), not trivially repetitive, not the e-mail address."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(
             f"Het wachtwoord moet minstens {MIN_PASSWORD_LENGTH} tekens lang zijn.",
             field="password",
         )
+    lowered = password.lower()
+    stem = re.sub(r"[\d\W_]+$", "", lowered)
+    if lowered in common_passwords() or stem in common_passwords() or not stem:
+        raise DomainError(
+            "Dit wachtwoord is te makkelijk te raden: het staat (bijna) zo op een lijst van "
+            "veelgebruikte wachtwoorden. Kies een ander, bijvoorbeeld een zin van een paar "
+            "woorden.",
+            field="password",
+        )
+    if len(set(lowered)) < 4:
+        raise DomainError(
+            "Dit wachtwoord is te eenvoudig: gebruik meer verschillende tekens.", field="password"
+        )
+    local_part = email.split("@")[0].lower()
+    if len(local_part) >= 4 and local_part in lowered:
+        raise DomainError("Het wachtwoord mag je e-mailadres niet bevatten.", field="password")
 
 
 def load_user(user_id: str) -> User | None:
@@ -49,16 +82,80 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, or None."""
+def is_locked(user: User, now: datetime | None = None) -> bool:
+    return user.locked_until is not None and user.locked_until > (now or utcnow())
+
+
+def authenticate(email: str, password: str, *, now: datetime | None = None) -> User | None:
+    """The active, unlocked user with this e-mail and password, or None.
+
+    Failures are counted per account; after LOCKOUT_THRESHOLD in a row the account is locked
+    for LOCKOUT_DURATION (even the right password waits). The caller commits either way, so
+    the counters are kept.
+    """
+    now = now or utcnow()
     user = find_user_by_email(email)
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+    if user is None or is_locked(user, now):
+        check_password_hash(_DUMMY_HASH, password)  # the same cost: no timing difference
         return None
-    if not check_password_hash(user.password_hash, password) or not user.active:
+    if not check_password_hash(user.password_hash, password):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= LOCKOUT_THRESHOLD:
+            user.locked_until = now + LOCKOUT_DURATION
+            user.failed_logins = 0
+            record(user, "locked", "user", user.id, detail="te veel mislukte inlogpogingen")
         return None
-    user.last_login_at = utcnow()
+    if not user.active:
+        return None
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
     return user
+
+
+def unlock(user: User) -> None:
+    user.failed_logins = 0
+    user.locked_until = None
+
+
+# ---------- two-factor login (TOTP) ----------
+
+
+def totp_required(user: User, required_roles: Iterable[str]) -> bool:
+    return user.role.value in set(required_roles)
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name="SchoolFit")
+
+
+def verify_totp(secret: str | None, code: str, *, now: datetime | None = None) -> bool:
+    """A 6-digit code of this 30-second step or the one before/after (clock drift)."""
+    code = re.sub(r"\s", "", code or "")
+    if not secret or not re.fullmatch(r"\d{6}", code):
+        return False
+    return pyotp.TOTP(secret).verify(code, for_time=now or utcnow(), valid_window=1)
+
+
+def enable_totp(user: User, secret: str, code: str) -> None:
+    if not verify_totp(secret, code):
+        raise DomainError(
+            "Die code klopt niet. Controleer de tijd op je telefoon en probeer de nieuwste code.",
+            field="code",
+        )
+    user.totp_secret = secret
+    user.totp_enabled = True
+    record(user, "enable_2fa", "user", user.id)
+
+
+def disable_totp(user: User, by: User) -> None:
+    user.totp_secret = None
+    user.totp_enabled = False
+    record(by, "disable_2fa", "user", user.id)
 
 
 def parse_role(value: str) -> Role:
@@ -103,7 +200,7 @@ def create_user(
         raise DomainError(f"Er bestaat al een account met e-mailadres {address}.", field="email")
     if not locations:
         raise DomainError("Kies minstens één locatie.", field="locations")
-    check_password_policy(password)
+    check_password_policy(password, email=address)
     user = User(
         email=address,
         name=name.strip(),
@@ -118,8 +215,10 @@ def create_user(
 
 
 def set_password(user: User, password: str) -> None:
-    check_password_policy(password)
+    """A new password (set by beheer or the user); it also lifts a lockout."""
+    check_password_policy(password, email=user.email)
     user.password_hash = hash_password(password)
+    unlock(user)
 
 
 def update_user(

@@ -127,6 +127,12 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Lockout after repeated failures (counted since the last success or lock).
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-factor login (TOTP, RFC 6238); required for the roles in TOTP_REQUIRED_ROLES.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
 
     locations: Mapped[list[Location]] = relationship(
         secondary=user_location, order_by="Location.code"
