@@ -38,6 +38,7 @@ system-deps:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --recursive app config --severity-level high
 
 format: install
 	$(BIN)/ruff format .

@@ -168,8 +168,10 @@ def test_beheer_must_set_up_two_factor_when_required(
     token = csrf_token_from(client, "/account/tweestapsverificatie")
     bad = client.post("/account/tweestapsverificatie", data={"csrf_token": token, "code": "12"})
     assert bad.status_code == 400
-    ok = client.post("/account/tweestapsverificatie",
-                     data={"csrf_token": token, "code": pyotp.TOTP(secret).now()})
+    ok = client.post(
+        "/account/tweestapsverificatie",
+        data={"csrf_token": token, "code": pyotp.TOTP(secret).now()},
+    )
     assert ok.status_code == 302
     db.session.refresh(user)
     assert user.totp_enabled and user.totp_secret == secret
@@ -187,13 +189,16 @@ def test_other_roles_are_not_forced(
 def test_reauthentication_page(client: FlaskClient, login_as: Callable[..., User]) -> None:
     login_as(Role.TEAMLEIDER)
     token = csrf_token_from(client, "/herbevestigen")
-    wrong = client.post("/herbevestigen?next=/leerlingen/",
-                        data={"csrf_token": token, "password": "niet-mijn-wachtwoord"})
+    wrong = client.post(
+        "/herbevestigen?next=/leerlingen/",
+        data={"csrf_token": token, "password": "niet-mijn-wachtwoord"},
+    )
     assert wrong.status_code == 400
     with client.session_transaction() as session:
         session["reauth_at"] = 0
-    right = client.post("/herbevestigen?next=/leerlingen/",
-                        data={"csrf_token": token, "password": PASSWORD})
+    right = client.post(
+        "/herbevestigen?next=/leerlingen/", data={"csrf_token": token, "password": PASSWORD}
+    )
     assert right.headers["Location"] == "/leerlingen/"
     with client.session_transaction() as session:
         assert time.time() - session["reauth_at"] < 5
