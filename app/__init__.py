@@ -158,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.floor import bp as floor_bp
     from app.main import bp as main_bp
+    from app.privacy import bp as privacy_bp
     from app.students import bp as students_bp
 
     app.register_blueprint(main_bp)
@@ -165,6 +166,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(floor_bp)
     app.register_blueprint(students_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -23,6 +23,7 @@ NAV_ITEMS: list[tuple[str, Any, frozenset[Role]]] = [
     ("floor.index", _l("Vloer"), frozenset({Role.MEDEWERKER})),
     ("students.index", _l("Leerlingen"), ALL_ROLES),
     ("admin.index", _l("Beheer"), frozenset({Role.BEHEER})),
+    ("privacy.audit", _l("Auditlog"), frozenset({Role.BEHEER})),
 ]
 
 
