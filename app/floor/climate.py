@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.floor.validation import MAX_AGE, Rejected, db_id, parse_time
 from app.models import ClimateCheck, User, Zone
 from app.models.climate import CLIMATE_NOTE_MAX, ClimateRating
 from app.timeutil import local_today
@@ -33,11 +34,8 @@ class ValidClimate:
 
 
 def load_zones(items: Sequence[object]) -> dict[int, Zone]:
-    ids = {
-        item["zone_id"]
-        for item in items
-        if isinstance(item, Mapping) and isinstance(item.get("zone_id"), int)
-    }
+    ids = {db_id(item.get("zone_id")) for item in items if isinstance(item, Mapping)}
+    ids.discard(None)
     return {
         zone.id: zone
         for zone in db.session.scalars(
@@ -49,9 +47,8 @@ def load_zones(items: Sequence[object]) -> dict[int, Zone]:
 def validate_climate(
     user: User, raw: Mapping[str, Any], zones: Mapping[int, Zone], now: datetime
 ) -> ValidClimate:
-    from app.floor.services import MAX_AGE, Rejected, parse_time
-
-    zone = zones.get(raw.get("zone_id")) if isinstance(raw.get("zone_id"), int) else None
+    zone_id = db_id(raw.get("zone_id"))
+    zone = zones.get(zone_id) if zone_id is not None else None
     if zone is None:
         raise ClimateRejected("onbekende zone")
     if zone.location_id not in user.location_ids:

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -17,6 +17,8 @@ from sqlalchemy.orm import selectinload
 
 from app.access import students_visible_to
 from app.extensions import db
+from app.floor.climate import ClimateRejected, load_zones, store_climate, validate_climate
+from app.floor.validation import Rejected, db_id, parse_time
 from app.models import Flag, FloorEntry, Location, QuarantinedEntry, Student, User, Zone
 from app.models.floor import (
     NOTE_MAX_LENGTH,
@@ -34,10 +36,6 @@ from app.timeutil import local_day_bounds
 MAX_BATCH = 100
 MAX_STUDENTS_PER_ENTRY = 30
 MAX_HEAD_COUNT = 500
-# A phone may be offline over a long weekend or a holiday week; older entries go to quarantine.
-MAX_AGE = timedelta(days=21)
-# Phone clocks drift; an entry a little "in the future" is fine.
-CLOCK_SKEW = timedelta(minutes=10)
 UUID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -56,10 +54,6 @@ class EntryResult:
         if self.reason:
             data["reason"] = self.reason
         return data
-
-
-class Rejected(Exception):
-    """One entry cannot be accepted; the message (Dutch) is kept with it in quarantine."""
 
 
 @dataclass
@@ -86,23 +80,6 @@ def _choice(enum_class: type[Any], value: object, label: str) -> Any:
         raise Rejected(f"onbekende {label} '{str(value)[:40]}'") from None
 
 
-def parse_time(value: object, now: datetime) -> datetime:
-    if not isinstance(value, str):
-        raise Rejected("tijdstip ontbreekt")
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise Rejected(f"ongeldig tijdstip '{value[:40]}'") from None
-    if moment.tzinfo is None:
-        raise Rejected("tijdstip zonder tijdzone")
-    moment = moment.astimezone(UTC)
-    if moment > now + CLOCK_SKEW:
-        raise Rejected("tijdstip ligt in de toekomst (klopt de klok van de telefoon?)")
-    if moment < now - MAX_AGE:
-        raise Rejected("registratie is ouder dan 21 dagen")
-    return moment
-
-
 class _Lookups:
     """Everything a batch refers to, loaded in a few queries instead of one per entry."""
 
@@ -114,8 +91,9 @@ class _Lookups:
         for raw in raw_entries:
             if not isinstance(raw, Mapping):
                 continue
-            if isinstance(raw.get("zone_id"), int):
-                zone_ids.add(raw["zone_id"])
+            zone_id = db_id(raw.get("zone_id"))
+            if zone_id is not None:
+                zone_ids.add(zone_id)
             students = raw.get("students")
             if isinstance(students, list):
                 numbers.update(str(n)[:20] for n in students if isinstance(n, str | int))
@@ -133,8 +111,8 @@ class _Lookups:
 
 def _validate(raw: Mapping[str, Any], lookups: _Lookups, now: datetime) -> _Valid:
     kind = _choice(EntryKind, raw.get("kind"), "soort registratie")
-    zone_id = raw.get("zone_id")
-    zone = lookups.zones.get(zone_id) if isinstance(zone_id, int) else None
+    zone_id = db_id(raw.get("zone_id"))
+    zone = lookups.zones.get(zone_id) if zone_id is not None else None
     if zone is None:
         raise Rejected("onbekende zone")
     if zone.location_id not in lookups.location_ids:
@@ -286,8 +264,6 @@ def accept_climate_checks(
 
     Answers per UUID like :func:`accept_entries`; a check that cannot be accepted is kept in
     quarantine with its reason."""
-    from app.floor.climate import ClimateRejected, load_zones, store_climate, validate_climate
-
     now = now or utcnow()
     items = _check_batch(batch)
     zones = load_zones(items)
