@@ -99,9 +99,10 @@ def seed_demo_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from app.privacy.cli import backup_command
+    from app.privacy.cli import backup_command, privacy_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(import_students_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(privacy_cli)

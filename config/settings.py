@@ -61,6 +61,16 @@ class BaseConfig:
     SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
     # Exports ask for the password again when the last authentication is older than this.
     REAUTH_WINDOW = timedelta(minutes=10)
+    # How long each kind of data is kept, in days (reasons in docs/privacy.md). Enforced by
+    # `flask --app app privacy purge`, meant to run nightly.
+    RETENTION_DAYS = {
+        "anonymous_floor_entries": 2 * 365,
+        "named_floor_entries": 365,
+        "handled_flags": 365,
+        "quarantined_entries": 90,
+        "climate_checks": 2 * 365,
+        "audit_log": 5 * 365,
+    }
     # Roles that must use two-factor login (TOTP). Production: beheer (see ProductionConfig).
     TOTP_REQUIRED_ROLES: tuple[str, ...] = ()
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session does

@@ -5,9 +5,30 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
+from flask.cli import AppGroup
 
 from app.exceptions import DomainError
 from app.extensions import db
+
+privacy_cli = AppGroup("privacy", help="Retention, subject access and erasure (AVG).")
+
+
+@privacy_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Count what would be removed; change nothing.")
+def purge_command(dry_run: bool) -> None:
+    """Delete or anonymise what has passed its retention period. Safe to run again."""
+    from app.privacy.retention import purge
+
+    lines = purge(current_app.config["RETENTION_DAYS"], dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    prefix = "Zou worden" if dry_run else "Klaar"
+    click.echo(f"{prefix} (bewaartermijnen uit RETENTION_DAYS):")
+    for line in lines:
+        click.echo(f"  {line.count:>7}  {line.description} (ouder dan {line.days} dagen)")
 
 
 @click.command("backup")

@@ -1,0 +1,137 @@
+"""Retention: how long each kind of data is kept, and the purge that enforces it.
+
+Each rule deletes or anonymises what has passed its period. Rules are idempotent (a second run
+finds nothing more) and report counts; ``dry_run`` counts without changing anything. Periods
+are set in ``RETENTION_DAYS`` (config/settings.py) and explained in docs/privacy.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, delete, exists, func, select, update
+
+from app.extensions import db
+from app.models import AuditEvent, ClimateCheck, Flag, FloorEntry, QuarantinedEntry
+from app.models.floor import FlagStatus, floor_entry_student
+from app.models.types import utcnow
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    key: str  # the key in RETENTION_DAYS
+    description: str  # Dutch, shown by the purge command
+    apply: Callable[[datetime, bool], int]  # (cutoff, dry_run) -> affected rows
+
+
+def _count(query: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def _has_students() -> object:
+    return exists().where(floor_entry_student.c.entry_id == FloorEntry.id)
+
+
+def purge_anonymous_entries(cutoff: datetime, dry_run: bool) -> int:
+    """Floor entries without a student: kept for the trend reports, then deleted."""
+    old = select(FloorEntry.id).where(FloorEntry.occurred_at < cutoff, ~_has_students())
+    count = _count(old)
+    if not dry_run and count:
+        ids = list(db.session.scalars(old))
+        db.session.execute(update(Flag).where(Flag.entry_id.in_(ids)).values(entry_id=None))
+        db.session.execute(delete(FloorEntry).where(FloorEntry.id.in_(ids)))
+    return count
+
+
+def anonymise_named_entries(cutoff: datetime, dry_run: bool) -> int:
+    """Floor entries about named students: after the period the link to the students and the
+    note are removed; the anonymous count (kind, zone, time) stays for the reports."""
+    old = select(FloorEntry.id).where(FloorEntry.occurred_at < cutoff, _has_students())
+    noted = select(FloorEntry.id).where(FloorEntry.occurred_at < cutoff, FloorEntry.note != "")
+    ids = set(db.session.scalars(old)) | set(db.session.scalars(noted))
+    if not dry_run and ids:
+        db.session.execute(
+            delete(floor_entry_student).where(floor_entry_student.c.entry_id.in_(ids))
+        )
+        db.session.execute(update(FloorEntry).where(FloorEntry.id.in_(ids)).values(note=""))
+    return len(ids)
+
+
+def purge_handled_flags(cutoff: datetime, dry_run: bool) -> int:
+    """Flags that were handled before the cutoff (open flags stay until handled)."""
+    old = select(Flag.id).where(Flag.status == FlagStatus.HANDLED, Flag.raised_at < cutoff)
+    count = _count(old)
+    if not dry_run and count:
+        db.session.execute(delete(Flag).where(Flag.id.in_(list(db.session.scalars(old)))))
+    return count
+
+
+def purge_quarantine(cutoff: datetime, dry_run: bool) -> int:
+    """Entries the server could not accept, once the period has passed since they arrived."""
+    old = select(QuarantinedEntry.id).where(QuarantinedEntry.received_at < cutoff)
+    count = _count(old)
+    if not dry_run and count:
+        db.session.execute(delete(QuarantinedEntry).where(QuarantinedEntry.received_at < cutoff))
+    return count
+
+
+def purge_climate_checks(cutoff: datetime, dry_run: bool) -> int:
+    old = select(ClimateCheck.id).where(ClimateCheck.checked_at < cutoff)
+    count = _count(old)
+    if not dry_run and count:
+        db.session.execute(delete(ClimateCheck).where(ClimateCheck.checked_at < cutoff))
+    return count
+
+
+def purge_audit_log(cutoff: datetime, dry_run: bool) -> int:
+    """The audit trail itself has a period too; this is the only way events are removed."""
+    old = select(AuditEvent.id).where(AuditEvent.at < cutoff)
+    count = _count(old)
+    if not dry_run and count:
+        db.session.execute(delete(AuditEvent).where(AuditEvent.at < cutoff))
+    return count
+
+
+RULES: list[RetentionRule] = [
+    RetentionRule(
+        "anonymous_floor_entries", "anonieme vloerregistraties verwijderd", purge_anonymous_entries
+    ),
+    RetentionRule(
+        "named_floor_entries",
+        "vloerregistraties over leerlingen geanonimiseerd",
+        anonymise_named_entries,
+    ),
+    RetentionRule("handled_flags", "afgehandelde vlaggen verwijderd", purge_handled_flags),
+    RetentionRule(
+        "quarantined_entries", "niet-geaccepteerde registraties verwijderd", purge_quarantine
+    ),
+    RetentionRule("climate_checks", "klimaatchecks verwijderd", purge_climate_checks),
+    RetentionRule("audit_log", "auditgebeurtenissen verwijderd", purge_audit_log),
+]
+
+
+@dataclass(frozen=True)
+class PurgeLine:
+    key: str
+    description: str
+    days: int
+    cutoff: datetime
+    count: int
+
+
+def purge(
+    retention_days: dict[str, int], *, dry_run: bool = False, now: datetime | None = None
+) -> list[PurgeLine]:
+    """Apply every rule; the caller commits (or, for a dry run, rolls back)."""
+    now = now or utcnow()
+    lines = []
+    for rule in RULES:
+        days = int(retention_days[rule.key])
+        cutoff = now - timedelta(days=days)
+        lines.append(
+            PurgeLine(rule.key, rule.description, days, cutoff, rule.apply(cutoff, dry_run))
+        )
+    db.session.flush()
+    return lines

@@ -1,0 +1,133 @@
+"""Retention purge: each kind of data leaves after its period, idempotently, with counts."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask.testing import FlaskCliRunner
+from sqlalchemy import func, select
+
+from app.audit import record
+from app.extensions import db
+from app.floor.services import accept_climate_checks, accept_entries
+from app.models import (
+    AuditEvent,
+    ClimateCheck,
+    Flag,
+    FloorEntry,
+    QuarantinedEntry,
+    Role,
+    Student,
+    User,
+)
+from app.models.floor import FlagStatus, floor_entry_student
+from app.models.types import utcnow
+from app.privacy.retention import purge
+from tests.floor_helpers import entry
+
+DAYS = {
+    "anonymous_floor_entries": 730,
+    "named_floor_entries": 365,
+    "handled_flags": 365,
+    "quarantined_entries": 90,
+    "climate_checks": 730,
+    "audit_log": 1825,
+}
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_purge_applies_each_period(
+    locations: dict, make_user: Callable[..., User], make_student: Callable[..., Student]
+) -> None:
+    staff = make_user(Role.MEDEWERKER, ("ZS",))
+    student = make_student("ZS")
+    now = utcnow()
+    zs = locations["ZS"]
+    # Entries are made "now" and then moved back in time, as if they were old.
+    accept_entries(
+        staff,
+        [
+            entry(zs),  # anonymous, recent: stays
+            entry(zs),  # anonymous, 3 years old: deleted
+            entry(zs, "vlag", flag_type="zorg", students=[student.leerlingnummer], note="thuis"),
+            entry(zs, "spanning", severity="laag", students=[student.leerlingnummer]),  # recent
+            entry(zs, "uitgevonden"),  # quarantined
+        ],
+    )
+    db.session.commit()
+    rows = db.session.scalars(select(FloorEntry).order_by(FloorEntry.id)).all()
+    rows[1].occurred_at = now - timedelta(days=3 * 365)
+    rows[2].occurred_at = now - timedelta(days=400)
+    flag = db.session.scalar(select(Flag))
+    flag.status = FlagStatus.HANDLED
+    flag.raised_at = now - timedelta(days=400)
+    db.session.scalar(select(QuarantinedEntry)).received_at = now - timedelta(days=91)
+    old_event = record(staff, "view", "student", student.leerlingnummer, student=student)
+    old_event.at = now - timedelta(days=6 * 365)
+    record(staff, "view", "student", student.leerlingnummer, student=student)
+    db.session.commit()
+
+    dry = {line.key: line.count for line in purge(DAYS, dry_run=True, now=now)}
+    db.session.rollback()
+    assert dry == {
+        "anonymous_floor_entries": 1,
+        "named_floor_entries": 1,
+        "handled_flags": 1,
+        "quarantined_entries": 1,
+        "climate_checks": 0,
+        "audit_log": 1,
+    }
+    assert count(FloorEntry) == 4  # a dry run changes nothing
+
+    done = {line.key: line.count for line in purge(DAYS, now=now)}
+    db.session.commit()
+    assert done == dry
+    assert count(FloorEntry) == 3
+    anonymised = db.session.get(FloorEntry, rows[2].id)
+    assert anonymised is not None and anonymised.note == "" and anonymised.students == []
+    recent_named = db.session.get(FloorEntry, rows[3].id)
+    assert recent_named is not None and recent_named.students == [student]
+    assert count(Flag) == 0 and count(QuarantinedEntry) == 0 and count(AuditEvent) == 1
+    links = db.session.scalar(select(func.count()).select_from(floor_entry_student))
+    assert links == 1
+
+    again = {line.key: line.count for line in purge(DAYS, now=now)}
+    assert set(again.values()) == {0}  # idempotent
+
+
+def test_open_flags_stay_until_handled(
+    locations: dict, make_user: Callable[..., User], make_student: Callable[..., Student]
+) -> None:
+    staff = make_user(Role.MEDEWERKER, ("ZS",))
+    student = make_student("ZS")
+    accept_entries(
+        staff,
+        [entry(locations["ZS"], "vlag", flag_type="opvolgen", students=[student.leerlingnummer])],
+    )
+    db.session.commit()
+    db.session.scalar(select(Flag)).raised_at = utcnow() - timedelta(days=800)
+    db.session.commit()
+    purge(DAYS)
+    db.session.commit()
+    assert count(Flag) == 1
+
+
+def test_climate_checks_expire(locations: dict, make_user: Callable[..., User]) -> None:
+    from tests.integration.test_floor_climate import check
+
+    staff = make_user(Role.MEDEWERKER, ("ZS",))
+    accept_climate_checks(staff, [check(locations["ZS"])])
+    db.session.commit()
+    db.session.scalar(select(ClimateCheck)).checked_at = utcnow() - timedelta(days=731)
+    db.session.commit()
+    assert {line.key: line.count for line in purge(DAYS)}["climate_checks"] == 1
+
+
+def test_purge_command_reports_counts(runner: FlaskCliRunner, locations: dict) -> None:
+    result = runner.invoke(args=["privacy", "purge", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Zou worden" in result.output and "vloerregistraties over leerlingen" in result.output
+    result = runner.invoke(args=["privacy", "purge"])
+    assert result.exit_code == 0 and "Klaar" in result.output
