@@ -42,3 +42,34 @@ def backup_command(file: Path) -> None:
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"Back-up geschreven: {written} ({written.stat().st_size} bytes)")
+
+
+@privacy_cli.command("export")
+@click.argument("leerlingnummer")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the JSON to this file instead of standard output.",
+)
+def export_command(leerlingnummer: str, out: Path | None) -> None:
+    """Everything stored about one student, as JSON (subject access request)."""
+    import json
+
+    from sqlalchemy import select
+
+    from app.audit import record
+    from app.models import Student
+    from app.privacy.subject import as_json, subject_access
+
+    student = db.session.scalar(select(Student).where(Student.leerlingnummer == leerlingnummer))
+    if student is None:
+        raise click.ClickException(f"Geen leerling met leerlingnummer {leerlingnummer}.")
+    body = json.dumps(as_json(student, subject_access(student)), ensure_ascii=False, indent=2)
+    record(None, "export", "subject_access", leerlingnummer, student=student, detail="cli")
+    db.session.commit()
+    if out is None:
+        click.echo(body)
+    else:
+        out.write_text(body, encoding="utf-8")
+        click.echo(f"Geschreven: {out}", err=True)

@@ -1,17 +1,22 @@
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+import json
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.access import roles_required
 from app.audit import record
 from app.auth.sessions import recent_auth_required
+from app.exceptions import DomainError
 from app.extensions import db
 from app.models import Role, Student
 from app.privacy import bp
 from app.privacy.audit_services import AuditFilter, audit_query, known_actions, student_trail_csv
-from app.privacy.forms import AuditFilterForm
+from app.privacy.forms import AuditFilterForm, EraseStudentForm, RectifyStudentForm
+from app.privacy.subject import as_json, erase_student, subject_access
 
 beheer_only = roles_required(Role.BEHEER)
 PAGE_SIZE = 100
@@ -53,3 +58,99 @@ def student_trail(leerlingnummer: str) -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="audit-{leerlingnummer}.csv"'},
     )
+
+
+def _student_for_beheer(leerlingnummer: str) -> Student:
+    student = db.session.scalar(select(Student).where(Student.leerlingnummer == leerlingnummer))
+    if student is None or student.location_id not in current_user.location_ids:
+        abort(404)
+    return student
+
+
+@bp.route("/leerling/<leerlingnummer>")
+@beheer_only
+@recent_auth_required
+def subject(leerlingnummer: str) -> str:
+    """Everything stored about one student (subject access, AVG art. 15)."""
+    student = _student_for_beheer(leerlingnummer)
+    sections = subject_access(student)
+    record(current_user, "view", "subject_access", leerlingnummer, student=student)
+    db.session.commit()
+    rectify = RectifyStudentForm(obj=student)
+    return render_template(
+        "privacy/subject.html",
+        student=student,
+        sections=sections,
+        erase_form=EraseStudentForm(),
+        rectify_form=rectify,
+    )
+
+
+@bp.route("/leerling/<leerlingnummer>.json")
+@beheer_only
+@recent_auth_required
+def subject_json(leerlingnummer: str) -> Response:
+    student = _student_for_beheer(leerlingnummer)
+    body = json.dumps(as_json(student, subject_access(student)), ensure_ascii=False, indent=2)
+    record(current_user, "export", "subject_access", leerlingnummer, student=student)
+    db.session.commit()
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="leerling-{leerlingnummer}.json"'},
+    )
+
+
+@bp.route("/leerling/<leerlingnummer>/corrigeren", methods=["POST"])
+@beheer_only
+@recent_auth_required
+def rectify(leerlingnummer: str) -> Response | str:
+    student = _student_for_beheer(leerlingnummer)
+    form = RectifyStudentForm()
+    if form.validate_on_submit():
+        changed = []
+        for name in ("first_name", "tussenvoegsel", "last_name", "class_name", "mentor"):
+            value = (getattr(form, name).data or "").strip()
+            if getattr(student, name) != value:
+                changed.append(name)
+                setattr(student, name, value)
+        record(
+            current_user,
+            "rectify",
+            "student",
+            leerlingnummer,
+            student=student,
+            detail=", ".join(changed) or "geen wijziging",
+        )
+        db.session.commit()
+        flash(_("Leerlinggegevens gecorrigeerd."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+    return redirect(url_for("privacy.subject", leerlingnummer=leerlingnummer))
+
+
+@bp.route("/leerling/<leerlingnummer>/wissen", methods=["POST"])
+@beheer_only
+@recent_auth_required
+def erase(leerlingnummer: str) -> Response:
+    student = _student_for_beheer(leerlingnummer)
+    form = EraseStudentForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+        return redirect(url_for("privacy.subject", leerlingnummer=leerlingnummer))
+    if (form.confirm.data or "").strip() != leerlingnummer:
+        flash(_("Het leerlingnummer klopt niet; er is niets gewist."), "error")
+        return redirect(url_for("privacy.subject", leerlingnummer=leerlingnummer))
+    try:
+        erase_student(student, current_user, form.reason.data or "")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("privacy.subject", leerlingnummer=leerlingnummer))
+    db.session.commit()
+    flash(_("Alle gegevens van leerling %(n)s zijn gewist.", n=leerlingnummer), "success")
+    return redirect(url_for("privacy.audit"))

@@ -1,0 +1,189 @@
+"""Subject access (everything stored about one student) and erasure.
+
+Each capability contributes a *section provider*: a function that, for one student, returns the
+rows it stores about them, and an *eraser* that deletes them. Adding a model that holds student
+data means adding both here — tests/integration/test_privacy_subject.py checks that every table
+with a student column is covered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import selectinload
+
+from app.audit import record
+from app.extensions import db
+from app.models import AuditEvent, Flag, FloorEntry, Student, User
+from app.models.floor import floor_entry_student
+from app.timeutil import to_local
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return to_local(value).isoformat(timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "value"):  # enums
+        return value.value
+    return value
+
+
+def student_section(student: Student) -> Section:
+    return Section(
+        "leerling",
+        "Leerlinggegevens",
+        [
+            {
+                "leerlingnummer": student.leerlingnummer,
+                "roepnaam": student.first_name,
+                "tussenvoegsel": student.tussenvoegsel,
+                "achternaam": student.last_name,
+                "klas": student.class_name,
+                "locatie": student.location.code,
+                "mentor": student.mentor,
+                "actief": student.active,
+                "uitgeschreven_op": _plain(student.left_at),
+            }
+        ],
+    )
+
+
+def floor_section(student: Student) -> Section:
+    entries = db.session.scalars(
+        select(FloorEntry)
+        .join(floor_entry_student, floor_entry_student.c.entry_id == FloorEntry.id)
+        .where(floor_entry_student.c.student_id == student.id)
+        .options(selectinload(FloorEntry.zone), selectinload(FloorEntry.staff))
+        .order_by(FloorEntry.occurred_at)
+    )
+    return Section(
+        "vloer",
+        "Vloerregistraties",
+        [
+            {
+                "tijdstip": _plain(e.occurred_at),
+                "soort": e.kind.value,
+                "zone": e.zone.name,
+                "onderwerp": _plain(e.topic),
+                "ernst": _plain(e.severity),
+                "uitkomst": _plain(e.outcome),
+                "vlag": _plain(e.flag_type),
+                "notitie": e.note,
+                "medewerker": e.staff.name,
+            }
+            for e in entries
+        ],
+    )
+
+
+def flag_section(student: Student) -> Section:
+    flags = db.session.scalars(
+        select(Flag)
+        .where(Flag.student_id == student.id)
+        .options(selectinload(Flag.raised_by))
+        .order_by(Flag.raised_at)
+    )
+    return Section(
+        "vlaggen",
+        "Vlaggen",
+        [
+            {
+                "soort": f.flag_type.value,
+                "status": f.status.value,
+                "gezet_op": _plain(f.raised_at),
+                "gezet_door": f.raised_by.name,
+                "afgehandeld_op": _plain(f.handled_at),
+                "notitie_afhandeling": f.handled_note,
+            }
+            for f in flags
+        ],
+    )
+
+
+def audit_section(student: Student) -> Section:
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.student_id == student.id)
+        .options(selectinload(AuditEvent.user))
+        .order_by(AuditEvent.at)
+    )
+    return Section(
+        "audit",
+        "Wie heeft de gegevens ingezien of gewijzigd",
+        [
+            {
+                "tijdstip": _plain(e.at),
+                "gebruiker": e.user.name if e.user else "",
+                "actie": e.action,
+                "object": e.object_type,
+            }
+            for e in events
+        ],
+    )
+
+
+def erase_floor(student: Student) -> int:
+    """Unlink the student from floor entries (the anonymous count stays) and delete flags."""
+    links = db.session.execute(
+        delete(floor_entry_student).where(floor_entry_student.c.student_id == student.id)
+    ).rowcount
+    flags = db.session.execute(delete(Flag).where(Flag.student_id == student.id)).rowcount
+    return (links or 0) + (flags or 0)
+
+
+# Providers in the order the export shows them; erasers run in order, the student last.
+SECTION_PROVIDERS: list[Callable[[Student], Section]] = [
+    student_section,
+    floor_section,
+    flag_section,
+    audit_section,
+]
+ERASERS: list[Callable[[Student], int]] = [erase_floor]
+# Tables (with a student column) that the providers and erasers above cover.
+COVERED_TABLES = {"student", "floor_entry_student", "flag", "audit_event"}
+
+
+def subject_access(student: Student) -> list[Section]:
+    return [provider(student) for provider in SECTION_PROVIDERS]
+
+
+def as_json(student: Student, sections: list[Section]) -> dict[str, Any]:
+    return {
+        "leerlingnummer": student.leerlingnummer,
+        "gemaakt_op": _plain(datetime.now().astimezone()),
+        "secties": {s.key: {"titel": s.title, "rijen": s.rows} for s in sections},
+    }
+
+
+def erase_student(student: Student, by: User, reason: str) -> dict[str, int]:
+    """Erase everything stored about ``student`` (AVG art. 17) and the student record itself.
+
+    The audit trail keeps that an erasure happened (without the name); events about the student
+    lose their link to them."""
+    if not reason.strip():
+        from app.exceptions import DomainError
+
+        raise DomainError(
+            "Geef een reden voor het wissen (bijvoorbeeld het verzoek).", field="reason"
+        )
+    counts = {eraser.__name__: eraser(student) for eraser in ERASERS}
+    number = student.leerlingnummer
+    db.session.execute(
+        update(AuditEvent).where(AuditEvent.student_id == student.id).values(student_id=None)
+    )
+    record(by, "erase", "student", number, detail=reason.strip()[:400])
+    db.session.delete(student)
+    db.session.flush()
+    return counts
