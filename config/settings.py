@@ -103,6 +103,8 @@ class TestingConfig(BaseConfig):
 
     # Tests that need a low limit set it themselves.
     LOGIN_RATE_LIMIT = "1000 per minute"
+    # scrypt at a low cost: the suite creates hundreds of accounts. Production uses the default.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - a method name, not a secret
 
 
 class ProductionConfig(BaseConfig):

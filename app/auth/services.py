@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyotp
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -31,8 +32,10 @@ _DUMMY_HASH = generate_password_hash("timing-equaliser-not-a-password", method="
 
 
 def hash_password(password: str) -> str:
-    """scrypt, Werkzeug's memory-hard default KDF."""
-    return generate_password_hash(password, method="scrypt")
+    """scrypt, Werkzeug's memory-hard KDF (its default cost unless the config lowers it for
+    the test suite)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if current_app else "scrypt"
+    return generate_password_hash(password, method=method)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,243 @@
+"""The authorization matrix: every route × every role × own/other location → expected answer.
+
+Generated from the app's URL map: a route without an explicit rule below makes
+``test_every_route_has_a_rule`` fail, so no view can be added without deciding who may use it.
+
+For each route the test signs in as each role (assigned to location ZS) and calls the route
+with objects of ZS ("own") and of GL ("other"). Expected:
+- ``PUBLIC``: anybody, signed in or not, gets an answer below 400.
+- ``LOGIN``: signed out → the login page (302) or 401 JSON for the API; any role → below 400.
+- ``roles(...)``: signed out → login/401; a role not listed → 403; a listed role → below 400
+  for own-location objects and 404 for other-location objects (existence does not leak).
+POST routes are sent an empty form with a valid CSRF token: for allowed roles anything but
+403/404/500 (a 400 for missing fields is fine); for others 403/404.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.extensions import db
+from app.models import Location, Role, Student, User
+from tests.conftest import csrf_token_from, login
+
+ALL = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Rule:
+    public: bool = False
+    roles: frozenset[Role] = ALL
+    # The route reads objects of a location: other-location objects answer 404.
+    scoped: bool = False
+    # Some routes answer 404 (not 403) to roles that may never see the object.
+    denied_status: int = 403
+
+
+PUBLIC = Rule(public=True)
+LOGIN = Rule()
+
+
+def roles(*allowed: Role, scoped: bool = False, denied_status: int = 403) -> Rule:
+    return Rule(roles=frozenset(allowed), scoped=scoped, denied_status=denied_status)
+
+
+R = Role
+ROUTE_RULES: dict[str, Rule] = {
+    # foundation
+    "main.index": LOGIN,
+    "main.set_language": PUBLIC,
+    "main.service_worker": PUBLIC,
+    "main.manifest": PUBLIC,
+    "main.offline": PUBLIC,
+    "main.healthz": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.login_code": PUBLIC,  # without a pending password step it sends you to /login
+    "auth.logout": LOGIN,
+    "auth.reauthenticate": LOGIN,
+    "auth.totp_setup": LOGIN,
+    "students.index": LOGIN,
+    "students.detail": Rule(scoped=True),
+    "admin.index": roles(R.BEHEER),
+    "admin.users": roles(R.BEHEER),
+    "admin.new_user": roles(R.BEHEER),
+    "admin.edit_user": roles(R.BEHEER),
+    "admin.reset_password": roles(R.BEHEER),
+    "admin.import_students_page": roles(R.BEHEER),
+    "admin.locations": roles(R.BEHEER),
+    "admin.add_zone_view": roles(R.BEHEER),
+    "admin.toggle_zone": roles(R.BEHEER),
+    # floor
+    "floor.index": PUBLIC,  # the offline shell: no personal data
+    "floor.context": roles(R.MEDEWERKER),
+    "floor.csrf": roles(R.MEDEWERKER),
+    "floor.post_entries": roles(R.MEDEWERKER),
+    "floor.today": roles(R.MEDEWERKER),
+    "floor.climate_today": roles(R.MEDEWERKER),
+    "floor.students": roles(R.MEDEWERKER),
+    "floor.search": roles(R.MEDEWERKER),
+    "floor.reveal_name": roles(R.MEDEWERKER, scoped=True),
+    # privacy
+    "privacy.audit": roles(R.BEHEER),
+    "privacy.student_trail": roles(R.BEHEER, scoped=True),
+    "privacy.subject": roles(R.BEHEER, scoped=True),
+    "privacy.subject_json": roles(R.BEHEER, scoped=True),
+    "privacy.rectify": roles(R.BEHEER, scoped=True),
+    "privacy.erase": roles(R.BEHEER, scoped=True),
+}
+
+# URL arguments, by name: (own-location value, other-location value) from the world below.
+ArgFactory = Callable[["World", bool], Any]
+ARGUMENTS: dict[str, ArgFactory] = {
+    "leerlingnummer": lambda w, own: (w.student if own else w.other_student).leerlingnummer,
+    "code": lambda w, own: w.own.code if own else w.other.code,
+    "zone_id": lambda w, own: (w.own if own else w.other).zones[0].id,
+    "user_id": lambda w, own: w.colleague.id,
+}
+# Routes whose arguments are not objects of a location (the same value either way).
+FIXED_ARGUMENTS: dict[str, dict[str, Any]] = {
+    "main.set_language": {"code": "nl"},
+}
+
+
+@dataclass
+class World:
+    own: Location
+    other: Location
+    student: Student
+    other_student: Student
+    colleague: User
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(
+    locations: dict[str, Location],
+    make_user: Callable[..., User],
+    make_student: Callable[..., Student],
+) -> World:
+    return World(
+        own=locations["ZS"],
+        other=locations["GL"],
+        student=make_student("ZS"),
+        other_student=make_student("GL"),
+        colleague=make_user(Role.MEDEWERKER, ("ZS",)),
+    )
+
+
+def _routes(app: Flask) -> list[tuple[str, str, str]]:
+    """(endpoint, rule, method) for every route; static files are not views."""
+    result = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            result.append((rule.endpoint, rule.rule, method))
+    return sorted(result)
+
+
+def test_every_route_has_a_rule(app: Flask) -> None:
+    missing = sorted({endpoint for endpoint, _, _ in _routes(app)} - set(ROUTE_RULES))
+    assert not missing, f"routes without an authorization rule: {missing}"
+    stale = sorted(set(ROUTE_RULES) - {endpoint for endpoint, _, _ in _routes(app)})
+    assert not stale, f"rules for routes that no longer exist: {stale}"
+
+
+def _url(rule: str, endpoint: str, world: World, own: bool) -> str:
+    fixed = FIXED_ARGUMENTS.get(endpoint, {})
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(2)
+        if name in fixed:
+            return str(fixed[name])
+        if name not in ARGUMENTS:
+            raise AssertionError(f"no test value for URL argument {name!r} of {endpoint}")
+        return str(ARGUMENTS[name](world, own))
+
+    return re.sub(r"<(?:(\w+):)?(\w+)>", fill, rule)
+
+
+def _call(client: FlaskClient, method: str, url: str, token: str | None) -> int:
+    if method == "GET":
+        return client.get(url).status_code
+    data = {"csrf_token": token} if token else {}
+    headers = {"X-CSRFToken": token} if token else {}
+    if url.startswith("/api/"):
+        return client.post(url, json={"entries": []}, headers=headers).status_code
+    return client.post(url, data=data).status_code
+
+
+def _sign_in(client: FlaskClient, user: User) -> str:
+    with client.session_transaction() as session:
+        session.clear()
+    response = login(client, user.email)
+    assert response.status_code == 302
+    import time
+
+    with client.session_transaction() as session:
+        session["reauth_at"] = int(time.time()) + 3600  # exports: no re-auth prompt here
+    return csrf_token_from(client, "/herbevestigen")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "route" in metafunc.fixturenames:
+        from app import create_app
+
+        app = create_app("testing")
+        routes = [r for r in _routes(app) if r[0] in ROUTE_RULES]
+        metafunc.parametrize("route", routes, ids=[f"{m} {e}" for e, _, m in routes])
+
+
+SIGNED_OUT_OK = {302, 401}
+
+
+def test_route_answers_as_its_rule_says(
+    app: Flask,
+    client: FlaskClient,
+    world: World,
+    make_user: Callable[..., User],
+    route: tuple[str, str, str],
+) -> None:
+    endpoint, rule_text, method = route
+    rule = ROUTE_RULES[endpoint]
+    failures: list[str] = []
+
+    # Signed out.
+    status = _call(client, method, _url(rule_text, endpoint, world, True), None)
+    if rule.public:
+        if status >= 500:
+            failures.append(f"signed out: {status}")
+    elif status not in SIGNED_OUT_OK | {400}:  # 400: a POST refused for its missing CSRF token
+        failures.append(f"signed out: {status}, expected login (302/401)")
+
+    for role in Role:
+        user = make_user(role, ("ZS",))
+        token = _sign_in(client, user)
+        for own in (True, False):
+            if not own and not rule.scoped:
+                continue
+            status = _call(client, method, _url(rule_text, endpoint, world, own), token)
+            where = "own" if own else "other"
+            if status >= 500:
+                failures.append(f"{role.value}/{where}: {status}")
+            elif rule.public:
+                continue
+            elif role not in rule.roles:
+                if status not in (rule.denied_status, 404):
+                    failures.append(
+                        f"{role.value}/{where}: {status}, expected {rule.denied_status}"
+                    )
+            elif not own:
+                if status != 404:
+                    failures.append(f"{role.value}/{where}: {status}, expected 404")
+            elif status in (401, 403, 404):
+                failures.append(f"{role.value}/{where}: {status}, expected access")
+    db.session.rollback()
+    assert not failures, f"{method} {rule_text}: " + "; ".join(failures)
