@@ -154,11 +154,15 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.absence import bp as absence_bp
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.desk import bp as desk_bp
+    from app.digest import bp as digest_bp
     from app.floor import bp as floor_bp
     from app.main import bp as main_bp
     from app.privacy import bp as privacy_bp
+    from app.pulse import bp as pulse_bp
     from app.students import bp as students_bp
 
     app.register_blueprint(main_bp)
@@ -167,6 +171,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(students_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(absence_bp)
+    app.register_blueprint(desk_bp)
+    app.register_blueprint(digest_bp)
+    app.register_blueprint(pulse_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -106,3 +106,10 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(privacy_cli)
+    from app.absence.cli import COMMANDS as absence_commands
+
+    for command in absence_commands:
+        app.cli.add_command(command)
+    from app.digest.cli import digest_cli
+
+    app.cli.add_command(digest_cli)

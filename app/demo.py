@@ -11,7 +11,9 @@ from datetime import time
 
 from sqlalchemy import select
 
+from app.absence.demo import seed_absence_demo
 from app.auth.services import create_user, find_user_by_email
+from app.desk.demo import seed_desk_demo
 from app.extensions import db
 from app.models import BreakTime, Location, Role, Student, Zone
 
@@ -243,4 +245,6 @@ def seed_demo(*, seed: int = 2026) -> dict[str, int]:
             )
             created_students += 1
     db.session.flush()
+    seed_absence_demo()  # school calendar and synthetic absence (app/absence/demo.py)
+    seed_desk_demo()  # handover moments, cases, calls, this morning's entries (app/desk/demo.py)
     return {"locations": len(locations), "users": created_users, "students": created_students}

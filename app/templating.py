@@ -21,7 +21,21 @@ STAFF_ROLES = frozenset({Role.MEDEWERKER, Role.TEAMLEIDER, Role.COPA, Role.LOCAT
 # are left out, so each capability adds its own line here.
 NAV_ITEMS: list[tuple[str, Any, frozenset[Role]]] = [
     ("floor.index", _l("Vloer"), frozenset({Role.MEDEWERKER})),
+    ("desk.inbox", _l("Bureau"), frozenset({Role.MEDEWERKER})),
+    ("desk.outstanding", _l("Openstaand"), frozenset({Role.MEDEWERKER})),
+    (
+        "digest.index",
+        _l("Dagoverzicht"),
+        frozenset({Role.TEAMLEIDER, Role.LOCATIELEIDER, Role.BEHEER}),
+    ),
+    ("desk.cases", _l("Casussen"), frozenset({Role.MEDEWERKER, Role.TEAMLEIDER, Role.COPA})),
+    (
+        "pulse.results",
+        _l("Peiling en klimaat"),
+        frozenset({Role.TEAMLEIDER, Role.LOCATIELEIDER, Role.BEHEER}),
+    ),
     ("students.index", _l("Leerlingen"), ALL_ROLES),
+    ("absence.signals", _l("Verzuim"), ALL_ROLES),
     ("admin.index", _l("Beheer"), frozenset({Role.BEHEER})),
     ("privacy.audit", _l("Auditlog"), frozenset({Role.BEHEER})),
 ]

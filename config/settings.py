@@ -69,6 +69,9 @@ class BaseConfig:
         "handled_flags": 365,
         "quarantined_entries": 90,
         "climate_checks": 2 * 365,
+        "closed_cases": 2 * 365,  # after closing
+        "desk_records_without_case": 365,
+        "absence_of_leavers": 5 * 365,  # after the student left
         "audit_log": 5 * 365,
     }
     # Roles that must use two-factor login (TOTP). Production: beheer (see ProductionConfig).

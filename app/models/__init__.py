@@ -1,19 +1,66 @@
 """Every model, imported here so the metadata (and Alembic) knows every table."""
 
+from app.models.absence import (
+    AbsenceCode,
+    AbsenceImport,
+    AbsenceRecord,
+    AbsenceSignal,
+    NonSchoolPeriod,
+    SchoolYear,
+)
 from app.models.audit import AuditEvent
 from app.models.climate import ClimateCheck, ClimateRating
+from app.models.desk import (
+    CallAttempt,
+    CaseNote,
+    CaseStatusChange,
+    Casus,
+    ConversationReport,
+    DetentionAttendance,
+    DetentionSession,
+    EntryTriage,
+    Handover,
+    HandoverSlot,
+    HomeVisit,
+    ParentCall,
+)
+from app.models.digest import DigestDelivery
 from app.models.floor import Flag, FloorEntry, QuarantinedEntry, floor_entry_student
 from app.models.org import BreakTime, Location, Role, User, Zone, user_location
+from app.models.pulse import Peiling, PeilingAnswer, PeilingDevice, PeilingStatus
 from app.models.student import Student
 
 __all__ = [
     "ClimateCheck",
     "ClimateRating",
+    "AbsenceCode",
+    "AbsenceImport",
+    "AbsenceRecord",
+    "AbsenceSignal",
+    "NonSchoolPeriod",
+    "SchoolYear",
     "AuditEvent",
     "BreakTime",
+    "CallAttempt",
+    "CaseNote",
+    "CaseStatusChange",
+    "Casus",
+    "ConversationReport",
+    "DetentionAttendance",
+    "DetentionSession",
+    "DigestDelivery",
+    "EntryTriage",
     "Flag",
     "FloorEntry",
+    "Handover",
+    "HandoverSlot",
+    "HomeVisit",
     "Location",
+    "ParentCall",
+    "Peiling",
+    "PeilingAnswer",
+    "PeilingDevice",
+    "PeilingStatus",
     "QuarantinedEntry",
     "Role",
     "Student",

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Select, delete, exists, func, select, update
 
+from app.absence.privacy import purge_absence_of_leavers
+from app.desk.privacy import purge_closed_cases, purge_loose_desk_records
 from app.extensions import db
 from app.models import AuditEvent, ClimateCheck, Flag, FloorEntry, QuarantinedEntry
 from app.models.floor import FlagStatus, floor_entry_student
@@ -108,6 +110,21 @@ RULES: list[RetentionRule] = [
         "quarantined_entries", "niet-geaccepteerde registraties verwijderd", purge_quarantine
     ),
     RetentionRule("climate_checks", "klimaatchecks verwijderd", purge_climate_checks),
+    RetentionRule(
+        "closed_cases",
+        "afgesloten casussen met hun verslagen, oudercontacten en huisbezoeken verwijderd",
+        purge_closed_cases,
+    ),
+    RetentionRule(
+        "desk_records_without_case",
+        "losse gespreksverslagen, oudercontacten, huisbezoeken en nablijfklassen verwijderd",
+        purge_loose_desk_records,
+    ),
+    RetentionRule(
+        "absence_of_leavers",
+        "verzuimregistraties en -signalen van vertrokken leerlingen verwijderd",
+        purge_absence_of_leavers,
+    ),
     RetentionRule("audit_log", "auditgebeurtenissen verwijderd", purge_audit_log),
 ]
 

@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
+from app.absence.privacy import ABSENCE_TABLES, absence_section, erase_absence, signal_section
 from app.audit import record
+from app.desk.privacy import DESK_SECTIONS, DESK_TABLES, erase_desk
 from app.extensions import db
 from app.models import AuditEvent, Flag, FloorEntry, Student, User
 from app.models.floor import floor_entry_student
@@ -148,11 +150,17 @@ SECTION_PROVIDERS: list[Callable[[Student], Section]] = [
     student_section,
     floor_section,
     flag_section,
+    absence_section,
+    signal_section,
+    *DESK_SECTIONS,
     audit_section,
 ]
-ERASERS: list[Callable[[Student], int]] = [erase_floor]
+# Desk records first: their triage rows point at floor entries and flags.
+ERASERS: list[Callable[[Student], int]] = [erase_desk, erase_floor, erase_absence]
 # Tables (with a student column) that the providers and erasers above cover.
-COVERED_TABLES = {"student", "floor_entry_student", "flag", "audit_event"}
+COVERED_TABLES = (
+    {"student", "floor_entry_student", "flag", "audit_event"} | ABSENCE_TABLES | DESK_TABLES
+)
 
 
 def subject_access(student: Student) -> list[Section]:

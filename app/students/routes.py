@@ -4,6 +4,7 @@ from flask import render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
+from app.absence.overview import absence_overview
 from app.access import get_visible_student_or_404
 from app.audit import record
 from app.extensions import db
@@ -28,5 +29,6 @@ def index() -> str:
 def detail(leerlingnummer: str) -> str:
     student = get_visible_student_or_404(leerlingnummer)
     record(current_user, "view", "student", student.leerlingnummer, student=student)
+    absence = absence_overview(current_user, student)  # audits the absence view itself
     db.session.commit()
-    return render_template("students/detail.html", student=student)
+    return render_template("students/detail.html", student=student, absence=absence)

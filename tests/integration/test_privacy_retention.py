@@ -22,6 +22,7 @@ from app.models import (
 from app.models.floor import FlagStatus, floor_entry_student
 from app.models.types import utcnow
 from app.privacy.retention import purge
+from app.timeutil import local_today
 from tests.floor_helpers import entry
 
 DAYS = {
@@ -30,6 +31,9 @@ DAYS = {
     "handled_flags": 365,
     "quarantined_entries": 90,
     "climate_checks": 730,
+    "closed_cases": 730,
+    "desk_records_without_case": 365,
+    "absence_of_leavers": 1825,
     "audit_log": 1825,
 }
 
@@ -77,6 +81,9 @@ def test_purge_applies_each_period(
         "handled_flags": 1,
         "quarantined_entries": 1,
         "climate_checks": 0,
+        "closed_cases": 0,
+        "desk_records_without_case": 0,
+        "absence_of_leavers": 0,
         "audit_log": 1,
     }
     assert count(FloorEntry) == 4  # a dry run changes nothing
@@ -131,3 +138,59 @@ def test_purge_command_reports_counts(runner: FlaskCliRunner, locations: dict) -
     assert "Zou worden" in result.output and "vloerregistraties over leerlingen" in result.output
     result = runner.invoke(args=["privacy", "purge"])
     assert result.exit_code == 0 and "Klaar" in result.output
+
+
+def test_closed_cases_and_loose_desk_records_expire(
+    locations: dict, make_user: Callable[..., User], make_student: Callable[..., Student]
+) -> None:
+    from app.desk import services as desk
+    from app.models import CaseStatusChange, Casus, ConversationReport, ParentCall
+    from app.models.desk import CaseStatus
+
+    staff = make_user(Role.MEDEWERKER, ("ZS",))
+    old, recent, still_open = make_student("ZS"), make_student("ZS"), make_student("ZS")
+    without_case = make_student("ZS")
+    cases = {}
+    for student in (old, recent, still_open):
+        cases[student.id] = desk.open_case(
+            staff, student, reason="zorgen", status=CaseStatus.SIGNAAL, owner=staff, teamleider=None
+        )
+    filed = desk.create_call(staff, old, due=local_today(), assignee=staff, subject="bellen")
+    filed.case_id = cases[old.id].id
+    loose_old = desk.create_call(
+        staff, without_case, due=local_today(), assignee=staff, subject="los, oud"
+    )
+    loose_open = desk.create_call(
+        staff, without_case, due=local_today(), assignee=staff, subject="nog open"
+    )
+    db.session.flush()
+    for student in (old, recent):
+        desk.change_status(staff, cases[student.id], CaseStatus.AFGESLOTEN, "klaar")
+    db.session.commit()
+    now = utcnow()
+    old_case_id = cases[old.id].id
+    cases[old.id].closed_at = now - timedelta(days=731)
+    cases[recent.id].closed_at = now - timedelta(days=30)
+    cases[still_open.id].opened_at = now - timedelta(days=2000)
+    for call in (loose_old, loose_open):
+        call.created_at = now - timedelta(days=400)
+    loose_old.status = "afgerond"
+    db.session.commit()
+
+    dry = {line.key: line.count for line in purge(DAYS, dry_run=True, now=now)}
+    db.session.rollback()
+    assert dry["closed_cases"] == 2  # the case and the call filed under it
+    assert dry["desk_records_without_case"] == 1  # the finished loose call; the open one stays
+    assert count(Casus) == 3
+
+    purge(DAYS, now=now)
+    db.session.commit()
+    assert sorted(db.session.scalars(select(Casus.student_id)).all()) == sorted(
+        [recent.id, still_open.id]
+    )
+    assert db.session.scalars(select(ParentCall.subject)).all() == ["nog open"]
+    history = db.session.scalars(select(CaseStatusChange.case_id)).all()
+    assert history and old_case_id not in history  # the status history went with its case
+    assert count(ConversationReport) == 0
+    again = {line.key: line.count for line in purge(DAYS, now=now)}
+    assert again["closed_cases"] == 0 and again["desk_records_without_case"] == 0

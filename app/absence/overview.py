@@ -1,0 +1,141 @@
+"""The absence overview on a student's page: rolling hours chart, weekday × week grid, sick
+episodes, signals and the DUO reminder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from app.absence.charts import BarChart, bar_chart
+from app.absence.labels import RULE_LABELS
+from app.absence.rules import (
+    DayFigures,
+    SickEpisode,
+    WeekPoint,
+    day_figures,
+    evaluation_scope,
+    rolling_unauthorised_hours,
+    sick_episodes,
+)
+from app.absence.schoolcalendar import SchoolCalendar
+from app.absence.services import load_calendar, rule_settings
+from app.absence.settings import RuleSettings
+from app.absence.signals import registrations_by_student, signals_for_student
+from app.audit import record
+from app.models import AbsenceSignal, Student, User
+from app.timeutil import local_today
+
+GRID_WEEKS = 8
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One school day in the weekday × week grid; the template words it."""
+
+    day: date
+    state: str  # later, geen-school, aanwezig, ongeoorloofd, ziek, geoorloofd, verwijderd, te-laat
+    figures: DayFigures | None = None
+    holiday: str = ""
+
+
+@dataclass
+class GridWeek:
+    monday: date
+    cells: list[GridCell]
+
+
+@dataclass
+class AbsenceOverview:
+    as_of: date
+    settings: RuleSettings
+    chart: BarChart
+    weeks: list[WeekPoint]
+    grid: list[GridWeek]
+    episodes: list[SickEpisode]
+    signals: list[AbsenceSignal]
+    hours_window: float = 0.0
+    hours_year: float = 0.0
+    recent_episodes: int = 0
+    lates_window: int = 0
+    reminders: list[AbsenceSignal] = field(default_factory=list)
+    rule_labels: dict[str, object] = field(default_factory=lambda: dict(RULE_LABELS))
+
+
+def _cell(day: date, calendar: SchoolCalendar, figure: DayFigures | None, as_of: date) -> GridCell:
+    if day > as_of:
+        return GridCell(day, "later")
+    if not calendar.is_school_day(day):
+        return GridCell(day, "geen-school", holiday=calendar.closed_name(day) or "")
+    if figure is None:
+        return GridCell(day, "aanwezig")
+    if figure.unauthorised:
+        state = "ongeoorloofd"
+    elif figure.sick:
+        state = "ziek"
+    elif figure.authorised:
+        state = "geoorloofd"
+    elif figure.sent_out:
+        state = "verwijderd"
+    elif figure.late:
+        state = "te-laat"
+    else:
+        state = "aanwezig"
+    return GridCell(day, state, figure)
+
+
+def absence_overview(
+    user: User, student: Student, as_of: date | None = None
+) -> AbsenceOverview | None:
+    """The overview of one student's absence this school year (None when there is nothing to
+    show). Records the view in the audit trail."""
+    as_of = as_of or local_today()
+    calendar = load_calendar()
+    settings = rule_settings()
+    signals = signals_for_student(student)
+    scope = evaluation_scope(calendar, as_of, settings)
+    rows = []
+    if scope is not None:
+        rows = registrations_by_student([student.id], scope.first, as_of, active_only=False).get(
+            student.id, []
+        )
+    if not rows and not signals:
+        return None
+    record(user, "view", "absence", student.leerlingnummer, student=student)
+    figures = day_figures(rows, calendar, settings, first=scope.first, last=as_of) if scope else {}
+    weeks = rolling_unauthorised_hours(figures, scope) if scope else []
+    episodes = sick_episodes(figures, scope) if scope else []
+    chart = bar_chart([(p.monday, p.hours) for p in weeks], settings.sixteen.hours)
+
+    grid: list[GridWeek] = []
+    current = calendar.week_index_on_or_before(as_of)
+    if current is not None:
+        first_week = max(0, current - GRID_WEEKS + 1)
+        for index in range(first_week, current + 1):
+            monday = calendar.weeks[index]
+            if scope is not None and monday + timedelta(days=4) < scope.first:
+                continue
+            days = [monday + timedelta(days=i) for i in range(5)]
+            cells = [_cell(day, calendar, figures.get(day), as_of) for day in days]
+            grid.append(GridWeek(monday, cells))
+
+    overview = AbsenceOverview(
+        as_of=as_of,
+        settings=settings,
+        chart=chart,
+        weeks=weeks,
+        grid=grid,
+        episodes=episodes,
+        signals=signals,
+    )
+    if scope is not None:
+        window_first = scope.window_first_day(as_of, settings.sixteen.weeks)
+        overview.hours_window = round(
+            sum(f.unauthorised for d, f in figures.items() if d >= window_first), 2
+        )
+        overview.hours_year = round(sum(f.unauthorised for f in figures.values()), 2)
+        sick_first = scope.window_first_day(as_of, settings.frequent_sick.weeks)
+        overview.recent_episodes = sum(1 for e in episodes if e.first_day >= sick_first)
+        late_first = scope.window_first_day(as_of, settings.late.weeks)
+        overview.lates_window = sum(f.late for d, f in figures.items() if d >= late_first)
+    overview.reminders = [s for s in signals if s.rule == "16uur" and s.active]
+    return overview

@@ -1,0 +1,109 @@
+"""Absence data in a subject-access export and in an erasure (app/privacy/subject.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, func, select
+
+from app.extensions import db
+from app.models import AbsenceRecord, AbsenceSignal, Student
+
+if TYPE_CHECKING:
+    from app.privacy.subject import Section
+
+# The absence tables with a student column, covered by the functions below.
+ABSENCE_TABLES = {"absence_record", "absence_signal"}
+
+
+def absence_section(student: Student) -> Section:
+    from app.privacy.subject import Section, _plain
+
+    records = db.session.scalars(
+        select(AbsenceRecord)
+        .where(AbsenceRecord.student_id == student.id)
+        .order_by(AbsenceRecord.day, AbsenceRecord.slot)
+    )
+    return Section(
+        "verzuim",
+        "Verzuimregistraties (uit het leerlingvolgsysteem)",
+        [
+            {
+                "dag": _plain(r.day),
+                "tot_en_met": _plain(r.last_day),
+                "lesuur": r.first_hour,
+                "tot_lesuur": r.last_hour,
+                "begin": _plain(r.starts_at),
+                "eind": _plain(r.ends_at),
+                "soort": r.kind,
+                "code": r.code,
+                "omschrijving": r.description,
+                "betekenis": r.category,
+                "geoorloofd": r.authorised,
+                "geimporteerd_op": _plain(r.imported_at),
+            }
+            for r in records
+        ],
+    )
+
+
+def signal_section(student: Student) -> Section:
+    from app.privacy.subject import Section, _plain
+
+    signals = db.session.scalars(
+        select(AbsenceSignal)
+        .where(AbsenceSignal.student_id == student.id)
+        .order_by(AbsenceSignal.triggered_on)
+    )
+    return Section(
+        "verzuimsignalen",
+        "Verzuimsignalen",
+        [
+            {
+                "signaal": s.rule,
+                "variant": s.variant,
+                "van": _plain(s.window_start),
+                "tot_en_met": _plain(s.window_end),
+                "gesignaleerd_op": _plain(s.triggered_on),
+                "uren": s.hours,
+                "dagen": s.days,
+                "ziekmeldingen": s.episodes,
+                "aantal": s.count,
+                "melden_uiterlijk": _plain(s.due_on),
+                "actief": s.active,
+                "afgehandeld_op": _plain(s.acknowledged_at),
+                "afgehandeld_door": s.acknowledged_by.name if s.acknowledged_by else "",
+                "notitie": s.acknowledgement_note,
+            }
+            for s in signals
+        ],
+    )
+
+
+def erase_absence(student: Student) -> int:
+    """Delete the student's absence registrations and signals."""
+    signals = db.session.execute(
+        delete(AbsenceSignal).where(AbsenceSignal.student_id == student.id)
+    ).rowcount
+    records = db.session.execute(
+        delete(AbsenceRecord).where(AbsenceRecord.student_id == student.id)
+    ).rowcount
+    return (signals or 0) + (records or 0)
+
+
+def purge_absence_of_leavers(cutoff: datetime, dry_run: bool) -> int:
+    """Retention (docs/privacy.md: absence data 5 years after the student leaves): delete the
+    registrations and signals of students who left before ``cutoff``. Shaped as an
+    ``app.privacy.retention.RetentionRule.apply``; returns the number of rows (to be) deleted."""
+    leavers = select(Student.id).where(Student.left_at.is_not(None), Student.left_at < cutoff)
+    total = 0
+    for model in (AbsenceSignal, AbsenceRecord):
+        condition = model.student_id.in_(leavers)
+        if dry_run:
+            total += (
+                db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0
+            )
+        else:
+            total += db.session.execute(delete(model).where(condition)).rowcount or 0
+    return total

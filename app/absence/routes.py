@@ -1,0 +1,417 @@
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import Select, select
+from werkzeug.routing import BuildError
+from werkzeug.wrappers import Response
+
+from app.absence import bp
+from app.absence.forms import (
+    AbsenceImportForm,
+    AcknowledgeForm,
+    CodeForm,
+    NonSchoolPeriodForm,
+    SchoolYearForm,
+)
+from app.absence.importer import AbsenceImportRejected, import_absence
+from app.absence.labels import (
+    CATEGORY_LABELS,
+    CODE_SOURCE_LABELS,
+    NON_SCHOOL_KIND_LABELS,
+    RULE_LABELS,
+)
+from app.absence.rules import RULES
+from app.absence.services import (
+    add_non_school_period,
+    add_school_year,
+    code_table,
+    list_school_years,
+    remove_non_school_period,
+    remove_school_year,
+    reset_code,
+    rule_settings,
+    set_code,
+)
+from app.absence.signals import (
+    CSV_COLUMNS,
+    SORTS,
+    acknowledge_signal,
+    evaluate_signals,
+    find_visible_signal,
+    new_since,
+    signal_csv_row,
+    signal_query,
+)
+from app.access import roles_required
+from app.audit import record
+from app.errors import wants_json
+from app.exceptions import DomainError
+from app.extensions import db
+from app.models import AbsenceImport, AbsenceSignal, NonSchoolPeriod, Role, SchoolYear
+from app.urls import safe_next_url
+
+beheer_only = roles_required(Role.BEHEER)
+# Who may acknowledge a signal: the people who act on it. Locatieleiding and beheer read.
+ACKNOWLEDGING_ROLES = (Role.MEDEWERKER, Role.TEAMLEIDER, Role.COPA)
+PAGE_SIZE = 100
+# Desk mode (app/desk) opens a student's case, or shows the open one, at this endpoint.
+CASE_ENDPOINT = "desk.new_case"
+
+
+def _case_urls(numbers: set[str]) -> dict[str, str]:
+    """Links from signals to open (or go to) each student's case in desk mode, for users who
+    work on cases. Guarded: without desk mode, or if its URL changes, there are no links
+    rather than an error."""
+    if CASE_ENDPOINT not in current_app.view_functions:
+        return {}
+    try:
+        from app.desk.rules import CASE_WORKERS
+    except ImportError:  # pragma: no cover - desk mode not installed
+        return {}
+    if current_user.role not in CASE_WORKERS:
+        return {}
+    try:
+        return {number: url_for(CASE_ENDPOINT, leerlingnummer=number) for number in numbers}
+    except BuildError:
+        current_app.logger.warning("absence: cannot link to %s", CASE_ENDPOINT)
+        return {}
+
+
+@dataclass(frozen=True)
+class SignalFilters:
+    """The signal list's filters, named as in the query string."""
+
+    locatie: str = ""
+    regel: str = ""
+    sort: str = "nieuw"
+    inactief: bool = False
+
+    @classmethod
+    def from_request(cls) -> SignalFilters:
+        codes = {loc.code for loc in current_user.locations}
+        location = request.args.get("locatie", "")
+        rule = request.args.get("regel", "")
+        sort = request.args.get("sort", "nieuw")
+        return cls(
+            locatie=location if location in codes else "",
+            regel=rule if rule in RULES else "",
+            sort=sort if sort in SORTS else "nieuw",
+            inactief=request.args.get("inactief") == "1",
+        )
+
+    def query(self) -> Select[tuple[AbsenceSignal]]:
+        location_ids = [loc.id for loc in current_user.locations if loc.code == self.locatie]
+        return signal_query(
+            current_user,
+            location_ids=location_ids or None,
+            rules=[self.regel] if self.regel else [],
+            include_inactive=self.inactief,
+            sort=self.sort,
+        )
+
+
+@bp.route("/")
+@login_required
+def signals() -> str:
+    """The signal list of the user's locations."""
+    filters = SignalFilters.from_request()
+    page = db.paginate(filters.query(), per_page=PAGE_SIZE, error_out=False)
+    students = {signal.student for signal in page.items}
+    for student in students:
+        record(current_user, "view", "absence_signal", student.leerlingnummer, student=student)
+    db.session.commit()
+    return render_template(
+        "absence/signals.html",
+        page=page,
+        filters=filters,
+        new_since=new_since(),
+        rule_labels=RULE_LABELS,
+        sorts=SORTS,
+        ack_form=AcknowledgeForm(),
+        can_acknowledge=current_user.role in ACKNOWLEDGING_ROLES,
+        evaluated_on=max((s.evaluated_on for s in page.items), default=None),
+        settings=rule_settings(),
+        case_urls=_case_urls({student.leerlingnummer for student in students}),
+    )
+
+
+@bp.route("/signalen.csv")
+@login_required
+def signals_csv() -> Response:
+    """The filtered signal list as CSV (audited per student as an export)."""
+    signals = db.session.scalars(SignalFilters.from_request().query()).all()
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, delimiter=";")
+    writer.writeheader()
+    for signal in signals:
+        writer.writerow(signal_csv_row(signal))
+    for student in {signal.student for signal in signals}:
+        record(current_user, "export", "absence_signal", student.leerlingnummer, student=student)
+    db.session.commit()
+    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="verzuimsignalen.csv"'
+    return response
+
+
+@bp.route("/signalen/<int:signal_id>/afhandelen", methods=["POST"])
+@roles_required(*ACKNOWLEDGING_ROLES)
+def acknowledge(signal_id: int) -> Response:
+    signal = find_visible_signal(current_user, signal_id) or abort(404)
+    form = AcknowledgeForm()
+    if form.validate_on_submit():
+        try:
+            acknowledge_signal(signal, current_user, form.note.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            record(
+                current_user,
+                "acknowledge",
+                "absence_signal",
+                signal.id,
+                student=signal.student_id,
+                detail=f"{signal.rule} {signal.variant}".strip(),
+            )
+            db.session.commit()
+            flash(_("Signaal afgehandeld."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+    return redirect(safe_next_url(request.form.get("next")) or url_for("absence.signals"))
+
+
+@bp.route("/wat-telt")
+@login_required
+def definitions() -> str:
+    """Wat telt als hoog verzuim: the rules with the thresholds in force."""
+    settings = rule_settings()
+    return render_template(
+        "absence/definitions.html",
+        settings=settings,
+        codes=code_table(),
+        category_labels=CATEGORY_LABELS,
+        pattern_categories=", ".join(
+            str(CATEGORY_LABELS.get(c, c)) for c in settings.pattern.categories
+        ),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Functional management: import, calendar, codes
+# --------------------------------------------------------------------------------------------
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@beheer_only
+def import_page() -> str | Response | tuple[object, int]:
+    form = AbsenceImportForm()
+    problems: list[str] = []
+    unknown: list[str] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = import_absence(
+                upload.read(),
+                upload.filename or "",
+                user=current_user,
+                skip_unknown_students=bool(form.skip_unknown.data),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            problems = error.message.splitlines()
+            if isinstance(error, AbsenceImportRejected):
+                unknown = error.unknown_students
+        else:
+            db.session.commit()
+            message = _("Import klaar: %(summary)s.", summary=result.summary())
+            flash(message, "success")
+            if wants_json():
+                return jsonify(ok=True, message=message, redirect=url_for("absence.import_page"))
+            return redirect(url_for("absence.import_page"))
+    elif form.errors:
+        problems = [str(m) for errors in form.errors.values() for m in errors]
+    if wants_json() and request.method == "POST":
+        return jsonify(ok=False, problems=problems, unknown_students=unknown), 400
+    imports = db.session.scalars(
+        select(AbsenceImport).order_by(AbsenceImport.at.desc()).limit(10)
+    ).all()
+    status = 400 if problems else 200
+    return render_template(
+        "absence/import.html", form=form, problems=problems, imports=imports
+    ), status
+
+
+def _reevaluate() -> None:
+    """Calendar or code changes move windows and categories: evaluate every student again."""
+    evaluate_signals()
+
+
+def _calendar_forms() -> tuple[SchoolYearForm, NonSchoolPeriodForm]:
+    year_form = SchoolYearForm(prefix="jaar")
+    period_form = NonSchoolPeriodForm(prefix="periode")
+    period_form.school_year.choices = [(str(y.id), y.name) for y in list_school_years()]
+    return year_form, period_form
+
+
+def _render_calendar(
+    year_form: SchoolYearForm, period_form: NonSchoolPeriodForm, status: int = 200
+) -> tuple[str, int]:
+    return render_template(
+        "absence/calendar.html",
+        years=list_school_years(),
+        year_form=year_form,
+        period_form=period_form,
+        kind_labels=NON_SCHOOL_KIND_LABELS,
+    ), status
+
+
+@bp.route("/kalender")
+@beheer_only
+def calendar() -> tuple[str, int]:
+    return _render_calendar(*_calendar_forms())
+
+
+@bp.route("/kalender/jaar", methods=["POST"])
+@beheer_only
+def add_year() -> Response | tuple[str, int]:
+    year_form, period_form = _calendar_forms()
+    if year_form.validate_on_submit():
+        try:
+            year = add_school_year(
+                year_form.name.data or "",
+                with_public_holidays=bool(year_form.public_holidays.data),
+            )
+            _reevaluate()
+        except DomainError as error:
+            db.session.rollback()
+            year_form.name.errors = [*year_form.name.errors, error.message]
+        else:
+            db.session.commit()
+            flash(_("Schooljaar %(name)s toegevoegd.", name=year.name), "success")
+            return redirect(url_for("absence.calendar", _anchor=f"jaar-{year.name}"))
+    return _render_calendar(year_form, period_form, 400)
+
+
+@bp.route("/kalender/periode", methods=["POST"])
+@beheer_only
+def add_period() -> Response | tuple[str, int]:
+    year_form, period_form = _calendar_forms()
+    if period_form.validate_on_submit():
+        year = db.session.get(SchoolYear, int(period_form.school_year.data or 0))
+        try:
+            if year is None:
+                raise DomainError(_("Kies een schooljaar."), field="school_year")
+            add_non_school_period(
+                year,
+                period_form.name.data or "",
+                period_form.starts_on.data,  # type: ignore[arg-type]
+                period_form.ends_on.data,  # type: ignore[arg-type]
+                period_form.kind.data or "vakantie",
+            )
+            _reevaluate()
+        except DomainError as error:
+            db.session.rollback()
+            field = getattr(period_form, error.field or "", None) or period_form.name
+            field.errors = [*field.errors, error.message]
+        else:
+            db.session.commit()
+            flash(_("Vrije periode toegevoegd."), "success")
+            return redirect(url_for("absence.calendar", _anchor=f"jaar-{year.name}"))
+    return _render_calendar(year_form, period_form, 400)
+
+
+@bp.route("/kalender/periode/<int:period_id>/verwijderen", methods=["POST"])
+@beheer_only
+def delete_period(period_id: int) -> Response:
+    period = db.session.get(NonSchoolPeriod, period_id) or abort(404)
+    name = period.school_year.name
+    remove_non_school_period(period)
+    _reevaluate()
+    db.session.commit()
+    flash(_("Vrije periode verwijderd."), "success")
+    return redirect(url_for("absence.calendar", _anchor=f"jaar-{name}"))
+
+
+@bp.route("/kalender/jaar/<int:year_id>/verwijderen", methods=["POST"])
+@beheer_only
+def delete_year(year_id: int) -> Response:
+    year = db.session.get(SchoolYear, year_id) or abort(404)
+    name = year.name
+    remove_school_year(year)
+    _reevaluate()
+    db.session.commit()
+    flash(_("Schooljaar %(name)s verwijderd.", name=name), "success")
+    return redirect(url_for("absence.calendar"))
+
+
+@bp.route("/codes", methods=["GET", "POST"])
+@beheer_only
+def codes() -> str | Response | tuple[str, int]:
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            meaning, changed = set_code(
+                form.code.data or "",
+                form.category.data or "",
+                description=form.description.data or "",
+                authorised=bool(form.authorised.data),
+                user=current_user,
+            )
+            if changed:
+                _reevaluate()
+        except DomainError as error:
+            db.session.rollback()
+            field = getattr(form, error.field or "", None) or form.code
+            field.errors = [*field.errors, error.message]
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Code %(code)s opgeslagen; %(n)s registraties aangepast.",
+                    code=meaning.code,
+                    n=changed,
+                ),
+                "success",
+            )
+            return redirect(url_for("absence.codes"))
+    status = 400 if form.errors else 200
+    return render_template(
+        "absence/codes.html",
+        form=form,
+        codes=code_table(),
+        category_labels=CATEGORY_LABELS,
+        source_labels=CODE_SOURCE_LABELS,
+    ), status
+
+
+@bp.route("/codes/<code>/terugzetten", methods=["POST"])
+@beheer_only
+def reset_code_view(code: str) -> Response:
+    try:
+        _meaning, changed = reset_code(code)
+        if changed:
+            _reevaluate()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Code %(code)s teruggezet.", code=code.upper()), "success")
+    return redirect(url_for("absence.codes"))

@@ -1,0 +1,680 @@
+"""The high-absence signal rules, as pure functions over plain data (no Flask, no database).
+
+Every rule takes the figures per school day of one student (built from their registrations by
+:func:`day_figures`), the :class:`~app.absence.schoolcalendar.SchoolCalendar`, the day the
+evaluation is "as of", and the :class:`~app.absence.settings.RuleSettings`. It returns
+:class:`Finding` objects whose identity — (rule, variant, window_start) — stays the same while a
+situation goes on, so the stored signal is updated rather than duplicated day after day.
+
+Rule codes: ``16uur``, ``lrv``, ``patroon``, ``frequent_ziek``, ``langdurig_ziek``, ``te_laat``.
+docs/absence.md describes each rule, its thresholds and its source.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from app.absence.schoolcalendar import WEEKDAY_NAMES, SchoolCalendar, monday_of
+from app.absence.settings import Category, RuleSettings
+
+RULE_16_HOURS = "16uur"
+RULE_LRV = "lrv"
+RULE_PATTERN = "patroon"
+RULE_FREQUENT_SICK = "frequent_ziek"
+RULE_LONG_SICK = "langdurig_ziek"
+RULE_LATE = "te_laat"
+RULES = (
+    RULE_16_HOURS,
+    RULE_LRV,
+    RULE_PATTERN,
+    RULE_FREQUENT_SICK,
+    RULE_LONG_SICK,
+    RULE_LATE,
+)
+PATTERN_WEEKLY = "week"
+
+EPSILON = 1e-9
+
+# ---------------------------------------------------------------------------------------------
+# Input: registrations, and the figures per school day derived from them
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One stored absence registration, as the rules need it.
+
+    A registration covers ``first_day``..``last_day``. Lesson hours (``first_hour`` on the first
+    day to ``last_hour`` on the last day) are known for most exports; otherwise the start time
+    (minutes after midnight, local time) and the duration in minutes, or neither (whole days).
+    ``authorised`` matters for late arrivals only (the category decides for the rest).
+    ``order`` orders registrations by when they were imported: where two registrations cover
+    the same lesson hour, the later one counts (a correction replaces what it corrects).
+    """
+
+    first_day: date
+    category: str
+    last_day: date | None = None
+    first_hour: int | None = None
+    last_hour: int | None = None
+    start_minute: int | None = None
+    minutes: int | None = None
+    authorised: bool = False
+    order: int = 0
+
+
+@dataclass
+class DayFigures:
+    """What one student missed on one school day. Hours follow the configured hour unit."""
+
+    unauthorised: float = 0.0
+    authorised: float = 0.0
+    sick: float = 0.0
+    sent_out: float = 0.0
+    late: int = 0
+    late_unauthorised: int = 0
+
+    def hours_of(self, categories: Iterable[str]) -> float:
+        total = 0.0
+        for category in categories:
+            if category == Category.UNAUTHORISED:
+                total += self.unauthorised
+            elif category == Category.AUTHORISED:
+                total += self.authorised
+            elif category == Category.SICK:
+                total += self.sick
+            elif category == Category.SENT_OUT:
+                total += self.sent_out
+        return total
+
+    @property
+    def absent(self) -> float:
+        return self.unauthorised + self.authorised + self.sick
+
+
+@dataclass
+class _Unit:
+    category: str
+    lessons: float
+    minutes: float
+    authorised: bool = False
+
+
+def _units_of(
+    row: Registration, calendar: SchoolCalendar, settings: RuleSettings, first: date, last: date
+) -> Iterable[tuple[tuple[object, ...], _Unit]]:
+    """Split a registration into lesson-hour units per school day, keyed so that two
+    registrations of the same lesson hour overwrite each other instead of adding up."""
+    general = settings.general
+    last_day = row.last_day or row.first_day
+    single_day = last_day == row.first_day
+    if row.category == Category.LATE:
+        kind = "late"
+    elif row.category == Category.SENT_OUT:
+        kind = "out"
+    else:
+        kind = "absent"
+    for day in calendar.school_days_between(max(row.first_day, first), min(last_day, last)):
+        if kind == "late":
+            slot = row.first_hour if row.first_hour is not None else row.start_minute
+            yield (kind, day, slot), _Unit(row.category, 0, 0, row.authorised)
+        elif single_day and row.first_hour is None and row.start_minute is not None:
+            # Times but no lesson hour: as many lessons as the duration spans.
+            minutes = row.minutes or general.lesson_minutes
+            lessons = max(1, math.ceil(minutes / general.lesson_minutes - EPSILON))
+            yield (kind, day, "T", row.start_minute), _Unit(row.category, lessons, minutes)
+        else:
+            if single_day and row.first_hour is not None:
+                hours = range(row.first_hour, max(row.first_hour, row.last_hour or 0) + 1)
+            else:
+                # A whole day, or one day of a period: from the first lesson hour on the first
+                # day and up to the last lesson hour on the last day, all lessons in between.
+                start = row.first_hour if (day == row.first_day and row.first_hour) else 1
+                end = row.last_hour if (day == last_day and row.last_hour) else None
+                hours = range(start, max(start, end or general.lessons_per_day) + 1)
+            per_lesson = float(general.lesson_minutes)
+            if single_day and row.minutes and row.first_hour is not None:
+                per_lesson = row.minutes / len(hours)
+            for hour in hours:
+                yield (kind, day, "L", hour), _Unit(row.category, 1, per_lesson)
+
+
+def day_figures(
+    rows: Iterable[Registration],
+    calendar: SchoolCalendar,
+    settings: RuleSettings,
+    *,
+    first: date = date.min,
+    last: date = date.max,
+) -> dict[date, DayFigures]:
+    """Figures per school day between ``first`` and ``last``. Registrations on days that are
+    not school days (weekends, holidays) are kept in the database but do not count here."""
+    units: dict[tuple[object, ...], _Unit] = {}
+    for row in sorted(rows, key=lambda r: r.order):
+        for key, unit in _units_of(row, calendar, settings, first, last):
+            units[key] = unit
+    clock = settings.general.hour_unit == "klokuur"
+    figures: dict[date, DayFigures] = {}
+    for key, unit in units.items():
+        day = key[1]
+        assert isinstance(day, date)
+        day_figure = figures.setdefault(day, DayFigures())
+        hours = unit.minutes / 60 if clock else unit.lessons
+        category = unit.category
+        if category == Category.UNAUTHORISED:
+            day_figure.unauthorised += hours
+        elif category == Category.AUTHORISED:
+            day_figure.authorised += hours
+        elif category == Category.SICK:
+            day_figure.sick += hours
+        elif category == Category.SENT_OUT:
+            day_figure.sent_out += hours
+        elif category == Category.LATE:
+            day_figure.late += 1
+            if not unit.authorised:
+                day_figure.late_unauthorised += 1
+    return figures
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Finding:
+    """A signal as one rule sees it on the evaluation day."""
+
+    rule: str
+    window_start: date
+    window_end: date
+    triggered_on: date
+    active: bool
+    variant: str = ""
+    hours: float = 0.0
+    days: int = 0
+    episodes: int = 0
+    count: int = 0
+    due_on: date | None = None
+    detail: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, date]:
+        return (self.rule, self.variant, self.window_start)
+
+
+@dataclass
+class Scope:
+    """The stretch of school days one evaluation looks at: from the start of the school year
+    of ``as_of`` (or the year before, when windows cross school years) up to ``as_of``."""
+
+    first: date
+    as_of: date
+    calendar: SchoolCalendar
+    settings: RuleSettings
+    days: list[date] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.days = self.calendar.school_days_between(self.first, self.as_of)
+
+    def window_first_day(self, day: date, weeks: int) -> date:
+        first = self.calendar.window_first_day(
+            day, weeks, cross_years=self.settings.general.cross_school_years
+        )
+        return max(first, self.first)
+
+    def ongoing(self, last_day: date) -> bool:
+        """Whether a run of days ending on ``last_day`` still goes on as of the evaluation."""
+        recent = self.calendar.recent_school_days(
+            self.as_of, self.settings.general.ongoing_grace_days
+        )
+        return bool(recent) and last_day >= recent[0]
+
+
+def evaluation_scope(calendar: SchoolCalendar, as_of: date, settings: RuleSettings) -> Scope | None:
+    """The scope of an evaluation, or None when no school year is known on or before ``as_of``."""
+    year = calendar.year_of(as_of)
+    if year is None:
+        earlier = [y for y in calendar.years if y.starts_on <= as_of]
+        if not earlier:
+            return None
+        year = earlier[-1]
+    first = year.starts_on
+    if settings.general.cross_school_years:
+        before = [y for y in calendar.years if y.ends_on < year.starts_on]
+        if before:
+            first = before[-1].starts_on
+    return Scope(first=first, as_of=as_of, calendar=calendar, settings=settings)
+
+
+def _runs(days: Sequence[date], calendar: SchoolCalendar) -> list[list[date]]:
+    """Split sorted school days into runs of consecutive school days (holidays don't break)."""
+    runs: list[list[date]] = []
+    previous = -2
+    for day in days:
+        index = calendar.day_index(day)
+        if index == previous + 1 and runs:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+        previous = index
+    return runs
+
+
+def _round(value: float) -> float:
+    return round(value + EPSILON, 2)
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules
+# ---------------------------------------------------------------------------------------------
+
+
+def sixteen_hours(figures: Mapping[date, DayFigures], scope: Scope) -> list[Finding]:
+    """16 hours or more of unauthorised absence within 4 consecutive school weeks (the reporting
+    duty to DUO's verzuimloket). Each report's begin date is the first absence day counted, its
+    end date the day the threshold was reached; counting restarts the day after, so each further
+    16 hours is a new report (``count`` numbers the reports of the school year). Only the latest
+    report is active, while its end date lies in the current window: a student absent for weeks
+    shows one signal that moves on, not one per 16 hours."""
+    rule = scope.settings.sixteen
+    counted: list[tuple[date, float]] = []
+    for day in scope.days:
+        figure = figures.get(day)
+        if figure is None:
+            continue
+        hours = figure.unauthorised + (figure.sent_out if rule.include_sent_out else 0.0)
+        if hours > 0:
+            counted.append((day, hours))
+    findings: list[Finding] = []
+    reset_after = date.min
+    low = 0
+    total = 0.0
+    current_window = scope.window_first_day(scope.as_of, rule.weeks)
+    for high, (day, hours) in enumerate(counted):
+        total += hours
+        first = scope.window_first_day(day, rule.weeks)
+        while low <= high and (counted[low][0] < first or counted[low][0] <= reset_after):
+            total -= counted[low][1]
+            low += 1
+        if total + EPSILON < rule.hours:
+            continue
+        window = counted[low : high + 1]
+        due = scope.calendar.add_school_days(day, rule.report_within_days)
+        findings.append(
+            Finding(
+                rule=RULE_16_HOURS,
+                window_start=window[0][0],
+                window_end=day,
+                triggered_on=day,
+                active=False,
+                hours=_round(total),
+                days=len(window),
+                count=len(findings) + 1,
+                due_on=due or _add_weekdays(day, rule.report_within_days),
+            )
+        )
+        reset_after = day
+        low, total = high + 1, 0.0
+    if findings and findings[-1].window_end >= current_window:
+        findings[-1].active = True
+    return findings
+
+
+def _add_weekdays(day: date, count: int) -> date:
+    while count > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def long_relative_absence(figures: Mapping[date, DayFigures], scope: Scope) -> list[Finding]:
+    """LRV: unauthorised absence on every school day for more than N school weeks (5 school days
+    a week); fires on the first school day beyond them. Active while the run goes on."""
+    rule = scope.settings.lrv
+    absent_days = [
+        day
+        for day in scope.days
+        if day in figures and figures[day].unauthorised + EPSILON >= rule.min_hours_per_day
+    ]
+    needed = rule.weeks * 5 + 1
+    findings = []
+    for run in _runs(absent_days, scope.calendar):
+        if len(run) < needed:
+            continue
+        findings.append(
+            Finding(
+                rule=RULE_LRV,
+                window_start=run[0],
+                window_end=run[-1],
+                triggered_on=run[needed - 1],
+                active=scope.ongoing(run[-1]),
+                hours=_round(sum(figures[d].unauthorised for d in run)),
+                days=len(run),
+            )
+        )
+    return findings
+
+
+def _pattern_days(figures: Mapping[date, DayFigures], scope: Scope) -> list[date]:
+    rule = scope.settings.pattern
+    return [
+        day
+        for day in scope.days
+        if day in figures
+        and figures[day].hours_of(rule.categories) + EPSILON >= rule.min_hours_per_day
+    ]
+
+
+def weekly_pattern(figures: Mapping[date, DayFigures], scope: Scope) -> list[Finding]:
+    """Patroon: absent on at least one school day in each of N consecutive school weeks.
+    Active while the streak goes on: this school week already has an absence day, or the
+    previous one had and this week is not over yet."""
+    rule = scope.settings.pattern
+    calendar = scope.calendar
+    absent_days = _pattern_days(figures, scope)
+    if not absent_days:
+        return []
+    by_week: dict[int, list[date]] = {}
+    for day in absent_days:
+        index = calendar.week_index(day)
+        assert index is not None
+        by_week.setdefault(index, []).append(day)
+    streaks: list[list[int]] = []
+    for index in sorted(by_week):
+        if streaks and streaks[-1][-1] == index - 1:
+            streaks[-1].append(index)
+        else:
+            streaks.append([index])
+    current = calendar.week_index_on_or_before(scope.as_of)
+    week_days = calendar.school_days_in_week(current) if current is not None else []
+    week_over = not week_days or scope.as_of >= week_days[-1]
+    if calendar.week_index(scope.as_of) != current:
+        week_over = True
+    findings = []
+    for streak in streaks:
+        if len(streak) < rule.weeks:
+            continue
+        days = [d for index in streak for d in by_week[index]]
+        last = streak[-1]
+        alive = last == current or (current is not None and last == current - 1 and not week_over)
+        findings.append(
+            Finding(
+                rule=RULE_PATTERN,
+                variant=PATTERN_WEEKLY,
+                window_start=days[0],
+                window_end=days[-1],
+                triggered_on=by_week[streak[rule.weeks - 1]][0],
+                active=alive,
+                hours=_round(sum(figures[d].hours_of(rule.categories) for d in days)),
+                days=len(days),
+                count=len(streak),
+                detail=f"{len(streak)} schoolweken op rij afwezig",
+            )
+        )
+    return findings
+
+
+def weekday_pattern(figures: Mapping[date, DayFigures], scope: Scope) -> list[Finding]:
+    """Patroon on one weekday: absent on at least K of the last N times that weekday was a
+    school day (e.g. 3 of the last 4 Mondays). The variant names the weekday.
+
+    The weekday must stand out: when, over the same weeks, the student was at least as often
+    absent on every other weekday too, it is no weekday pattern (the weekly pattern, LRV or 16 hours
+    say what goes on), so a student who stays home altogether does not get five of these."""
+    rule = scope.settings.pattern
+    absent = set(_pattern_days(figures, scope))
+    if len(absent) < rule.weekday_hits:
+        return []
+    by_weekday = [[d for d in scope.days if d.weekday() == w] for w in range(5)]
+
+    def rate(weekday: int, first: date, last: date) -> float | None:
+        days = [d for d in by_weekday[weekday] if first <= d <= last]
+        return sum(1 for d in days if d in absent) / len(days) if days else None
+
+    findings = []
+    for weekday in range(5):
+        occurrences = by_weekday[weekday]
+        if sum(1 for d in occurrences if d in absent) < rule.weekday_hits:
+            continue
+        name = WEEKDAY_NAMES[weekday]
+        open_finding: Finding | None = None
+        for i, day in enumerate(occurrences):
+            window = occurrences[max(0, i - rule.weekday_span + 1) : i + 1]
+            hits = [d for d in window if d in absent]
+            stands_out = False
+            if len(hits) >= rule.weekday_hits:
+                # Compare the weeks before this one, where every weekday has had its turn.
+                first, last = monday_of(window[0]), monday_of(day) - timedelta(days=1)
+                own = rate(weekday, first, last)
+                others = [rate(other, first, last) for other in range(5) if other != weekday]
+                known = [r for r in others if r is not None]
+                stands_out = own is None or not known or any(r < own for r in known)
+            if stands_out:
+                if open_finding is None:
+                    open_finding = Finding(
+                        rule=RULE_PATTERN,
+                        variant=name,
+                        window_start=hits[0],
+                        window_end=hits[-1],
+                        triggered_on=day,
+                        active=True,
+                    )
+                    findings.append(open_finding)
+                open_finding.window_end = hits[-1]
+                open_finding.count = len(hits)
+                open_finding.detail = (
+                    f"{len(hits)} van de laatste {len(window)} {name}en afwezig"
+                    if len(window) > 1
+                    else f"afwezig op {name}"
+                )
+            elif open_finding is not None:
+                open_finding.active = False
+                open_finding = None
+        for finding in findings:
+            if finding.variant != name:
+                continue
+            span = [d for d in occurrences if finding.window_start <= d <= finding.window_end]
+            hit_days = [d for d in span if d in absent]
+            finding.days = len(hit_days)
+            finding.hours = _round(sum(figures[d].hours_of(rule.categories) for d in hit_days))
+    return findings
+
+
+@dataclass
+class SickEpisode:
+    """One sick report: consecutive sick school days (non-school days don't break it)."""
+
+    first_day: date
+    last_day: date
+    days: int
+    hours: float
+
+
+def sick_episodes(figures: Mapping[date, DayFigures], scope: Scope) -> list[SickEpisode]:
+    sick_days = [d for d in scope.days if d in figures and figures[d].sick > 0]
+    return [
+        SickEpisode(run[0], run[-1], len(run), _round(sum(figures[d].sick for d in run)))
+        for run in _runs(sick_days, scope.calendar)
+    ]
+
+
+def _threshold_runs(
+    events: Sequence[tuple[date, float]], scope: Scope, weeks: int, threshold: float
+) -> list[tuple[date, date, date, bool]]:
+    """Stretches during which the events within the rolling window of ``weeks`` school weeks
+    reached ``threshold``. Returns (first event counted, day it was reached, last event, active).
+
+    A stretch continues at the next event if, just before it, the window still held enough
+    events; otherwise that event starts a new stretch (a new signal).
+    """
+    stretches: list[list[object]] = []
+    open_stretch: list[object] | None = None
+    low = 0
+    total = 0.0
+    for day, weight in events:
+        total += weight
+        first = scope.window_first_day(day, weeks)
+        while events[low][0] < first:
+            total -= events[low][1]
+            low += 1
+        if total + EPSILON >= threshold:
+            if open_stretch is not None and total - weight + EPSILON >= threshold:
+                open_stretch[2] = day
+            else:
+                open_stretch = [events[low][0], day, day]
+                stretches.append(open_stretch)
+        else:
+            open_stretch = None
+    window_first = scope.window_first_day(scope.as_of, weeks)
+    now_total = sum(w for d, w in events if window_first <= d <= scope.as_of)
+    result = []
+    for stretch in stretches:
+        active = stretch is open_stretch and now_total + EPSILON >= threshold
+        result.append((stretch[0], stretch[1], stretch[2], active))  # type: ignore[arg-type]
+    return result
+
+
+def frequent_sick(figures: Mapping[date, DayFigures], scope: Scope) -> list[Finding]:
+    """Frequent ziek (MAZL): the Nth separate sick report within M school weeks."""
+    rule = scope.settings.frequent_sick
+    episodes = sick_episodes(figures, scope)
+    if len(episodes) < rule.reports:
+        return []
+    events = [(episode.first_day, 1.0) for episode in episodes]
+    findings = []
+    for first, reached, last, active in _threshold_runs(events, scope, rule.weeks, rule.reports):
+        counted = [e for e in episodes if first <= e.first_day <= last]
+        findings.append(
+            Finding(
+                rule=RULE_FREQUENT_SICK,
+                window_start=first,
+                window_end=counted[-1].last_day,
+                triggered_on=reached,
+                active=active,
+                hours=_round(sum(e.hours for e in counted)),
+                days=sum(e.days for e in counted),
+                episodes=len(counted),
+            )
+        )
+    return findings
+
+
+def long_sick(figures: Mapping[date, DayFigures], scope: Scope) -> list[Finding]:
+    """Langdurig ziek (MAZL): the Nth consecutive sick school day. Active while ill."""
+    rule = scope.settings.long_sick
+    findings = []
+    for episode in sick_episodes(figures, scope):
+        if episode.days < rule.days:
+            continue
+        days = scope.calendar.school_days_between(episode.first_day, episode.last_day)
+        findings.append(
+            Finding(
+                rule=RULE_LONG_SICK,
+                window_start=episode.first_day,
+                window_end=episode.last_day,
+                triggered_on=days[rule.days - 1],
+                active=scope.ongoing(episode.last_day),
+                hours=episode.hours,
+                days=episode.days,
+                episodes=1,
+            )
+        )
+    return findings
+
+
+def late_arrivals(figures: Mapping[date, DayFigures], scope: Scope) -> list[Finding]:
+    """Te laat: at least N late arrivals within M school weeks (an early signal)."""
+    rule = scope.settings.late
+    events: list[tuple[date, float]] = []
+    for day in scope.days:
+        figure = figures.get(day)
+        if figure is None:
+            continue
+        count = figure.late_unauthorised if rule.unauthorised_only else figure.late
+        if count:
+            events.append((day, float(count)))
+    if sum(w for _, w in events) < rule.count:
+        return []
+    findings = []
+    for first, reached, last, active in _threshold_runs(events, scope, rule.weeks, rule.count):
+        counted = [(d, w) for d, w in events if first <= d <= last]
+        findings.append(
+            Finding(
+                rule=RULE_LATE,
+                window_start=first,
+                window_end=last,
+                triggered_on=reached,
+                active=active,
+                days=len(counted),
+                count=int(sum(w for _, w in counted)),
+            )
+        )
+    return findings
+
+
+RULE_FUNCTIONS: tuple[Callable[[Mapping[date, DayFigures], Scope], list[Finding]], ...] = (
+    sixteen_hours,
+    long_relative_absence,
+    weekly_pattern,
+    weekday_pattern,
+    frequent_sick,
+    long_sick,
+    late_arrivals,
+)
+
+
+def evaluate_student(
+    rows: Iterable[Registration],
+    calendar: SchoolCalendar,
+    as_of: date,
+    settings: RuleSettings,
+) -> list[Finding]:
+    """Every rule for one student's registrations, as of ``as_of`` (later data is ignored)."""
+    scope = evaluation_scope(calendar, as_of, settings)
+    if scope is None:
+        return []
+    figures = day_figures(rows, calendar, settings, first=scope.first, last=as_of)
+    if not figures:
+        return []
+    findings: list[Finding] = []
+    for rule in RULE_FUNCTIONS:
+        findings.extend(rule(figures, scope))
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures for the student's absence overview
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class WeekPoint:
+    monday: date
+    hours: float  # unauthorised hours in the window of N school weeks ending with this week
+
+
+def rolling_unauthorised_hours(
+    figures: Mapping[date, DayFigures], scope: Scope, weeks: int | None = None
+) -> list[WeekPoint]:
+    """For every school week in the scope: unauthorised hours in the N school weeks ending with
+    it (N = the 16-hour rule's window), as the rolling chart on the student page shows."""
+    weeks = weeks or scope.settings.sixteen.weeks
+    include_sent_out = scope.settings.sixteen.include_sent_out
+    calendar = scope.calendar
+    points = []
+    mondays = sorted({monday_of(d) for d in scope.days})
+    for monday in mondays:
+        end = min(monday + timedelta(days=4), scope.as_of)
+        first = scope.window_first_day(end, weeks)
+        total = 0.0
+        for day in calendar.school_days_between(first, end):
+            figure = figures.get(day)
+            if figure is not None:
+                total += figure.unauthorised + (figure.sent_out if include_sent_out else 0.0)
+        points.append(WeekPoint(monday, _round(total)))
+    return points

@@ -1,0 +1,267 @@
+"""The school calendar, the reason-code mapping and the rule settings (add and flush; the view
+or command commits)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from app.absence.schoolcalendar import (
+    CalendarError,
+    ClosedPeriod,
+    SchoolCalendar,
+    SchoolYearSpan,
+    parse_year_name,
+    public_holidays,
+)
+from app.absence.settings import (
+    Category,
+    CodeMeaning,
+    RuleSettings,
+    SettingsError,
+    authorised_for,
+    kind_for,
+    load_default_codes,
+    load_rule_settings,
+    normalise_code,
+)
+from app.exceptions import DomainError
+from app.extensions import db
+from app.models import AbsenceCode, AbsenceRecord, NonSchoolPeriod, SchoolYear, User
+from app.models.absence import NON_SCHOOL_KINDS
+
+# --------------------------------------------------------------------------------------------
+# Settings (config/ files, chosen by the app configuration)
+# --------------------------------------------------------------------------------------------
+
+
+def rule_settings() -> RuleSettings:
+    """The thresholds in force: ``ABSENCE_RULES_FILE`` or config/absence_rules.toml."""
+    cache = current_app.extensions.setdefault("schoolfit_absence", {})
+    path = current_app.config.get("ABSENCE_RULES_FILE")
+    if cache.get("rules_path") != path or "rules" not in cache:
+        try:
+            cache["rules"] = load_rule_settings(path)
+        except SettingsError as error:
+            raise DomainError(f"De verzuimregels zijn niet te lezen: {error}") from None
+        cache["rules_path"] = path
+    return cache["rules"]
+
+
+def default_codes() -> dict[str, CodeMeaning]:
+    cache = current_app.extensions.setdefault("schoolfit_absence", {})
+    path = current_app.config.get("ABSENCE_CODES_FILE")
+    if cache.get("codes_path") != path or "codes" not in cache:
+        try:
+            cache["codes"] = load_default_codes(path)
+        except SettingsError as error:
+            raise DomainError(f"De verzuimcodes zijn niet te lezen: {error}") from None
+        cache["codes_path"] = path
+    return cache["codes"]
+
+
+# --------------------------------------------------------------------------------------------
+# Reason codes
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CodeRow:
+    meaning: CodeMeaning
+    source: str  # "standaard" (config/), "aangepast" (changed in the app), "toegevoegd"
+    in_use: int = 0
+
+
+def effective_codes() -> dict[str, CodeMeaning]:
+    """The mapping in force: config/absence_codes.toml, overridden by codes set in the app."""
+    mapping = dict(default_codes())
+    for row in db.session.scalars(select(AbsenceCode)):
+        mapping[row.code] = CodeMeaning(
+            row.code, Category(row.category), row.authorised, row.description
+        )
+    return mapping
+
+
+def code_table() -> list[CodeRow]:
+    defaults = default_codes()
+    overrides = {row.code for row in db.session.scalars(select(AbsenceCode))}
+    usage = dict(
+        db.session.execute(
+            select(AbsenceRecord.code, func.count()).group_by(AbsenceRecord.code)
+        ).all()
+    )
+    rows = []
+    for code, meaning in sorted(effective_codes().items()):
+        source = (
+            "standaard"
+            if code not in overrides
+            else ("aangepast" if code in defaults else "toegevoegd")
+        )
+        rows.append(CodeRow(meaning, source, usage.get(code, 0)))
+    return rows
+
+
+def _apply_code(meaning: CodeMeaning) -> int:
+    """Give stored registrations with this code the code's (new) meaning."""
+    result = db.session.execute(
+        update(AbsenceRecord)
+        .where(AbsenceRecord.code == meaning.code)
+        .where(AbsenceRecord.kind == kind_for(meaning.category).value)
+        .values(category=meaning.category.value, authorised=meaning.authorised)
+    )
+    return result.rowcount or 0  # type: ignore[attr-defined]
+
+
+def _code_usage(code: str) -> int:
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(AbsenceRecord).where(AbsenceRecord.code == code)
+        )
+        or 0
+    )
+
+
+def _refuse_kind_change(code: str, old: Category, new: Category) -> None:
+    """Registrations keep their kind (absent, late, sent out): it is part of their natural key."""
+    if kind_for(old) != kind_for(new) and (in_use := _code_usage(code)):
+        raise DomainError(
+            f"Code {code} staat al in {in_use} registraties als '{old.label}'; die kunnen niet "
+            "van soort veranderen (afwezig, te laat, verwijderd). Kies een nieuwe code, of "
+            "importeer het verzuim opnieuw.",
+            field="category",
+        )
+
+
+def set_code(
+    code: str, category: str, *, description: str = "", authorised: bool = False, user: User
+) -> tuple[CodeMeaning, int]:
+    """Add or change a reason code; registrations already stored with it follow. Returns the
+    meaning and the number of stored registrations that changed."""
+    code = normalise_code(code)
+    if not code or len(code) > 10 or not code.replace("-", "").replace("_", "").isalnum():
+        raise DomainError("Een code bestaat uit 1 tot 10 letters of cijfers.", field="code")
+    try:
+        chosen = Category(category)
+    except ValueError:
+        raise DomainError("Kies wat de code betekent.", field="category") from None
+    meaning = CodeMeaning(code, chosen, authorised_for(chosen, authorised), description.strip())
+    current = effective_codes().get(code)
+    if current is not None:
+        _refuse_kind_change(code, current.category, chosen)
+    row = db.session.scalar(select(AbsenceCode).where(AbsenceCode.code == code))
+    if row is None:
+        row = AbsenceCode(code=code)
+        db.session.add(row)
+    row.category = meaning.category.value
+    row.authorised = meaning.authorised
+    row.description = meaning.description[:80]
+    row.updated_by = user
+    db.session.flush()
+    return meaning, _apply_code(meaning)
+
+
+def reset_code(code: str) -> tuple[CodeMeaning | None, int]:
+    """Undo a change made in the app: back to config/, or gone when the app added it (refused
+    while registrations use it)."""
+    code = normalise_code(code)
+    row = db.session.scalar(select(AbsenceCode).where(AbsenceCode.code == code))
+    if row is None:
+        raise DomainError(f"Code {code} is niet in de app aangepast.")
+    default = default_codes().get(code)
+    if default is None and (in_use := _code_usage(code)):
+        raise DomainError(
+            f"Code {code} wordt gebruikt in {in_use} registraties en kan niet weg. "
+            "Verander desnoods wat hij betekent."
+        )
+    if default is not None:
+        _refuse_kind_change(code, Category(row.category), default.category)
+    db.session.delete(row)
+    db.session.flush()
+    return default, (_apply_code(default) if default else 0)
+
+
+# --------------------------------------------------------------------------------------------
+# School calendar
+# --------------------------------------------------------------------------------------------
+
+
+def load_calendar() -> SchoolCalendar:
+    """The school calendar as plain data for the rules."""
+    years = db.session.scalars(select(SchoolYear).order_by(SchoolYear.starts_on)).all()
+    periods = db.session.scalars(select(NonSchoolPeriod)).all()
+    return SchoolCalendar(
+        [SchoolYearSpan(y.name, y.starts_on, y.ends_on) for y in years],
+        [ClosedPeriod(p.starts_on, p.ends_on, p.name) for p in periods],
+    )
+
+
+def list_school_years() -> list[SchoolYear]:
+    return list(db.session.scalars(select(SchoolYear).order_by(SchoolYear.starts_on.desc())))
+
+
+def find_school_year(name: str) -> SchoolYear | None:
+    return db.session.scalar(select(SchoolYear).where(SchoolYear.name == name.strip()))
+
+
+def add_school_year(name: str, *, with_public_holidays: bool = False) -> SchoolYear:
+    """Add a school year (1 August – 31 July), optionally with the public holidays on which
+    schools close (Goede Vrijdag, Tweede Paasdag, Koningsdag, Hemelvaart, Tweede Pinksterdag)."""
+    try:
+        starts_on, ends_on = parse_year_name(name)
+    except CalendarError as error:
+        raise DomainError(str(error), field="name") from None
+    name = f"{starts_on.year}-{ends_on.year}"
+    if find_school_year(name) is not None:
+        raise DomainError(f"Schooljaar {name} bestaat al.", field="name")
+    year = SchoolYear(name=name, starts_on=starts_on, ends_on=ends_on)
+    db.session.add(year)
+    if with_public_holidays:
+        for holiday in public_holidays(name):
+            year.periods.append(
+                NonSchoolPeriod(
+                    name=holiday.name,
+                    kind="feestdag",
+                    starts_on=holiday.starts_on,
+                    ends_on=holiday.ends_on,
+                )
+            )
+    db.session.flush()
+    return year
+
+
+def add_non_school_period(
+    year: SchoolYear, name: str, starts_on: date, ends_on: date, kind: str = "vakantie"
+) -> NonSchoolPeriod:
+    name = name.strip()
+    if not name:
+        raise DomainError("Geef de vrije periode een naam (bijv. Herfstvakantie).", field="name")
+    if kind not in NON_SCHOOL_KINDS:
+        raise DomainError("Kies het soort vrije dag.", field="kind")
+    if ends_on < starts_on:
+        raise DomainError("De einddatum ligt vóór de begindatum.", field="ends_on")
+    if starts_on < year.starts_on or ends_on > year.ends_on:
+        raise DomainError(
+            f"De periode valt buiten schooljaar {year.name} "
+            f"({year.starts_on:%d-%m-%Y} t/m {year.ends_on:%d-%m-%Y}).",
+            field="starts_on",
+        )
+    period = NonSchoolPeriod(
+        school_year=year, name=name[:60], kind=kind, starts_on=starts_on, ends_on=ends_on
+    )
+    db.session.add(period)
+    db.session.flush()
+    return period
+
+
+def remove_non_school_period(period: NonSchoolPeriod) -> None:
+    db.session.delete(period)
+    db.session.flush()
+
+
+def remove_school_year(year: SchoolYear) -> None:
+    """Remove a school year and its holidays; registrations stay, but no longer count."""
+    db.session.delete(year)
+    db.session.flush()

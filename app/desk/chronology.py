@@ -1,0 +1,611 @@
+"""The chronology of a student's case: every floor entry, flag, conversation report, parent
+contact, home visit, detention-class talk, absence signal, status change, note and handover,
+merged newest first. One query per source (related rows eager-loaded), never one per row.
+
+Extension point: another capability can add a source with :func:`register_source`; the
+absence signals are picked up automatically when ``app.models.absence.AbsenceSignal`` exists.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import (
+    CallAttempt,
+    CaseNote,
+    CaseStatusChange,
+    Casus,
+    ConversationReport,
+    DetentionAttendance,
+    DetentionSession,
+    Flag,
+    FloorEntry,
+    Handover,
+    HomeVisit,
+    ParentCall,
+    floor_entry_student,
+)
+from app.models.desk import (
+    CALL_RESULT_LABELS,
+    CASE_STATUS_LABELS,
+    PARTNER_LABELS,
+    CallResult,
+    ConversationPartner,
+    VisitStatus,
+)
+from app.models.floor import (
+    FLAG_TYPE_LABELS,
+    OUTCOME_LABELS,
+    SEVERITY_LABELS,
+    TOPIC_LABELS,
+    EntryKind,
+    FlagStatus,
+)
+from app.timeutil import LOCAL_TZ
+
+KIND_LABELS: dict[str, Any] = {
+    "vloer": _l("Vloer"),
+    "vlag": _l("Vlaggen"),
+    "verslag": _l("Gespreksverslagen"),
+    "oudercontact": _l("Oudercontact"),
+    "huisbezoek": _l("Huisbezoeken"),
+    "nablijfklas": _l("Nablijfklas"),
+    "verzuim": _l("Verzuim"),
+    "status": _l("Status"),
+    "overdracht": _l("Overdracht"),
+    "notitie": _l("Notities"),
+}
+
+
+@dataclass
+class TimelineItem:
+    kind: str
+    at: datetime  # aware UTC; for date-only items midday local time
+    title: str
+    author: str = ""
+    lines: list[tuple[str, str]] = field(default_factory=list)
+    link: tuple[str, dict[str, Any]] | None = None  # (endpoint, values) for url_for
+    date_only: bool = False
+    tone: str = ""  # "" | "warn" | "ok"
+
+
+Loader = Callable[[int], list[TimelineItem]]
+_EXTRA_SOURCES: dict[str, Loader] = {}
+
+
+def register_source(kind: str, label: Any, loader: Loader) -> None:
+    """Add a chronology source: ``loader(student_id)`` answers items (one query, please)."""
+    KIND_LABELS[kind] = label
+    _EXTRA_SOURCES[kind] = loader
+
+
+def _midday(day: date) -> datetime:
+    return datetime.combine(day, time(12, 0), tzinfo=LOCAL_TZ)
+
+
+# --- sources ---------------------------------------------------------------------------------
+
+
+def _floor(student_id: int) -> list[TimelineItem]:
+    entries = db.session.scalars(
+        select(FloorEntry)
+        .join(floor_entry_student, floor_entry_student.c.entry_id == FloorEntry.id)
+        .where(floor_entry_student.c.student_id == student_id, FloorEntry.kind != EntryKind.VLAG)
+        .options(joinedload(FloorEntry.zone), joinedload(FloorEntry.staff))
+    )
+    items = []
+    for entry in entries:
+        detail = ""
+        if entry.topic:
+            detail = TOPIC_LABELS[entry.topic]
+        elif entry.severity:
+            detail = f"ernst {SEVERITY_LABELS[entry.severity]}"
+        elif entry.outcome:
+            detail = OUTCOME_LABELS[entry.outcome]
+        title = entry.kind_label + (f" – {detail}" if detail else "") + f" ({entry.zone.name})"
+        lines = [("Notitie", entry.note)] if entry.note else []
+        items.append(
+            TimelineItem(
+                "vloer",
+                entry.occurred_at,
+                title,
+                entry.staff.name,
+                lines,
+                tone="warn" if entry.kind == EntryKind.SPANNING else "",
+            )
+        )
+    return items
+
+
+def _flags(student_id: int) -> list[TimelineItem]:
+    flags = db.session.scalars(
+        select(Flag)
+        .where(Flag.student_id == student_id)
+        .options(
+            joinedload(Flag.entry).joinedload(FloorEntry.zone),
+            joinedload(Flag.raised_by),
+            joinedload(Flag.handled_by),
+        )
+    )
+    items = []
+    for flag in flags:
+        lines = []
+        if flag.entry is not None and flag.entry.note:
+            lines.append(("Notitie", flag.entry.note))
+        if flag.status == FlagStatus.HANDLED:
+            who = flag.handled_by.name if flag.handled_by else ""
+            lines.append(("Afgehandeld", f"{flag.handled_note} ({who})".strip()))
+        zone = f" ({flag.entry.zone.name})" if flag.entry is not None else ""
+        items.append(
+            TimelineItem(
+                "vlag",
+                flag.raised_at,
+                f"Vlag: {FLAG_TYPE_LABELS[flag.flag_type]}{zone}",
+                flag.raised_by.name,
+                lines,
+                tone="warn" if flag.status == FlagStatus.OPEN else "",
+            )
+        )
+    return items
+
+
+def _reports(student_id: int) -> list[TimelineItem]:
+    reports = db.session.scalars(
+        select(ConversationReport)
+        .where(ConversationReport.student_id == student_id)
+        .options(joinedload(ConversationReport.author))
+    )
+    items = []
+    for report in reports:
+        created_day = report.created_at.astimezone(LOCAL_TZ).date()
+        at = report.created_at if created_day == report.held_on else _midday(report.held_on)
+        lines = [("Onderwerpen", report.topics_label), ("Besproken", report.summary)]
+        if report.agreements:
+            lines.append(("Afspraken", report.agreements))
+        if report.next_step:
+            due = report.next_step_due.strftime("%d-%m-%Y") if report.next_step_due else ""
+            lines.append(
+                ("Volgende stap", f"{report.next_step} ({due})" if due else report.next_step)
+            )
+        items.append(
+            TimelineItem(
+                "verslag",
+                at,
+                f"Gespreksverslag met {report.partners_label}",
+                report.author.name,
+                lines,
+                ("desk.report_detail", {"report_id": report.id}),
+                date_only=created_day != report.held_on,
+            )
+        )
+    return items
+
+
+def _calls(student_id: int) -> list[TimelineItem]:
+    calls = db.session.scalars(
+        select(ParentCall)
+        .where(ParentCall.student_id == student_id)
+        .options(
+            joinedload(ParentCall.created_by),
+            joinedload(ParentCall.assignee),
+            joinedload(ParentCall.attempts).joinedload(CallAttempt.by),
+        )
+    ).unique()
+    items = []
+    for call in calls:
+        link = ("desk.call_detail", {"call_id": call.id})
+        lines = [("Waarover", call.subject), ("Bellen op", call.due.strftime("%d-%m-%Y"))]
+        if call.interpreter_needed:
+            lines.append(("Tolk", call.language))
+        items.append(
+            TimelineItem(
+                "oudercontact",
+                call.created_at,
+                "Oudercontact gepland",
+                call.created_by.name,
+                lines,
+                link,
+            )
+        )
+        for attempt in call.attempts:
+            items.append(
+                TimelineItem(
+                    "oudercontact",
+                    attempt.at,
+                    f"Belpoging: {CALL_RESULT_LABELS[attempt.result]}",
+                    attempt.by.name,
+                    [("Notitie", attempt.note)] if attempt.note else [],
+                    link,
+                    tone="ok"
+                    if attempt.result in (CallResult.GESPROKEN, CallResult.TERUGGEBELD)
+                    else "",
+                )
+            )
+    return items
+
+
+def _visits(student_id: int) -> list[TimelineItem]:
+    visits = db.session.scalars(
+        select(HomeVisit)
+        .where(HomeVisit.student_id == student_id)
+        .options(joinedload(HomeVisit.staff_one), joinedload(HomeVisit.staff_two))
+    )
+    items = []
+    for visit in visits:
+        people = ", ".join(
+            p
+            for p in (
+                visit.staff_one.name,
+                visit.staff_two.name if visit.staff_two else "",
+                visit.companion,
+            )
+            if p
+        )
+        lines = [("Reden", visit.reason), ("Met", people)]
+        if visit.status == VisitStatus.GEDAAN:
+            lines.append(("Verslag", visit.report))
+        elif visit.status == VisitStatus.GEANNULEERD:
+            lines.append(("Geannuleerd", visit.cancel_reason))
+        items.append(
+            TimelineItem(
+                "huisbezoek",
+                visit.planned_at,
+                f"Huisbezoek ({visit.status_label})",
+                visit.staff_one.name,
+                lines,
+                ("desk.visit_detail", {"visit_id": visit.id}),
+            )
+        )
+    return items
+
+
+def _detention(student_id: int) -> list[TimelineItem]:
+    rows = db.session.scalars(
+        select(DetentionAttendance)
+        .where(DetentionAttendance.student_id == student_id)
+        .options(
+            joinedload(DetentionAttendance.session).joinedload(DetentionSession.location),
+            joinedload(DetentionAttendance.session).joinedload(DetentionSession.supervisor),
+            joinedload(DetentionAttendance.talk_by),
+        )
+    )
+    items = []
+    for row in rows:
+        lines = []
+        if row.what_happened:
+            lines.append(("Wat er gebeurde", row.what_happened))
+        if row.reflection:
+            lines.append(("Reflectie", row.reflection))
+        if row.agreement:
+            lines.append(("Afspraak", row.agreement))
+        title = f"Nablijfklas {row.session.location.code}"
+        if not row.has_talk:
+            title += " (nog geen gesprek)"
+        at = row.talk_at if row.talk_at else _midday(row.session.held_on)
+        items.append(
+            TimelineItem(
+                "nablijfklas",
+                at,
+                title,
+                row.talk_by.name if row.talk_by else row.session.supervisor.name,
+                lines,
+                ("desk.detention_detail", {"session_id": row.session_id}),
+                date_only=row.talk_at is None,
+            )
+        )
+    return items
+
+
+def _status(student_id: int) -> list[TimelineItem]:
+    changes = db.session.scalars(
+        select(CaseStatusChange)
+        .join(Casus, Casus.id == CaseStatusChange.case_id)
+        .where(Casus.student_id == student_id)
+        .options(joinedload(CaseStatusChange.by))
+    )
+    items = []
+    for change in changes:
+        if change.from_status is None:
+            title = f"Casus geopend als {CASE_STATUS_LABELS[change.to_status]}"
+        else:
+            title = (
+                f"Status {CASE_STATUS_LABELS[change.from_status]} → "
+                f"{CASE_STATUS_LABELS[change.to_status]}"
+            )
+        items.append(
+            TimelineItem(
+                "status",
+                change.at,
+                title,
+                change.by.name,
+                [("Waarom", change.reason)],
+                ("desk.case_detail", {"case_id": change.case_id}),
+            )
+        )
+    return items
+
+
+def _handovers(student_id: int) -> list[TimelineItem]:
+    handovers = db.session.scalars(
+        select(Handover)
+        .join(Casus, Casus.id == Handover.case_id)
+        .where(Casus.student_id == student_id)
+        .options(joinedload(Handover.submitted_by), joinedload(Handover.decided_by))
+    )
+    items = []
+    for handover in handovers:
+        link = ("desk.handover_detail", {"handover_id": handover.id})
+        items.append(
+            TimelineItem(
+                "overdracht",
+                handover.submitted_at,
+                "Overdracht naar COPA ingediend",
+                handover.submitted_by.name,
+                [
+                    ("Criteria", "; ".join(handover.criteria_labels)),
+                    ("Hulpvragen", handover.help_questions),
+                ],
+                link,
+            )
+        )
+        if handover.decided_at is not None and handover.decided_by is not None:
+            items.append(
+                TimelineItem(
+                    "overdracht",
+                    handover.decided_at,
+                    f"Overdracht {handover.status_label}",
+                    handover.decided_by.name,
+                    [("Toelichting", handover.decision_note)] if handover.decision_note else [],
+                    link,
+                )
+            )
+    return items
+
+
+def _notes(student_id: int) -> list[TimelineItem]:
+    notes = db.session.scalars(
+        select(CaseNote)
+        .join(Casus, Casus.id == CaseNote.case_id)
+        .where(Casus.student_id == student_id)
+        .options(joinedload(CaseNote.author))
+    )
+    items = []
+    for note in notes:
+        lines = [("", note.text)]
+        if note.is_review and note.next_review_date:
+            lines.append(("Volgende evaluatie", note.next_review_date.strftime("%d-%m-%Y")))
+        items.append(
+            TimelineItem(
+                "notitie",
+                note.at,
+                "Evaluatie" if note.is_review else "Notitie",
+                note.author.name,
+                lines,
+            )
+        )
+    return items
+
+
+def _absence_model() -> Any:
+    """The absence capability's signal model, when it is installed (guarded import, so desk mode
+    works with or without the absence capability)."""
+    try:
+        from app.models.absence import AbsenceSignal
+    except ImportError:  # pragma: no cover - the absence capability is not installed
+        return None
+    return AbsenceSignal
+
+
+# The absence capability's signal rules, in Dutch. Kept here (not its lazy UI labels): the
+# texts end up in stored handover summaries, which stay Dutch whatever the reader's language.
+ABSENCE_RULE_NAMES = {
+    "16uur": "16 uur ongeoorloofd",
+    "lrv": "langdurig relatief verzuim",
+    "patroon": "patroon",
+    "frequent_ziek": "frequent ziek",
+    "langdurig_ziek": "langdurig ziek",
+    "te_laat": "vaak te laat",
+}
+
+
+def _rule_label(rule: str) -> str:
+    return ABSENCE_RULE_NAMES.get(rule, rule)
+
+
+def absence_figures(signal: Any) -> str:
+    """The figures of one absence signal in words: hours, days, sick reports, count."""
+    parts = []
+    hours = getattr(signal, "hours", 0) or 0
+    if hours:
+        parts.append(f"{hours:g} uur")
+    if getattr(signal, "days", 0):
+        parts.append(f"{signal.days} dagen")
+    if getattr(signal, "episodes", 0):
+        parts.append(f"{signal.episodes} ziekmeldingen")
+    if getattr(signal, "count", 0) and not parts:
+        parts.append(f"{signal.count} keer")
+    return ", ".join(parts)
+
+
+def _signal_day(signal: Any) -> date | None:
+    for name in ("triggered_on", "window_end", "evaluated_on"):
+        value = getattr(signal, name, None)
+        if isinstance(value, date):
+            return value
+    return None
+
+
+def _absence(student_id: int) -> list[TimelineItem]:
+    model = _absence_model()
+    if model is None:
+        return []
+    items = []
+    for signal in db.session.scalars(select(model).where(model.student_id == student_id)):
+        day = _signal_day(signal)
+        if day is None:
+            continue
+        lines = []
+        figures = absence_figures(signal)
+        if figures:
+            lines.append(("Cijfers", figures))
+        start, end = getattr(signal, "window_start", None), getattr(signal, "window_end", None)
+        if isinstance(start, date) and isinstance(end, date):
+            lines.append(("Periode", f"{start:%d-%m-%Y} – {end:%d-%m-%Y}"))
+        if getattr(signal, "detail", ""):
+            lines.append(("", signal.detail))
+        if getattr(signal, "active", True) is False:
+            lines.append(("", "niet meer actief"))
+        items.append(
+            TimelineItem(
+                "verzuim",
+                _midday(day),
+                f"Verzuimsignaal: {_rule_label(signal.rule)}",
+                "",
+                lines,
+                date_only=True,
+                tone="warn" if getattr(signal, "active", True) else "",
+            )
+        )
+    return items
+
+
+SOURCES: dict[str, Loader] = {
+    "vloer": _floor,
+    "vlag": _flags,
+    "verslag": _reports,
+    "oudercontact": _calls,
+    "huisbezoek": _visits,
+    "nablijfklas": _detention,
+    "verzuim": _absence,
+    "status": _status,
+    "overdracht": _handovers,
+    "notitie": _notes,
+}
+
+
+def available_kinds() -> list[str]:
+    kinds = [k for k in SOURCES if k != "verzuim" or _absence_model() is not None]
+    return kinds + [k for k in _EXTRA_SOURCES if k not in kinds]
+
+
+def build_chronology(student_id: int, kinds: Iterable[str] | None = None) -> list[TimelineItem]:
+    """Every item about the student, newest first; ``kinds`` limits the sources queried."""
+    wanted = set(kinds) if kinds else None
+    loaders = {**SOURCES, **_EXTRA_SOURCES}
+    items: list[TimelineItem] = []
+    for kind, loader in loaders.items():
+        if wanted is None or kind in wanted:
+            items.extend(loader(student_id))
+    return sorted(items, key=lambda item: item.at, reverse=True)
+
+
+# --- figures for the handover summary --------------------------------------------------------
+
+
+@dataclass
+class StudentFigures:
+    floor_contacts: int = 0
+    floor_talks: int = 0
+    flags: int = 0
+    reports: int = 0
+    reports_by_partner: str = ""
+    call_attempts: int = 0
+    calls_reached: int = 0
+    interpreter_languages: str = ""
+    visits_done: int = 0
+    detention_sessions: int = 0
+    absence_summary: str = ""
+
+
+def student_figures(student_id: int) -> StudentFigures:
+    """Counts of what SchoolFit did for a student (a handful of aggregate queries)."""
+    figures = StudentFigures()
+    kinds = db.session.execute(
+        select(FloorEntry.kind, func.count())
+        .join(floor_entry_student, floor_entry_student.c.entry_id == FloorEntry.id)
+        .where(floor_entry_student.c.student_id == student_id, FloorEntry.kind != EntryKind.VLAG)
+        .group_by(FloorEntry.kind)
+    ).all()
+    figures.floor_contacts = sum(count for _kind, count in kinds)
+    figures.floor_talks = sum(count for kind, count in kinds if kind == EntryKind.GESPREK)
+    figures.flags = (
+        db.session.scalar(
+            select(func.count()).select_from(Flag).where(Flag.student_id == student_id)
+        )
+        or 0
+    )
+    partners: Counter[str] = Counter()
+    for (with_whom,) in db.session.execute(
+        select(ConversationReport.with_whom).where(ConversationReport.student_id == student_id)
+    ):
+        figures.reports += 1
+        for code in with_whom.split(","):
+            if code:
+                partners[PARTNER_LABELS.get(ConversationPartner(code), code)] += 1
+    figures.reports_by_partner = ", ".join(f"{name} {n}" for name, n in partners.most_common())
+    attempts = db.session.execute(
+        select(CallAttempt.result, func.count())
+        .join(ParentCall, ParentCall.id == CallAttempt.call_id)
+        .where(ParentCall.student_id == student_id)
+        .group_by(CallAttempt.result)
+    ).all()
+    figures.call_attempts = sum(count for _result, count in attempts)
+    figures.calls_reached = sum(
+        count
+        for result, count in attempts
+        if result in (CallResult.GESPROKEN, CallResult.TERUGGEBELD)
+    )
+    languages = db.session.scalars(
+        select(ParentCall.language)
+        .where(ParentCall.student_id == student_id, ParentCall.interpreter_needed.is_(True))
+        .distinct()
+    ).all()
+    figures.interpreter_languages = ", ".join(sorted({lang for lang in languages if lang}))
+    figures.visits_done = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(HomeVisit)
+            .where(HomeVisit.student_id == student_id, HomeVisit.status == VisitStatus.GEDAAN)
+        )
+        or 0
+    )
+    figures.detention_sessions = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(DetentionAttendance)
+            .where(DetentionAttendance.student_id == student_id)
+        )
+        or 0
+    )
+    figures.absence_summary = _absence_summary(student_id)
+    return figures
+
+
+def _absence_summary(student_id: int) -> str:
+    """Absence figures from the absence capability's signals, when it is installed."""
+    model = _absence_model()
+    if model is None:
+        return ""
+    signals = db.session.scalars(
+        select(model).where(model.student_id == student_id).order_by(model.triggered_on.desc())
+    ).all()
+    if not signals:
+        return "geen verzuimsignalen"
+    parts = []
+    for signal in signals[:6]:
+        day = _signal_day(signal)
+        details = [f"{day:%d-%m-%Y}" if day else "", absence_figures(signal)]
+        if not signal.active:
+            details.append("niet meer actief")
+        parts.append(f"{_rule_label(signal.rule)} ({', '.join(d for d in details if d)})")
+    more = len(signals) - len(parts)
+    return "; ".join(parts) + (f"; en nog {more}" if more > 0 else "")

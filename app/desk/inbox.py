@@ -1,0 +1,317 @@
+"""The afternoon inbox: a staff member's own floor entries of a day and their open flags,
+grouped by student (nameless entries by zone), with the desk's triage state; plus the entries
+the server quarantined during sync. A fixed number of queries whatever the number of rows."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.desk.services import open_cases_by_student, untriaged_clause
+from app.extensions import db
+from app.models import Casus, EntryTriage, Flag, FloorEntry, QuarantinedEntry, Student, User, Zone
+from app.models.floor import (
+    ENTRY_KIND_LABELS,
+    FLAG_TYPE_LABELS,
+    OUTCOME_LABELS,
+    SEVERITY_LABELS,
+    TOPIC_LABELS,
+    EntryKind,
+    FlagStatus,
+)
+from app.timeutil import LOCAL_TZ, local_day_bounds
+
+# How far back the inbox reminds of entries not yet worked out.
+BACKLOG_DAYS = 14
+# Nameless contacts and group moments are statistics: they are not nagged about later.
+NEEDS_FOLLOW_UP = (EntryKind.GESPREK, EntryKind.SPANNING, EntryKind.DEESCALATIE, EntryKind.VLAG)
+
+
+@dataclass
+class InboxItem:
+    entry: FloorEntry | None
+    triage: EntryTriage | None
+    flags: list[Flag]  # open flags of this entry (or the lone flag without an entry)
+    earlier_day: bool = False
+
+    @property
+    def key(self) -> str:
+        if self.entry is not None:
+            return f"e{self.entry.id}"
+        return f"f{self.flags[0].id}"
+
+    @property
+    def done(self) -> bool:
+        """Worked out (or closed), and no open flag left for this student."""
+        return self.triage is not None and self.triage.done_at is not None and not self.flags
+
+    @property
+    def at(self) -> datetime:
+        if self.entry is not None:
+            return self.entry.occurred_at
+        return self.flags[0].raised_at
+
+    @property
+    def detail(self) -> str:
+        entry = self.entry
+        if entry is None:
+            return FLAG_TYPE_LABELS[self.flags[0].flag_type]
+        if entry.topic:
+            return TOPIC_LABELS[entry.topic]
+        if entry.severity:
+            return f"ernst {SEVERITY_LABELS[entry.severity]}"
+        if entry.outcome:
+            return OUTCOME_LABELS[entry.outcome]
+        if entry.flag_type:
+            return FLAG_TYPE_LABELS[entry.flag_type]
+        if entry.head_count:
+            return f"{entry.head_count} leerlingen"
+        return ""
+
+    @property
+    def kind_label(self) -> str:
+        if self.entry is None:
+            return ENTRY_KIND_LABELS[EntryKind.VLAG]
+        return self.entry.kind_label
+
+    @property
+    def for_report(self) -> bool:
+        return bool(self.triage and self.triage.for_report)
+
+    @property
+    def for_teamleider(self) -> bool:
+        return bool(self.triage and self.triage.for_teamleider)
+
+
+@dataclass
+class StudentGroup:
+    student: Student
+    items: list[InboxItem]
+    open_case: Casus | None
+
+    @property
+    def open_items(self) -> list[InboxItem]:
+        return [i for i in self.items if not i.done]
+
+    @property
+    def has_open_flag(self) -> bool:
+        return any(i.flags for i in self.open_items)
+
+
+@dataclass
+class ZoneGroup:
+    zone: Zone
+    items: list[InboxItem]
+
+    @property
+    def open_items(self) -> list[InboxItem]:
+        return [i for i in self.items if not i.done]
+
+
+@dataclass
+class QuarantineView:
+    item: QuarantinedEntry
+    summary: list[tuple[str, str]]
+
+
+@dataclass
+class Inbox:
+    day: date
+    open_students: list[StudentGroup] = field(default_factory=list)
+    open_zones: list[ZoneGroup] = field(default_factory=list)
+    done_students: list[StudentGroup] = field(default_factory=list)
+    done_zones: list[ZoneGroup] = field(default_factory=list)
+    quarantined: list[QuarantineView] = field(default_factory=list)
+    backlog: list[tuple[date, int]] = field(default_factory=list)
+
+    @property
+    def open_count(self) -> int:
+        return sum(len(g.open_items) for g in self.open_students) + sum(
+            len(g.open_items) for g in self.open_zones
+        )
+
+    @property
+    def done_count(self) -> int:
+        return sum(len(g.items) for g in self.done_students) + sum(
+            len(g.items) for g in self.done_zones
+        )
+
+
+def _entry_options():  # type: ignore[no-untyped-def]
+    return (
+        selectinload(FloorEntry.students).joinedload(Student.location),
+        joinedload(FloorEntry.zone),
+        selectinload(FloorEntry.flags),
+    )
+
+
+def build_inbox(user: User, day: date, *, today: date) -> Inbox:
+    """The inbox of ``user`` for local ``day``; open flags of every day are always included."""
+    start, end = local_day_bounds(day)
+    entries: dict[int, FloorEntry] = {
+        e.id: e
+        for e in db.session.scalars(
+            select(FloorEntry)
+            .where(
+                FloorEntry.staff_id == user.id,
+                FloorEntry.occurred_at >= start,
+                FloorEntry.occurred_at < end,
+            )
+            .options(*_entry_options())
+            .order_by(FloorEntry.occurred_at, FloorEntry.id)
+        )
+    }
+    # Open flags this user raised, on any day (they stay until handled).
+    open_flags = list(
+        db.session.scalars(
+            select(Flag)
+            .where(Flag.raised_by_id == user.id, Flag.status == FlagStatus.OPEN)
+            .options(
+                joinedload(Flag.student).joinedload(Student.location),
+                joinedload(Flag.entry).options(*_entry_options()),
+            )
+            .order_by(Flag.raised_at)
+        )
+    )
+    lone_flags: list[Flag] = []
+    earlier: set[int] = set()
+    for flag in open_flags:
+        if flag.entry is None:
+            lone_flags.append(flag)
+        elif flag.entry.id not in entries:
+            entries[flag.entry.id] = flag.entry
+            earlier.add(flag.entry.id)
+
+    triages = {
+        t.entry_id: t
+        for t in db.session.scalars(
+            select(EntryTriage).where(EntryTriage.entry_id.in_(list(entries) or [-1]))
+        )
+    }
+    student_ids = {s.id for e in entries.values() for s in e.students}
+    student_ids |= {f.student_id for f in lone_flags}
+    cases = open_cases_by_student(student_ids)
+
+    by_student: dict[int, list[InboxItem]] = defaultdict(list)
+    students: dict[int, Student] = {}
+    by_zone: dict[int, list[InboxItem]] = defaultdict(list)
+    zones: dict[int, Zone] = {}
+    for entry in sorted(entries.values(), key=lambda e: (e.occurred_at, e.id)):
+        open_flags = [f for f in entry.flags if f.status == FlagStatus.OPEN]
+        if entry.students:
+            # One item per student: an entry about several students is worked out once, but
+            # each student's flag is handled on its own.
+            for student in entry.students:
+                students[student.id] = student
+                by_student[student.id].append(
+                    InboxItem(
+                        entry=entry,
+                        triage=triages.get(entry.id),
+                        flags=[f for f in open_flags if f.student_id == student.id],
+                        earlier_day=entry.id in earlier,
+                    )
+                )
+        else:
+            zones[entry.zone.id] = entry.zone
+            by_zone[entry.zone.id].append(
+                InboxItem(
+                    entry=entry,
+                    triage=triages.get(entry.id),
+                    flags=open_flags,
+                    earlier_day=entry.id in earlier,
+                )
+            )
+    for flag in lone_flags:
+        students[flag.student_id] = flag.student
+        by_student[flag.student_id].append(InboxItem(entry=None, triage=None, flags=[flag]))
+
+    inbox = Inbox(day=day)
+    student_groups = [
+        StudentGroup(students[sid], items, cases.get(sid)) for sid, items in by_student.items()
+    ]
+    student_groups.sort(key=lambda g: (not g.has_open_flag, g.student.sort_name))
+    for group in student_groups:
+        (inbox.open_students if group.open_items else inbox.done_students).append(group)
+    zone_groups = [ZoneGroup(zones[zid], items) for zid, items in by_zone.items()]
+    zone_groups.sort(key=lambda g: (g.zone.position, g.zone.name))
+    for zone_group in zone_groups:
+        (inbox.open_zones if zone_group.open_items else inbox.done_zones).append(zone_group)
+
+    inbox.quarantined = [
+        QuarantineView(q, quarantine_summary(q))
+        for q in db.session.scalars(
+            select(QuarantinedEntry)
+            .where(QuarantinedEntry.staff_id == user.id, QuarantinedEntry.resolved_at.is_(None))
+            .order_by(QuarantinedEntry.received_at)
+        )
+    ]
+    inbox.backlog = backlog(user, today)
+    return inbox
+
+
+def backlog(user: User, today: date) -> list[tuple[date, int]]:
+    """Earlier days (up to two weeks) with entries that need follow-up and are not worked out."""
+    start, _ = local_day_bounds(today - timedelta(days=BACKLOG_DAYS))
+    end, _ = local_day_bounds(today)
+    rows = db.session.scalars(
+        select(FloorEntry.occurred_at).where(
+            FloorEntry.staff_id == user.id,
+            FloorEntry.occurred_at >= start,
+            FloorEntry.occurred_at < end,
+            FloorEntry.kind.in_(NEEDS_FOLLOW_UP),
+            untriaged_clause(),
+        )
+    )
+    counts: dict[date, int] = defaultdict(int)
+    for moment in rows:
+        counts[moment.astimezone(LOCAL_TZ).date()] += 1
+    return sorted(counts.items(), reverse=True)
+
+
+def quarantine_summary(item: QuarantinedEntry) -> list[tuple[str, str]]:
+    """A readable rendering of a quarantined payload (what the phone sent)."""
+    try:
+        payload: Any = json.loads(item.payload)
+    except ValueError:
+        return [("Inhoud", item.payload[:300])]
+    if not isinstance(payload, dict):
+        return [("Inhoud", str(payload)[:300])]
+    lines: list[tuple[str, str]] = []
+    kind = payload.get("kind")
+    if isinstance(kind, str):
+        try:
+            lines.append(("Soort", ENTRY_KIND_LABELS[EntryKind(kind)]))
+        except ValueError:
+            lines.append(("Soort", kind[:40]))
+    occurred = payload.get("occurred_at")
+    if isinstance(occurred, str):
+        try:
+            moment = datetime.fromisoformat(occurred.replace("Z", "+00:00"))
+            if moment.tzinfo is not None:
+                occurred = moment.astimezone(LOCAL_TZ).strftime("%d-%m-%Y %H:%M")
+        except ValueError:
+            pass
+        lines.append(("Tijdstip", occurred[:40]))
+    students = payload.get("students")
+    if isinstance(students, list) and students:
+        lines.append(("Leerlingnummers", ", ".join(str(s)[:20] for s in students[:30])))
+    for key, label in (
+        ("topic", "Onderwerp"),
+        ("severity", "Ernst"),
+        ("outcome", "Uitkomst"),
+        ("flag_type", "Vlag"),
+        ("head_count", "Aantal"),
+    ):
+        value = payload.get(key)
+        if value not in (None, ""):
+            lines.append((label, str(value)[:60]))
+    note = payload.get("note")
+    if isinstance(note, str) and note.strip():
+        lines.append(("Notitie", note[:500]))
+    return lines

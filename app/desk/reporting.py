@@ -1,0 +1,181 @@
+"""Desk data for other capabilities: the team leader's daily digest and the periodic report.
+
+Plain read-only functions (no Flask request, no commit). Callers decide who may read the result;
+every function takes the locations to report on. Times are aware UTC; days are local
+(Europe/Amsterdam) calendar days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.desk import rules
+from app.extensions import db
+from app.models import (
+    Casus,
+    EntryTriage,
+    FloorEntry,
+    Handover,
+    Location,
+    ParentCall,
+    Student,
+    User,
+)
+from app.models.desk import CallStatus, CaseStatus, HandoverStatus
+from app.timeutil import local_day_bounds
+
+
+@dataclass(frozen=True)
+class MarkedEntry:
+    """A floor entry a staff member marked "voor teamleider" or "voor rapportage"."""
+
+    entry: FloorEntry  # with .students, .zone, .staff loaded
+    marked_at: datetime
+    note: str  # the entry's floor note
+
+    @property
+    def students(self) -> list[Student]:
+        return list(self.entry.students)
+
+
+def _marked(
+    location_ids: Iterable[int],
+    flag_column,
+    at_column,
+    start: datetime,  # type: ignore[no-untyped-def]
+    end: datetime,
+    *,
+    by_occurrence: bool,
+) -> list[MarkedEntry]:
+    time_column = FloorEntry.occurred_at if by_occurrence else at_column
+    rows = db.session.execute(
+        select(FloorEntry, at_column)
+        .join(EntryTriage, EntryTriage.entry_id == FloorEntry.id)
+        .where(
+            FloorEntry.location_id.in_(list(location_ids) or [-1]),
+            flag_column.is_(True),
+            time_column >= start,
+            time_column < end,
+        )
+        .options(
+            selectinload(FloorEntry.students),
+            joinedload(FloorEntry.zone),
+            joinedload(FloorEntry.staff),
+        )
+        .order_by(FloorEntry.occurred_at, FloorEntry.id)
+    ).all()
+    return [MarkedEntry(entry=entry, marked_at=at, note=entry.note) for entry, at in rows]
+
+
+def entries_marked_for_teamleider(location: Location | int, day: date) -> list[MarkedEntry]:
+    """Entries of ``location`` that staff marked "voor teamleider" during local ``day`` (the
+    desk afternoon), oldest first. For the daily digest."""
+    location_id = location if isinstance(location, int) else location.id
+    start, end = local_day_bounds(day)
+    return _marked(
+        [location_id],
+        EntryTriage.for_teamleider,
+        EntryTriage.for_teamleider_at,
+        start,
+        end,
+        by_occurrence=False,
+    )
+
+
+def observations_for_report(
+    location_ids: Iterable[int], start: date, end: date
+) -> list[MarkedEntry]:
+    """Qualitative observations marked "voor rapportage", of entries that occurred between the
+    local days ``start`` and ``end`` (inclusive). For the periodic report."""
+    first, _ = local_day_bounds(start)
+    _, last = local_day_bounds(end)
+    return _marked(
+        location_ids,
+        EntryTriage.for_report,
+        EntryTriage.for_report_at,
+        first,
+        last,
+        by_occurrence=True,
+    )
+
+
+def open_parent_calls(location_ids: Iterable[int], today: date) -> list[ParentCall]:
+    """Open parent-call tasks of the locations, overdue on top (for the digest)."""
+    calls = db.session.scalars(
+        select(ParentCall)
+        .join(Student, Student.id == ParentCall.student_id)
+        .where(
+            Student.location_id.in_(list(location_ids) or [-1]),
+            ParentCall.status == CallStatus.OPEN,
+        )
+        .options(joinedload(ParentCall.student), joinedload(ParentCall.assignee))
+    ).all()
+    return sorted(calls, key=lambda c: rules.call_sort_key(c.due, today, c.preferred_time, c.id))
+
+
+def cases_to_discuss(
+    location_ids: Iterable[int], today: date, teamleider: User | None = None
+) -> list[Casus]:
+    """Open cases a team leader should discuss: intensive (high absence), a review falling
+    due within the week, or a handover pending at COPA. Optionally only one team leader's."""
+    pending = select(Handover.case_id).where(Handover.status == HandoverStatus.INGEDIEND)
+    query = (
+        select(Casus)
+        .join(Student, Student.id == Casus.student_id)
+        .where(
+            Student.location_id.in_(list(location_ids) or [-1]),
+            Casus.status != CaseStatus.AFGESLOTEN,
+            (Casus.status == CaseStatus.INTENSIEF)
+            | (
+                Casus.status.in_(list(rules.TRAJECTORY_STATUSES))
+                & (Casus.review_date <= today + rules.REVIEW_WINDOW)
+            )
+            | Casus.id.in_(pending),
+        )
+        .options(joinedload(Casus.student), joinedload(Casus.owner), joinedload(Casus.teamleider))
+        .order_by(Casus.review_date, Casus.id)
+    )
+    if teamleider is not None:
+        query = query.where(Casus.teamleider_id == teamleider.id)
+    return list(db.session.scalars(query))
+
+
+def handovers_between(location_ids: Iterable[int], start: date, end: date) -> list[Handover]:
+    """Handovers submitted between local days ``start`` and ``end`` (inclusive)."""
+    first, _ = local_day_bounds(start)
+    _, last = local_day_bounds(end)
+    return list(
+        db.session.scalars(
+            select(Handover)
+            .join(Casus, Casus.id == Handover.case_id)
+            .join(Student, Student.id == Casus.student_id)
+            .where(
+                Student.location_id.in_(list(location_ids) or [-1]),
+                Handover.submitted_at >= first,
+                Handover.submitted_at < last,
+            )
+            .options(
+                joinedload(Handover.case).joinedload(Casus.student),
+                joinedload(Handover.submitted_by),
+            )
+            .order_by(Handover.submitted_at)
+        )
+    )
+
+
+def case_counts_by_status(location_ids: Iterable[int]) -> dict[CaseStatus, int]:
+    """How many cases each status has now (every status present, zero included)."""
+    rows = db.session.execute(
+        select(Casus.status, func.count())
+        .join(Student, Student.id == Casus.student_id)
+        .where(Student.location_id.in_(list(location_ids) or [-1]))
+        .group_by(Casus.status)
+    ).all()
+    counts = dict.fromkeys(CaseStatus, 0)
+    counts.update({status: count for status, count in rows})
+    return counts

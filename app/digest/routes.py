@@ -1,0 +1,107 @@
+"""Digest views: thin — check access, build the digest, audit, render.
+
+Access: ``teamleider``, ``locatieleider`` and ``beheer`` (others 403), for their own locations
+only (another or an unknown location answers 404, so existence does not leak).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.absence.labels import RULE_LABELS
+from app.absence.services import load_calendar
+from app.access import roles_required
+from app.digest import bp, labels
+from app.digest.formatting import ratio_text
+from app.digest.services import (
+    DIGEST_ROLES,
+    audit_digest,
+    build_digest,
+    can_open_cases,
+    default_day,
+    may_read_digest,
+)
+from app.extensions import db
+from app.models import Location
+from app.timeutil import local_today
+
+digest_readers = roles_required(*DIGEST_ROLES)
+
+# "4,5 : 1" in the page's language.
+bp.add_app_template_filter(ratio_text, "digest_ratio")
+
+
+def _own_location(code: str) -> Location:
+    """One of the user's locations by code (case-blind), else 404."""
+    wanted = code.strip().lower()
+    for location in current_user.locations:
+        if location.code.lower() == wanted and may_read_digest(current_user, location):
+            return location
+    abort(404)
+
+
+def _parse_day(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def _page_url(location: Location, day: date) -> str:
+    return url_for("digest.page", code=location.code, day=day.isoformat())
+
+
+@bp.route("/")
+@digest_readers
+def index() -> str | Response:
+    """The digest of the user's first location (or the one chosen), today or the last school day
+    before it. Also the target of the page's location/date form (``?locatie=…&datum=…``)."""
+    locations = list(current_user.locations)
+    if not locations:
+        return render_template("digest/no_location.html")
+    chosen = request.args.get("locatie", "").strip().lower()
+    location = next((loc for loc in locations if loc.code.lower() == chosen), locations[0])
+    today = local_today()
+    day = _parse_day(request.args.get("datum"))
+    if day is None or day > today:
+        day = default_day(today=today)
+    return redirect(_page_url(location, day))
+
+
+@bp.route("/<code>/")
+@digest_readers
+def latest(code: str) -> Response:
+    """A location's digest of today, or of the last school day before today."""
+    return redirect(_page_url(_own_location(code), default_day()))
+
+
+@bp.route("/<code>/<day>")
+@digest_readers
+def page(code: str, day: str) -> str | Response:
+    """The digest of one location for one day: readable on a phone, printable."""
+    location = _own_location(code)
+    chosen = _parse_day(day)
+    if chosen is None:
+        abort(404)
+    today = local_today()
+    if chosen > today:
+        return redirect(_page_url(location, default_day(today=today)))
+    digest = build_digest(location, chosen, calendar=load_calendar())
+    audit_digest(current_user, digest)
+    db.session.commit()
+    return render_template(
+        "digest/page.html",
+        digest=digest,
+        today=today,
+        locations=list(current_user.locations),
+        case_links=can_open_cases(current_user, location.id)
+        and "desk.case_detail" in current_app.view_functions,
+        labels=labels,
+        rule_labels=RULE_LABELS,
+    )

@@ -1,0 +1,208 @@
+"""Absence: the school calendar, registrations imported from the LVS, code mapping, signals.
+
+Category, kind and rule values are the strings the pure rules in ``app/absence/`` use
+(``app.absence.settings.Category`` / ``Kind``, ``app.absence.rules.RULES``); they are kept as
+plain strings here, with check constraints, so the models never import a capability package.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.org import User
+from app.models.student import Student
+from app.models.types import UTCDateTime, utcnow
+
+CATEGORY_VALUES = ("ongeoorloofd", "geoorloofd", "ziek", "te_laat", "verwijderd")
+KIND_VALUES = ("afwezig", "te_laat", "verwijderd")
+NON_SCHOOL_KINDS = ("vakantie", "feestdag", "studiedag", "overig")
+RULE_VALUES = ("16uur", "lrv", "patroon", "frequent_ziek", "langdurig_ziek", "te_laat")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class SchoolYear(db.Model):
+    """A school year, 1 August to 31 July, named like ``2026-2027``."""
+
+    __tablename__ = "school_year"
+    __table_args__ = (CheckConstraint("starts_on < ends_on", name="order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(9), unique=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+
+    periods: Mapped[list[NonSchoolPeriod]] = relationship(
+        back_populates="school_year",
+        order_by="NonSchoolPeriod.starts_on",
+        cascade="all, delete-orphan",
+    )
+
+    def __repr__(self) -> str:
+        return f"<SchoolYear {self.name}>"
+
+
+class NonSchoolPeriod(db.Model):
+    """Holidays or another non-school day or days in a school year (both ends inclusive)."""
+
+    __tablename__ = "non_school_period"
+    __table_args__ = (
+        CheckConstraint("starts_on <= ends_on", name="order"),
+        CheckConstraint(_in("kind", NON_SCHOOL_KINDS), name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_year_id: Mapped[int] = mapped_column(
+        ForeignKey("school_year.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(12), default="vakantie")
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+
+    school_year: Mapped[SchoolYear] = relationship(back_populates="periods")
+
+
+class AbsenceCode(db.Model):
+    """A reason code as functional management set it in the app; wins over config/."""
+
+    __tablename__ = "absence_code"
+    __table_args__ = (CheckConstraint(_in("category", CATEGORY_VALUES), name="category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(10), unique=True)
+    description: Mapped[str] = mapped_column(String(80), default="")
+    category: Mapped[str] = mapped_column(String(12))
+    authorised: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    updated_by: Mapped[User | None] = relationship()
+
+
+class AbsenceImport(db.Model):
+    """One import of an absence export: who, when, what, and how much changed."""
+
+    __tablename__ = "absence_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(12), default="")
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    inserted: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    first_day: Mapped[date | None] = mapped_column(Date)
+    last_day: Mapped[date | None] = mapped_column(Date)
+
+    user: Mapped[User | None] = relationship()
+
+
+class AbsenceRecord(db.Model):
+    """One registration from the LVS: a lesson hour, a stretch of a day, or a period of days.
+
+    Natural key: student, first day, slot (``L3`` = lesson hour 3, ``08:30`` = start time when
+    there is no lesson hour, ``dag`` = a whole day) and kind (absent / late / sent out). Importing
+    the same or an overlapping export again updates these rows instead of adding new ones, and a
+    later correction of the reason (unauthorised -> sick) replaces the earlier row.
+    """
+
+    __tablename__ = "absence_record"
+    __table_args__ = (
+        UniqueConstraint("student_id", "day", "slot", "kind", name="uq_absence_record_key"),
+        CheckConstraint(_in("category", CATEGORY_VALUES), name="category"),
+        CheckConstraint(_in("kind", KIND_VALUES), name="kind"),
+        CheckConstraint("day <= last_day", name="order"),
+        Index("ix_absence_record_day", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    slot: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(12))
+    last_day: Mapped[date] = mapped_column(Date)
+    first_hour: Mapped[int | None] = mapped_column(SmallInteger)
+    last_hour: Mapped[int | None] = mapped_column(SmallInteger)
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Local minute of the day the registration starts (no lesson hour), and its length.
+    start_minute: Mapped[int | None] = mapped_column(SmallInteger)
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(10), default="")
+    description: Mapped[str] = mapped_column(String(80), default="")
+    category: Mapped[str] = mapped_column(String(12))
+    authorised: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(12), default="")
+    import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("absence_import.id", ondelete="SET NULL")
+    )
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    student: Mapped[Student] = relationship()
+
+
+class AbsenceSignal(db.Model):
+    """A high-absence signal for a student, upserted per (student, rule, variant, window start).
+
+    ``active`` says whether the rule still holds as of the last evaluation
+    (``evaluated_on``); an acknowledgement (who, when, note) stays with the signal.
+    """
+
+    __tablename__ = "absence_signal"
+    __table_args__ = (
+        UniqueConstraint(
+            "student_id", "rule", "variant", "window_start", name="uq_absence_signal_key"
+        ),
+        CheckConstraint(_in("rule", RULE_VALUES), name="rule"),
+        Index("ix_absence_signal_active_rule", "active", "rule"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"))
+    rule: Mapped[str] = mapped_column(String(16))
+    variant: Mapped[str] = mapped_column(String(12), default="")
+    window_start: Mapped[date] = mapped_column(Date)
+    window_end: Mapped[date] = mapped_column(Date)
+    triggered_on: Mapped[date] = mapped_column(Date)
+    hours: Mapped[float] = mapped_column(Float, default=0.0)
+    days: Mapped[int] = mapped_column(Integer, default=0)
+    episodes: Mapped[int] = mapped_column(Integer, default=0)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    detail: Mapped[str] = mapped_column(String(120), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    evaluated_on: Mapped[date] = mapped_column(Date)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL")
+    )
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledgement_note: Mapped[str] = mapped_column(String(500), default="")
+
+    student: Mapped[Student] = relationship()
+    acknowledged_by: Mapped[User | None] = relationship()
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_at is not None

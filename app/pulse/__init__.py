@@ -1,0 +1,10 @@
+"""Leerlingpeiling (anonymous student pulse) and the results page with the climate-check trend.
+
+Staff pages live under ``/peiling/``; students answer at the short public link ``/p/<code>``.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("pulse", __name__)
+
+from app.pulse import routes  # noqa: E402,F401

@@ -1,0 +1,28 @@
+// Staff share and poster pages: copy the short link, print the poster. The buttons stay
+// hidden when JavaScript does not run (the link can still be selected, the page printed).
+const copyButton = document.querySelector("[data-copy-link]");
+const source = document.querySelector("[data-copy-source]");
+if (copyButton && source && navigator.clipboard) {
+  copyButton.hidden = false;
+  const label = copyButton.textContent;
+  copyButton.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(source.value);
+      copyButton.textContent = copyButton.dataset.copied || label;
+      window.setTimeout(() => { copyButton.textContent = label; }, 2000);
+    } catch (error) {
+      source.select();
+    }
+  });
+}
+const printButton = document.querySelector("[data-print]");
+if (printButton) {
+  printButton.hidden = false;
+  printButton.addEventListener("click", () => window.print());
+}
+// Closing a peiling cannot be undone: ask first.
+document.querySelectorAll("form[data-confirm]").forEach((form) => {
+  form.addEventListener("submit", (event) => {
+    if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+});

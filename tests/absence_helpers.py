@@ -1,0 +1,112 @@
+"""Helpers for the absence tests: the school calendar and export files in Magister's and
+SOMtoday's shapes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from app.absence.demo import seed_school_year
+from app.absence.synthetic import LESSON_MINUTES, LESSON_STARTS
+from app.extensions import db
+
+MAGISTER_HEADER = "stamnr;Start;Eind;Lesuur;Code;Omschrijving;Geoorloofd;Verantwoordingtype"
+SOMTODAY_HEADER = (
+    "leerlingnummer,beginDatumTijd,eindDatumTijd,beginLesuur,eindLesuur,absentieSoort,"
+    "afkorting,omschrijving,geoorloofd"
+)
+CODES = {
+    "O": ("Ongeoorloofd", "Nee", 1),
+    "Z": ("Ziek", "Ja", 3),
+    "L": ("Te laat", "Nee", 2),
+    "T": ("Te laat geoorloofd", "Ja", 2),
+    "V": ("Verlof", "Ja", 1),
+    "U": ("Uitgestuurd", "Nee", 4),
+}
+
+
+def school_calendar() -> None:
+    """School year 2026-2027 with the demo holidays (autumn holiday 17–25 October 2026)."""
+    seed_school_year("2026-2027")
+    db.session.commit()
+
+
+def lesson_times(lesson: int) -> tuple[str, str]:
+    start = LESSON_STARTS[lesson - 1]
+    hours, minutes = map(int, start.split(":"))
+    end = hours * 60 + minutes + LESSON_MINUTES
+    return start, f"{end // 60:02d}:{end % 60:02d}"
+
+
+def magister_row(number: str, day: date, lesson: int, code: str = "O") -> str:
+    description, authorised, kind = CODES[code]
+    start, end = lesson_times(lesson)
+    d = f"{day:%d-%m-%Y}"
+    return f"{number};{d} {start};{d} {end};{lesson};{code};{description};{authorised};{kind}"
+
+
+def magister_day(
+    number: str, day: date, code: str = "O", lessons: range = range(1, 9)
+) -> list[str]:
+    return [magister_row(number, day, lesson, code) for lesson in lessons]
+
+
+def magister_csv(*rows: str, header: str = MAGISTER_HEADER, encoding: str = "cp1252") -> bytes:
+    return ("\r\n".join([header, *rows]) + "\r\n").encode(encoding)
+
+
+def somtoday_csv(*rows: str, encoding: str = "utf-8-sig") -> bytes:
+    return ("\n".join([SOMTODAY_HEADER, *rows]) + "\n").encode(encoding)
+
+
+# --- Objects for the authorization matrix (tests/integration/test_authorization_matrix.py) ---
+
+
+def matrix_signal_id(world: Any, own: bool) -> int:
+    """A stored signal of the own-location (or other-location) student."""
+    from app.models import AbsenceSignal
+
+    key = f"absence_signal_{own}"
+    if key not in world.extra:
+        student = world.student if own else world.other_student
+        signal = AbsenceSignal(
+            student_id=student.id,
+            rule="te_laat",
+            window_start=date(2026, 9, 14),
+            window_end=date(2026, 9, 18),
+            triggered_on=date(2026, 9, 18),
+            count=3,
+            evaluated_on=date(2026, 9, 18),
+        )
+        db.session.add(signal)
+        db.session.commit()
+        world.extra[key] = signal.id
+    return world.extra[key]
+
+
+def matrix_year_id(world: Any, own: bool) -> int:
+    """School year 2026-2027 (not an object of a location: the same either way)."""
+    from app.absence.services import find_school_year
+
+    if "absence_year" not in world.extra:
+        school_calendar()
+        year = find_school_year("2026-2027")
+        assert year is not None
+        world.extra["absence_year"] = year.id
+    return world.extra["absence_year"]
+
+
+def matrix_period_id(world: Any, own: bool) -> int:
+    """One of that school year's holidays."""
+    from sqlalchemy import select
+
+    from app.models import NonSchoolPeriod
+
+    if "absence_period" not in world.extra:
+        year_id = matrix_year_id(world, own)
+        period_id = db.session.scalar(
+            select(NonSchoolPeriod.id).where(NonSchoolPeriod.school_year_id == year_id).limit(1)
+        )
+        assert period_id is not None
+        world.extra["absence_period"] = period_id
+    return world.extra["absence_period"]

@@ -1,0 +1,80 @@
+"""The digest page in a real Chromium at a phone viewport (390×844): readable without sideways
+scrolling of the page, action items first, navigation between school days, the case link for a
+team leader, print layout, and no console errors or CSP violations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from app.models import Location, Student, User
+from tests.e2e.conftest import LiveServer, sign_in
+from tests.integration.test_digest_builder import DAY, Scenario, build_scenario
+
+PAGE = f"/digest/ZS/{DAY.isoformat()}"
+
+
+@pytest.fixture
+def scenario(
+    locations: dict[str, Location],
+    make_user: Callable[..., User],
+    make_student: Callable[..., Student],
+) -> Scenario:
+    return build_scenario(locations, make_user, make_student)
+
+
+def test_team_leader_reads_the_digest_on_a_phone(
+    page: Page, live_server: LiveServer, scenario: Scenario, console_errors: list[str]
+) -> None:
+    sign_in(page, live_server.url, scenario.teamleider.email)
+    page.get_by_role("link", name="Dagoverzicht").first.click()
+    expect(page).to_have_url(re.compile(r"/digest/ZS/\d{4}-\d{2}-\d{2}$"))
+    page.goto(f"{live_server.url}{PAGE}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Dagoverzicht ZS")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("dinsdag 10 november 2026")
+
+    # What needs action comes first: the first section after the header is "Voor jou".
+    actions = page.locator("#actie")
+    expect(actions.get_by_role("heading", name="Voor jou 7")).to_be_visible()
+    box = actions.bounding_box()
+    assert box is not None and box["y"] < 900  # within the first screen and a bit
+    expect(actions.locator(".action").first).to_contain_text("Doorverwezen naar jou")
+    expect(actions.locator(".action").first).to_contain_text("A.V. · 2B")
+
+    # The page itself never scrolls sideways; the wide tables scroll inside their box.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, width
+    grid = page.locator("table.hotspot-grid")
+    expect(grid).to_be_visible()
+    expect(grid.locator("caption")).to_contain_text("per zone en kwartier")
+    cell = page.locator(".hotspot-grid tbody tr").nth(16).locator("td.today")
+    expect(cell).to_contain_text("kantine 12:00–12:15 (grote pauze): 4 spanningen, 0 de-escalaties")
+
+    # A team leader may open the case of a student with an open case.
+    case_link = page.locator("#casussen").get_by_role("link", name="C.B. · 1A")
+    expect(case_link).to_have_attribute("href", f"/bureau/casussen/{scenario.case_new.id}")
+
+    # Previous school day, and back.
+    page.get_by_role("link", name="vorige schooldag").click()
+    expect(page).to_have_url(f"{live_server.url}/digest/ZS/2026-11-09")
+    page.get_by_role("link", name="volgende schooldag").click()
+    expect(page).to_have_url(f"{live_server.url}{PAGE}")
+
+    # Another day through the date field.
+    page.get_by_label("Datum").fill("2026-10-21")
+    page.get_by_role("button", name="Toon").click()
+    expect(page).to_have_url(f"{live_server.url}/digest/ZS/2026-10-21")
+    expect(page.get_by_text("Geen schooldag: Herfstvakantie.")).to_be_visible()
+
+    # Printing leaves out the navigation and the form.
+    page.goto(f"{live_server.url}{PAGE}")
+    page.emulate_media(media="print")
+    expect(page.locator(".digest-jump")).to_be_hidden()
+    expect(page.locator(".topbar")).to_be_hidden()
+    expect(page.locator("#actie")).to_be_visible()
+    page.emulate_media(media="screen")
+
+    assert console_errors == []

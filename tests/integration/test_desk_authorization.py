@@ -1,0 +1,381 @@
+"""The authorization matrix for desk mode: every desk route × every role × own/other location,
+with the semantics of tests/integration/test_authorization_matrix.py (whose helpers it uses).
+
+``DESK_RULES``, ``DESK_ARGUMENTS`` and ``DESK_FIXED`` are written so the global matrix can take
+them over as they are (``ROUTE_RULES.update(DESK_RULES)`` …); its ``_sign_in`` then also needs
+``session["desk_screened_at"]`` set, as done below, so desk pages skip the screened-place
+confirmation the way exports skip re-authentication.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app.desk import services as svc
+from app.extensions import db
+from app.floor.services import accept_entries
+from app.models import (
+    DetentionAttendance,
+    Flag,
+    FloorEntry,
+    HandoverSlot,
+    Location,
+    QuarantinedEntry,
+    Role,
+    Student,
+    User,
+)
+from app.models.desk import CaseStatus
+from app.timeutil import local_today
+from tests.integration.test_authorization_matrix import (
+    LOGIN,
+    SIGNED_OUT_OK,
+    Rule,
+    World,
+    _call,
+    _routes,
+    _sign_in,
+    roles,
+)
+
+R = Role
+CASE_READERS = (R.MEDEWERKER, R.TEAMLEIDER, R.COPA)
+CASE_WORKERS = (R.MEDEWERKER, R.TEAMLEIDER)
+SLOT_MANAGERS = (R.TEAMLEIDER, R.COPA, R.LOCATIELEIDER, R.BEHEER)
+
+DESK_RULES = {
+    "desk.screened": LOGIN,
+    "desk.home": LOGIN,
+    "desk.lvs_copied": LOGIN,  # answers 404 for a record the user may not see
+    "desk.inbox": roles(R.MEDEWERKER),
+    "desk.close_group": roles(R.MEDEWERKER),
+    # the inbox acts on the signed-in user's own entries, flags and quarantined items only
+    "desk.close_entry": roles(R.MEDEWERKER, scoped=True),
+    "desk.reopen_entry": roles(R.MEDEWERKER, scoped=True),
+    "desk.toggle_mark": roles(R.MEDEWERKER, scoped=True),
+    "desk.link_entry": roles(R.MEDEWERKER, scoped=True),
+    "desk.close_flag": roles(R.MEDEWERKER, scoped=True),
+    "desk.resolve_quarantine": roles(R.MEDEWERKER, scoped=True),
+    "desk.outstanding": roles(*CASE_WORKERS),
+    "desk.calls_today": roles(*CASE_WORKERS),
+    "desk.visits": roles(*CASE_WORKERS),
+    "desk.detention": roles(*CASE_WORKERS),
+    "desk.new_detention": roles(*CASE_WORKERS),
+    "desk.export": roles(*CASE_WORKERS),
+    "desk.cases": roles(*CASE_READERS),
+    "desk.slots": roles(*SLOT_MANAGERS),
+    "desk.slot_toggle": roles(*SLOT_MANAGERS, scoped=True),
+    "desk.new_case": roles(*CASE_WORKERS, scoped=True),
+    "desk.new_report": roles(*CASE_WORKERS, scoped=True),
+    "desk.new_call": roles(*CASE_WORKERS, scoped=True),
+    "desk.new_visit": roles(*CASE_WORKERS, scoped=True),
+    # cases: COPA sees handed-over ones; locatieleider and beheer see none (404)
+    "desk.case_detail": roles(*CASE_READERS, scoped=True, denied_status=404),
+    "desk.case_status": roles(*CASE_READERS, scoped=True),
+    "desk.case_note": roles(*CASE_READERS, scoped=True),
+    "desk.case_assign": roles(*CASE_WORKERS, scoped=True),
+    "desk.case_review": roles(*CASE_WORKERS, scoped=True),
+    "desk.new_handover": roles(*CASE_WORKERS, scoped=True),
+    "desk.handover_detail": roles(*CASE_READERS, scoped=True, denied_status=404),
+    "desk.handover_seen": roles(*CASE_READERS, scoped=True, denied_status=404),
+    "desk.handover_accept": roles(R.COPA, scoped=True),
+    "desk.handover_return": roles(R.COPA, scoped=True),
+    "desk.report_detail": roles(*CASE_READERS, scoped=True, denied_status=404),
+    "desk.edit_report": roles(*CASE_WORKERS, scoped=True),
+    "desk.report_step_done": roles(*CASE_WORKERS, scoped=True),
+    "desk.call_detail": roles(*CASE_WORKERS, scoped=True),
+    "desk.call_attempt": roles(*CASE_WORKERS, scoped=True),
+    "desk.call_cancel": roles(*CASE_WORKERS, scoped=True),
+    "desk.visit_detail": roles(*CASE_WORKERS, scoped=True),
+    "desk.visit_report": roles(*CASE_WORKERS, scoped=True),
+    "desk.visit_cancel": roles(*CASE_WORKERS, scoped=True),
+    "desk.detention_detail": roles(*CASE_WORKERS, scoped=True),
+    "desk.detention_add": roles(*CASE_WORKERS, scoped=True),
+    "desk.detention_talk": roles(*CASE_WORKERS, scoped=True),
+    "desk.detention_remove": roles(*CASE_WORKERS, scoped=True),
+}
+DESK_FIXED = {"desk.toggle_mark": {"mark": "rapportage"}}
+
+
+def _latest_user() -> User:
+    """The user the matrix signed in just before building the URL."""
+    user = db.session.scalar(select(User).order_by(User.id.desc()).limit(1))
+    assert user is not None
+    return user
+
+
+def _desk(w: Any) -> dict[str, Any]:
+    """Per location: a case handed over to (and accepted by) COPA with a report, a call, a
+    visit, a detention session and a handover slot; built once per test."""
+    if "desk" in w.extra:
+        return w.extra["desk"]
+    built: dict[str, Any] = {}
+    for own, location, student in ((True, w.own, w.student), (False, w.other, w.other_student)):
+        staff = w.colleague if own else _make(R.MEDEWERKER, location)
+        copa = _make(R.COPA, location)
+        slot = HandoverSlot(
+            location_id=location.id, weekday=2, starts_at=time(13), place="", active=True
+        )
+        db.session.add(slot)
+        db.session.flush()
+        case = svc.open_case(
+            staff, student, reason="r", status=CaseStatus.PREVENTIEF, owner=staff, teamleider=None
+        )
+        handover = svc.submit_handover(
+            staff,
+            case,
+            svc.HandoverInput(
+                criteria=["complex"],
+                summary="s",
+                help_questions="h",
+                proposed_next_step="p",
+                moment=svc.upcoming_moments(location.id)[0].value,
+                teamleider=None,
+            ),
+        )
+        svc.accept_handover(copa, handover, "")
+        report = svc.create_report(
+            staff,
+            student,
+            svc.ReportInput(
+                held_on=local_today(),
+                with_whom=["leerling"],
+                with_other="",
+                topics=["gedrag"],
+                summary="s",
+            ),
+        )
+        call = svc.create_call(staff, student, due=local_today(), assignee=staff, subject="s")
+        visit, _ = svc.plan_visit(
+            staff,
+            student,
+            planned_on=local_today() + timedelta(days=1),
+            planned_time=time(15),
+            staff_one=staff,
+            staff_two=None,
+            companion="",
+            mixed_pair=False,
+            reason="r",
+        )
+        session = svc.create_session(
+            staff,
+            location=location,
+            held_on=local_today(),
+            starts_at=None,
+            supervisor=staff,
+            note="",
+        )
+        built[own] = {
+            "case": case.id,
+            "handover": handover.id,
+            "report": report.id,
+            "call": call.id,
+            "visit": visit.id,
+            "session": session.id,
+            "slot": slot.id,
+            "staff": staff,
+            "location": location,
+            "student": student,
+        }
+    db.session.commit()
+    w.extra["desk"] = built
+    return built
+
+
+def _make(role: Role, location: Any) -> User:
+    from app.auth.services import create_user
+
+    user = create_user(
+        email=f"desk-{uuid.uuid4().hex[:8]}@school.example.nl",
+        name="X",
+        role=role,
+        locations=[location],
+        password="correct-horse-battery",
+    )
+    db.session.flush()
+    return user
+
+
+def _entry_for(w: Any, own: bool, kind: str = "vlag") -> FloorEntry:
+    data = _desk(w)[own]
+    user = _latest_user() if own else data["staff"]
+    if data["location"].id not in user.location_ids:  # signed out: any owner will do
+        user = data["staff"]
+    location = data["location"]
+    student: Student = data["student"]
+    item = {
+        "uuid": str(uuid.uuid4()),
+        "kind": kind,
+        "zone_id": location.zones[0].id,
+        "occurred_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
+        "students": [student.leerlingnummer],
+        "flag_type": "opvolgen",
+        "note": "",
+    }
+    accept_entries(user, [item])
+    db.session.commit()
+    entry = db.session.scalar(select(FloorEntry).where(FloorEntry.uuid == item["uuid"]))
+    assert entry is not None
+    return entry
+
+
+def _flag(w: Any, own: bool) -> int:
+    entry = _entry_for(w, own)
+    flag = db.session.scalar(select(Flag).where(Flag.entry_id == entry.id))
+    assert flag is not None
+    return flag.id
+
+
+def _quarantined(w: Any, own: bool) -> int:
+    data = _desk(w)[own]
+    user = _latest_user() if own else data["staff"]
+    item = QuarantinedEntry(uuid=None, staff_id=user.id, payload="{}", reason="r")
+    db.session.add(item)
+    db.session.commit()
+    return item.id
+
+
+def _report(w: Any, own: bool) -> int:
+    data = _desk(w)[own]
+    user = _latest_user()
+    if own and user.role in CASE_WORKERS:  # their own report, so they may edit it
+        report = svc.create_report(
+            user,
+            data["student"],
+            svc.ReportInput(
+                held_on=local_today(),
+                with_whom=["leerling"],
+                with_other="",
+                topics=["gedrag"],
+                summary="s",
+            ),
+        )
+        db.session.commit()
+        return report.id
+    return data["report"]
+
+
+def _attendance(w: Any, own: bool) -> int:
+    data = _desk(w)[own]
+    from app.models import DetentionSession
+
+    session = db.session.get(DetentionSession, data["session"])
+    student = Student(
+        leerlingnummer=uuid.uuid4().hex[:10],
+        first_name="N",
+        last_name="N",
+        class_name="1A",
+        location_id=data["location"].id,
+        active=True,
+    )
+    db.session.add(student)
+    db.session.flush()
+    attendance = DetentionAttendance(session_id=session.id, student_id=student.id)
+    db.session.add(attendance)
+    db.session.commit()
+    return attendance.id
+
+
+DESK_ARGUMENTS = {
+    "entry_id": lambda w, own: _entry_for(w, own).id,
+    "flag_id": _flag,
+    "item_id": _quarantined,
+    "case_id": lambda w, own: _desk(w)[own]["case"],
+    "handover_id": lambda w, own: _desk(w)[own]["handover"],
+    "report_id": _report,
+    "call_id": lambda w, own: _desk(w)[own]["call"],
+    "visit_id": lambda w, own: _desk(w)[own]["visit"],
+    "session_id": lambda w, own: _desk(w)[own]["session"],
+    "attendance_id": _attendance,
+    "slot_id": lambda w, own: _desk(w)[own]["slot"],
+}
+
+
+def _url(rule: str, endpoint: str, w: World, own: bool) -> str:
+    fixed = DESK_FIXED.get(endpoint, {})
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(2)
+        if name in fixed:
+            return str(fixed[name])
+        if name == "leerlingnummer":
+            return (w.student if own else w.other_student).leerlingnummer
+        return str(DESK_ARGUMENTS[name](w, own))
+
+    return re.sub(r"<(?:(\w+):)?(\w+)>", fill, rule)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "desk_route" in metafunc.fixturenames:
+        from app import create_app
+
+        routes = [r for r in _routes(create_app("testing")) if r[0].startswith("desk.")]
+        metafunc.parametrize("desk_route", routes, ids=[f"{m} {e}" for e, _, m in routes])
+
+
+def test_every_desk_route_has_a_rule(app: Flask) -> None:
+    endpoints = {endpoint for endpoint, _, _ in _routes(app) if endpoint.startswith("desk.")}
+    assert endpoints == set(DESK_RULES)
+
+
+@pytest.fixture
+def world(
+    locations: dict[str, Location],
+    make_user: Callable[..., User],
+    make_student: Callable[..., Student],
+) -> World:
+    """The global matrix's world: ZS is "own", GL "other"."""
+    return World(
+        own=locations["ZS"],
+        other=locations["GL"],
+        student=make_student("ZS"),
+        other_student=make_student("GL"),
+        colleague=make_user(Role.MEDEWERKER, ("ZS",)),
+    )
+
+
+def test_desk_route_answers_as_its_rule_says(
+    client: FlaskClient,
+    world: World,
+    make_user: Callable[..., User],
+    desk_route: tuple[str, str, str],
+) -> None:
+    endpoint, rule_text, method = desk_route
+    rule: Rule = DESK_RULES[endpoint]
+    failures: list[str] = []
+    status = _call(client, method, _url(rule_text, endpoint, world, True), None)
+    if status not in SIGNED_OUT_OK | {400}:
+        failures.append(f"signed out: {status}, expected login (302/401)")
+    for role in Role:
+        user = make_user(role, ("ZS",))
+        token = _sign_in(client, user)
+        with client.session_transaction() as session:
+            session["desk_screened_at"] = "matrix"
+        for own in (True, False):
+            if not own and not rule.scoped:
+                continue
+            status = _call(client, method, _url(rule_text, endpoint, world, own), token)
+            where = "own" if own else "other"
+            if status >= 500:
+                failures.append(f"{role.value}/{where}: {status}")
+            elif role not in rule.roles:
+                if status not in (rule.denied_status, 404):
+                    failures.append(
+                        f"{role.value}/{where}: {status}, expected {rule.denied_status}"
+                    )
+            elif not own:
+                if status != 404:
+                    failures.append(f"{role.value}/{where}: {status}, expected 404")
+            elif status in (401, 403, 404):
+                failures.append(f"{role.value}/{where}: {status}, expected access")
+    db.session.rollback()
+    assert not failures, f"{method} {rule_text}: " + "; ".join(failures)

@@ -1,0 +1,173 @@
+"""Desk data in subject access and erasure (app/desk/privacy.py, wired in app/privacy)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import time, timedelta
+
+from sqlalchemy import func, inspect, select
+
+from app.desk import privacy
+from app.desk import services as svc
+from app.extensions import db
+from app.models import (
+    CallAttempt,
+    CaseNote,
+    CaseStatusChange,
+    Casus,
+    ConversationReport,
+    DetentionAttendance,
+    EntryTriage,
+    Handover,
+    HandoverSlot,
+    HomeVisit,
+    Location,
+    ParentCall,
+    Role,
+    Student,
+    User,
+)
+from app.models.desk import CallResult, CaseStatus
+from app.timeutil import local_today
+from tests.integration.test_desk_inbox import floor_item, log_floor
+
+
+def test_desk_tables_with_a_student_column_are_all_covered(app: object) -> None:
+    desk_tables = {t.name for t in db.metadata.sorted_tables} & {
+        "casus",
+        "casus_status",
+        "casus_notitie",
+        "gespreksverslag",
+        "oudercontact",
+        "oudercontact_poging",
+        "huisbezoek",
+        "nablijfklas",
+        "nablijfklas_leerling",
+        "overdracht",
+        "overdrachtsmoment",
+        "bureau_triage",
+    }
+    with_student = {
+        table
+        for table in desk_tables
+        if any(
+            fk["referred_table"] == "student" for fk in inspect(db.engine).get_foreign_keys(table)
+        )
+    }
+    assert with_student == privacy.DESK_TABLES
+
+
+def test_sections_and_erasure(
+    locations: dict[str, Location],
+    make_user: Callable[..., User],
+    make_student: Callable[..., Student],
+) -> None:
+    staff = make_user(Role.MEDEWERKER, ("ZS",), name="Samira")
+    copa = make_user(Role.COPA, ("ZS",))
+    student = make_student("ZS", first_name="Lotte")
+    bystander = make_student("ZS", first_name="Ander")
+    db.session.add(
+        HandoverSlot(
+            location_id=locations["ZS"].id, weekday=4, starts_at=time(13), place="", active=True
+        )
+    )
+    (entry,) = log_floor(staff, floor_item(locations["ZS"], students=(student.leerlingnummer,)))
+    case = svc.open_case(
+        staff,
+        student,
+        reason="zorgen",
+        status=CaseStatus.PREVENTIEF,
+        owner=staff,
+        teamleider=None,
+        entry=entry,
+    )
+    svc.add_note(staff, case, "notitie over Lotte")
+    svc.create_report(
+        staff,
+        student,
+        svc.ReportInput(
+            held_on=local_today(),
+            with_whom=["leerling"],
+            with_other="",
+            topics=["gedrag"],
+            summary="gesprek",
+            internal_note="intern",
+        ),
+    )
+    call = svc.create_call(staff, student, due=local_today(), assignee=staff, subject="bellen")
+    svc.log_attempt(staff, call, CallResult.VOICEMAIL, "ingesproken")
+    svc.plan_visit(
+        staff,
+        student,
+        planned_on=local_today() + timedelta(days=1),
+        planned_time=time(16),
+        staff_one=staff,
+        staff_two=None,
+        companion="",
+        mixed_pair=False,
+        reason="kennismaken",
+    )
+    session = svc.create_session(
+        staff,
+        location=locations["ZS"],
+        held_on=local_today(),
+        starts_at=None,
+        supervisor=staff,
+        note="",
+    )
+    svc.add_to_session(staff, session, student, "telefoon")
+    svc.add_to_session(staff, session, bystander, "ook telefoon")
+    handover = svc.submit_handover(
+        staff,
+        case,
+        svc.HandoverInput(
+            criteria=["complex"],
+            summary="s",
+            help_questions="h",
+            proposed_next_step="p",
+            moment=svc.upcoming_moments(locations["ZS"].id)[0].value,
+            teamleider=None,
+        ),
+    )
+    svc.accept_handover(copa, handover, "")
+    db.session.commit()
+
+    sections = {s.key: s for s in (provider(student) for provider in privacy.DESK_SECTIONS)}
+    assert sections["casussen"].rows[0]["aanleiding"] == "zorgen"
+    assert [c["naar"] for c in sections["casussen"].rows[0]["statuswijzigingen"]] == [
+        "preventief",
+        "overgedragen_copa",
+    ]
+    assert sections["casussen"].rows[0]["notities"][0]["tekst"] == "notitie over Lotte"
+    assert sections["casussen"].rows[0]["overdrachten"][0]["status"] == "geaccepteerd"
+    assert sections["gespreksverslagen"].rows[0]["interne_notitie"] == "intern"
+    assert sections["oudercontact"].rows[0]["pogingen"][0]["notitie"] == "ingesproken"
+    assert sections["huisbezoeken"].rows[0]["reden"] == "kennismaken"
+    assert sections["nablijfklas"].rows[0]["wat_er_gebeurde"] == "telefoon"
+
+    from app.privacy import subject
+
+    # The subject-access export (what beheer's page and `privacy export` show) has them too.
+    exported = {section.key for section in subject.subject_access(student)}
+    assert {"casussen", "gespreksverslagen", "oudercontact", "huisbezoeken", "nablijfklas"} <= (
+        exported
+    )
+    counts = subject.erase_student(student, make_user(Role.BEHEER, ("ZS",)), "verzoek ouders")
+    assert counts["erase_desk"] == 5  # report, call, visit, attendance, case
+    db.session.commit()
+    for model in (
+        Casus,
+        CaseStatusChange,
+        CaseNote,
+        Handover,
+        ConversationReport,
+        ParentCall,
+        CallAttempt,
+        HomeVisit,
+    ):
+        assert db.session.scalar(select(func.count()).select_from(model)) == 0, model
+    remaining = db.session.scalars(select(DetentionAttendance)).all()
+    assert [a.student_id for a in remaining] == [bystander.id]
+    triage = db.session.scalar(select(EntryTriage))
+    assert triage is not None and triage.case_id is None  # the anonymous entry's state stays
+    assert triage.report_id is None

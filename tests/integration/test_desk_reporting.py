@@ -1,0 +1,120 @@
+"""The desk's functions for the daily digest and the periodic report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import time, timedelta
+
+from app.desk import reporting
+from app.desk import services as svc
+from app.extensions import db
+from app.models import HandoverSlot, Location, Role, Student, User
+from app.models.desk import CaseStatus
+from app.timeutil import local_today
+from tests.integration.test_desk_inbox import floor_item, log_floor
+
+
+def test_marked_entries_for_digest_and_report(
+    locations: dict[str, Location],
+    make_user: Callable[..., User],
+    make_student: Callable[..., Student],
+) -> None:
+    staff = make_user(Role.MEDEWERKER, ("ZS", "HK"))
+    student = make_student("ZS")
+    zs_entry, hk_entry, unmarked = log_floor(
+        staff,
+        floor_item(
+            locations["ZS"],
+            "spanning",
+            severity="hoog",
+            note="ruzie in de kantine",
+            students=(student.leerlingnummer,),
+        ),
+        floor_item(locations["HK"], "contact", note="rustig op het plein"),
+        floor_item(locations["ZS"], "contact", note="niet gemarkeerd"),
+    )
+    svc.toggle_mark(staff, zs_entry, "teamleider")
+    svc.toggle_mark(staff, zs_entry, "rapportage")
+    svc.toggle_mark(staff, hk_entry, "rapportage")
+    db.session.commit()
+    today = local_today()
+
+    digest = reporting.entries_marked_for_teamleider(locations["ZS"], today)
+    assert [m.entry.id for m in digest] == [zs_entry.id]
+    assert digest[0].note == "ruzie in de kantine" and digest[0].students == [student]
+    assert reporting.entries_marked_for_teamleider(locations["HK"], today) == []
+    assert (
+        reporting.entries_marked_for_teamleider(locations["ZS"].id, today - timedelta(days=1)) == []
+    )
+
+    report = reporting.observations_for_report(
+        [locations["ZS"].id, locations["HK"].id], today - timedelta(days=7), today
+    )
+    assert {m.entry.id for m in report} == {zs_entry.id, hk_entry.id}
+    assert reporting.observations_for_report([locations["GL"].id], today, today) == []
+
+
+def test_calls_cases_and_handovers_for_the_digest(
+    locations: dict[str, Location],
+    make_user: Callable[..., User],
+    make_student: Callable[..., Student],
+) -> None:
+    staff = make_user(Role.MEDEWERKER, ("ZS",))
+    teamleider = make_user(Role.TEAMLEIDER, ("ZS",))
+    db.session.add(
+        HandoverSlot(
+            location_id=locations["ZS"].id, weekday=3, starts_at=time(13), place="", active=True
+        )
+    )
+    quiet = svc.open_case(
+        staff,
+        make_student("ZS"),
+        reason="r",
+        status=CaseStatus.SIGNAAL,
+        owner=staff,
+        teamleider=teamleider,
+    )
+    intensive = svc.open_case(
+        staff,
+        make_student("ZS"),
+        reason="r",
+        status=CaseStatus.INTENSIEF,
+        owner=staff,
+        teamleider=teamleider,
+    )
+    handed = svc.open_case(
+        staff,
+        make_student("ZS"),
+        reason="r",
+        status=CaseStatus.PREVENTIEF,
+        owner=staff,
+        teamleider=None,
+    )
+    db.session.flush()
+    svc.submit_handover(
+        staff,
+        handed,
+        svc.HandoverInput(
+            criteria=["complex"],
+            summary="s",
+            help_questions="h",
+            proposed_next_step="p",
+            moment=svc.upcoming_moments(locations["ZS"].id)[0].value,
+            teamleider=teamleider,
+        ),
+    )
+    call = svc.create_call(staff, quiet.student, due=local_today(), assignee=staff, subject="s")
+    db.session.commit()
+    today = local_today()
+    ids = [locations["ZS"].id]
+    assert [c.id for c in reporting.open_parent_calls(ids, today)] == [call.id]
+    assert {c.id for c in reporting.cases_to_discuss(ids, today)} == {intensive.id, handed.id}
+    assert {c.id for c in reporting.cases_to_discuss(ids, today, teamleider)} == {
+        intensive.id,
+        handed.id,
+    }
+    assert [h.case_id for h in reporting.handovers_between(ids, today, today)] == [handed.id]
+    counts = reporting.case_counts_by_status(ids)
+    assert counts[CaseStatus.SIGNAAL] == 1 and counts[CaseStatus.INTENSIEF] == 1
+    assert counts[CaseStatus.AFGESLOTEN] == 0
+    assert reporting.case_counts_by_status([locations["GL"].id])[CaseStatus.SIGNAAL] == 0
