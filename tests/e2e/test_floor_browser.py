@@ -41,8 +41,17 @@ def open_floor(page: Page, server: LiveServer, user: User) -> None:
 
 
 def wait_for_service_worker(page: Page) -> None:
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
-    page.evaluate("navigator.serviceWorker.ready")
+    """Until the page is controlled by the active worker, as the next visit of a real phone is.
+
+    A page whose navigation began while the worker was still installing can miss the worker's
+    clients.claim() (seen in Chromium now and then); its next load is controlled, so reload it.
+    Predicates are functions, not strings: a string is eval()ed in the page, which the CSP forbids.
+    """
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
+        page.reload()
+        page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
 
 
 def pending(page: Page) -> str:
