@@ -41,7 +41,9 @@ class BaseConfig:
         self.APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000")
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "schoolfit@localhost")
         self.SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
-        self.SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+        # Kept as given: app/digest/mail.py checks it (a bad value must not stop the whole app)
+        # and, when empty, takes the usual port of SMTP_SECURITY.
+        self.SMTP_PORT = os.environ.get("SMTP_PORT", "")
         self.SMTP_USER = os.environ.get("SMTP_USER", "")
         self.SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
         self.SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "none")
@@ -72,6 +74,7 @@ class BaseConfig:
         "closed_cases": 2 * 365,  # after closing
         "desk_records_without_case": 365,
         "absence_of_leavers": 5 * 365,  # after the student left
+        "peiling_devices": 0,  # from the day after the peiling's last day
         "audit_log": 5 * 365,
     }
     # Roles that must use two-factor login (TOTP). Production: beheer (see ProductionConfig).

@@ -6,6 +6,8 @@ import csv
 import sys
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import click
 from flask.cli import AppGroup
@@ -15,6 +17,10 @@ from sqlalchemy.orm import joinedload
 from app.exceptions import DomainError
 from app.extensions import db
 from app.models import AbsenceSignal, Location, NonSchoolPeriod, Student
+from app.timeutil import local_today
+
+if TYPE_CHECKING:
+    from app.absence.signals import EvaluationSummary
 
 calendar_cli = AppGroup("calendar", help="Manage the school calendar (school years, holidays).")
 
@@ -84,7 +90,8 @@ def import_absence_command(file: Path, skip_unknown_students: bool, no_signals: 
 def signals_command(
     as_of: object, location_code: str | None, rule: str | None, as_csv: bool
 ) -> None:
-    """Evaluate the signals as of a day (default today), store them, and list the active ones."""
+    """Evaluate the signals as of a day (default today) and list the active ones; only today's
+    evaluation is stored."""
     from app.absence.rules import RULES
     from app.absence.signals import CSV_COLUMNS, evaluate_signals, signal_csv_row
 
@@ -98,32 +105,31 @@ def signals_command(
             raise click.ClickException(f"Onbekende locatie: {location_code}")
     if rule and rule not in RULES:
         raise click.ClickException(f"Onbekende regel {rule}; kies uit {', '.join(RULES)}.")
+    # Only today's evaluation is stored: the stored signals are what the signal list, the DUO
+    # reminders and the digest show, so a look at another day must not overwrite them.
+    store = day is None or day == local_today()
     try:
-        summary = evaluate_signals(day, location=location)
+        summary = evaluate_signals(day, location=location, store=store)
     except DomainError as error:
         raise _fail(error) from None
     db.session.commit()
-    query = (
-        select(AbsenceSignal)
-        .join(AbsenceSignal.student)
-        .where(AbsenceSignal.active.is_(True), Student.active.is_(True))
-        .options(joinedload(AbsenceSignal.student).joinedload(Student.location))
-        .order_by(Student.leerlingnummer, AbsenceSignal.rule, AbsenceSignal.window_start)
-    )
-    if location is not None:
-        query = query.where(Student.location_id == location.id)
-    if rule:
-        query = query.where(AbsenceSignal.rule == rule)
-    signals = db.session.scalars(query).all()
+    signals = _stored_signals(location, rule) if store else _unstored_signals(summary, rule)
     if as_csv:
         writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for signal in signals:
-            writer.writerow(signal_csv_row(signal))
+            writer.writerow(signal_csv_row(signal))  # type: ignore[arg-type]
         return
-    click.echo(f"{summary.summary()[:1].upper()}{summary.summary()[1:]}.")
+    if store:
+        click.echo(f"{summary.summary()[:1].upper()}{summary.summary()[1:]}.")
+    else:
+        click.echo(
+            f"Signalen per {summary.as_of:%d-%m-%Y}: {summary.active} actief. Alleen getoond, "
+            "niet opgeslagen: de opgeslagen signalen gelden voor vandaag."
+            + (f" {summary.warning}" if summary.warning else "")
+        )
     for signal in signals:
-        row = signal_csv_row(signal)
+        row = signal_csv_row(signal)  # type: ignore[arg-type]
         figures = ", ".join(
             f"{key} {row[key]}"
             for key in ("hours", "days", "episodes", "count")
@@ -135,6 +141,62 @@ def signals_command(
             f"{row['leerlingnummer']}\t{row['locatie']}\t{signal.rule}{variant}\t"
             f"{row['window_start']} t/m {row['window_end']}\t{figures}{due}"
         )
+
+
+def _stored_signals(location: Location | None, rule: str | None) -> list[AbsenceSignal]:
+    query = (
+        select(AbsenceSignal)
+        .join(AbsenceSignal.student)
+        .where(AbsenceSignal.active.is_(True), Student.active.is_(True))
+        .options(joinedload(AbsenceSignal.student).joinedload(Student.location))
+        .order_by(Student.leerlingnummer, AbsenceSignal.rule, AbsenceSignal.window_start)
+    )
+    if location is not None:
+        query = query.where(Student.location_id == location.id)
+    if rule:
+        query = query.where(AbsenceSignal.rule == rule)
+    return list(db.session.scalars(query).all())
+
+
+def _unstored_signals(summary: EvaluationSummary, rule: str | None) -> list[SimpleNamespace]:
+    """The active findings of an evaluation that was not stored, shaped like stored signals."""
+    ids = {student_id for student_id, _ in summary.findings}
+    students = {
+        student.id: student
+        for student in db.session.scalars(
+            select(Student).where(Student.id.in_(ids)).options(joinedload(Student.location))
+        )
+    }
+    rows = [
+        SimpleNamespace(
+            student=students[student_id],
+            **{name: getattr(finding, name) for name in FINDING_FIELDS},
+            acknowledged=False,
+        )
+        for student_id, finding in summary.findings
+        if finding.active
+        and (not rule or finding.rule == rule)
+        and students.get(student_id) is not None
+        and students[student_id].active
+    ]
+    rows.sort(key=lambda r: (r.student.leerlingnummer, r.rule, r.window_start))
+    return rows
+
+
+FINDING_FIELDS = (
+    "rule",
+    "variant",
+    "window_start",
+    "window_end",
+    "triggered_on",
+    "active",
+    "hours",
+    "days",
+    "episodes",
+    "count",
+    "due_on",
+    "detail",
+)
 
 
 @calendar_cli.command("add-year")

@@ -134,8 +134,9 @@ def signals() -> str:
     students = {signal.student for signal in page.items}
     for student in students:
         record(current_user, "view", "absence_signal", student.leerlingnummer, student=student)
-    db.session.commit()
-    return render_template(
+    # Render before committing: a commit expires the loaded signals and students, and the
+    # template would then reload each one with its own query (N+1).
+    html = render_template(
         "absence/signals.html",
         page=page,
         filters=filters,
@@ -148,6 +149,8 @@ def signals() -> str:
         settings=rule_settings(),
         case_urls=_case_urls({student.leerlingnummer for student in students}),
     )
+    db.session.commit()
+    return html
 
 
 @bp.route("/signalen.csv")

@@ -332,26 +332,46 @@ def _add_weekdays(day: date, count: int) -> date:
     return day
 
 
+def _first_day_beyond_weeks(run: list[date], weeks: int, calendar: SchoolCalendar) -> date | None:
+    """The first day of ``run`` (consecutive school days) that lies more than ``weeks`` school
+    weeks after its first day: in a later week than the start plus ``weeks``, or in that week
+    on the start's weekday or after."""
+    start_week = calendar.week_index(run[0])
+    if start_week is None:
+        return None
+    target = start_week + weeks
+    for day in run:
+        week = calendar.week_index(day)
+        if week is None:
+            continue
+        if week > target or (week == target and day.weekday() >= run[0].weekday()):
+            return day
+    return None
+
+
 def long_relative_absence(figures: Mapping[date, DayFigures], scope: Scope) -> list[Finding]:
-    """LRV: unauthorised absence on every school day for more than N school weeks (5 school days
-    a week); fires on the first school day beyond them. Active while the run goes on."""
+    """LRV: unauthorised absence on every school day for more than N school weeks; fires on the
+    first school day beyond them. Weeks are school weeks of the calendar (a week with a public
+    holiday is still one week; a holiday week does not count), so the run fires on the same
+    weekday N school weeks after it began. Active while the run goes on."""
     rule = scope.settings.lrv
     absent_days = [
         day
         for day in scope.days
         if day in figures and figures[day].unauthorised + EPSILON >= rule.min_hours_per_day
     ]
-    needed = rule.weeks * 5 + 1
+    calendar = scope.calendar
     findings = []
-    for run in _runs(absent_days, scope.calendar):
-        if len(run) < needed:
+    for run in _runs(absent_days, calendar):
+        trigger = _first_day_beyond_weeks(run, rule.weeks, calendar)
+        if trigger is None:
             continue
         findings.append(
             Finding(
                 rule=RULE_LRV,
                 window_start=run[0],
                 window_end=run[-1],
-                triggered_on=run[needed - 1],
+                triggered_on=trigger,
                 active=scope.ongoing(run[-1]),
                 hours=_round(sum(figures[d].unauthorised for d in run)),
                 days=len(run),

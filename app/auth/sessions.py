@@ -15,6 +15,7 @@ from flask import (
     Flask,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     request,
@@ -23,6 +24,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from app.models import User
 
@@ -55,6 +57,13 @@ def start_session(user: User) -> None:
     session["login_at"] = now
     session["last_active"] = now
     session["reauth_at"] = now
+    # The CSRF token goes into the new session now, not when a page first asks for it: every
+    # response re-sends the session cookie, so a background request that started before the
+    # token was made would otherwise send back a session without it (seen as a logout refused
+    # for its token on the floor screen). Flask-WTF caches the token of this request in ``g``:
+    # drop it, so a token is made for (and stored in) the new session.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    generate_csrf()
 
 
 def end_session() -> None:

@@ -72,11 +72,16 @@ def _marked(
     return [MarkedEntry(entry=entry, marked_at=at, note=entry.note) for entry, at in rows]
 
 
-def entries_marked_for_teamleider(location: Location | int, day: date) -> list[MarkedEntry]:
+def entries_marked_for_teamleider(
+    location: Location | int, day: date, *, since: datetime | None = None
+) -> list[MarkedEntry]:
     """Entries of ``location`` that staff marked "voor teamleider" during local ``day`` (the
-    desk afternoon), oldest first. For the daily digest."""
+    desk afternoon) — or from ``since`` up to the end of that day — oldest first. For the daily
+    digest."""
     location_id = location if isinstance(location, int) else location.id
     start, end = local_day_bounds(day)
+    if since is not None:
+        start = since
     return _marked(
         [location_id],
         EntryTriage.for_teamleider,

@@ -593,7 +593,7 @@ def case_status(case_id: int) -> str | Response | tuple[str, int]:
 @login_required
 def case_assign(case_id: int) -> str | Response | tuple[str, int]:
     case, access = _case_or_404(case_id)
-    if not access.work:
+    if not access.assign:
         abort(403)
     form = AssignForm(prefix="team")
     _case_form_choices(form, case.student)

@@ -126,7 +126,8 @@ class CaseAccess:
     """What one user may do with one case (all False: the case does not exist for them)."""
 
     view: bool = False
-    work: bool = False  # reports, calls, visits, handover, owner/team leader
+    work: bool = False  # reviews, status changes, handover
+    assign: bool = False  # owner and team leader (also while the case is with COPA)
     change_status: bool = False
     add_note: bool = False
     decide_handover: bool = False
@@ -140,7 +141,8 @@ def case_access(
 ) -> CaseAccess:
     """The access rule for cases.
 
-    - medewerker and teamleider: every case of their locations;
+    - medewerker and teamleider: every case of their locations; while it is with COPA they
+      read it and add notes only;
     - copa: only cases of their locations with a pending or accepted handover; COPA decides on
       handovers, adds notes, and changes the status only while the case is with COPA;
     - locatieleider and beheer: no case content (reports and management only);
@@ -149,11 +151,14 @@ def case_access(
     if not same_location:
         return NO_ACCESS
     if role in CASE_WORKERS:
-        open_case = status != S.AFGESLOTEN
+        # While the case is with COPA, SchoolFit reads it and adds notes; COPA decides the rest
+        # (it hands the case back or closes it).
+        workable = status not in (S.AFGESLOTEN, S.OVERGEDRAGEN_COPA)
         return CaseAccess(
             view=True,
-            work=open_case,
-            change_status=open_case,
+            work=workable,
+            assign=status != S.AFGESLOTEN,
+            change_status=workable,
             add_note=True,
             decide_handover=False,
         )

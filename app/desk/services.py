@@ -500,7 +500,7 @@ def change_status(
 
 
 def assign_case(user: User, case: Casus, owner: User | None, teamleider: User | None) -> None:
-    if not access_to(user, case).work:
+    if not access_to(user, case).assign:
         raise DomainError("Je kunt deze casus niet wijzigen.")
     location_id = case.student.location_id
     _check_staff(owner, location_id, rules.CASE_WORKERS, "eigenaar", "owner")

@@ -68,4 +68,5 @@ ACTION_LABELS = {
     "duo": _l("Melden bij DUO"),
     "verzuim": _l("Nieuw verzuimsignaal"),
     "overdracht": _l("Overdracht naar COPA"),
+    "evaluatie": _l("Evaluatie casus aan de beurt"),
 }

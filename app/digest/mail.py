@@ -46,6 +46,8 @@ from app.models.digest import DELIVERY_ERROR_MAX, DigestDelivery
 from app.models.types import utcnow
 
 SECURITY_MODES = ("none", "starttls", "tls")
+# The usual port of each mode (RFC 8314: implicit TLS on 465, submission with STARTTLS on 587).
+DEFAULT_PORTS = {"none": 25, "starttls": 587, "tls": 465}
 SMTP_TIMEOUT = 30  # seconds, for connecting and for each SMTP command
 
 
@@ -75,6 +77,7 @@ class SmtpSettings:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> SmtpSettings:
+        """The settings, checked; an empty SMTP_PORT takes the usual port of SMTP_SECURITY."""
         security = str(config.get("SMTP_SECURITY") or "none").strip().lower()
         if security not in SECURITY_MODES:
             raise MailError(
@@ -83,8 +86,9 @@ class SmtpSettings:
         sender = str(config.get("MAIL_FROM") or "").strip()
         if "@" not in sender:
             raise MailError(f"MAIL_FROM '{sender}' is geen e-mailadres.", fatal=True)
+        raw_port = str(config.get("SMTP_PORT") or "").strip()
         try:
-            port = int(config.get("SMTP_PORT") or 0)
+            port = int(raw_port) if raw_port else DEFAULT_PORTS[security]
         except (TypeError, ValueError):
             port = 0
         if not 0 < port < 65536:
@@ -227,6 +231,8 @@ def action_text(item: ActionItem) -> str:
         parts.append(_("uiterlijk %(day)s", day=format_date(item.due, "EEE d MMM")))
     elif item.kind == "verzuim":
         parts.append(", ".join(str(RULE_LABELS.get(rule, rule)) for rule in item.details))
+    elif item.kind == "evaluatie" and item.due is not None:
+        parts.append(_("gepland %(day)s", day=format_date(item.due, "EEE d MMM")))
     elif item.kind == "overdracht" and item.moment is not None:
         parts.append(
             _("COPA-overleg %(when)s", when=format_datetime(item.moment, "EEE d MMM HH:mm"))

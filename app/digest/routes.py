@@ -44,6 +44,11 @@ def _own_location(code: str) -> Location:
     abort(404)
 
 
+# No digest before this day (SchoolFit did not exist; far older dates overflow the time zone
+# arithmetic).
+EARLIEST_DAY = date(2020, 1, 1)
+
+
 def _parse_day(text: str | None) -> date | None:
     if not text:
         return None
@@ -87,7 +92,7 @@ def page(code: str, day: str) -> str | Response:
     """The digest of one location for one day: readable on a phone, printable."""
     location = _own_location(code)
     chosen = _parse_day(day)
-    if chosen is None:
+    if chosen is None or chosen < EARLIEST_DAY:
         abort(404)
     today = local_today()
     if chosen > today:

@@ -94,13 +94,13 @@ class ActionItem:
     order). ``note`` is free text typed by staff and may hold anything: the page shows it, the
     e-mail never does."""
 
-    kind: str  # doorverwezen | veiligheid | gemarkeerd | duo | verzuim | overdracht
+    kind: str  # doorverwezen | veiligheid | gemarkeerd | duo | verzuim | overdracht | evaluatie
     students: list[StudentRef]
     at: datetime | None = None  # when it happened (aware UTC)
     zone: str = ""
     detail: str = ""  # a code the templates translate (entry kind, absence rule …)
     details: tuple[str, ...] = ()  # several codes (absence rules, handover criteria)
-    due: date | None = None  # DUO report deadline
+    due: date | None = None  # DUO report deadline; review date
     moment: datetime | None = None  # the COPA handover moment (aware UTC)
     place: str = ""
     note: str = ""
@@ -407,7 +407,7 @@ def build_digest(
     visits = _visit_section(location.id, start, end, students)
     cases = _case_section(location.id, start, end, students)
     handovers = _handover_section(location.id, start, end, min(now, end), students)
-    marked = _marked_items(location, day, students)
+    marked = _marked_items(location, day, previous, students)
     quarantine = _quarantine_figures(location.id, start, end, set(zone_names))
     climate = _climate_section(location.id, day, window_start, end, zones)
     grid = _hotspot_grid(location.id, day, window_start, end, zones, breaks)
@@ -417,7 +417,8 @@ def build_digest(
         case_row = open_cases.get(student_id)
         ref.case_id = case_row.id if case_row is not None else None
 
-    actions = _actions(referred, flags, marked, absence, handovers)
+    reviews = _reviews_due(location.id, day, students)
+    actions = _actions(referred, flags, marked, absence, handovers, reviews)
     return Digest(
         location_id=location.id,
         location_code=location.code,
@@ -452,9 +453,11 @@ def _actions(
     marked: list[MarkedItem],
     absence: AbsenceSection,
     handovers: HandoverSection,
+    reviews: list[ActionItem],
 ) -> list[ActionItem]:
     """What needs the team leader: referred to them today, safety flags, entries marked for
-    them, DUO reports due, new absence signals, handovers waiting for the COPA moment."""
+    them, DUO reports due, new absence signals, handovers waiting for the COPA moment, and
+    trajectories whose review date has come."""
     actions = list(referred)
     actions += [
         ActionItem("veiligheid", [item.student], detail=item.flag_type)
@@ -494,7 +497,27 @@ def _actions(
         )
         for item in handovers.waiting
     ]
-    return actions
+    return actions + reviews
+
+
+def _reviews_due(location_id: int, day: date, students: _Students) -> list[ActionItem]:
+    """Preventive and intensive trajectories of the location whose review date is this day or
+    has passed, oldest first: the weekly check, so that no trajectory drifts."""
+    rows = db.session.execute(
+        select(Casus.id, Casus.review_date, *STUDENT_COLUMNS)
+        .join(Student, Student.id == Casus.student_id)
+        .where(
+            Student.location_id == location_id,
+            Casus.status.in_(list(desk_rules.TRAJECTORY_STATUSES)),
+            Casus.review_date.is_not(None),
+            Casus.review_date <= day,
+        )
+        .order_by(Casus.review_date, Casus.id)
+    ).all()
+    return [
+        ActionItem("evaluatie", [students.ref(sid, first, last, cls)], due=review, case_id=case_id)
+        for case_id, review, sid, first, last, cls in rows
+    ]
 
 
 def _floor_section(
@@ -884,8 +907,15 @@ def _handover_section(
     )
 
 
-def _marked_items(location: Location, day: date, students: _Students) -> list[MarkedItem]:
-    """Entries staff marked "voor teamleider" at the desk on this day (the desk's query)."""
+def _marked_items(
+    location: Location, day: date, previous: date | None, students: _Students
+) -> list[MarkedItem]:
+    """Entries staff marked "voor teamleider" since the previous school day's 14:00 e-mail, up
+    to the end of this day (the desk's query). What is marked after the e-mail went out, or on
+    a day without school, is in the next school day's digest too, so it is never missed."""
+    since = None
+    if previous is not None:
+        since = datetime.combine(previous, rules.DAY_END, tzinfo=LOCAL_TZ).astimezone(UTC)
     return [
         MarkedItem(
             entry_id=m.entry.id,
@@ -896,7 +926,7 @@ def _marked_items(location: Location, day: date, students: _Students) -> list[Ma
             note=m.note,
             staff=m.entry.staff.name,
         )
-        for m in desk_reporting.entries_marked_for_teamleider(location, day)
+        for m in desk_reporting.entries_marked_for_teamleider(location, day, since=since)
     ]
 
 

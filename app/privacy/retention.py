@@ -19,6 +19,7 @@ from app.extensions import db
 from app.models import AuditEvent, ClimateCheck, Flag, FloorEntry, QuarantinedEntry
 from app.models.floor import FlagStatus, floor_entry_student
 from app.models.types import utcnow
+from app.pulse.services import purge_devices_of_ended_peilingen
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,11 @@ RULES: list[RetentionRule] = [
         "absence_of_leavers",
         "verzuimregistraties en -signalen van vertrokken leerlingen verwijderd",
         purge_absence_of_leavers,
+    ),
+    RetentionRule(
+        "peiling_devices",
+        "apparaatregister van afgelopen leerlingpeilingen geleegd",
+        purge_devices_of_ended_peilingen,
     ),
     RetentionRule("audit_log", "auditgebeurtenissen verwijderd", purge_audit_log),
 ]

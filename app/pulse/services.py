@@ -180,6 +180,18 @@ def forget_devices_of_ended_peilingen(today: date | None = None) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def purge_devices_of_ended_peilingen(cutoff: datetime, dry_run: bool) -> int:
+    """Retention rule (``app.privacy.retention``): the device register of every peiling whose
+    last day lies before ``cutoff``; counts only on a dry run."""
+    ended = select(Peiling.id).where(Peiling.ends_on < cutoff.date()).scalar_subquery()
+    condition = PeilingDevice.peiling_id.in_(ended)
+    if dry_run:
+        return (
+            db.session.scalar(select(func.count()).select_from(PeilingDevice).where(condition)) or 0
+        )
+    return int(db.session.execute(delete(PeilingDevice).where(condition)).rowcount or 0)  # type: ignore[attr-defined]
+
+
 def current_phase(peiling: Peiling, today: date | None = None) -> Phase:
     return phase(
         closed=peiling.status == PeilingStatus.CLOSED,

@@ -302,6 +302,33 @@ def test_cli_signals(runner: FlaskCliRunner, students: dict[str, Student]) -> No
     assert runner.invoke(args=["signals", "--rule", "spijbelen"]).exit_code != 0
 
 
+def test_cli_signals_for_another_day_stores_nothing(
+    runner: FlaskCliRunner, students: dict[str, Student]
+) -> None:
+    """The stored signals are today's (the list, the DUO reminder, the digest); a look at an
+    earlier day lists that day's findings and leaves them alone."""
+
+    evaluate_signals(date(2026, 9, 18))  # as if stored on that school day
+    db.session.commit()
+
+    def stored() -> list[tuple[str, bool, date]]:
+        db.session.expire_all()
+        return sorted(
+            (s.rule, s.active, s.evaluated_on) for s in db.session.scalars(select(AbsenceSignal))
+        )
+
+    before = stored()
+    assert ("16uur", True, date(2026, 9, 18)) in before
+    result = runner.invoke(args=["signals", "--date", "2026-09-01"])
+    assert result.exit_code == 0, result.output
+    assert "niet opgeslagen" in result.output
+    assert "16uur" not in result.output  # nothing had happened yet on 1 September
+    assert stored() == before
+    csv_lines = runner.invoke(args=["signals", "--date", "2026-09-18", "--csv"]).output
+    assert "300001,16uur" in csv_lines
+    assert stored() == before
+
+
 def test_subject_access_erasure_and_retention(
     students: dict[str, Student], make_user: Callable[..., User]
 ) -> None:

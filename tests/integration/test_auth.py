@@ -181,3 +181,18 @@ def test_production_cookie_is_secure_and_https_forced(
     assert "max-age=" in response.headers["Strict-Transport-Security"]
     with app.app_context():
         db.engine.dispose()
+
+
+def test_a_new_session_carries_its_csrf_token_from_the_login_on(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    """Background requests re-send the session cookie; a token made later by one request could
+    be overwritten by another still running, so the token is made when the session starts."""
+    user = make_user(Role.MEDEWERKER, ("ZS",))
+    assert login(client, user.email).status_code == 302
+    with client.session_transaction() as session:
+        token_at_login = session.get("csrf_token")
+    assert token_at_login
+    client.get("/api/floor/today")
+    with client.session_transaction() as session:
+        assert session.get("csrf_token") == token_at_login

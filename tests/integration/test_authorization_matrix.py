@@ -120,6 +120,13 @@ ROUTE_RULES: dict[str, Rule] = {
     "privacy.subject_json": roles(R.BEHEER, scoped=True),
     "privacy.rectify": roles(R.BEHEER, scoped=True),
     "privacy.erase": roles(R.BEHEER, scoped=True),
+    # reports: the location is a query parameter (tests/integration/test_report_pages.py checks
+    # own/other/unknown locations); other roles get 404, the pages do not exist for them.
+    "reports.index": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, denied_status=404),
+    "reports.view": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, denied_status=404),
+    "reports.save": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, denied_status=404),
+    "reports.pdf": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, denied_status=404),
+    "reports.csv": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, denied_status=404),
 }
 
 # URL arguments, by name: (own-location value, other-location value) from the world below.
@@ -140,6 +147,7 @@ FIXED_ARGUMENTS: dict[str, dict[str, Any]] = {
     "digest.page": {"day": "2026-11-30"},  # a Monday in the past
     "pulse.answer": {"code": "PEILING"},  # the peiling's short code, set by _peiling_id
     "pulse.thanks": {"code": "PEILING"},
+    "reports.csv": {"table": "vloer-soort"},
 }
 
 

@@ -80,11 +80,13 @@ DESK_RULES = {
     "desk.new_visit": roles(*CASE_WORKERS, scoped=True),
     # cases: COPA sees handed-over ones; locatieleider and beheer see none (404)
     "desk.case_detail": roles(*CASE_READERS, scoped=True, denied_status=404),
-    "desk.case_status": roles(*CASE_READERS, scoped=True),
+    # The matrix's case is with COPA (accepted handover): only COPA changes its status, it has no
+    # review and cannot be handed over again; the case pages' own tests cover the other states.
+    "desk.case_status": roles(R.COPA, scoped=True),
     "desk.case_note": roles(*CASE_READERS, scoped=True),
     "desk.case_assign": roles(*CASE_WORKERS, scoped=True),
-    "desk.case_review": roles(*CASE_WORKERS, scoped=True),
-    "desk.new_handover": roles(*CASE_WORKERS, scoped=True),
+    "desk.case_review": roles(scoped=True),
+    "desk.new_handover": roles(scoped=True),
     "desk.handover_detail": roles(*CASE_READERS, scoped=True, denied_status=404),
     "desk.handover_seen": roles(*CASE_READERS, scoped=True, denied_status=404),
     "desk.handover_accept": roles(R.COPA, scoped=True),

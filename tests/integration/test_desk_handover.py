@@ -255,6 +255,31 @@ def test_handover_accepted_by_copa(
         as_text=True
     )
 
+    # While the case is with COPA, SchoolFit reads it and adds notes; it cannot take it back.
+    client.post("/logout", data={"csrf_token": copa_token})
+    login(client, staff.email)
+    confirm_screened(client)
+    staff_token = csrf_token_from(client, "/bureau/afgeschermd")
+    page = client.get(f"/bureau/casussen/{case.id}").get_data(as_text=True)
+    assert "aangemeld bij wijkteam" in page and 'action="/bureau/casussen/' in page
+    refused = client.post(
+        f"/bureau/casussen/{case.id}/status",
+        data={
+            "status-csrf_token": staff_token,
+            "status-status": "afgesloten",
+            "status-reason": "x",
+        },
+    )
+    assert refused.status_code == 403
+    assert db.session.get(Casus, case.id).status == CaseStatus.OVERGEDRAGEN_COPA
+    client.post(
+        f"/bureau/casussen/{case.id}/notitie",
+        data={"note-csrf_token": staff_token, "note-text": "vader gebeld door mentor"},
+    )
+    assert "vader gebeld door mentor" in client.get(f"/bureau/casussen/{case.id}").get_data(
+        as_text=True
+    )
+
 
 def test_handover_returned_shows_in_outstanding(
     client: FlaskClient,

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event, func, select
 
+from app.absence.services import load_calendar
 from app.desk import services as desk
 from app.digest import rules
 from app.digest.services import _quarter_hour_bucket, build_digest
@@ -661,3 +662,50 @@ def test_quarter_hour_buckets_group_in_the_database(scenario: Scenario) -> None:
     ).all()
     assert [(int(b), n) for b, n in rows] == [(int(at(DAY, 12, 0).timestamp()) // 900, 2)]
     assert float(rows[0][0]).is_integer()
+
+
+def test_marks_after_the_email_went_out_reach_the_next_school_day(scenario: Scenario) -> None:
+    """Marked "voor teamleider" at 15:30, after the 14:00 e-mail: on that day's page and in the
+    next school day's digest; marked before 14:00 the day before: not again."""
+    triage = db.session.scalar(select(EntryTriage).where(EntryTriage.for_teamleider.is_(True)))
+    zs = scenario.location
+    calendar = load_calendar()
+    next_day = date(2026, 11, 11)
+
+    triage.for_teamleider_at = at(DAY, 15, 30)
+    db.session.flush()
+    assert len(build_digest(zs, DAY, calendar=calendar).marked) == 1
+    assert len(build_digest(zs, next_day, calendar=calendar).marked) == 1
+
+    triage.for_teamleider_at = at(DAY, 13, 10)
+    db.session.flush()
+    assert len(build_digest(zs, DAY, calendar=calendar).marked) == 1
+    assert build_digest(zs, next_day, calendar=calendar).marked == []
+
+    # Marked on Saturday: in Monday's digest (the previous school day is Friday).
+    triage.for_teamleider_at = at(date(2026, 11, 14), 11, 0)
+    db.session.flush()
+    assert len(build_digest(zs, date(2026, 11, 16), calendar=calendar).marked) == 1
+
+
+def test_trajectories_due_for_review_are_an_action(scenario: Scenario) -> None:
+    """The weekly check: a preventive trajectory whose review date has come is listed for the
+    team leader until it is reviewed; one not yet due, or a signal, is not."""
+    student = scenario.students["A"]
+    case = desk.open_case(
+        scenario.staff,
+        student,
+        reason="zorgen",
+        status=CaseStatus.PREVENTIEF,
+        owner=scenario.staff,
+        teamleider=scenario.teamleider,
+        review_date=DAY + timedelta(days=14),
+        today=DAY - timedelta(days=30),
+    )
+    db.session.flush()
+    assert [a for a in build_digest(scenario.location, DAY).actions if a.kind == "evaluatie"] == []
+    case.review_date = DAY - timedelta(days=2)
+    db.session.flush()
+    (item,) = [a for a in build_digest(scenario.location, DAY).actions if a.kind == "evaluatie"]
+    assert item.due == DAY - timedelta(days=2) and item.case_id == case.id
+    assert item.students[0].id == student.id

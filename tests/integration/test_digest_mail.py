@@ -519,3 +519,28 @@ def test_a_run_at_the_same_moment_does_not_send_twice(
     assert len(smtp.received) == 1
     (row,) = deliveries(scenario.teamleider)
     assert row.attempts == 2
+
+
+@pytest.mark.parametrize(
+    ("security", "port", "expected"),
+    [("none", "", 25), ("starttls", "", 587), ("tls", "", 465), ("tls", "2465", 2465)],
+)
+def test_an_empty_port_takes_the_usual_port_of_the_security_mode(
+    security: str, port: str, expected: int
+) -> None:
+    from app.digest.mail import SmtpSettings
+
+    settings = SmtpSettings.from_config(
+        {"SMTP_SECURITY": security, "SMTP_PORT": port, "MAIL_FROM": "digest@school.example"}
+    )
+    assert settings.port == expected
+
+
+def test_a_bad_port_does_not_stop_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the digest command refuses it (above); every other page and command still works."""
+    from app import create_app
+
+    monkeypatch.setenv("SMTP_PORT", "abc")
+    served = create_app("testing")
+    assert served.config["SMTP_PORT"] == "abc"
+    assert served.test_client().get("/login").status_code == 200

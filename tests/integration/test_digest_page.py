@@ -108,6 +108,8 @@ def test_days_dates_and_the_jump_form(
     login_as(Role.TEAMLEIDER, ("ZS", "HK"))
     assert client.get("/digest/ZS/10-11-2026").status_code == 404
     assert client.get("/digest/ZS/2026-13-40").status_code == 404
+    assert client.get("/digest/ZS/0001-01-01").status_code == 404  # not a 500
+    assert client.get("/digest/?datum=0001-01-01").status_code in (302, 404)
     future = client.get(f"/digest/ZS/{(local_today() + timedelta(days=3)).isoformat()}")
     assert future.status_code == 302 and "/digest/ZS/" in future.headers["Location"]
     jump = client.get("/digest/?locatie=hk&datum=2026-11-09")

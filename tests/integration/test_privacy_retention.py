@@ -34,6 +34,7 @@ DAYS = {
     "closed_cases": 730,
     "desk_records_without_case": 365,
     "absence_of_leavers": 1825,
+    "peiling_devices": 0,
     "audit_log": 1825,
 }
 
@@ -84,6 +85,7 @@ def test_purge_applies_each_period(
         "closed_cases": 0,
         "desk_records_without_case": 0,
         "absence_of_leavers": 0,
+        "peiling_devices": 0,
         "audit_log": 1,
     }
     assert count(FloorEntry) == 4  # a dry run changes nothing
@@ -194,3 +196,24 @@ def test_closed_cases_and_loose_desk_records_expire(
     assert count(ConversationReport) == 0
     again = {line.key: line.count for line in purge(DAYS, now=now)}
     assert again["closed_cases"] == 0 and again["desk_records_without_case"] == 0
+
+
+def test_the_device_register_of_ended_peilingen_is_emptied(
+    app, locations: dict, make_user: Callable[..., User]
+) -> None:
+    from app.models import PeilingDevice
+    from tests.pulse_helpers import add_answers, make_peiling
+
+    opener = make_user(Role.TEAMLEIDER, ("ZS",))
+    ended = make_peiling(app, opener, locations["ZS"], starts_on=local_today() - timedelta(days=20))
+    running = make_peiling(app, opener, locations["ZS"], days=30)
+    add_answers(app, ended, 3)
+    add_answers(app, running, 2)
+    assert count(PeilingDevice) == 5
+    dry = {line.key: line.count for line in purge(DAYS, dry_run=True)}
+    db.session.rollback()
+    assert dry["peiling_devices"] == 3 and count(PeilingDevice) == 5
+    purge(DAYS)
+    db.session.commit()
+    remaining = db.session.scalars(select(PeilingDevice.peiling_id)).all()
+    assert remaining == [running.id, running.id]  # a running peiling keeps its register

@@ -247,6 +247,26 @@ def test_lrv_needs_more_than_four_school_weeks(count: int, fires: bool) -> None:
         assert findings[0].days == 21 and findings[0].active
 
 
+@pytest.mark.parametrize(("count", "fires"), [(18, False), (19, True)])
+def test_lrv_counts_school_weeks_not_days_around_easter(count: int, fires: bool) -> None:
+    """From Monday 15 March 2027: the weeks of Goede Vrijdag and Tweede Paasdag have 4 school
+    days each, so four school weeks are 18 school days, and the 19th (Monday 12 April, four
+    weeks later to the weekday) is beyond them."""
+    days = school_days(date(2027, 3, 15), count)
+    findings = run([lessons(d) for d in days], days[-1], rule="lrv")
+    assert bool(findings) is fires
+    if fires:
+        assert findings[0].triggered_on == date(2027, 4, 12)
+
+
+def test_lrv_started_midweek_fires_on_the_same_weekday_four_weeks_later() -> None:
+    days = school_days(date(2026, 9, 9), 21)  # a Wednesday
+    (finding,) = run([lessons(d) for d in days], days[-1], rule="lrv")
+    assert finding.triggered_on == date(2026, 10, 7)  # the Wednesday four school weeks later
+    shorter = days[:20]
+    assert run([lessons(d) for d in shorter], shorter[-1], rule="lrv") == []
+
+
 def test_lrv_runs_across_a_holiday_and_breaks_on_a_short_day() -> None:
     days = school_days(date(2026, 10, 5), 21)  # crosses the autumn holiday
     assert date(2026, 10, 19) not in days

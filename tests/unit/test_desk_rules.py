@@ -75,6 +75,9 @@ def test_allowed_targets_are_in_workflow_order() -> None:
         (Role.MEDEWERKER, True, False, S.AFGESLOTEN, True, False, False, False),
         (Role.MEDEWERKER, False, True, S.PREVENTIEF, False, False, False, False),
         (Role.TEAMLEIDER, True, False, S.SIGNAAL, True, True, True, False),
+        # with COPA: SchoolFit reads and adds notes, COPA hands it back or closes it
+        (Role.MEDEWERKER, True, True, S.OVERGEDRAGEN_COPA, True, False, False, False),
+        (Role.TEAMLEIDER, True, True, S.OVERGEDRAGEN_COPA, True, False, False, False),
         (Role.TEAMLEIDER, False, False, S.SIGNAAL, False, False, False, False),
         (Role.COPA, True, False, S.PREVENTIEF, False, False, False, False),
         (Role.COPA, True, True, S.PREVENTIEF, True, False, False, True),
