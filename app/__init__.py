@@ -163,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.main import bp as main_bp
     from app.privacy import bp as privacy_bp
     from app.pulse import bp as pulse_bp
+    from app.reports import bp as reports_bp
     from app.students import bp as students_bp
 
     app.register_blueprint(main_bp)
@@ -175,6 +176,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(desk_bp)
     app.register_blueprint(digest_bp)
     app.register_blueprint(pulse_bp)
+    app.register_blueprint(reports_bp)
 
 
 def _register_cli(app: Flask) -> None:

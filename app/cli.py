@@ -113,3 +113,6 @@ def register_cli(app: Flask) -> None:
     from app.digest.cli import digest_cli
 
     app.cli.add_command(digest_cli)
+    from app.reports.cli import report_command
+
+    app.cli.add_command(report_command)

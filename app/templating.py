@@ -34,6 +34,11 @@ NAV_ITEMS: list[tuple[str, Any, frozenset[Role]]] = [
         _l("Peiling en klimaat"),
         frozenset({Role.TEAMLEIDER, Role.LOCATIELEIDER, Role.BEHEER}),
     ),
+    (
+        "reports.index",
+        _l("Rapportage"),
+        frozenset({Role.TEAMLEIDER, Role.LOCATIELEIDER, Role.BEHEER}),
+    ),
     ("students.index", _l("Leerlingen"), ALL_ROLES),
     ("absence.signals", _l("Verzuim"), ALL_ROLES),
     ("admin.index", _l("Beheer"), frozenset({Role.BEHEER})),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing: Chromium for the browser
-# tests, the PostgreSQL server for the database tests, poppler for PDF checks.
+# tests, the PostgreSQL server for the database tests, poppler for PDF checks, and Pango for
+# WeasyPrint (the report PDF; the app needs it at run time too).
 set -euo pipefail
 
 need=()
@@ -8,6 +9,9 @@ need=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' || need+=(libpango-1.0-0)
+ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || need+=(libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so.0' || need+=(libharfbuzz-subset0)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

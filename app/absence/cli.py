@@ -58,8 +58,16 @@ class _ProgressBars:
     is_flag=True,
     help="Skip rows of student numbers SchoolFit does not know (default: refuse the file).",
 )
+@click.option(
+    "--replace-period",
+    is_flag=True,
+    help="The file is complete for its students and period: remove their stored registrations "
+    "in that period that the file no longer has (deleted in the LVS).",
+)
 @click.option("--no-signals", is_flag=True, help="Do not evaluate the signals afterwards.")
-def import_absence_command(file: Path, skip_unknown_students: bool, no_signals: bool) -> None:
+def import_absence_command(
+    file: Path, skip_unknown_students: bool, replace_period: bool, no_signals: bool
+) -> None:
     """Import an absence export from Magister or SOMtoday (CSV or .xlsx), all or nothing."""
     from app.absence.importer import import_absence
 
@@ -69,6 +77,7 @@ def import_absence_command(file: Path, skip_unknown_students: bool, no_signals: 
             file.read_bytes(),
             file.name,
             skip_unknown_students=skip_unknown_students,
+            replace_period=replace_period,
             progress=progress,
             evaluate=not no_signals,
         )

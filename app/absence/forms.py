@@ -29,6 +29,12 @@ class AbsenceImportForm(FlaskForm):
     skip_unknown = BooleanField(
         _l("Regels van onbekende leerlingen overslaan (anders wordt niets geïmporteerd)")
     )
+    replace_period = BooleanField(
+        _l(
+            "Het bestand is volledig voor zijn periode: registraties die het LVS niet meer heeft, "
+            "worden verwijderd"
+        )
+    )
     submit = SubmitField(_l("Importeren"))
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, tuple_
 
 from app.absence.parsing import (
     KIND_ABSENT,
@@ -132,6 +132,7 @@ class AbsenceImportResult:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    removed: int = 0  # with ``replace_period``: stored rows the file no longer has
     duplicates: int = 0
     not_absence: int = 0
     non_school_day: int = 0
@@ -148,6 +149,7 @@ class AbsenceImportResult:
         parts = [
             f"{self.rows} regels: {self.inserted} nieuw, {self.updated} gecorrigeerd, "
             f"{self.unchanged} ongewijzigd"
+            + (f", {self.removed} verwijderd (niet meer in het LVS)" if self.removed else "")
         ]
         if self.first_day and self.last_day:
             parts.append(f"periode {self.first_day:%d-%m-%Y} t/m {self.last_day:%d-%m-%Y}")
@@ -490,8 +492,13 @@ def import_absence(
     progress: Progress | None = None,
     evaluate: bool = True,
     as_of: date | None = None,
+    replace_period: bool = False,
 ) -> AbsenceImportResult:
     """Import an absence export, all or nothing, then evaluate the signals of its students.
+
+    ``replace_period``: the file is the whole truth for its students over its period (first to
+    last day in it): their stored registrations in that period that the file no longer has —
+    deleted in the LVS — are removed. Students without any row in the file are left alone.
 
     Raises :class:`AbsenceImportRejected` (bad rows) or :class:`TableError` (unreadable file);
     then nothing changes. ``progress(stage, done, total)`` is called as rows are checked and
@@ -548,7 +555,7 @@ def import_absence(
             "Niets geïmporteerd: het bestand bevat geen verzuimregels"
             + (" van bekende leerlingen." if result.skipped_rows else ".")
         )
-    _store(records, result, checker, filename, user, progress)
+    _store(records, result, checker, filename, user, progress, replace_period=replace_period)
     if evaluate:
         from app.absence.signals import evaluate_signals
 
@@ -564,6 +571,8 @@ def _store(
     filename: str,
     user: User | None,
     progress: Progress | None,
+    *,
+    replace_period: bool = False,
 ) -> None:
     days = [key[1] for key in records]
     result.first_day, result.last_day = min(days), max(days)
@@ -586,6 +595,15 @@ def _store(
         else:
             result.updated += 1
         to_write.append(record)
+    if replace_period:
+        gone = [key for key in stored if key[0] in student_ids and key not in records]
+        for chunk in _chunks(gone, 500):
+            db.session.execute(
+                delete(AbsenceRecord).where(
+                    tuple_(*(getattr(AbsenceRecord, c) for c in KEY_COLUMNS)).in_(list(chunk))
+                )
+            )
+        result.removed = len(gone)
     sources = sorted(checker.sources)
     result.source = sources[0] if len(sources) == 1 else ("gemengd" if sources else "bestand")
     log = AbsenceImport(

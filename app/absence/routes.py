@@ -235,6 +235,7 @@ def import_page() -> str | Response | tuple[object, int]:
                 upload.filename or "",
                 user=current_user,
                 skip_unknown_students=bool(form.skip_unknown.data),
+                replace_period=bool(form.replace_period.data),
             )
         except DomainError as error:
             db.session.rollback()

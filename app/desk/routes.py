@@ -513,6 +513,8 @@ def _status_form(case: Casus) -> StatusForm:
 def _render_case(
     case: Casus, access: rules.CaseAccess, *, status_code: int = 200, **forms: Any
 ) -> tuple[str, int]:
+    """The case page; every time it is shown (also again after a refused form) is audited."""
+    record(current_user, "view", "casus", case.id, student=case.student)
     kinds = [k for k in request.args.getlist("soort") if k in KIND_LABELS]
     chronology = build_chronology(case.student_id, kinds or None)
     open_handover = next((h for h in case.handovers if h.status == HandoverStatus.INGEDIEND), None)
@@ -541,6 +543,7 @@ def _render_case(
         today=_today(),
         **forms,
     )
+    db.session.commit()  # the audit event (a refused form has rolled back its own changes)
     return html, status_code
 
 
@@ -548,7 +551,6 @@ def _render_case(
 @login_required
 def case_detail(case_id: int) -> tuple[str, int]:
     case, access = _case_or_404(case_id)
-    record(current_user, "view", "casus", case.id, student=case.student)
     page = _render_case(case, access)
     db.session.commit()
     return page

@@ -28,6 +28,7 @@ from app.models.digest import DigestDelivery
 from app.models.floor import Flag, FloorEntry, QuarantinedEntry, floor_entry_student
 from app.models.org import BreakTime, Location, Role, User, Zone, user_location
 from app.models.pulse import Peiling, PeilingAnswer, PeilingDevice, PeilingStatus
+from app.models.report import ReportText
 from app.models.student import Student
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "PeilingDevice",
     "PeilingStatus",
     "QuarantinedEntry",
+    "ReportText",
     "Role",
     "Student",
     "User",

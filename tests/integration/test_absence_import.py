@@ -119,6 +119,49 @@ def test_reimport_and_overlap_never_double_count(student: Student) -> None:
     assert report.hours == 16  # not 24 or 32: nothing counted twice
 
 
+def test_replace_period_removes_what_the_lvs_deleted(
+    student: Student, make_student: Callable[..., Student], runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    other = make_student("ZS", leerlingnummer="100232")
+    monday, tuesday, wednesday = MON, MON.replace(day=15), MON.replace(day=16)
+    import_absence(
+        magister_csv(
+            *magister_day("100231", monday),
+            *magister_day("100231", tuesday),
+            *magister_day("100232", tuesday),
+        ),
+        "a.csv",
+        as_of=AS_OF,
+    )
+    db.session.commit()
+    assert count_records() == 24
+    # Without the option a later export that lacks Monday's hours changes nothing stored.
+    plain = import_absence(
+        magister_csv(*magister_day("100231", tuesday, lessons=range(1, 5))), "b.csv", as_of=AS_OF
+    )
+    assert (plain.removed, count_records()) == (0, 24)
+    # The LVS deleted Monday and lessons 5-8 of Tuesday: the file covers Monday–Wednesday.
+    export = magister_csv(
+        magister_row("100231", monday, 1, "V"),  # one hour, now authorised leave
+        *magister_day("100231", tuesday, lessons=range(1, 5)),
+        magister_row("100231", wednesday, 1),
+    )
+    path = tmp_path / "c.csv"
+    path.write_bytes(export)
+    result = runner.invoke(args=["import-absence", str(path), "--replace-period"])
+    assert result.exit_code == 0, result.output
+    assert "11 verwijderd" in result.output  # Monday hours 2-8 and Tuesday hours 5-8
+    db.session.expire_all()
+    mine = sorted((r.day, r.slot) for r in records() if r.student_id == student.id)
+    assert mine == [
+        (monday, "L1"),
+        *((tuesday, f"L{n}") for n in range(1, 5)),
+        (wednesday, "L1"),
+    ]
+    # The other student had no row in the file: left alone.
+    assert sum(1 for r in records() if r.student_id == other.id) == 8
+
+
 def test_a_later_correction_replaces_the_earlier_row(student: Student) -> None:
     import_absence(
         magister_csv(*magister_day("100231", MON), *magister_day("100231", MON.replace(day=15))),

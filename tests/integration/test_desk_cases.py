@@ -289,12 +289,14 @@ def test_chronology_merges_sources_newest_first_and_filters(
 
 
 def test_every_case_view_is_audited(
-    client: FlaskClient, staff: User, make_student: Callable[..., Student]
+    client: FlaskClient, staff: User, token: str, make_student: Callable[..., Student]
 ) -> None:
     student = make_student("ZS")
     case = open_case(staff, student)
     client.get(f"/bureau/casussen/{case.id}")
-    client.get(f"/bureau/casussen/{case.id}?soort=status")
+    # A refused form shows the case again: that is a view too.
+    refused = client.post(f"/bureau/casussen/{case.id}/notitie", data={"note-csrf_token": token})
+    assert refused.status_code == 400
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.object_type == "casus", AuditEvent.action == "view")
     ).all()
