@@ -15,6 +15,7 @@ from app.absence.demo import seed_absence_demo
 from app.auth.services import create_user, find_user_by_email
 from app.desk.demo import seed_desk_demo
 from app.extensions import db
+from app.floor.demo import seed_floor_history
 from app.models import BreakTime, Location, Role, Student, Zone
 
 LOCATIONS: list[tuple[str, str]] = [
@@ -247,4 +248,5 @@ def seed_demo(*, seed: int = 2026) -> dict[str, int]:
     db.session.flush()
     seed_absence_demo()  # school calendar and synthetic absence (app/absence/demo.py)
     seed_desk_demo()  # handover moments, cases, calls, this morning's entries (app/desk/demo.py)
+    seed_floor_history()  # eight school weeks of floor entries, klimaatchecks (app/floor/demo.py)
     return {"locations": len(locations), "users": created_users, "students": created_students}

@@ -72,9 +72,23 @@ def test_seed_demo_builds_a_living_app_and_is_idempotent(
     assert db.session.scalar(select(func.count(User.id))) == len(Role)
     students = db.session.scalar(select(func.count(Student.id)))
     assert students is not None and students >= 300
+    # Floor history for the digest's climate figure and the reports: before today, with
+    # tensions and klimaatchecks, and added only once.
+    from app.models import ClimateCheck, FloorEntry
+    from app.timeutil import local_today
+
+    entries = db.session.scalar(select(func.count(FloorEntry.id))) or 0
+    kinds = set(db.session.scalars(select(FloorEntry.kind)).all())
+    assert entries > 300 and {"contact", "spanning", "deescalatie", "vlag"} <= {
+        str(k) for k in kinds
+    }
+    assert db.session.scalar(select(func.count(ClimateCheck.id)))
+    days = db.session.scalars(select(ClimateCheck.day)).all()
+    assert max(days) < local_today()
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0
     assert db.session.scalar(select(func.count(Student.id))) == students
+    assert db.session.scalar(select(func.count(FloorEntry.id))) == entries
 
 
 def test_seed_demo_refuses_production_config(runner: FlaskCliRunner, app: Flask) -> None:
