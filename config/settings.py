@@ -73,6 +73,7 @@ class BaseConfig:
         "climate_checks": 2 * 365,
         "closed_cases": 2 * 365,  # after closing
         "desk_records_without_case": 365,
+        "students_who_left": 2 * 365,  # the pupil file, after the student left
         "absence_of_leavers": 5 * 365,  # after the student left
         "peiling_devices": 0,  # from the day after the peiling's last day
         "audit_log": 5 * 365,

@@ -16,7 +16,7 @@ from sqlalchemy import Select, delete, exists, func, select, update
 from app.absence.privacy import purge_absence_of_leavers
 from app.desk.privacy import purge_closed_cases, purge_loose_desk_records
 from app.extensions import db
-from app.models import AuditEvent, ClimateCheck, Flag, FloorEntry, QuarantinedEntry
+from app.models import AuditEvent, ClimateCheck, Flag, FloorEntry, QuarantinedEntry, Student
 from app.models.floor import FlagStatus, floor_entry_student
 from app.models.types import utcnow
 from app.pulse.services import purge_devices_of_ended_peilingen
@@ -97,6 +97,37 @@ def purge_audit_log(cutoff: datetime, dry_run: bool) -> int:
     return count
 
 
+ANONYMISED_LAST_NAME = "(vertrokken)"
+
+
+def anonymise_leavers(cutoff: datetime, dry_run: bool) -> int:
+    """The pupil file of a student who left before ``cutoff``: their floor links, flags and desk
+    records are erased and the name, class and mentor blanked. The record itself stays, with
+    its leerlingnummer, while absence data must still be kept (``absence_of_leavers``) and so the
+    audit trail stays explainable; returns the number of students (to be) anonymised."""
+    from app.privacy.subject import erase_desk, erase_floor
+
+    leavers = db.session.scalars(
+        select(Student).where(
+            Student.active.is_(False),
+            Student.left_at.is_not(None),
+            Student.left_at < cutoff,
+            Student.last_name != ANONYMISED_LAST_NAME,
+        )
+    ).all()
+    if dry_run:
+        return len(leavers)
+    for student in leavers:
+        erase_desk(student)
+        erase_floor(student)
+        student.first_name = ""
+        student.tussenvoegsel = ""
+        student.last_name = ANONYMISED_LAST_NAME
+        student.class_name = ""
+        student.mentor = ""
+    return len(leavers)
+
+
 RULES: list[RetentionRule] = [
     RetentionRule(
         "anonymous_floor_entries", "anonieme vloerregistraties verwijderd", purge_anonymous_entries
@@ -120,6 +151,11 @@ RULES: list[RetentionRule] = [
         "desk_records_without_case",
         "losse gespreksverslagen, oudercontacten, huisbezoeken en nablijfklassen verwijderd",
         purge_loose_desk_records,
+    ),
+    RetentionRule(
+        "students_who_left",
+        "leerlingdossiers van vertrokken leerlingen geanonimiseerd",
+        anonymise_leavers,
     ),
     RetentionRule(
         "absence_of_leavers",

@@ -33,6 +33,7 @@ DAYS = {
     "climate_checks": 730,
     "closed_cases": 730,
     "desk_records_without_case": 365,
+    "students_who_left": 730,
     "absence_of_leavers": 1825,
     "peiling_devices": 0,
     "audit_log": 1825,
@@ -84,6 +85,7 @@ def test_purge_applies_each_period(
         "climate_checks": 0,
         "closed_cases": 0,
         "desk_records_without_case": 0,
+        "students_who_left": 0,
         "absence_of_leavers": 0,
         "peiling_devices": 0,
         "audit_log": 1,
@@ -217,3 +219,42 @@ def test_the_device_register_of_ended_peilingen_is_emptied(
     db.session.commit()
     remaining = db.session.scalars(select(PeilingDevice.peiling_id)).all()
     assert remaining == [running.id, running.id]  # a running peiling keeps its register
+
+
+def test_the_pupil_file_of_a_leaver_is_anonymised_after_two_years(
+    locations: dict, make_user: Callable[..., User], make_student: Callable[..., Student]
+) -> None:
+    staff = make_user(Role.MEDEWERKER, ("ZS",))
+    gone, recent, staying = make_student("ZS"), make_student("ZS"), make_student("ZS")
+    accept_entries(
+        staff,
+        [
+            entry(locations["ZS"], "vlag", flag_type="zorg", students=[s.leerlingnummer])
+            for s in (gone, recent, staying)
+        ],
+    )
+    now = utcnow()
+    for student, years in ((gone, 3), (recent, 1)):
+        student.active = False
+        student.left_at = now - timedelta(days=365 * years)
+    db.session.commit()
+    dry = {line.key: line.count for line in purge(DAYS, dry_run=True, now=now)}
+    db.session.rollback()
+    assert dry["students_who_left"] == 1
+    purge(DAYS, now=now)
+    db.session.commit()
+    db.session.expire_all()
+    anonymised = db.session.get(Student, gone.id)
+    assert anonymised is not None and anonymised.leerlingnummer == gone.leerlingnummer
+    assert (anonymised.first_name, anonymised.last_name, anonymised.class_name) == (
+        "",
+        "(vertrokken)",
+        "",
+    )
+    assert db.session.get(Student, recent.id).last_name == recent.last_name
+    flagged = set(db.session.scalars(select(Flag.student_id)).all())
+    assert flagged == {recent.id, staying.id}
+    links = set(db.session.scalars(select(floor_entry_student.c.student_id)).all())
+    assert gone.id not in links
+    again = {line.key: line.count for line in purge(DAYS, now=now)}
+    assert again["students_who_left"] == 0
