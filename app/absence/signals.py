@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
@@ -56,17 +57,7 @@ def registrations_by_student(
 ) -> dict[int, list[Registration]]:
     """Stored registrations touching ``first``..``last``, per student, in import order."""
     query = (
-        select(
-            AbsenceRecord.student_id,
-            AbsenceRecord.day,
-            AbsenceRecord.last_day,
-            AbsenceRecord.first_hour,
-            AbsenceRecord.last_hour,
-            AbsenceRecord.start_minute,
-            AbsenceRecord.minutes,
-            AbsenceRecord.category,
-            AbsenceRecord.authorised,
-        )
+        select(*REGISTRATION_COLUMNS)
         .join(Student, Student.id == AbsenceRecord.student_id)
         .where(AbsenceRecord.last_day >= first, AbsenceRecord.day <= last)
         .order_by(AbsenceRecord.student_id, AbsenceRecord.imported_at, AbsenceRecord.id)
@@ -77,6 +68,27 @@ def registrations_by_student(
         query = query.where(AbsenceRecord.student_id.in_(list(student_ids)))
     if location_id is not None:
         query = query.where(Student.location_id == location_id)
+    return registrations_per_student(query)
+
+
+# The stored columns the rules read, student first; a query selecting them, ordered by student
+# and import order, goes to registrations_per_student.
+REGISTRATION_COLUMNS = (
+    AbsenceRecord.student_id,
+    AbsenceRecord.day,
+    AbsenceRecord.last_day,
+    AbsenceRecord.first_hour,
+    AbsenceRecord.last_hour,
+    AbsenceRecord.start_minute,
+    AbsenceRecord.minutes,
+    AbsenceRecord.category,
+    AbsenceRecord.authorised,
+)
+
+
+def registrations_per_student(query: Select[Any]) -> dict[int, list[Registration]]:
+    """The rows of a query over :data:`REGISTRATION_COLUMNS` as the rules' registrations, per
+    student, keeping the query's (import) order."""
     result: dict[int, list[Registration]] = {}
     for order, row in enumerate(db.session.execute(query)):
         result.setdefault(row[0], []).append(

@@ -25,7 +25,11 @@ from sqlalchemy import Integer, cast, func, select
 from app.absence.rules import Registration, day_figures
 from app.absence.schoolcalendar import SchoolCalendar, monday_of
 from app.absence.services import load_calendar, rule_settings
-from app.absence.signals import registrations_by_student
+from app.absence.signals import (
+    REGISTRATION_COLUMNS,
+    registrations_by_student,
+    registrations_per_student,
+)
 from app.audit import record
 from app.desk import reporting as desk_reporting
 from app.exceptions import DomainError
@@ -665,17 +669,7 @@ def _absence_registrations(
         .distinct()
     )
     query = (
-        select(
-            AbsenceRecord.student_id,
-            AbsenceRecord.day,
-            AbsenceRecord.last_day,
-            AbsenceRecord.first_hour,
-            AbsenceRecord.last_hour,
-            AbsenceRecord.start_minute,
-            AbsenceRecord.minutes,
-            AbsenceRecord.category,
-            AbsenceRecord.authorised,
-        )
+        select(*REGISTRATION_COLUMNS)
         .where(
             *touching,
             AbsenceRecord.category.in_(ABSENT_CATEGORIES),
@@ -683,22 +677,7 @@ def _absence_registrations(
         )
         .order_by(AbsenceRecord.student_id, AbsenceRecord.imported_at, AbsenceRecord.id)
     )
-    result: dict[int, list[Registration]] = defaultdict(list)
-    for order, row in enumerate(db.session.execute(query)):
-        result[row[0]].append(
-            Registration(
-                first_day=row[1],
-                last_day=row[2],
-                first_hour=row[3],
-                last_hour=row[4],
-                start_minute=row[5],
-                minutes=row[6],
-                category=row[7],
-                authorised=row[8],
-                order=order,
-            )
-        )
-    return result
+    return registrations_per_student(query)
 
 
 def _unauthorised_by_week(
