@@ -838,8 +838,8 @@ def _case_section(
 def _handover_section(
     location_id: int, start: datetime, end: datetime, reference: datetime, students: _Students
 ) -> HandoverSection:
-    """Handovers waiting for the weekly COPA moment (submitted, not yet decided), and how many
-    COPA decided today."""
+    """Handovers waiting for the weekly COPA moment at the end of the day (submitted, not yet
+    decided then), and how many COPA decided that day."""
     rows = db.session.execute(
         select(
             Handover.id,
@@ -857,7 +857,12 @@ def _handover_section(
         .where(
             Student.location_id == location_id,
             or_(
-                and_(Handover.status == HandoverStatus.INGEDIEND, Handover.submitted_at < end),
+                # Waiting at the end of the day, as it was then: an earlier day's digest still
+                # shows a handover that COPA has decided on since.
+                and_(
+                    Handover.submitted_at < end,
+                    or_(Handover.decided_at.is_(None), Handover.decided_at >= end),
+                ),
                 _between(Handover.decided_at, start, end),
             ),
         )
@@ -880,7 +885,7 @@ def _handover_section(
         cls,
     ) in rows:
         status = _value(status)
-        if status == HandoverStatus.INGEDIEND.value:
+        if submitted_at < end and (decided_at is None or decided_at >= end):
             waiting.append(
                 HandoverItem(
                     handover_id,

@@ -709,3 +709,23 @@ def test_trajectories_due_for_review_are_an_action(scenario: Scenario) -> None:
     (item,) = [a for a in build_digest(scenario.location, DAY).actions if a.kind == "evaluatie"]
     assert item.due == DAY - timedelta(days=2) and item.case_id == case.id
     assert item.students[0].id == student.id
+
+
+def test_an_earlier_day_shows_the_handovers_that_were_waiting_then(
+    scenario: Scenario, make_user: Callable[..., User]
+) -> None:
+    """COPA accepts two days later: that day's digest counts the acceptance; the digest of the
+    day itself still lists the handover as waiting, as the team leader saw it then."""
+    from app.models import Handover
+
+    copa = make_user(Role.COPA, ("ZS",))
+    handover = db.session.scalar(select(Handover))
+    assert handover is not None
+    desk.accept_handover(copa, handover, "")
+    later = date(2026, 11, 12)
+    handover.decided_at = at(later, 15, 0)
+    db.session.flush()
+    then = build_digest(scenario.location, DAY, now=at(DAY, 14))
+    assert [h.case_id for h in then.handovers.waiting] == [scenario.case_changed.id]
+    decided = build_digest(scenario.location, later, now=at(later, 16))
+    assert decided.handovers.waiting == [] and decided.handovers.accepted_today == 1
