@@ -33,3 +33,17 @@ CODE_SOURCE_LABELS = {
     "aangepast": _l("aangepast"),
     "toegevoegd": _l("toegevoegd"),
 }
+
+# The weekday a "patroon" signal names is stored as its Dutch name (the signal's variant).
+WEEKDAY_LABELS = {
+    "maandag": _l("maandag"),
+    "dinsdag": _l("dinsdag"),
+    "woensdag": _l("woensdag"),
+    "donderdag": _l("donderdag"),
+    "vrijdag": _l("vrijdag"),
+}
+
+
+def weekday_label(variant: str) -> str:
+    """The stored weekday of a signal in the reader's language (anything else as it is)."""
+    return str(WEEKDAY_LABELS.get(variant, variant))

@@ -504,3 +504,17 @@ def test_lesson_units_from_times_and_periods() -> None:
     figures = day_figures(rows, CALENDAR, SETTINGS)
     assert figures[MON].unauthorised == 2
     assert [figures[MON + timedelta(d)].sick for d in (1, 2, 3)] == [4, 8, 2]
+
+
+def test_the_weekday_of_a_pattern_signal_is_shown_in_the_readers_language() -> None:
+    from flask_babel import force_locale
+
+    from app import create_app
+    from app.absence.labels import weekday_label
+
+    with create_app("testing").test_request_context():
+        with force_locale("en"):
+            assert weekday_label("maandag") == "Monday"
+        with force_locale("nl"):
+            assert weekday_label("maandag") == "maandag"
+        assert weekday_label("week") == "week"
