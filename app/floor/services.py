@@ -249,12 +249,24 @@ def _store(user: User, entry: _Valid, now: datetime) -> bool:
     return True
 
 
+def _without_nul(value: Any) -> Any:
+    """The value with NUL characters removed from every string in it: PostgreSQL cannot store
+    them (and no phone means one), so they would turn a whole batch into a server error."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, Mapping):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    return value
+
+
 def _check_batch(batch: object) -> list[Any]:
     if not isinstance(batch, list):
         raise BatchError("verwacht een lijst met registraties")
     if len(batch) > MAX_BATCH:
         raise BatchError(f"hoogstens {MAX_BATCH} registraties per keer")
-    return batch
+    return _without_nul(batch)
 
 
 def accept_climate_checks(

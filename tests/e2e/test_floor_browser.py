@@ -105,6 +105,7 @@ def test_a_flag_on_a_named_student_takes_three_taps_and_two_letters(
     page.get_by_role("button", name="opvolgen").click()  # tap 3: logs it
     expect(page.locator("#entry-sheet")).not_to_be_visible()
     expect(page.locator("#toast-text")).to_contain_text("Vlag vastgelegd")
+    expect(page.locator("#pending-count")).to_have_text("1")
     expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
     flag = db.session.scalar(select(Flag))
     assert flag is not None and flag.student_id == students[0].id and flag.flag_type == "opvolgen"
@@ -125,6 +126,7 @@ def test_sheet_refuses_missing_choices_with_a_message(
     page.get_by_label("Korte notitie (optioneel)").fill("duwen bij de trap")
     page.get_by_role("button", name="Vastleggen").click()
     expect(page.locator("#today-list li")).to_have_count(1)
+    expect(page.locator("#pending-count")).to_have_text("1")
     expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
     entry = db.session.scalar(select(FloorEntry))
     assert entry is not None and entry.severity == "hoog" and entry.note == "duwen bij de trap"
@@ -135,6 +137,10 @@ def test_time_can_be_set_back(page: Page, live_server: LiveServer, staff: User) 
     page.get_by_role("radio", name="10 min").click()
     page.get_by_role("button", name="Contact").click()
     expect(page.get_by_role("radio", name="nu")).to_have_attribute("aria-checked", "true")
+    # Queued first (the undo window keeps it there 10 s), then sent: "0" before "1" would only
+    # mean the tap was not written yet.
+    expect(page.locator("#today-list li")).to_have_count(1)
+    expect(page.locator("#pending-count")).to_have_text("1")
     expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
     entry = db.session.scalar(select(FloorEntry))
     assert entry is not None
@@ -324,6 +330,7 @@ def test_after_sync_no_name_is_stored_on_the_phone(
     page.keyboard.type("lotte")
     page.get_by_role("option").first.click()
     page.get_by_role("button", name="zorg").click()
+    expect(page.locator("#pending-count")).to_have_text("1")
     page.locator("#today-list .token").first.click()  # reveal once: still nothing stored
     expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
     stored = page.evaluate(DUMP_STORAGE)

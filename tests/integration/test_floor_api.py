@@ -202,6 +202,19 @@ def test_batch_size_is_limited(client: FlaskClient, staff: User, locations: dict
     assert count(FloorEntry) == 0
 
 
+def test_nul_characters_never_reach_the_database(
+    client: FlaskClient, staff: User, locations: dict
+) -> None:
+    """PostgreSQL refuses NUL in text: they are dropped, the rest is stored or kept as usual."""
+    with_nul = entry(locations["ZS"], "spanning", severity="laag", note="ruzie\x00 bij kassa")
+    response = post(client, [with_nul, {"uuid": "\x00"}])
+    assert response.status_code == 200, response.get_data(as_text=True)
+    statuses = [r["status"] for r in response.get_json()["results"]]
+    assert statuses == ["stored", "quarantined"]
+    stored = db.session.scalar(select(FloorEntry))
+    assert stored is not None and stored.note == "ruzie bij kassa"
+
+
 def test_wrong_content_type(client: FlaskClient, staff: User) -> None:
     response = client.post(
         "/api/floor/entries", data="entries=1", headers={"X-CSRFToken": csrf(client)}
