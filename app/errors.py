@@ -40,6 +40,26 @@ def _respond(status: int, message: str, code: str) -> tuple[object, int]:
 
 
 def register_error_handlers(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters() -> tuple[object, int] | None:
+        """No text field takes a NUL character (PostgreSQL cannot store one): refuse the form
+        with a message instead of failing on the database. The floor's JSON batches drop them
+        themselves (app/floor/services.py)."""
+        if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            values = request.form.values()
+        else:
+            values = iter(())
+        if any("\x00" in value for value in (*values, *request.args.values())):
+            return _respond(
+                400,
+                _("De invoer bevat een ongeldig teken. Pas het aan en probeer het opnieuw."),
+                "nul",
+            )
+        return None
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[object, int]:
         db.session.rollback()

@@ -491,3 +491,20 @@ def test_the_database_holds_one_open_case_per_student(
         svc.open_case(
             staff, student, reason="r", status=CaseStatus.SIGNAAL, owner=staff, teamleider=None
         )
+
+
+@pytest.mark.parametrize("field", ["note-text", "note-csrf_token"])
+def test_a_nul_character_is_refused_with_a_message(
+    client: FlaskClient, staff: User, token: str, make_student: Callable[..., Student], field: str
+) -> None:
+    """PostgreSQL cannot store NUL: every form refuses it before it reaches the database."""
+    case = open_case(staff, make_student("ZS"))
+    data = {"note-csrf_token": token, "note-text": "gebeld"}
+    data[field] += "\x00"
+    response = client.post(f"/bureau/casussen/{case.id}/notitie", data=data)
+    assert response.status_code == 400
+    # A broken token is caught first, by the CSRF check, with its own message.
+    expected = "ongeldig teken" if field == "note-text" else "beveiligingscode"
+    assert expected in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(CaseNote)) == 0
+    assert client.get("/zoeken?q=a\x00b").status_code in (400, 404)
