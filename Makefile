@@ -54,7 +54,9 @@ test: install translations system-deps lint
 	$(BIN)/pytest --db sqlite
 	$(BIN)/pytest --db postgresql
 
+## School-group benchmarks with budgets (docs/benchmarks.md): SQLite and PostgreSQL, wrk.
 bench: install translations system-deps
+	bash bench/ensure-deps.sh
 	$(BIN)/python -m bench.run
 
 clean:

@@ -96,7 +96,8 @@ def measure_transfer(page: Page, url: str) -> Transfer:
     return transfer
 
 
-def main() -> None:
+def measure() -> dict[str, object]:
+    """Transfer of a first visit, the precached shell, and taps per action."""
     with tempfile.TemporaryDirectory(prefix="schoolfit-bench-") as directory:
         url, server = start_app(Path(directory))
         with sync_playwright() as playwright:
@@ -163,7 +164,14 @@ def main() -> None:
             actions.append(("change zone", counter.taps, counter.typed, "1 tap"))
             browser.close()
         server.shutdown()  # type: ignore[attr-defined]
+    return {"transfer": transfer, "precache": precache, "actions": actions}
 
+
+def main() -> None:
+    figures = measure()
+    transfer: Transfer = figures["transfer"]  # type: ignore[assignment]
+    precache: Transfer = figures["precache"]  # type: ignore[assignment]
+    actions: list[tuple[str, int, int, str]] = figures["actions"]  # type: ignore[assignment]
     raw_kb = sum(transfer.raw.values()) / 1024
     gz_kb = sum(transfer.gzipped.values()) / 1024
     print("Floor page transfer (first visit, no cache)")

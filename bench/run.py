@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["bench.floor_bench", "bench.absence_bench"]
+BENCHMARKS = ["bench.group_bench"]
 
 
 def main() -> int:
