@@ -221,7 +221,10 @@ def test_out_of_range_values_are_refused(client: FlaskClient, peiling: Peiling, 
     response = client.post(path_of(peiling), data=form_data(answers, token))
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "Dit antwoord bestaat niet" in html or "Kies een antwoord bij deze uitspraak." in html
+    messages = ("Dit antwoord bestaat niet", "Kies een antwoord bij deze uitspraak.")
+    if "\x00" in bad:  # refused for every form before it is read (app/errors.py)
+        messages = ("De invoer bevat een ongeldig teken",)
+    assert any(message in html for message in messages)
     assert stored_answers() == 0 and stored_devices() == 0
 
 

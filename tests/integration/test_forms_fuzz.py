@@ -1,0 +1,180 @@
+"""Property-based tests over the app's forms: whatever is typed (or sent by hand) into any field
+of a form page — empty, very long, HTML and script, control characters, NUL — the answer is a
+page or a redirect with a clear message, never a server error; and text sent back on the page
+is escaped.
+
+The forms are read off the real pages (every ``<form method="post">`` with its field names), so
+a new field is fuzzed without changing this file."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import pytest
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.desk import services as desk
+from app.extensions import db
+from app.models import Role, Student, User
+from app.models.desk import CaseStatus
+from tests.conftest import login
+from tests.integration.test_desk_inbox import confirm_screened
+
+SCRIPT = "<script>alert(1)</script>"
+values = (
+    st.text(max_size=80)
+    | st.sampled_from(["", " ", SCRIPT, "x" * 5000, "\x00", "2026-02-30", "-1", "99999999999"])
+    | st.dates().map(lambda d: d.isoformat())
+    | st.integers().map(str)
+)
+SETTINGS = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@dataclass
+class Form:
+    action: str
+    fields: dict[str, str]  # name -> value the page filled in (hidden ones keep theirs)
+    hidden: set[str]
+
+
+class _FormParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[Form] = []
+        self._current: Form | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "").lower() == "post":
+            self._current = Form(action=a.get("action", ""), fields={}, hidden=set())
+            self.forms.append(self._current)
+        elif self._current is not None and tag in ("input", "select", "textarea") and a.get("name"):
+            self._current.fields.setdefault(a["name"], a.get("value", ""))
+            if a.get("type") == "hidden":
+                self._current.hidden.add(a["name"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._current = None
+
+
+def forms_on(client: FlaskClient, path: str) -> list[Form]:
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    parser = _FormParser()
+    parser.feed(response.get_data(as_text=True))
+    # Not the footer's logout and language buttons: they are no input forms.
+    forms = [f for f in parser.forms if not re.match(r"/(logout|taal/)", f.action)]
+    for form in forms:
+        form.action = form.action or path
+    return forms
+
+
+# (role, page) pairs; "{nr}" is a student with an open case "{case}", "{nr2}" one without.
+PAGES: list[tuple[Role, str]] = [
+    (Role.MEDEWERKER, "/bureau/leerling/{nr2}/casus/nieuw"),
+    (Role.MEDEWERKER, "/bureau/leerling/{nr}/verslag/nieuw"),
+    (Role.MEDEWERKER, "/bureau/leerling/{nr}/oudercontact/nieuw"),
+    (Role.MEDEWERKER, "/bureau/leerling/{nr}/huisbezoek/nieuw"),
+    (Role.MEDEWERKER, "/bureau/nablijfklas/nieuw"),
+    (Role.MEDEWERKER, "/bureau/casussen/{case}"),
+    (Role.MEDEWERKER, "/bureau/casussen/{case}/overdracht"),
+    (Role.TEAMLEIDER, "/bureau/overdrachtsmomenten"),
+    (Role.TEAMLEIDER, "/peiling/nieuw"),
+    (Role.TEAMLEIDER, "/rapportage/bekijk?locatie=ZS&van=2026-09-01&tot=2026-11-30"),
+    (Role.BEHEER, "/beheer/gebruikers/nieuw"),
+    (Role.BEHEER, "/verzuim/kalender"),
+    (Role.BEHEER, "/verzuim/codes"),
+    (Role.BEHEER, "/beheer/locaties"),
+]
+
+
+@pytest.fixture
+def world(
+    client: FlaskClient, make_user: Callable[..., User], make_student: Callable[..., Student]
+) -> dict[str, object]:
+    student = make_student("ZS", first_name="Lotte", last_name="Verhoeven")
+    other = make_student("ZS", first_name="Amir", last_name="Haddou")
+    staff = make_user(Role.MEDEWERKER, ("ZS",))
+    case = desk.open_case(
+        staff, student, reason="zorgen", status=CaseStatus.PREVENTIEF, owner=staff, teamleider=None
+    )
+    db.session.commit()
+    return {
+        "nr": student.leerlingnummer,
+        "nr2": other.leerlingnummer,
+        "case": case.id,
+        "users": {Role.MEDEWERKER: staff},
+    }
+
+
+def _sign_in(client: FlaskClient, world: dict, role: Role, make_user: Callable[..., User]) -> None:
+    users = world["users"]
+    if role not in users:  # type: ignore[operator]
+        users[role] = make_user(role, ("ZS",))  # type: ignore[index]
+    with client.session_transaction() as session:
+        session.clear()
+    assert login(client, users[role].email).status_code == 302  # type: ignore[index]
+    with client.session_transaction() as session:
+        session["reauth_at"] = int(time.time()) + 3600
+    if role in (Role.MEDEWERKER, Role.TEAMLEIDER, Role.COPA):
+        confirm_screened(client)
+
+
+@pytest.mark.parametrize(("role", "page"), PAGES, ids=[p for _, p in PAGES])
+def test_every_form_answers_any_input_clearly(
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    world: dict,
+    role: Role,
+    page: str,
+) -> None:
+    _sign_in(client, world, role, make_user)
+    path = page.format(nr=world["nr"], nr2=world["nr2"], case=world["case"])
+    forms = forms_on(client, path)
+    assert forms, f"no form on {path}"
+    seen: list[int] = []
+
+    @SETTINGS
+    @given(data=st.data())
+    def fuzz(data: st.DataObject) -> None:
+        form = data.draw(st.sampled_from(forms))
+        posted = dict(form.fields)
+        for name in form.fields:
+            if name in form.hidden:
+                continue  # the CSRF token and the form's own hidden keys stay as the page made them
+            posted[name] = data.draw(values, label=name)
+        response = client.post(form.action, data=posted)
+        seen.append(response.status_code)
+        body = response.get_data(as_text=True)
+        assert response.status_code < 500, (form.action, posted, body[:300])
+        assert response.status_code in (200, 302, 303, 400, 404, 409, 413, 422), (
+            form.action,
+            response.status_code,
+        )
+        assert SCRIPT not in body  # typed text is shown escaped, never as markup
+        db.session.rollback()
+
+    fuzz()
+    assert seen  # the forms were really sent
+
+
+def test_the_fuzzed_pages_have_fields() -> None:
+    """The parser itself: it finds the fields of a simple form (so the test above fuzzes)."""
+    parser = _FormParser()
+    parser.feed(
+        '<form method="post" action="/x"><input type="hidden" name="csrf_token" value="t">'
+        '<input name="a"><textarea name="b"></textarea><select name="c"></select></form>'
+        '<form method="get"><input name="q"></form>'
+    )
+    (form,) = parser.forms
+    assert form.action == "/x" and set(form.fields) == {"csrf_token", "a", "b", "c"}
+    assert form.hidden == {"csrf_token"} and re.fullmatch("t", form.fields["csrf_token"])
