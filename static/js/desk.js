@@ -2,15 +2,21 @@
 // minutes without activity (laptops in shared spaces). No inline script: CSP.
 const IDLE_MS = 5 * 60 * 1000;
 
-function copyText(text, textarea) {
-  if (navigator.clipboard && window.isSecureContext) {
-    return navigator.clipboard.writeText(text);
-  }
-  // Older browsers / plain http: select the text and use the legacy command.
+function legacyCopy(textarea) {
   textarea.focus();
   textarea.select();
   const ok = document.execCommand && document.execCommand("copy");
   return ok ? Promise.resolve() : Promise.reject(new Error("copy failed"));
+}
+
+function copyText(text, textarea) {
+  if (navigator.clipboard && window.isSecureContext) {
+    // The Clipboard API refuses when the document is not focused or permission is missing:
+    // then try the legacy command before giving up.
+    return navigator.clipboard.writeText(text).catch(() => legacyCopy(textarea));
+  }
+  // Older browsers / plain http: select the text and use the legacy command.
+  return legacyCopy(textarea);
 }
 
 function reportCopy(button) {

@@ -190,6 +190,7 @@ def test_copy_for_lvs_button(
     sign_in(page, live_server.url, staff.email)
     page.goto(f"{live_server.url}/bureau/verslagen/{report.id}")
     confirm_screened_place(page)
+    page.bring_to_front()  # the clipboard works for the focused page only
     with page.expect_response("**/bureau/lvs/gekopieerd") as copied_response:
         page.get_by_role("button", name="Kopieer voor LVS").click()
     assert copied_response.value.status == 200
