@@ -7,6 +7,7 @@ pages only a role may use answer 403.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,6 +24,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -556,105 +558,97 @@ def case_detail(case_id: int) -> tuple[str, int]:
     return page
 
 
-@bp.route("/casussen/<int:case_id>/status", methods=["POST"])
-@login_required
-def case_status(case_id: int) -> str | Response | tuple[str, int]:
+def _case_action(
+    case_id: int,
+    allowed: Callable[[rules.CaseAccess], bool],
+    make_form: Callable[[Casus], FlaskForm],
+    form_key: str,
+    apply: Callable[[Casus, Any], str],
+) -> str | Response | tuple[str, int]:
+    """One form on the case page: check access, validate, apply (the service), commit and go
+    back to the case with the message ``apply`` returns; or show the case again with the form's
+    errors (a refused service call rolls back first, so nothing is half-saved)."""
     case, access = _case_or_404(case_id)
-    if not access.change_status:
+    if not allowed(access):
         abort(403)
-    form = _status_form(case)
+    form = make_form(case)
     if form.validate_on_submit():
         try:
-            svc.change_status(
-                current_user,
-                case,
-                CaseStatus(form.status.data),
-                form.reason.data,
-                review_date=form.review_date.data,
-            )
+            message = apply(case, form)
         except DomainError as error:
             db.session.rollback()
             _show_error(form, error)
         else:
-            record(
-                current_user,
-                "update",
-                "casus",
-                case.id,
-                student=case.student,
-                detail=f"status {case.status.value}",
-            )
             db.session.commit()
-            flash(_("Status gewijzigd naar %(status)s.", status=case.status_label), "success")
+            flash(message, "success")
             return redirect(url_for("desk.case_detail", case_id=case.id))
     case, access = _case_or_404(case_id)
-    return _render_case(case, access, status_code=400, status_form=form)
+    return _render_case(case, access, status_code=400, **{form_key: form})
+
+
+@bp.route("/casussen/<int:case_id>/status", methods=["POST"])
+@login_required
+def case_status(case_id: int) -> str | Response | tuple[str, int]:
+    def apply(case: Casus, form: Any) -> str:
+        svc.change_status(
+            current_user,
+            case,
+            CaseStatus(form.status.data),
+            form.reason.data,
+            review_date=form.review_date.data,
+        )
+        record(
+            current_user,
+            "update",
+            "casus",
+            case.id,
+            student=case.student,
+            detail=f"status {case.status.value}",
+        )
+        return _("Status gewijzigd naar %(status)s.", status=case.status_label)
+
+    return _case_action(case_id, lambda a: a.change_status, _status_form, "status_form", apply)
+
+
+def _assign_form(case: Casus) -> AssignForm:
+    form = AssignForm(prefix="team")
+    _case_form_choices(form, case.student)
+    return form
 
 
 @bp.route("/casussen/<int:case_id>/team", methods=["POST"])
 @login_required
 def case_assign(case_id: int) -> str | Response | tuple[str, int]:
-    case, access = _case_or_404(case_id)
-    if not access.assign:
-        abort(403)
-    form = AssignForm(prefix="team")
-    _case_form_choices(form, case.student)
-    if form.validate_on_submit():
-        try:
-            svc.assign_case(
-                current_user, case, _user_by_id(form.owner.data), _user_by_id(form.teamleider.data)
-            )
-        except DomainError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Opgeslagen."), "success")
-            return redirect(url_for("desk.case_detail", case_id=case.id))
-    case, access = _case_or_404(case_id)
-    return _render_case(case, access, status_code=400, assign_form=form)
+    def apply(case: Casus, form: Any) -> str:
+        owner, teamleider = _user_by_id(form.owner.data), _user_by_id(form.teamleider.data)
+        svc.assign_case(current_user, case, owner, teamleider)
+        return _("Opgeslagen.")
+
+    return _case_action(case_id, lambda a: a.assign, _assign_form, "assign_form", apply)
 
 
 @bp.route("/casussen/<int:case_id>/notitie", methods=["POST"])
 @login_required
 def case_note(case_id: int) -> str | Response | tuple[str, int]:
-    case, access = _case_or_404(case_id)
-    if not access.add_note:
-        abort(403)
-    form = NoteForm(prefix="note")
-    if form.validate_on_submit():
-        try:
-            svc.add_note(current_user, case, form.text.data)
-        except DomainError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Notitie toegevoegd."), "success")
-            return redirect(url_for("desk.case_detail", case_id=case.id))
-    case, access = _case_or_404(case_id)
-    return _render_case(case, access, status_code=400, note_form=form)
+    def apply(case: Casus, form: Any) -> str:
+        svc.add_note(current_user, case, form.text.data)
+        return _("Notitie toegevoegd.")
+
+    return _case_action(
+        case_id, lambda a: a.add_note, lambda _case: NoteForm(prefix="note"), "note_form", apply
+    )
 
 
 @bp.route("/casussen/<int:case_id>/evaluatie", methods=["POST"])
 @login_required
 def case_review(case_id: int) -> str | Response | tuple[str, int]:
-    case, access = _case_or_404(case_id)
-    if not access.work:
-        abort(403)
-    form = ReviewForm(prefix="review")
-    if form.validate_on_submit():
-        try:
-            svc.record_review(current_user, case, form.text.data, form.next_review_date.data)
-        except DomainError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Evaluatie vastgelegd."), "success")
-            return redirect(url_for("desk.case_detail", case_id=case.id))
-    case, access = _case_or_404(case_id)
-    return _render_case(case, access, status_code=400, review_form=form)
+    def apply(case: Casus, form: Any) -> str:
+        svc.record_review(current_user, case, form.text.data, form.next_review_date.data)
+        return _("Evaluatie vastgelegd.")
+
+    return _case_action(
+        case_id, lambda a: a.work, lambda _case: ReviewForm(prefix="review"), "review_form", apply
+    )
 
 
 # ---------------------------------------------------------------------------------------------
