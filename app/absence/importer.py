@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, tuple_
 
+from app.absence.figures import refresh_figures
 from app.absence.parsing import (
     KIND_ABSENT,
     KIND_EXEMPT,
@@ -33,7 +34,7 @@ from app.absence.parsing import (
     parse_yes_no,
 )
 from app.absence.schoolcalendar import SchoolCalendar, year_name_for
-from app.absence.services import effective_codes, load_calendar
+from app.absence.services import effective_codes, load_calendar, rule_settings
 from app.absence.settings import Category, CodeMeaning, kind_for, normalise_code
 from app.exceptions import DomainError
 from app.extensions import db
@@ -595,6 +596,7 @@ def _store(
         else:
             result.updated += 1
         to_write.append(record)
+    gone: list[tuple[Any, ...]] = []
     if replace_period:
         gone = [key for key in stored if key[0] in student_ids and key not in records]
         for chunk in _chunks(gone, 500):
@@ -622,6 +624,11 @@ def _store(
     db.session.flush()
     result.import_id = log.id
     write_records(to_write, source=log.source, import_id=log.id, progress=progress)
+    if to_write or result.removed:
+        # A registration's key holds its first day: nothing written or removed here changes a
+        # day before the file's first day.
+        changed = {record[0] for record in to_write} | {key[0] for key in gone}
+        refresh_figures(changed, result.first_day, checker.calendar, rule_settings())
 
 
 def write_records(

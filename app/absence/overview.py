@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from app.absence.charts import BarChart, bar_chart
+from app.absence.figures import registrations_by_student
 from app.absence.labels import RULE_LABELS
 from app.absence.rules import (
     DayFigures,
@@ -20,7 +21,7 @@ from app.absence.rules import (
 from app.absence.schoolcalendar import SchoolCalendar
 from app.absence.services import load_calendar, rule_settings
 from app.absence.settings import RuleSettings
-from app.absence.signals import registrations_by_student, signals_for_student
+from app.absence.signals import signals_for_student
 from app.audit import record
 from app.models import AbsenceSignal, Student, User
 from app.timeutil import local_today

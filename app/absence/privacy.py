@@ -7,14 +7,17 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select
 
+from app.absence.figures import erase_figures
 from app.extensions import db
-from app.models import AbsenceRecord, AbsenceSignal, Student
+from app.models import AbsenceFigures, AbsenceRecord, AbsenceSignal, Student
 
 if TYPE_CHECKING:
     from app.privacy.subject import Section
 
 # The absence tables with a student column, covered by the functions below.
-ABSENCE_TABLES = {"absence_record", "absence_signal"}
+# absence_figures is derived from absence_record (day totals) and goes with it; the access
+# export shows the registrations themselves.
+ABSENCE_TABLES = {"absence_record", "absence_signal", "absence_figures"}
 
 
 def absence_section(student: Student) -> Section:
@@ -89,6 +92,7 @@ def erase_absence(student: Student) -> int:
     records = db.session.execute(
         delete(AbsenceRecord).where(AbsenceRecord.student_id == student.id)
     ).rowcount
+    erase_figures([student.id])
     return (signals or 0) + (records or 0)
 
 
@@ -98,6 +102,8 @@ def purge_absence_of_leavers(cutoff: datetime, dry_run: bool) -> int:
     ``app.privacy.retention.RetentionRule.apply``; returns the number of rows (to be) deleted."""
     leavers = select(Student.id).where(Student.left_at.is_not(None), Student.left_at < cutoff)
     total = 0
+    if not dry_run:  # derived from the registrations: not counted as rows of their own
+        db.session.execute(delete(AbsenceFigures).where(AbsenceFigures.student_id.in_(leavers)))
     for model in (AbsenceSignal, AbsenceRecord):
         condition = model.student_id.in_(leavers)
         if dry_run:

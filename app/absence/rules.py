@@ -13,6 +13,7 @@ docs/absence.md describes each rule, its thresholds and its source.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -217,8 +218,23 @@ class Scope:
     settings: RuleSettings
     days: list[date] = field(init=False)
 
+    by_weekday: list[list[date]] = field(init=False)
+    day_set: set[date] = field(init=False)
+    # The last student's pattern days, with the figures they came from (see _pattern_days).
+    pattern_days_of: tuple[Mapping[date, DayFigures], list[date]] | None = field(
+        init=False, default=None
+    )
+
     def __post_init__(self) -> None:
         self.days = self.calendar.school_days_between(self.first, self.as_of)
+        # Shared by every student of an evaluation: the school days per weekday (Monday first).
+        self.by_weekday = [[d for d in self.days if d.weekday() == w] for w in range(5)]
+        self.day_set = set(self.days)
+
+    def figure_days(self, figures: Mapping[date, DayFigures]) -> list[date]:
+        """The school days of the scope that have figures, in order: a student is absent on a
+        few dozen of the scope's days, so the rules walk these instead of every day."""
+        return sorted(day for day in figures if day in self.day_set)
 
     def window_first_day(self, day: date, weeks: int) -> date:
         first = self.calendar.window_first_day(
@@ -282,10 +298,8 @@ def sixteen_hours(figures: Mapping[date, DayFigures], scope: Scope) -> list[Find
     shows one signal that moves on, not one per 16 hours."""
     rule = scope.settings.sixteen
     counted: list[tuple[date, float]] = []
-    for day in scope.days:
-        figure = figures.get(day)
-        if figure is None:
-            continue
+    for day in scope.figure_days(figures):
+        figure = figures[day]
         hours = figure.unauthorised + (figure.sent_out if rule.include_sent_out else 0.0)
         if hours > 0:
             counted.append((day, hours))
@@ -357,8 +371,8 @@ def long_relative_absence(figures: Mapping[date, DayFigures], scope: Scope) -> l
     rule = scope.settings.lrv
     absent_days = [
         day
-        for day in scope.days
-        if day in figures and figures[day].unauthorised + EPSILON >= rule.min_hours_per_day
+        for day in scope.figure_days(figures)
+        if figures[day].unauthorised + EPSILON >= rule.min_hours_per_day
     ]
     calendar = scope.calendar
     findings = []
@@ -381,13 +395,17 @@ def long_relative_absence(figures: Mapping[date, DayFigures], scope: Scope) -> l
 
 
 def _pattern_days(figures: Mapping[date, DayFigures], scope: Scope) -> list[date]:
+    cached = scope.pattern_days_of
+    if cached is not None and cached[0] is figures:  # both pattern rules ask, one after the other
+        return cached[1]
     rule = scope.settings.pattern
-    return [
+    days = [
         day
-        for day in scope.days
-        if day in figures
-        and figures[day].hours_of(rule.categories) + EPSILON >= rule.min_hours_per_day
+        for day in scope.figure_days(figures)
+        if figures[day].hours_of(rule.categories) + EPSILON >= rule.min_hours_per_day
     ]
+    scope.pattern_days_of = (figures, days)
+    return days
 
 
 def weekly_pattern(figures: Mapping[date, DayFigures], scope: Scope) -> list[Finding]:
@@ -450,24 +468,36 @@ def weekday_pattern(figures: Mapping[date, DayFigures], scope: Scope) -> list[Fi
     absent = set(_pattern_days(figures, scope))
     if len(absent) < rule.weekday_hits:
         return []
-    by_weekday = [[d for d in scope.days if d.weekday() == w] for w in range(5)]
+    by_weekday = scope.by_weekday
+    # hits_before[w][i]: absence days among the first i school days on weekday w.
+    hits_before = []
+    for days in by_weekday:
+        counts = [0]
+        for day in days:
+            counts.append(counts[-1] + (day in absent))
+        hits_before.append(counts)
 
     def rate(weekday: int, first: date, last: date) -> float | None:
-        days = [d for d in by_weekday[weekday] if first <= d <= last]
-        return sum(1 for d in days if d in absent) / len(days) if days else None
+        days = by_weekday[weekday]
+        low, high = bisect_left(days, first), bisect_right(days, last)
+        if high <= low:
+            return None
+        return (hits_before[weekday][high] - hits_before[weekday][low]) / (high - low)
 
     findings = []
     for weekday in range(5):
         occurrences = by_weekday[weekday]
-        if sum(1 for d in occurrences if d in absent) < rule.weekday_hits:
+        if hits_before[weekday][-1] < rule.weekday_hits:
             continue
         name = WEEKDAY_NAMES[weekday]
+        counts = hits_before[weekday]
         open_finding: Finding | None = None
         for i, day in enumerate(occurrences):
-            window = occurrences[max(0, i - rule.weekday_span + 1) : i + 1]
-            hits = [d for d in window if d in absent]
+            start = max(0, i - rule.weekday_span + 1)
             stands_out = False
-            if len(hits) >= rule.weekday_hits:
+            if counts[i + 1] - counts[start] >= rule.weekday_hits:
+                window = occurrences[start : i + 1]
+                hits = [d for d in window if d in absent]
                 # Compare the weeks before this one, where every weekday has had its turn.
                 first, last = monday_of(window[0]), monday_of(day) - timedelta(days=1)
                 own = rate(weekday, first, last)
@@ -516,7 +546,7 @@ class SickEpisode:
 
 
 def sick_episodes(figures: Mapping[date, DayFigures], scope: Scope) -> list[SickEpisode]:
-    sick_days = [d for d in scope.days if d in figures and figures[d].sick > 0]
+    sick_days = [d for d in scope.figure_days(figures) if figures[d].sick > 0]
     return [
         SickEpisode(run[0], run[-1], len(run), _round(sum(figures[d].sick for d in run)))
         for run in _runs(sick_days, scope.calendar)
@@ -611,10 +641,8 @@ def late_arrivals(figures: Mapping[date, DayFigures], scope: Scope) -> list[Find
     """Te laat: at least N late arrivals within M school weeks (an early signal)."""
     rule = scope.settings.late
     events: list[tuple[date, float]] = []
-    for day in scope.days:
-        figure = figures.get(day)
-        if figure is None:
-            continue
+    for day in scope.figure_days(figures):
+        figure = figures[day]
         count = figure.late_unauthorised if rule.unauthorised_only else figure.late
         if count:
             events.append((day, float(count)))
@@ -658,7 +686,13 @@ def evaluate_student(
     scope = evaluation_scope(calendar, as_of, settings)
     if scope is None:
         return []
-    figures = day_figures(rows, calendar, settings, first=scope.first, last=as_of)
+    return evaluate_figures(
+        day_figures(rows, calendar, settings, first=scope.first, last=as_of), scope
+    )
+
+
+def evaluate_figures(figures: Mapping[date, DayFigures], scope: Scope) -> list[Finding]:
+    """Every rule for one student's day figures (of ``scope.first``..``scope.as_of``)."""
     if not figures:
         return []
     findings: list[Finding] = []

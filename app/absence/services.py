@@ -9,6 +9,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from app.absence.figures import forget_figures
 from app.absence.schoolcalendar import (
     CalendarError,
     ClosedPeriod,
@@ -112,7 +113,10 @@ def _apply_code(meaning: CodeMeaning) -> int:
         .where(AbsenceRecord.kind == kind_for(meaning.category).value)
         .values(category=meaning.category.value, authorised=meaning.authorised)
     )
-    return result.rowcount or 0  # type: ignore[attr-defined]
+    changed = result.rowcount or 0  # type: ignore[attr-defined]
+    if changed:
+        forget_figures()  # the stored day figures were computed with the old meaning
+    return changed
 
 
 def _code_usage(code: str) -> int:

@@ -8,21 +8,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, bindparam, insert, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
-from app.absence.rules import (
-    RULES,
-    Finding,
-    Registration,
-    evaluate_student,
-    evaluation_scope,
-)
+from app.absence.figures import ensure_figures, figures_by_student
+from app.absence.rules import RULES, Finding, evaluate_figures, evaluation_scope
 from app.absence.services import load_calendar, rule_settings
 from app.access import students_visible_to
 from app.exceptions import DomainError
 from app.extensions import db
-from app.models import AbsenceRecord, AbsenceSignal, Location, Student, User
+from app.models import AbsenceSignal, Location, Student, User
 from app.models.types import utcnow
 from app.timeutil import local_day_bounds, local_today
 
@@ -47,66 +42,6 @@ class EvaluationSummary:
         return f"{text}. {self.warning}" if self.warning else text
 
 
-def registrations_by_student(
-    student_ids: Iterable[int] | None,
-    first: date,
-    last: date,
-    *,
-    location_id: int | None = None,
-    active_only: bool = True,
-) -> dict[int, list[Registration]]:
-    """Stored registrations touching ``first``..``last``, per student, in import order."""
-    query = (
-        select(*REGISTRATION_COLUMNS)
-        .join(Student, Student.id == AbsenceRecord.student_id)
-        .where(AbsenceRecord.last_day >= first, AbsenceRecord.day <= last)
-        .order_by(AbsenceRecord.student_id, AbsenceRecord.imported_at, AbsenceRecord.id)
-    )
-    if active_only:
-        query = query.where(Student.active.is_(True))
-    if student_ids is not None:
-        query = query.where(AbsenceRecord.student_id.in_(list(student_ids)))
-    if location_id is not None:
-        query = query.where(Student.location_id == location_id)
-    return registrations_per_student(query)
-
-
-# The stored columns the rules read, student first; a query selecting them, ordered by student
-# and import order, goes to registrations_per_student.
-REGISTRATION_COLUMNS = (
-    AbsenceRecord.student_id,
-    AbsenceRecord.day,
-    AbsenceRecord.last_day,
-    AbsenceRecord.first_hour,
-    AbsenceRecord.last_hour,
-    AbsenceRecord.start_minute,
-    AbsenceRecord.minutes,
-    AbsenceRecord.category,
-    AbsenceRecord.authorised,
-)
-
-
-def registrations_per_student(query: Select[Any]) -> dict[int, list[Registration]]:
-    """The rows of a query over :data:`REGISTRATION_COLUMNS` as the rules' registrations, per
-    student, keeping the query's (import) order."""
-    result: dict[int, list[Registration]] = {}
-    for order, row in enumerate(db.session.execute(query)):
-        result.setdefault(row[0], []).append(
-            Registration(
-                first_day=row[1],
-                last_day=row[2],
-                first_hour=row[3],
-                last_hour=row[4],
-                start_minute=row[5],
-                minutes=row[6],
-                category=row[7],
-                authorised=row[8],
-                order=order,
-            )
-        )
-    return result
-
-
 def evaluate_signals(
     as_of: date | None = None,
     *,
@@ -125,19 +60,53 @@ def evaluate_signals(
     scope = evaluation_scope(calendar, as_of, settings)
     if scope is None:
         summary.warning = f"Geen schooljaar in de schoolkalender op of vóór {as_of:%d-%m-%Y}."
-        by_student: dict[int, list[Registration]] = {}
     else:
-        by_student = registrations_by_student(
-            ids, scope.first, as_of, location_id=location.id if location else None
+        if store:
+            ensure_figures(calendar, settings)
+        by_student = figures_by_student(
+            ids,
+            scope.first,
+            as_of,
+            calendar,
+            settings,
+            location_id=location.id if location else None,
         )
-    summary.students = len(by_student)
-    for student_id, rows in by_student.items():
-        for finding in evaluate_student(rows, calendar, as_of, settings):
-            summary.findings.append((student_id, finding))
+        summary.students = len(by_student)
+        for student_id, figures in by_student.items():
+            for finding in evaluate_figures(figures, scope):
+                summary.findings.append((student_id, finding))
     summary.active = sum(1 for _, f in summary.findings if f.active)
     if store:
         _store_findings(summary, ids, location, scope.first if scope else None)
     return summary
+
+
+# What a finding sets on its stored signal, in this order (Finding has the same names).
+SIGNAL_VALUES = (
+    "window_end",
+    "triggered_on",
+    "hours",
+    "days",
+    "episodes",
+    "count",
+    "due_on",
+    "detail",
+    "active",
+)
+
+
+def _finding_values(finding: Finding) -> tuple[Any, ...]:
+    return (
+        finding.window_end,
+        finding.triggered_on,
+        finding.hours,
+        finding.days,
+        finding.episodes,
+        finding.count,
+        finding.due_on,
+        finding.detail[:120],
+        finding.active,
+    )
 
 
 def _store_findings(
@@ -146,50 +115,83 @@ def _store_findings(
     location: Location | None,
     scope_first: date | None,
 ) -> None:
+    """Upsert the findings as signals in bulk (Core statements: a daily evaluation touches tens
+    of thousands of signals, most of them unchanged)."""
     # Signals that ended before the scope cannot change any more, unless still marked active.
-    recent = AbsenceSignal.active.is_(True)
+    conditions: list[Any] = [AbsenceSignal.active.is_(True)]
     if scope_first is not None:
-        recent = or_(recent, AbsenceSignal.window_end >= scope_first)
-    query = select(AbsenceSignal).where(recent)
+        conditions = [or_(conditions[0], AbsenceSignal.window_end >= scope_first)]
     if ids is not None:
-        query = query.where(AbsenceSignal.student_id.in_(list(ids)))
+        conditions.append(AbsenceSignal.student_id.in_(list(ids)))
     if location is not None:
-        query = query.join(Student).where(Student.location_id == location.id)
-    existing = {
-        (s.student_id, s.rule, s.variant, s.window_start): s for s in db.session.scalars(query)
-    }
-    was_active = {key for key, signal in existing.items() if signal.active}
+        in_location = select(Student.id).where(Student.location_id == location.id)
+        conditions.append(AbsenceSignal.student_id.in_(in_location))
+    columns = [getattr(AbsenceSignal, name) for name in SIGNAL_VALUES]
+    key_columns = (
+        AbsenceSignal.student_id,
+        AbsenceSignal.rule,
+        AbsenceSignal.variant,
+        AbsenceSignal.window_start,
+    )
+    existing: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {}
+    stored_rows = select(AbsenceSignal.id, *key_columns, *columns).where(*conditions)
+    for row in db.session.execute(stored_rows):
+        existing[tuple(row[1:5])] = (row[0], tuple(row[5:]))
+    active_index = SIGNAL_VALUES.index("active")
+    was_active = {key for key, (_id, values) in existing.items() if values[active_index]}
+    as_of = summary.as_of
+    now = utcnow()
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
     seen = set()
+    still_active = set()
     for student_id, finding in summary.findings:
         key = (student_id, *finding.key)
         seen.add(key)
-        signal = existing.get(key)
-        if signal is None:
-            signal = AbsenceSignal(
-                student_id=student_id,
-                rule=finding.rule,
-                variant=finding.variant,
-                window_start=finding.window_start,
-                first_seen_at=utcnow(),
+        if finding.active:
+            still_active.add(key)
+        values = _finding_values(finding)
+        stored = existing.get(key)
+        if stored is None:
+            inserts.append(
+                {
+                    "student_id": student_id,
+                    "rule": finding.rule,
+                    "variant": finding.variant,
+                    "window_start": finding.window_start,
+                    "first_seen_at": now,
+                    "evaluated_on": as_of,
+                    **dict(zip(SIGNAL_VALUES, values, strict=True)),
+                }
             )
-            db.session.add(signal)
             if finding.active:
                 summary.new += 1
-        signal.window_end = finding.window_end
-        signal.triggered_on = finding.triggered_on
-        signal.hours = finding.hours
-        signal.days = finding.days
-        signal.episodes = finding.episodes
-        signal.count = finding.count
-        signal.due_on = finding.due_on
-        signal.detail = finding.detail[:120]
-        signal.active = finding.active
-        signal.evaluated_on = summary.as_of
-    for key, signal in existing.items():
-        if key not in seen:
-            signal.active = False
-            signal.evaluated_on = summary.as_of
-    summary.closed = sum(1 for key in was_active if not existing[key].active)
+        elif stored[1] != values:
+            changed = dict(zip(SIGNAL_VALUES, values, strict=True))
+            updates.append({"signal_id": stored[0], **changed})
+    gone = [signal_id for key, (signal_id, values) in existing.items() if key not in seen]
+    summary.closed = len(was_active - still_active)
+    # Every signal in scope was looked at today, changed or not.
+    db.session.execute(update(AbsenceSignal).where(*conditions).values(evaluated_on=as_of))
+    if updates:
+        db.session.execute(
+            update(AbsenceSignal.__table__)
+            .where(AbsenceSignal.__table__.c.id == bindparam("signal_id"))
+            .values({name: bindparam(name) for name in SIGNAL_VALUES}),
+            updates,
+        )
+    for start in range(0, len(gone), 500):
+        db.session.execute(
+            update(AbsenceSignal)
+            .where(AbsenceSignal.id.in_(gone[start : start + 500]))
+            .values(active=False)
+        )
+    for start in range(0, len(inserts), 1000):
+        db.session.execute(insert(AbsenceSignal.__table__), inserts[start : start + 1000])
+    # Signal objects already in the session would show the values from before.
+    for instance in list(db.session.identity_map.values()):
+        if isinstance(instance, AbsenceSignal):
+            db.session.expire(instance)
     db.session.flush()
 
 

@@ -2,6 +2,8 @@
 
 from app.models.absence import (
     AbsenceCode,
+    AbsenceFigures,
+    AbsenceFiguresBasis,
     AbsenceImport,
     AbsenceRecord,
     AbsenceSignal,
@@ -35,6 +37,8 @@ __all__ = [
     "ClimateCheck",
     "ClimateRating",
     "AbsenceCode",
+    "AbsenceFigures",
+    "AbsenceFiguresBasis",
     "AbsenceImport",
     "AbsenceRecord",
     "AbsenceSignal",

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -160,6 +161,37 @@ class AbsenceRecord(db.Model):
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     student: Mapped[Student] = relationship()
+
+
+class AbsenceFigures(db.Model):
+    """A student's figures per school day (hours unauthorised, authorised, sick, sent out; late
+    arrivals), derived from their registrations by ``app.absence.rules.day_figures`` and kept
+    so that the signal evaluation and the reports need not redo that for every registration.
+
+    A cache, never the truth: ``app.absence.figures`` refreshes it on every import, and rebuilds
+    it whole when :class:`AbsenceFiguresBasis` no longer matches the calendar and hour settings.
+    ``days`` is JSON: ``{"2026-09-01": [unauthorised, authorised, sick, sent_out, late,
+    late_unauthorised], ...}`` for the school days with any registration.
+    """
+
+    __tablename__ = "absence_figures"
+
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("student.id", ondelete="CASCADE"), primary_key=True
+    )
+    days: Mapped[str] = mapped_column(Text)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AbsenceFiguresBasis(db.Model):
+    """What the stored :class:`AbsenceFigures` were computed with: a fingerprint of the school
+    days and the hour settings. One row; absent or different means "rebuild before use"."""
+
+    __tablename__ = "absence_figures_basis"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AbsenceSignal(db.Model):

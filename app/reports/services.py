@@ -22,20 +22,14 @@ from typing import Any
 
 from sqlalchemy import Integer, cast, func, select
 
-from app.absence.rules import Registration, day_figures
+from app.absence.figures import figures_by_student
 from app.absence.schoolcalendar import SchoolCalendar, monday_of
 from app.absence.services import load_calendar, rule_settings
-from app.absence.signals import (
-    REGISTRATION_COLUMNS,
-    registrations_by_student,
-    registrations_per_student,
-)
 from app.audit import record
 from app.desk import reporting as desk_reporting
 from app.exceptions import DomainError
 from app.extensions import db
 from app.models import (
-    AbsenceRecord,
     AbsenceSignal,
     CallAttempt,
     CaseStatusChange,
@@ -644,42 +638,6 @@ def _detention(location_ids: Sequence[int], start: date, end: date) -> Detention
     )
 
 
-# Categories whose registrations fill the same lesson-hour units as unauthorised absence (a
-# later sick report replaces an earlier unauthorised one); late arrivals and sending out of
-# class have units of their own and never change the unauthorised hours.
-ABSENT_CATEGORIES = ("ongeoorloofd", "geoorloofd", "ziek")
-
-
-def _absence_registrations(
-    location_id: int, start: date, end: date
-) -> dict[int, list[Registration]]:
-    """The registrations that decide the unauthorised hours of a location's active students in
-    ``start``..``end``: only students with an unauthorised registration there, and only the
-    absent categories, in import order (as :func:`registrations_by_student` orders them)."""
-    touching = (AbsenceRecord.last_day >= start, AbsenceRecord.day <= end)
-    with_unauthorised = (
-        select(AbsenceRecord.student_id)
-        .join(Student, Student.id == AbsenceRecord.student_id)
-        .where(
-            *touching,
-            AbsenceRecord.category == "ongeoorloofd",
-            Student.location_id == location_id,
-            Student.active.is_(True),
-        )
-        .distinct()
-    )
-    query = (
-        select(*REGISTRATION_COLUMNS)
-        .where(
-            *touching,
-            AbsenceRecord.category.in_(ABSENT_CATEGORIES),
-            AbsenceRecord.student_id.in_(with_unauthorised),
-        )
-        .order_by(AbsenceRecord.student_id, AbsenceRecord.imported_at, AbsenceRecord.id)
-    )
-    return registrations_per_student(query)
-
-
 def _unauthorised_by_week(
     location_ids: Sequence[int], start: date, end: date, calendar: SchoolCalendar
 ) -> dict[int, dict[date, float]]:
@@ -689,8 +647,10 @@ def _unauthorised_by_week(
     result: dict[int, dict[date, float]] = {}
     for location_id in location_ids:
         weeks: dict[date, float] = defaultdict(float)
-        for registrations in _absence_registrations(location_id, start, end).values():
-            figures = day_figures(registrations, calendar, settings, first=start, last=end)
+        per_student = figures_by_student(
+            None, start, end, calendar, settings, location_id=location_id
+        )
+        for figures in per_student.values():
             for day, figure in figures.items():
                 if figure.unauthorised:
                     weeks[monday_of(day)] += figure.unauthorised
@@ -796,16 +756,12 @@ def _outcome(
     settings = rule_settings()
     earliest = min(w.before_first for w in windows.values())
     latest = max(w.after_last for w in windows.values())
-    registrations = registrations_by_student(list(windows), earliest, latest, active_only=False)
+    per_student = figures_by_student(
+        list(windows), earliest, latest, calendar, settings, active_only=False
+    )
     befores, afters, changes = [], [], []
     for student_id, window in windows.items():
-        figures = day_figures(
-            registrations.get(student_id, []),
-            calendar,
-            settings,
-            first=window.before_first,
-            last=window.after_last,
-        )
+        figures = per_student.get(student_id, {})
         before = sum(
             f.unauthorised
             for d, f in figures.items()

@@ -1,0 +1,303 @@
+"""The day figures per student, stored (table ``absence_figures``) so that the signal evaluation
+and the reports read one row per student instead of re-deriving every registration.
+
+The registrations stay the truth. :func:`app.absence.rules.day_figures` turns them into figures
+per school day; that depends only on the registrations touching a day, the school days of the
+calendar and the hour settings (unit, lesson length, lessons a day). So:
+
+- an import refreshes the figures of its students from its first day on
+  (:func:`refresh_figures`: a registration's key includes its first day, so nothing it adds,
+  corrects or removes touches an earlier day);
+- the stored figures carry a fingerprint of the calendar's school days and the hour settings
+  (:class:`~app.models.AbsenceFiguresBasis`); when it no longer matches (a holiday added, the
+  hour unit changed) or a code's meaning changed (:func:`forget_figures`), they are rebuilt whole
+  before the next evaluation stores signals, and read-only users compute them in memory
+  meanwhile (:func:`figures_by_student`);
+- erasing a student's absence deletes their row; deleting the student cascades.
+
+docs/benchmarks.md has the figures that called for this.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Collection, Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Select, delete, insert, select
+
+from app.absence.rules import DayFigures, Registration, day_figures
+from app.absence.schoolcalendar import SchoolCalendar
+from app.absence.settings import RuleSettings
+from app.extensions import db
+from app.models import AbsenceFigures, AbsenceFiguresBasis, AbsenceRecord, Student
+from app.models.types import utcnow
+
+BASIS_ID = 1
+# Above this many students an IN (...) list costs more than reading everyone and filtering.
+IN_LIST_LIMIT = 500
+
+FigureMap = dict[date, DayFigures]
+
+# --------------------------------------------------------------------------------------------
+# Registrations as the rules read them
+# --------------------------------------------------------------------------------------------
+
+# The stored columns the rules read: the student, then the fields of Registration in their
+# order. A query selecting them, ordered by student and import order, goes to
+# registrations_per_student.
+REGISTRATION_COLUMNS = (
+    AbsenceRecord.student_id,
+    AbsenceRecord.day,
+    AbsenceRecord.category,
+    AbsenceRecord.last_day,
+    AbsenceRecord.first_hour,
+    AbsenceRecord.last_hour,
+    AbsenceRecord.start_minute,
+    AbsenceRecord.minutes,
+    AbsenceRecord.authorised,
+)
+
+
+def registrations_per_student(query: Select[Any]) -> dict[int, list[Registration]]:
+    """The rows of a query over :data:`REGISTRATION_COLUMNS` as the rules' registrations, per
+    student, keeping the query's (import) order."""
+    result: dict[int, list[Registration]] = {}
+    # Core execution: these are plain rows, the ORM's per-row bookkeeping only costs time.
+    rows = db.session.connection().execute(query)
+    for order, (student_id, *values) in enumerate(rows):
+        result.setdefault(student_id, []).append(Registration(*values, order=order))  # type: ignore[misc]
+    return result
+
+
+def registrations_by_student(
+    student_ids: Iterable[int] | None,
+    first: date,
+    last: date,
+    *,
+    location_id: int | None = None,
+    active_only: bool = True,
+) -> dict[int, list[Registration]]:
+    """Stored registrations touching ``first``..``last``, per student, in import order."""
+    query = (
+        select(*REGISTRATION_COLUMNS)
+        .where(AbsenceRecord.last_day >= first, AbsenceRecord.day <= last)
+        .order_by(AbsenceRecord.student_id, AbsenceRecord.imported_at, AbsenceRecord.id)
+    )
+    if active_only or location_id is not None:
+        query = query.join(Student, Student.id == AbsenceRecord.student_id)
+    if active_only:
+        query = query.where(Student.active.is_(True))
+    wanted = set(student_ids) if student_ids is not None else None
+    if wanted is not None and len(wanted) <= IN_LIST_LIMIT:
+        query = query.where(AbsenceRecord.student_id.in_(wanted))
+    if location_id is not None:
+        query = query.where(Student.location_id == location_id)
+    result = registrations_per_student(query)
+    if wanted is not None and len(wanted) > IN_LIST_LIMIT:
+        result = {s: rows for s, rows in result.items() if s in wanted}
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Stored figures
+# --------------------------------------------------------------------------------------------
+
+
+def fingerprint(calendar: SchoolCalendar, settings: RuleSettings) -> str:
+    """What the day figures depend on besides the registrations."""
+    general = settings.general
+    text = "|".join(
+        (
+            general.hour_unit,
+            str(general.lesson_minutes),
+            str(general.lessons_per_day),
+            ",".join(day.isoformat() for day in calendar.days),
+        )
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _encode(figures: FigureMap) -> str:
+    return json.dumps(
+        {
+            day.isoformat(): [
+                f.unauthorised,
+                f.authorised,
+                f.sick,
+                f.sent_out,
+                f.late,
+                f.late_unauthorised,
+            ]
+            for day, f in sorted(figures.items())
+        },
+        separators=(",", ":"),
+    )
+
+
+def _decode(text: str, first: date, last: date, days: dict[str, date]) -> FigureMap:
+    result: FigureMap = {}
+    for key, values in json.loads(text).items():
+        day = days.get(key)
+        if day is None:
+            day = days[key] = date.fromisoformat(key)
+        if first <= day <= last:
+            result[day] = DayFigures(*values)
+    return result
+
+
+def stored_basis_matches(calendar: SchoolCalendar, settings: RuleSettings) -> bool:
+    stored = db.session.get(AbsenceFiguresBasis, BASIS_ID)
+    return stored is not None and stored.fingerprint == fingerprint(calendar, settings)
+
+
+def forget_figures() -> None:
+    """Mark the stored figures out of date (a code's meaning changed the registrations): the
+    next evaluation rebuilds them."""
+    db.session.execute(delete(AbsenceFiguresBasis))
+
+
+def erase_figures(student_ids: Collection[int]) -> None:
+    if student_ids:
+        db.session.execute(
+            delete(AbsenceFigures).where(AbsenceFigures.student_id.in_(list(student_ids)))
+        )
+
+
+def _lock_basis() -> AbsenceFiguresBasis | None:
+    """The basis row, locked on PostgreSQL until commit, so that two imports refreshing the same
+    students do it one after the other, each seeing the other's registrations."""
+    query = select(AbsenceFiguresBasis).where(AbsenceFiguresBasis.id == BASIS_ID)
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return db.session.scalar(query)
+
+
+def _write(figures: dict[int, FigureMap], student_ids: Collection[int]) -> None:
+    """Replace the stored figures of ``student_ids`` (a student without figures loses the row)."""
+    erase_figures(student_ids)
+    now = utcnow()
+    rows = [
+        {"student_id": s, "days": _encode(f), "computed_at": now} for s, f in figures.items() if f
+    ]
+    for start in range(0, len(rows), 1000):
+        db.session.execute(insert(AbsenceFigures), rows[start : start + 1000])
+
+
+def rebuild_figures(calendar: SchoolCalendar, settings: RuleSettings) -> int:
+    """Compute every student's figures from their registrations and store them with the current
+    basis. Returns the number of students with figures."""
+    basis = _lock_basis()
+    registrations = registrations_by_student(None, date.min, date.max, active_only=False)
+    figures = {s: day_figures(rows, calendar, settings) for s, rows in registrations.items()}
+    db.session.execute(delete(AbsenceFigures))
+    _write(figures, ())
+    if basis is None:
+        db.session.add(AbsenceFiguresBasis(id=BASIS_ID, fingerprint=""))
+        db.session.flush()
+        basis = db.session.get(AbsenceFiguresBasis, BASIS_ID)
+        assert basis is not None
+    basis.fingerprint = fingerprint(calendar, settings)
+    basis.built_at = utcnow()
+    db.session.flush()
+    return sum(1 for f in figures.values() if f)
+
+
+def ensure_figures(calendar: SchoolCalendar, settings: RuleSettings) -> bool:
+    """Rebuild the stored figures when their basis is out of date; True when it did."""
+    if stored_basis_matches(calendar, settings):
+        return False
+    rebuild_figures(calendar, settings)
+    return True
+
+
+def refresh_figures(
+    student_ids: Collection[int],
+    from_day: date,
+    calendar: SchoolCalendar,
+    settings: RuleSettings,
+) -> None:
+    """After an import: recompute the figures of ``student_ids`` from ``from_day`` on (earlier
+    days keep their stored figures). Rebuilds everything instead when the basis is out of date."""
+    basis = _lock_basis()
+    if basis is None or basis.fingerprint != fingerprint(calendar, settings):
+        rebuild_figures(calendar, settings)
+        return
+    ids = set(student_ids)
+    if not ids:
+        return
+    kept: dict[int, FigureMap] = {}
+    query = select(AbsenceFigures.student_id, AbsenceFigures.days)
+    if len(ids) <= IN_LIST_LIMIT:
+        query = query.where(AbsenceFigures.student_id.in_(ids))
+    days: dict[str, date] = {}
+    for student_id, text in db.session.execute(query):
+        if student_id in ids and from_day > date.min:
+            kept[student_id] = _decode(text, date.min, from_day - timedelta(days=1), days)
+    registrations = registrations_by_student(ids, from_day, date.max, active_only=False)
+    figures: dict[int, FigureMap] = {}
+    for student_id in ids:
+        new = day_figures(registrations.get(student_id, []), calendar, settings, first=from_day)
+        figures[student_id] = {**kept.get(student_id, {}), **new}
+    _write(figures, ids)
+    db.session.flush()
+
+
+def stored_figures(
+    student_ids: Iterable[int] | None,
+    first: date,
+    last: date,
+    *,
+    location_id: int | None = None,
+    active_only: bool = True,
+) -> dict[int, FigureMap]:
+    """The stored figures of ``first``..``last`` per student (students without any left out).
+    Only meaningful when :func:`stored_basis_matches`."""
+    query = select(AbsenceFigures.student_id, AbsenceFigures.days)
+    if active_only or location_id is not None:
+        query = query.join(Student, Student.id == AbsenceFigures.student_id)
+    if active_only:
+        query = query.where(Student.active.is_(True))
+    if location_id is not None:
+        query = query.where(Student.location_id == location_id)
+    wanted = set(student_ids) if student_ids is not None else None
+    if wanted is not None and len(wanted) <= IN_LIST_LIMIT:
+        query = query.where(AbsenceFigures.student_id.in_(wanted))
+    days: dict[str, date] = {}
+    result: dict[int, FigureMap] = {}
+    for student_id, text in db.session.execute(query):
+        if wanted is not None and student_id not in wanted:
+            continue
+        figures = _decode(text, first, last, days)
+        if figures:
+            result[student_id] = figures
+    return result
+
+
+def figures_by_student(
+    student_ids: Iterable[int] | None,
+    first: date,
+    last: date,
+    calendar: SchoolCalendar,
+    settings: RuleSettings,
+    *,
+    location_id: int | None = None,
+    active_only: bool = True,
+) -> dict[int, FigureMap]:
+    """Day figures of ``first``..``last`` per student: the stored ones while their basis holds,
+    else computed from the registrations (the same figures, only slower)."""
+    if stored_basis_matches(calendar, settings):
+        return stored_figures(
+            student_ids, first, last, location_id=location_id, active_only=active_only
+        )
+    registrations = registrations_by_student(
+        student_ids, first, last, location_id=location_id, active_only=active_only
+    )
+    result = {}
+    for student_id, rows in registrations.items():
+        figures = day_figures(rows, calendar, settings, first=first, last=last)
+        if figures:
+            result[student_id] = figures
+    return result
