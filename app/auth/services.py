@@ -12,7 +12,7 @@ import pyotp
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit import record
@@ -71,9 +71,12 @@ def check_password_policy(password: str, *, email: str = "") -> None:
 
 
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's user loader: only active users stay signed in."""
+    """Flask-Login's user loader: only active users stay signed in.
+
+    The locations come along in the same query (a join): nearly every view checks them through
+    ``user.location_ids``, which would otherwise cost a second query per request."""
     try:
-        user = db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id), options=[joinedload(User.locations)])
     except (TypeError, ValueError):
         return None
     if user is None or not user.active:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.floor.validation import MAX_AGE, Rejected, db_id, parse_time
@@ -34,14 +35,23 @@ class ValidClimate:
 
 
 def load_zones(items: Sequence[object]) -> dict[int, Zone]:
+    """The zones ``items`` name, with their location: one query (a join), none for no zones.
+    Read per request, never cached: beheer may move or close a zone in another worker."""
     ids = {db_id(item.get("zone_id")) for item in items if isinstance(item, Mapping)}
     ids.discard(None)
-    return {
-        zone.id: zone
-        for zone in db.session.scalars(
-            select(Zone).where(Zone.id.in_(ids)).options(selectinload(Zone.location))
-        )
-    }
+    if not ids:
+        return {}
+    return {zone.id: zone for zone in db.session.scalars(_zones_query(), {"ids": list(ids)})}
+
+
+@cache
+def _zones_query() -> Select[tuple[Zone]]:
+    # Built once (the ids go in as a parameter): building it costs more than running it.
+    return (
+        select(Zone)
+        .where(Zone.id.in_(bindparam("ids", expanding=True)))
+        .options(joinedload(Zone.location))
+    )
 
 
 def validate_climate(

@@ -8,9 +8,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Executable, Select, Table, bindparam, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
@@ -81,32 +82,58 @@ def _choice(enum_class: type[Any], value: object, label: str) -> Any:
 
 
 class _Lookups:
-    """Everything a batch refers to, loaded in a few queries instead of one per entry."""
+    """Everything a batch refers to, loaded in a few queries instead of one per entry (and none
+    for what the batch does not mention)."""
 
     def __init__(self, user: User, raw_entries: Sequence[object]) -> None:
         self.user = user
         self.location_ids = user.location_ids
-        zone_ids: set[int] = set()
         numbers: set[str] = set()
+        uuids: set[str] = set()
         for raw in raw_entries:
             if not isinstance(raw, Mapping):
                 continue
-            zone_id = db_id(raw.get("zone_id"))
-            if zone_id is not None:
-                zone_ids.add(zone_id)
             students = raw.get("students")
             if isinstance(students, list):
                 numbers.update(str(n)[:20] for n in students if isinstance(n, str | int))
-        self.zones = {
-            z.id: z
-            for z in db.session.scalars(
-                select(Zone).where(Zone.id.in_(zone_ids)).options(selectinload(Zone.location))
-            )
-        }
-        self.students = {
-            s.leerlingnummer: s
-            for s in db.session.scalars(select(Student).where(Student.leerlingnummer.in_(numbers)))
-        }
+            if isinstance(raw.get("uuid"), str):
+                uuids.add(raw["uuid"].lower())
+        self.zones = load_zones(raw_entries)
+        self.students: dict[str, Student] = {}
+        if numbers:
+            found = db.session.scalars(_students_query(), {"numbers": list(numbers)})
+            self.students = {s.leerlingnummer: s for s in found}
+        # UUIDs kept in quarantine by an earlier send answer "quarantined" again (with the first
+        # reason), even when they would pass now: the desk decides about those.
+        self.quarantined: dict[str, str] = {}
+        if uuids:
+            kept = db.session.execute(_quarantined_query(), {"uuids": list(uuids)})
+            self.quarantined = {uuid: reason for uuid, reason in kept if uuid is not None}
+
+
+# The per-request statements are built once (values go in as parameters): building one and its
+# cache key costs more than the Python work of a one-entry batch. Structure only, no data.
+@cache
+def _students_query() -> Select[tuple[Student]]:
+    return select(Student).where(Student.leerlingnummer.in_(bindparam("numbers", expanding=True)))
+
+
+@cache
+def _quarantined_query() -> Select[tuple[str | None, str]]:
+    return select(QuarantinedEntry.uuid, QuarantinedEntry.reason).where(
+        QuarantinedEntry.uuid.in_(bindparam("uuids", expanding=True))
+    )
+
+
+@cache
+def _insert_ignoring_duplicates_statement(table: Table, dialect: str) -> Executable:
+    if dialect == "postgresql":
+        statement = pg_insert(table).on_conflict_do_nothing(index_elements=["uuid"])
+    elif dialect == "sqlite":
+        statement = sqlite_insert(table).on_conflict_do_nothing(index_elements=["uuid"])
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        statement = insert(table)
+    return statement.returning(table.c.uuid, table.c.id)
 
 
 def _validate(raw: Mapping[str, Any], lookups: _Lookups, now: datetime) -> _Valid:
@@ -172,81 +199,84 @@ def _validate(raw: Mapping[str, Any], lookups: _Lookups, now: datetime) -> _Vali
     )
 
 
-def _insert_ignoring_duplicates(model: type[Any], values: dict[str, Any]) -> int | None:
-    """INSERT … ON CONFLICT (uuid) DO NOTHING RETURNING id: the database decides, so retries
-    racing in two gunicorn workers still store an entry once."""
+def _insert_ignoring_duplicates(
+    model: type[Any], rows: Sequence[dict[str, Any]]
+) -> dict[str | None, int]:
+    """INSERT … ON CONFLICT (uuid) DO NOTHING RETURNING uuid, id for a whole batch of rows.
+
+    The database decides, so retries racing in two gunicorn workers still store an entry once.
+    Executed with the rows as parameters (not ``values(rows)``): the statement stays in
+    SQLAlchemy's compiled cache and its "insertmanyvalues" still sends one multi-row INSERT.
+    Answers the id of each row actually inserted, by uuid (RETURNING has no guaranteed order)."""
+    if not rows:
+        return {}
     dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        statement = (
-            pg_insert(model).values(**values).on_conflict_do_nothing(index_elements=["uuid"])
-        )
-    elif dialect == "sqlite":
-        statement = (
-            sqlite_insert(model).values(**values).on_conflict_do_nothing(index_elements=["uuid"])
-        )
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        statement = insert(model).values(**values)
-    return db.session.execute(statement.returning(model.id)).scalar_one_or_none()
+    statement = _insert_ignoring_duplicates_statement(model.__table__, dialect)
+    return {uuid: entry_id for uuid, entry_id in db.session.execute(statement, list(rows))}
 
 
-def _quarantine(user: User, raw: object, uuid: str | None, reason: str, now: datetime) -> None:
+def _quarantine_row(
+    user: User, raw: object, uuid: str | None, reason: str, now: datetime
+) -> dict[str, Any]:
     try:
         payload = json.dumps(raw, ensure_ascii=False, default=str)[:20_000]
     except (TypeError, ValueError):
         payload = repr(raw)[:20_000]
-    _insert_ignoring_duplicates(
-        QuarantinedEntry,
-        {
-            "uuid": uuid,
-            "staff_id": user.id,
-            "payload": payload,
-            "reason": reason[:500],
-            "received_at": now,
-        },
-    )
+    return {
+        "uuid": uuid,
+        "staff_id": user.id,
+        "payload": payload,
+        "reason": reason[:500],
+        "received_at": now,
+    }
 
 
-def _store(user: User, entry: _Valid, now: datetime) -> bool:
-    entry_id = _insert_ignoring_duplicates(
-        FloorEntry,
+def _entry_row(user: User, entry: _Valid, now: datetime) -> dict[str, Any]:
+    return {
+        "uuid": entry.uuid,
+        "staff_id": user.id,
+        "location_id": entry.location.id,
+        "zone_id": entry.zone.id,
+        "kind": entry.kind,
+        "topic": entry.topic,
+        "severity": entry.severity,
+        "outcome": entry.outcome,
+        "flag_type": entry.flag_type,
+        "head_count": entry.head_count,
+        "note": entry.note,
+        "occurred_at": entry.occurred_at,
+        "received_at": now,
+        "made_offline": entry.made_offline,
+    }
+
+
+def _store(user: User, entries: Sequence[_Valid], now: datetime) -> set[str]:
+    """Insert ``entries`` (distinct UUIDs) with their students and flags: three statements per
+    batch at most, not three per entry. Answers the UUIDs actually stored (not retries)."""
+    ids = _insert_ignoring_duplicates(FloorEntry, [_entry_row(user, e, now) for e in entries])
+    stored = [(ids[e.uuid], e) for e in entries if e.uuid in ids]
+    links = [
+        {"entry_id": entry_id, "student_id": s.id} for entry_id, e in stored for s in e.students
+    ]
+    if links:
+        db.session.execute(insert(floor_entry_student), links)
+    flags = [
         {
-            "uuid": entry.uuid,
-            "staff_id": user.id,
-            "location_id": entry.location.id,
-            "zone_id": entry.zone.id,
-            "kind": entry.kind,
-            "topic": entry.topic,
-            "severity": entry.severity,
-            "outcome": entry.outcome,
-            "flag_type": entry.flag_type,
-            "head_count": entry.head_count,
-            "note": entry.note,
-            "occurred_at": entry.occurred_at,
-            "received_at": now,
-            "made_offline": entry.made_offline,
-        },
-    )
-    if entry_id is None:
-        return False
-    if entry.students:
-        db.session.execute(
-            insert(floor_entry_student),
-            [{"entry_id": entry_id, "student_id": s.id} for s in entry.students],
-        )
-    if entry.flag_type is not None:
-        db.session.add_all(
-            Flag(
-                student_id=student.id,
-                location_id=student.location_id,
-                flag_type=entry.flag_type,
-                status=FlagStatus.OPEN,
-                raised_by_id=user.id,
-                entry_id=entry_id,
-                raised_at=entry.occurred_at,
-            )
-            for student in entry.students
-        )
-    return True
+            "student_id": student.id,
+            "location_id": student.location_id,
+            "flag_type": e.flag_type,
+            "status": FlagStatus.OPEN,
+            "raised_by_id": user.id,
+            "entry_id": entry_id,
+            "raised_at": e.occurred_at,
+        }
+        for entry_id, e in stored
+        if e.flag_type is not None
+        for student in e.students
+    ]
+    if flags:
+        db.session.execute(insert(Flag.__table__), flags)
+    return {e.uuid for _, e in stored}
 
 
 def _without_nul(value: Any) -> Any:
@@ -278,25 +308,29 @@ def accept_climate_checks(
     quarantine with its reason."""
     now = now or utcnow()
     items = _check_batch(batch)
+    if not items:
+        return []
     zones = load_zones(items)
+    kept: list[dict[str, Any]] = []
     results: list[EntryResult] = []
     for raw in items:
         given = raw.get("uuid") if isinstance(raw, Mapping) else None
         uuid = given.lower() if isinstance(given, str) else ""
         if not isinstance(raw, Mapping) or not UUID_PATTERN.match(uuid):
             reason = "klimaatcheck zonder geldige uuid"
-            _quarantine(user, raw, None, reason, now)
+            kept.append(_quarantine_row(user, raw, None, reason, now))
             results.append(EntryResult(str(given)[:36] if given else "", "quarantined", reason))
             continue
         try:
             check = validate_climate(user, raw, zones, now)
         except ClimateRejected as problem:
             reason = f"klimaatcheck: {problem}"
-            _quarantine(user, {"climate": raw}, uuid, reason, now)
+            kept.append(_quarantine_row(user, {"climate": raw}, uuid, reason, now))
             results.append(EntryResult(uuid, "quarantined", reason))
             continue
         store_climate(user, check, now)
         results.append(EntryResult(uuid, "stored"))
+    _insert_ignoring_duplicates(QuarantinedEntry, kept)
     db.session.flush()
     return results
 
@@ -310,41 +344,47 @@ def accept_entries(user: User, batch: object, *, now: datetime | None = None) ->
     """
     now = now or utcnow()
     batch = _check_batch(batch)
+    if not batch:
+        return []
 
     lookups = _Lookups(user, batch)
-    uuids = [
-        str(raw["uuid"]).lower()
-        for raw in batch
-        if isinstance(raw, Mapping) and isinstance(raw.get("uuid"), str)
-    ]
-    quarantined_before = {
-        q.uuid: q.reason
-        for q in db.session.scalars(
-            select(QuarantinedEntry).where(QuarantinedEntry.uuid.in_(uuids))
-        )
-    }
+    quarantined = lookups.quarantined
+    kept: list[dict[str, Any]] = []
+    # Result index → the valid entry it waits for: stored or duplicate is known after the insert.
+    to_store: dict[int, _Valid] = {}
+    to_store_uuids: set[str] = set()
     results: list[EntryResult] = []
     for raw in batch:
         given = raw.get("uuid") if isinstance(raw, Mapping) else None
         uuid = given.lower() if isinstance(given, str) else ""
         if not isinstance(raw, Mapping) or not UUID_PATTERN.match(uuid):
             reason = "registratie zonder geldige uuid"
-            _quarantine(user, raw, None, reason, now)
+            kept.append(_quarantine_row(user, raw, None, reason, now))
             results.append(EntryResult(str(given)[:36] if given else "", "quarantined", reason))
             continue
-        if uuid in quarantined_before:
-            results.append(EntryResult(uuid, "quarantined", quarantined_before[uuid]))
+        if uuid in quarantined:
+            results.append(EntryResult(uuid, "quarantined", quarantined[uuid]))
             continue
         try:
             valid = _validate({**raw, "uuid": uuid}, lookups, now)
         except Rejected as problem:
             reason = str(problem)
-            _quarantine(user, raw, uuid, reason, now)
-            quarantined_before[uuid] = reason
+            kept.append(_quarantine_row(user, raw, uuid, reason, now))
+            quarantined[uuid] = reason
             results.append(EntryResult(uuid, "quarantined", reason))
             continue
-        stored = _store(user, valid, now)
-        results.append(EntryResult(uuid, "stored" if stored else "duplicate"))
+        if uuid in to_store_uuids:
+            # The same UUID twice in one batch: the first one is the entry, as on a retry.
+            results.append(EntryResult(uuid, "duplicate"))
+            continue
+        to_store[len(results)] = valid
+        to_store_uuids.add(uuid)
+        results.append(EntryResult(uuid, "stored"))
+    stored = _store(user, list(to_store.values()), now)
+    for index, valid in to_store.items():
+        if valid.uuid not in stored:
+            results[index] = EntryResult(valid.uuid, "duplicate")
+    _insert_ignoring_duplicates(QuarantinedEntry, kept)
     db.session.flush()
     return results
 
