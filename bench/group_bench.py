@@ -268,7 +268,14 @@ def measure_in_process(
     from app.absence.signals import evaluate_signals
     from app.digest.services import build_digest
     from app.extensions import db
-    from app.models import AbsenceImport, AbsenceRecord, AbsenceSignal, Location, SchoolYear
+    from app.models import (
+        AbsenceFigures,
+        AbsenceImport,
+        AbsenceRecord,
+        AbsenceSignal,
+        Location,
+        SchoolYear,
+    )
 
     app = create_app(
         "development",
@@ -293,7 +300,7 @@ def measure_in_process(
             data, rows = absence_export(numbers, round(600_000 * scale))
             log(f"[{database} {scale_label(scale)}] absence export: {rows} rows")
             for run in range(runs):
-                for model in (AbsenceSignal, AbsenceRecord, AbsenceImport):
+                for model in (AbsenceSignal, AbsenceFigures, AbsenceRecord, AbsenceImport):
                     db.session.execute(delete(model))
                 db.session.commit()
                 seconds, result = _timed(lambda: import_absence(data, "bench.csv", evaluate=False))
