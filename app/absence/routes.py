@@ -58,7 +58,7 @@ from app.absence.signals import (
     signal_query,
 )
 from app.access import roles_required
-from app.audit import record
+from app.audit import record, record_many
 from app.errors import wants_json
 from app.exceptions import DomainError
 from app.extensions import db
@@ -132,8 +132,7 @@ def signals() -> str:
     filters = SignalFilters.from_request()
     page = db.paginate(filters.query(), per_page=PAGE_SIZE, error_out=False)
     students = {signal.student for signal in page.items}
-    for student in students:
-        record(current_user, "view", "absence_signal", student.leerlingnummer, student=student)
+    record_many(current_user, "view", "absence_signal", ((s.leerlingnummer, s) for s in students))
     # Render before committing: a commit expires the loaded signals and students, and the
     # template would then reload each one with its own query (N+1).
     html = render_template(
@@ -163,8 +162,8 @@ def signals_csv() -> Response:
     writer.writeheader()
     for signal in signals:
         writer.writerow(signal_csv_row(signal))
-    for student in {signal.student for signal in signals}:
-        record(current_user, "export", "absence_signal", student.leerlingnummer, student=student)
+    exported = {signal.student for signal in signals}
+    record_many(current_user, "export", "absence_signal", ((s.leerlingnummer, s) for s in exported))
     db.session.commit()
     response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="verzuimsignalen.csv"'

@@ -29,7 +29,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.access import find_visible_student, roles_required
-from app.audit import record
+from app.audit import record, record_many
 from app.auth.sessions import recent_auth_required
 from app.desk import bp, rules
 from app.desk import services as svc
@@ -1358,14 +1358,12 @@ def _render_session(
 @case_workers
 def detention_detail(session_id: int) -> tuple[str, int]:
     detention_session = _session_or_404(session_id)
-    for attendance in detention_session.attendances:
-        record(
-            current_user,
-            "view",
-            "nablijfklas",
-            detention_session.id,
-            student=attendance.student_id,
-        )
+    record_many(
+        current_user,
+        "view",
+        "nablijfklas",
+        ((detention_session.id, a.student_id) for a in detention_session.attendances),
+    )
     db.session.commit()
     return _render_session(detention_session)
 

@@ -1084,11 +1084,9 @@ def audit_digest(
     """One audit event for the digest, and one per student it shows (so a student's audit
     trail names who saw them in a digest). ``student_ids`` limits the students (the e-mail
     shows fewer than the page)."""
-    from app.audit import record
+    from app.audit import record_many
 
     object_id = f"{digest.location_code}/{digest.day.isoformat()}"
-    record(user, action, "digest", object_id, detail=detail, address=address)
-    for student_id in digest.students if student_ids is None else student_ids:
-        record(
-            user, action, "digest", object_id, student=student_id, detail=detail, address=address
-        )
+    shown = digest.students if student_ids is None else student_ids
+    events = [(object_id, None), *((object_id, student_id) for student_id in shown)]
+    record_many(user, action, "digest", events, detail=detail, address=address)
