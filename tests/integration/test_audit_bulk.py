@@ -1,31 +1,17 @@
 """A page's audit events go in one statement: the statements of a list page must not grow with
 the students it shows (on SQLite the ORM sends one INSERT per added event)."""
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.audit import record_many
 from app.extensions import db
 from app.models import AbsenceSignal, Role, Student, User
 from app.models.audit import AuditEvent
-
-
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+from tests.statement_count import counted_statements
 
 
 def test_record_many_writes_each_event_in_one_statement(

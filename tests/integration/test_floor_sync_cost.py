@@ -1,16 +1,16 @@
 """What one sync request costs in SQL statements, so an N+1 query creeping back in fails a test,
 and the batch behaviour that the per-batch (not per-entry) statements must keep."""
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Flag, FloorEntry, QuarantinedEntry, Role, Student, User
 from tests.floor_helpers import entry
+from tests.statement_count import counted_statements
 
 # A batch costs: the user with their locations (one join), the zones with their location (one
 # join), the students, the quarantine check of the UUIDs, and one INSERT each for the entries,
@@ -22,20 +22,6 @@ STATEMENTS_TEN_FLAGS = 7
 @pytest.fixture
 def staff(login_as: Callable[..., User]) -> User:
     return login_as(Role.MEDEWERKER, ("ZS", "HK"))
-
-
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def post(client: FlaskClient, entries: list, token: str) -> list[dict]:
