@@ -17,6 +17,26 @@ def client_address() -> str:
     return (request.remote_addr or "")[:64] if has_request_context() else "cli"
 
 
+def _common_fields(
+    user: User | None, action: str, object_type: str, detail: str, address: str | None
+) -> dict[str, object]:
+    """The columns an event shares with the others of its request, cut to the column sizes."""
+    return {
+        "user_id": user.id if user is not None else None,
+        "client_address": address if address is not None else client_address(),
+        "action": action[:40],
+        "object_type": object_type[:40],
+        "detail": detail[:500],
+    }
+
+
+def _object_fields(object_id: object, student: Student | int | None) -> dict[str, object]:
+    return {
+        "object_id": str(object_id)[:64],
+        "student_id": student.id if isinstance(student, Student) else student,
+    }
+
+
 def record(
     user: User | None,
     action: str,
@@ -28,15 +48,9 @@ def record(
     address: str | None = None,
 ) -> AuditEvent:
     """Add one audit event to the session (committed with the request)."""
-    student_id = student.id if isinstance(student, Student) else student
     event = AuditEvent(
-        user_id=user.id if user is not None else None,
-        client_address=address if address is not None else client_address(),
-        action=action[:40],
-        object_type=object_type[:40],
-        object_id=str(object_id)[:64],
-        student_id=student_id,
-        detail=detail[:500],
+        **_common_fields(user, action, object_type, detail, address),
+        **_object_fields(object_id, student),
     )
     db.session.add(event)
     return event
@@ -54,21 +68,8 @@ def record_many(
     """Add one audit event per ``(object_id, student)`` in one statement: a page that shows
     fifty students writes fifty events, and one INSERT each (SQLite gets no multi-row
     INSERT from the ORM) would grow the page's statements with its rows. Answers the count."""
-    common = {
-        "user_id": user.id if user is not None else None,
-        "client_address": address if address is not None else client_address(),
-        "action": action[:40],
-        "object_type": object_type[:40],
-        "detail": detail[:500],
-    }
-    rows = [
-        {
-            **common,
-            "object_id": str(object_id)[:64],
-            "student_id": student.id if isinstance(student, Student) else student,
-        }
-        for object_id, student in events
-    ]
+    common = _common_fields(user, action, object_type, detail, address)
+    rows = [{**common, **_object_fields(object_id, student)} for object_id, student in events]
     if rows:
         db.session.execute(insert(AuditEvent), rows)
     return len(rows)

@@ -59,26 +59,33 @@ def somtoday_csv(*rows: str, encoding: str = "utf-8-sig") -> bytes:
     return ("\n".join([SOMTODAY_HEADER, *rows]) + "\n").encode(encoding)
 
 
+def add_lateness_signal(student_id: int) -> Any:
+    """A stored "te laat" signal of the week of 14 September 2026 (added, not committed)."""
+    from app.models import AbsenceSignal
+
+    signal = AbsenceSignal(
+        student_id=student_id,
+        rule="te_laat",
+        window_start=date(2026, 9, 14),
+        window_end=date(2026, 9, 18),
+        triggered_on=date(2026, 9, 18),
+        count=3,
+        evaluated_on=date(2026, 9, 18),
+    )
+    db.session.add(signal)
+    return signal
+
+
 # --- Objects for the authorization matrix (tests/integration/test_authorization_matrix.py) ---
 
 
 def matrix_signal_id(world: Any, own: bool) -> int:
     """A stored signal of the own-location (or other-location) student."""
-    from app.models import AbsenceSignal
 
     key = f"absence_signal_{own}"
     if key not in world.extra:
         student = world.student if own else world.other_student
-        signal = AbsenceSignal(
-            student_id=student.id,
-            rule="te_laat",
-            window_start=date(2026, 9, 14),
-            window_end=date(2026, 9, 18),
-            triggered_on=date(2026, 9, 18),
-            count=3,
-            evaluated_on=date(2026, 9, 18),
-        )
-        db.session.add(signal)
+        signal = add_lateness_signal(student.id)
         db.session.commit()
         world.extra[key] = signal.id
     return world.extra[key]

@@ -2,15 +2,15 @@
 the students it shows (on SQLite the ORM sends one INSERT per added event)."""
 
 from collections.abc import Callable
-from datetime import date
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.audit import record_many
 from app.extensions import db
-from app.models import AbsenceSignal, Role, Student, User
+from app.models import Role, Student, User
 from app.models.audit import AuditEvent
+from tests.absence_helpers import add_lateness_signal
 from tests.statement_count import counted_statements
 
 
@@ -50,17 +50,7 @@ def test_record_many_of_nothing_sends_nothing(app: object) -> None:
 
 def add_signals(students: list[Student]) -> None:
     for student in students:
-        db.session.add(
-            AbsenceSignal(
-                student_id=student.id,
-                rule="te_laat",
-                window_start=date(2026, 9, 14),
-                window_end=date(2026, 9, 18),
-                triggered_on=date(2026, 9, 18),
-                count=3,
-                evaluated_on=date(2026, 9, 18),
-            )
-        )
+        add_lateness_signal(student.id)
     db.session.commit()
 
 
