@@ -57,6 +57,10 @@ class BaseConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # The cookie is sent again only when the session changed (sign-in, the idle clock's minute,
+    # the CSRF token), not on every response: the absolute and idle limits are checked on the
+    # server from the session's own timestamps, so its expiry date need not move each request.
+    SESSION_REFRESH_EACH_REQUEST = False
     # Signed out after this long without activity (desk work; the floor's queue survives it).
     IDLE_TIMEOUT = timedelta(minutes=30)
     # Signed out this long after signing in, whatever the activity.

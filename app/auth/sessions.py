@@ -30,6 +30,10 @@ from app.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# The idle clock is kept to the minute: rewriting ``last_active`` on every request would make
+# every response re-sign and re-send the session cookie (a tap on the floor is a POST).
+ACTIVITY_RESOLUTION_SECONDS = 60
+
 # Endpoints a signed-in user may reach before setting up a required second factor.
 SETUP_ALLOWED = frozenset(
     {
@@ -57,11 +61,11 @@ def start_session(user: User) -> None:
     session["login_at"] = now
     session["last_active"] = now
     session["reauth_at"] = now
-    # The CSRF token goes into the new session now, not when a page first asks for it: every
-    # response re-sends the session cookie, so a background request that started before the
-    # token was made would otherwise send back a session without it (seen as a logout refused
-    # for its token on the floor screen). Flask-WTF caches the token of this request in ``g``:
-    # drop it, so a token is made for (and stored in) the new session.
+    # The CSRF token goes into the new session now, not when a page first asks for it: a
+    # response that changes the session re-sends its cookie, so a background request that
+    # started before the token was made could otherwise send back a session without it (seen
+    # as a logout refused for its token on the floor screen). Flask-WTF caches the token of
+    # this request in ``g``: drop it, so a token is made for (and stored in) the new session.
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     generate_csrf()
 
@@ -108,7 +112,7 @@ def register_session_rules(app: Flask) -> None:
                     minutes=minutes,
                 )
             )
-        if _is_activity():
+        if _is_activity() and now - last_active >= ACTIVITY_RESOLUTION_SECONDS:
             session["last_active"] = now
 
         required = current_app.config.get("TOTP_REQUIRED_ROLES", ())

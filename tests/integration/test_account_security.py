@@ -14,6 +14,7 @@ from app.exceptions import DomainError
 from app.extensions import db
 from app.models import Role, User
 from tests.conftest import PASSWORD, csrf_token_from, login
+from tests.floor_helpers import entry
 
 
 @pytest.mark.parametrize(
@@ -115,6 +116,28 @@ def test_floor_background_polling_does_not_keep_a_session_alive(
     _age_session(client, last_active=31 * 60)
     response = client.get("/api/floor/today")
     assert response.status_code == 401 and response.get_json()["error"] == "login_required"
+
+
+def test_a_tap_within_the_minute_does_not_resend_the_session_cookie(
+    client: FlaskClient, login_as: Callable[..., User], locations: dict
+) -> None:
+    """The idle clock moves to the minute: a second tap soon after the first leaves the
+    session as it was, so the response carries no new cookie; a tap a minute later does."""
+    login_as(Role.MEDEWERKER, ("ZS",))
+    token = client.get("/api/floor/csrf").get_json()["token"]
+
+    def tap() -> object:
+        body = {"entries": [entry(locations["ZS"])]}
+        return client.post("/api/floor/entries", json=body, headers={"X-CSRFToken": token})
+
+    _age_session(client, last_active=61)
+    moved = tap()
+    assert moved.status_code == 200 and "session=" in moved.headers.get("Set-Cookie", "")
+    same_minute = tap()
+    assert same_minute.status_code == 200
+    assert "Set-Cookie" not in same_minute.headers
+    with client.session_transaction() as session:
+        assert int(time.time()) - session["last_active"] < 5
 
 
 def test_absolute_lifetime(client: FlaskClient, login_as: Callable[..., User]) -> None:
