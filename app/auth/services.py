@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pyotp
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -76,12 +76,20 @@ def load_user(user_id: str) -> User | None:
     The locations come along in the same query (a join): nearly every view checks them through
     ``user.location_ids``, which would otherwise cost a second query per request."""
     try:
-        user = db.session.get(User, int(user_id), options=[joinedload(User.locations)])
+        user_pk = int(user_id)
     except (TypeError, ValueError):
         return None
+    user = db.session.scalars(_user_with_locations(), {"id": user_pk}).unique().one_or_none()
     if user is None or not user.active:
         return None
     return user
+
+
+@cache
+def _user_with_locations() -> Select[tuple[User]]:
+    # Built once, like the floor's statements (app/floor/services.py): it runs on every request,
+    # and building it and its cache key each time cost more than running it.
+    return select(User).where(User.id == bindparam("id")).options(joinedload(User.locations))
 
 
 def find_user_by_email(email: str) -> User | None:
