@@ -1,0 +1,164 @@
+"""Where one floor sync request spends its CPU: the app's own share, measured in process.
+
+    .venv/bin/python -m bench.profile_sync [--db postgresql|sqlite] [--requests 2000]
+        [--batch 1] [--profile 25]
+
+The production app (``create_app('production')``) on a fresh database (a throw-away PostgreSQL
+server, started as the tests start it, or a SQLite file), one staff member logged in through
+the login form, then ``--requests`` POSTs to ``/api/floor/entries`` through the WSGI app, as
+gunicorn would call it, but without the HTTP parsing and the socket. Prints the process CPU per
+request (the figure that bounds the sync's throughput on 2 cores, docs/benchmarks.md), the SQL
+statements per request and, with ``--profile N``, the N functions with the most own time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import io
+import json
+import os
+import pstats
+import secrets
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.group_data import STAFF_PASSWORD
+
+EMAIL = "mw.profile@school.example.nl"
+
+
+@contextlib.contextmanager
+def database(kind: str) -> Iterator[str]:
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="schoolfit-profile-") as directory:
+            yield f"sqlite:///{Path(directory) / 'profile.db'}"
+        return
+    from tests.pgserver import TempPostgres
+
+    server = TempPostgres()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+def _setup(url: str) -> tuple[Any, int, list[int]]:
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.auth.services import create_user
+    from app.demo import seed_locations
+    from app.extensions import db
+    from app.models import Role
+
+    os.environ.update(DATABASE_URL=url, SECRET_KEY=secrets.token_hex(32), FORCE_HTTPS="0")
+    app = create_app("production", SESSION_COOKIE_SECURE=False)
+    with app.app_context():
+        upgrade(revision="heads")
+        zs = seed_locations()["ZS"]
+        create_user(
+            email=EMAIL,
+            name="Profiel Medewerker",
+            role=Role.MEDEWERKER,
+            locations=[zs],
+            password=STAFF_PASSWORD,
+        )
+        db.session.commit()
+        location_id, zone_ids = zs.id, [z.id for z in zs.zones]
+        db.session.remove()
+    return app, location_id, zone_ids
+
+
+def _login(client: Any) -> str:
+    from bench.group_bench import _csrf_in
+
+    token = _csrf_in(client.get("/login").get_data(as_text=True))
+    form = {"email": EMAIL, "password": STAFF_PASSWORD, "csrf_token": token}
+    assert client.post("/login", data=form).status_code == 302
+    return client.get("/api/floor/csrf").get_json()["token"]
+
+
+def _body(location_id: int, zone_ids: list[int], batch: int, n: int) -> bytes:
+    when = datetime.now(UTC).isoformat()
+    entries = [
+        {
+            "uuid": str(uuid.uuid4()),
+            "kind": "contact",
+            "location_id": location_id,
+            "zone_id": zone_ids[(n + i) % len(zone_ids)],
+            "occurred_at": when,
+        }
+        for i in range(batch)
+    ]
+    return json.dumps({"entries": entries}).encode()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="postgresql")
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--batch", type=int, default=1)
+    parser.add_argument("--profile", type=int, default=0, help="print the top N functions")
+    parser.add_argument("--sort", default="tottime", help="pstats order: tottime, cumulative")
+    args = parser.parse_args(argv)
+
+    from sqlalchemy import event
+
+    with database(args.db) as url:
+        app, location_id, zone_ids = _setup(url)
+        client = app.test_client()
+        token = _login(client)
+        with app.app_context():
+            from app.extensions import db
+
+            engine = db.engine
+        statements = 0
+
+        def count(*_args: Any) -> None:
+            nonlocal statements
+            statements += 1
+
+        event.listen(engine, "before_cursor_execute", count)
+        bodies = [_body(location_id, zone_ids, args.batch, n) for n in range(args.requests + 50)]
+        headers = {"X-CSRFToken": token, "Content-Type": "application/json"}
+
+        def send(body: bytes) -> None:
+            response = client.post("/api/floor/entries", data=body, headers=headers)
+            assert response.status_code == 200, response.get_data(as_text=True)[:300]
+
+        for body in bodies[:50]:  # warm up: imports, caches, the connection pool
+            send(body)
+        statements = 0
+        profiler = cProfile.Profile() if args.profile else None
+        cpu, wall = time.process_time(), time.perf_counter()
+        if profiler:
+            profiler.enable()
+        for body in bodies[50:]:
+            send(body)
+        if profiler:
+            profiler.disable()
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        n = args.requests
+        print(
+            f"{args.db}, batch {args.batch}, {n} requests: {cpu / n * 1000:.2f} ms CPU and "
+            f"{wall / n * 1000:.2f} ms wall per request (test client included), "
+            f"{statements / n:.1f} SQL statements per request"
+        )
+        if profiler:
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.profile)
+            print(out.getvalue())
+        event.remove(engine, "before_cursor_execute", count)
+        with app.app_context():
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
