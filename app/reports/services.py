@@ -790,24 +790,19 @@ def _outcome(
     return result
 
 
-def _theme(entry: FloorEntry) -> str:
-    return entry.topic.value if entry.topic is not None else entry.kind.value
-
-
 def _observations(locations: Sequence[Location], start: date, end: date) -> list[ObservationGroup]:
     codes = {loc.id: loc.code for loc in locations}
-    marked = desk_reporting.observations_for_report(list(codes), start, end)
     groups: dict[tuple[str, str], list[Observation]] = defaultdict(list)
-    for item in marked:
-        entry = item.entry
-        theme = _theme(entry)
-        location = codes[entry.location_id]
+    for item in desk_reporting.observations_for_report(list(codes), start, end):
+        # The topic when there is one (a conversation), else the entry's kind.
+        theme = item.topic.value if item.topic is not None else item.kind.value
+        location = codes[item.location_id]
         groups[(theme, location)].append(
             Observation(
-                day=entry.occurred_at.astimezone(LOCAL_TZ).date(),
+                day=item.occurred_at.astimezone(LOCAL_TZ).date(),
                 location=location,
-                zone=entry.zone.name,
-                kind=entry.kind.value,
+                zone=item.zone,
+                kind=item.kind.value,
                 theme=theme,
                 note=item.note,
             )

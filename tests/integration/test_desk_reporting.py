@@ -50,7 +50,10 @@ def test_marked_entries_for_digest_and_report(
     report = reporting.observations_for_report(
         [locations["ZS"].id, locations["HK"].id], today - timedelta(days=7), today
     )
-    assert {m.entry.id for m in report} == {zs_entry.id, hk_entry.id}
+    assert {m.entry_id for m in report} == {zs_entry.id, hk_entry.id}
+    by_id = {m.entry_id: m for m in report}
+    assert by_id[zs_entry.id].note == "ruzie in de kantine" and by_id[zs_entry.id].zone == "aula"
+    assert by_id[hk_entry.id].marked_at is not None
     assert reporting.observations_for_report([locations["GL"].id], today, today) == []
 
 
