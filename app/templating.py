@@ -78,9 +78,7 @@ def local_time_text(value: datetime, pattern: str) -> str:
     strftime = numeric_strftime(pattern)
     if strftime is None:
         return format_datetime(value, pattern)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(LOCAL_TZ).strftime(strftime)
+    return to_local(value if value.tzinfo else value.replace(tzinfo=UTC)).strftime(strftime)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -14,39 +14,21 @@ statements per request and, with ``--profile N``, the N functions with the most 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import cProfile
 import io
 import json
 import os
 import pstats
 import secrets
-import tempfile
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
+from bench.group_bench import database_url
 from bench.group_data import STAFF_PASSWORD
 
 EMAIL = "mw.profile@school.example.nl"
-
-
-@contextlib.contextmanager
-def database(kind: str) -> Iterator[str]:
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="schoolfit-profile-") as directory:
-            yield f"sqlite:///{Path(directory) / 'profile.db'}"
-        return
-    from tests.pgserver import TempPostgres
-
-    server = TempPostgres()
-    try:
-        yield server.start()
-    finally:
-        server.stop()
 
 
 def _setup(url: str) -> tuple[Any, int, list[int]]:
@@ -111,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from sqlalchemy import event
 
-    with database(args.db) as url:
+    with database_url(args.db) as url:
         app, location_id, zone_ids = _setup(url)
         client = app.test_client()
         token = _login(client)

@@ -85,7 +85,6 @@ class ReportObservation:
     kind: EntryKind
     topic: Topic | None
     note: str
-    marked_at: datetime
 
 
 def observations_for_report(
@@ -107,7 +106,6 @@ def observations_for_report(
             FloorEntry.kind,
             FloorEntry.topic,
             FloorEntry.note,
-            EntryTriage.for_report_at,
         )
         .join(EntryTriage, EntryTriage.entry_id == FloorEntry.id)
         .join(Zone, Zone.id == FloorEntry.zone_id)

@@ -53,7 +53,7 @@ def test_marked_entries_for_digest_and_report(
     assert {m.entry_id for m in report} == {zs_entry.id, hk_entry.id}
     by_id = {m.entry_id: m for m in report}
     assert by_id[zs_entry.id].note == "ruzie in de kantine" and by_id[zs_entry.id].zone == "aula"
-    assert by_id[hk_entry.id].marked_at is not None
+    assert by_id[hk_entry.id].kind.value == "contact" and by_id[hk_entry.id].topic is None
     assert reporting.observations_for_report([locations["GL"].id], today, today) == []
 
 
