@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
@@ -55,7 +55,9 @@ def _resolve_config(config: str | type[BaseConfig] | BaseConfig | None) -> BaseC
 
 
 def select_locale() -> str:
-    """Dutch unless the user chose English for this session."""
+    """Dutch unless the user chose English for this session (commands run in Dutch)."""
+    if not has_request_context():
+        return "nl"
     chosen = session.get("lang")
     return chosen if chosen in ("nl", "en") else "nl"
 

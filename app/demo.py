@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from app.absence.demo import seed_absence_demo
 from app.auth.services import create_user, find_user_by_email
+from app.core.vocabulary import Role
 from app.desk.demo import seed_desk_demo
 from app.extensions import db
 from app.floor.demo import seed_floor_history
-from app.models import BreakTime, Location, Role, Student, Zone
+from app.models import BreakTime, Location, Student, Zone
 
 LOCATIONS: list[tuple[str, str]] = [
     ("HK", "Locatie HK"),

@@ -44,9 +44,9 @@ def run_on(url: str, label: str, runs: int, rows: int, students: int) -> dict[st
     from app import create_app
     from app.absence.demo import seed_school_year
     from app.absence.importer import import_absence
-    from app.absence.services import load_calendar
     from app.absence.signals import evaluate_signals
     from app.absence.synthetic import generate, magister_csv
+    from app.core.calendar_store import load_calendar
     from app.demo import seed_locations
     from app.extensions import db
     from app.models import AbsenceImport, AbsenceRecord, AbsenceSignal, Student

@@ -61,7 +61,7 @@ def _write(model: Any, rows: Sequence[dict[str, Any]]) -> None:
 
 
 def _utc(day: date, clock: time) -> datetime:
-    from app.timeutil import LOCAL_TZ
+    from app.core.localtime import LOCAL_TZ
 
     return datetime.combine(day, clock, tzinfo=LOCAL_TZ).astimezone(UTC)
 
@@ -140,7 +140,7 @@ def generate(scale: float, *, seed: int = 2026) -> Group:
     from werkzeug.security import generate_password_hash
 
     from app.absence.demo import seed_school_year
-    from app.absence.services import load_calendar
+    from app.core.calendar_store import load_calendar
     from app.demo import seed_locations
     from app.extensions import db
     from app.models import Student, User, user_location
@@ -242,8 +242,8 @@ def _floor(
     by_location: dict[int, list[int]],
     codes: list[str],
 ) -> None:
+    from app.core.localtime import local_today
     from app.models import EntryTriage, Flag, FloorEntry, floor_entry_student
-    from app.timeutil import local_today
 
     today = local_today()
     total = round(150_000 * scale)
@@ -308,7 +308,7 @@ def _floor(
                             "student_id": student_id,
                             "location_id": location_id,
                             "flag_type": flag_type,
-                            "status": "handled" if handled else "open",
+                            "status": "afgehandeld" if handled else "open",
                             "raised_by_id": staff_id,
                             "entry_id": entry_id,
                             "raised_at": occurred,
@@ -357,6 +357,7 @@ def _desk(
     student_location: dict[int, int],
     heavy_student: int,
 ) -> None:
+    from app.core.localtime import local_today
     from app.models import (
         CallAttempt,
         CaseNote,
@@ -369,7 +370,6 @@ def _desk(
         HomeVisit,
         ParentCall,
     )
-    from app.timeutil import local_today
 
     today = local_today()
     days = group.school_days
@@ -701,9 +701,9 @@ def absence_export(numbers: Iterable[str], rows: int, *, seed: int = 2026) -> tu
     The synthetic year (app/absence/synthetic.py) gives about 56 rows per student; to reach the
     issue's 600,000 rows for 2,400 students, years drawn with further seeds are merged (one row
     per student, day and lesson hour). So students are absent more than in the one-seed year."""
-    from app.absence.services import load_calendar
     from app.absence.synthetic import generate as generate_year
     from app.absence.synthetic import magister_csv
+    from app.core.calendar_store import load_calendar
 
     numbers = list(numbers)
     calendar = load_calendar()

@@ -93,7 +93,7 @@ def matrix_signal_id(world: Any, own: bool) -> int:
 
 def matrix_year_id(world: Any, own: bool) -> int:
     """School year 2026-2027 (not an object of a location: the same either way)."""
-    from app.absence.services import find_school_year
+    from app.core.calendar_store import find_school_year
 
     if "absence_year" not in world.extra:
         school_calendar()

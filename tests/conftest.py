@@ -15,8 +15,9 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import inspect, text
 
 from app import create_app
+from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import Location, Role, Student, User
+from app.models import Location, Student, User
 
 PASSWORD = "correct-horse-battery"
 

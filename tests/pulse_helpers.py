@@ -9,11 +9,11 @@ from datetime import date, timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.core.localtime import local_today
 from app.extensions import db
 from app.models import Location, Peiling, User
 from app.pulse.services import close_peiling, new_device_token, open_peiling, submit_answers
 from app.pulse.statements import CURRENT_QUESTIONNAIRE, statements_for
-from app.timeutil import local_today
 
 KEYS = [s.key for s in statements_for(CURRENT_QUESTIONNAIRE)]
 

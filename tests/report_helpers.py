@@ -22,8 +22,10 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from app.absence.importer import import_absence
-from app.absence.services import load_calendar
 from app.absence.synthetic import SyntheticRow, generate, magister_csv
+from app.core.calendar_store import load_calendar
+from app.core.localtime import LOCAL_TZ
+from app.core.vocabulary import CallResult, CaseStatus, Role
 from app.desk import services as desk
 from app.extensions import db
 from app.floor.services import accept_climate_checks, accept_entries
@@ -35,12 +37,9 @@ from app.models import (
     HandoverSlot,
     Location,
     ParentCall,
-    Role,
     Student,
     User,
 )
-from app.models.desk import CallResult, CaseStatus
-from app.timeutil import LOCAL_TZ
 from tests import absence_helpers, pulse_helpers
 
 PERIOD = (date(2026, 11, 1), date(2026, 11, 30))

@@ -6,11 +6,4 @@ from flask import Blueprint
 bp = Blueprint("absence", __name__, url_prefix="/verzuim")
 
 
-@bp.app_template_filter("weekday_label")
-def _weekday_label(variant: str) -> str:
-    from app.absence.labels import weekday_label
-
-    return weekday_label(variant)
-
-
 from app.absence import routes  # noqa: E402,F401

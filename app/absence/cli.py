@@ -14,10 +14,10 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.core.localtime import local_today
 from app.exceptions import DomainError
 from app.extensions import db
 from app.models import AbsenceSignal, Location, NonSchoolPeriod, Student
-from app.timeutil import local_today
 
 if TYPE_CHECKING:
     from app.absence.signals import EvaluationSummary
@@ -217,7 +217,7 @@ FINDING_FIELDS = (
 )
 def add_year_command(name: str, public_holidays: bool) -> None:
     """Add a school year, e.g. 2026-2027 (1 August – 31 July)."""
-    from app.absence.services import add_school_year
+    from app.core.calendar_store import add_school_year
 
     try:
         year = add_school_year(name, with_public_holidays=public_holidays)
@@ -245,7 +245,7 @@ def add_holiday_command(
     year_name: str, name: str, starts_on: object, ends_on: object, kind: str
 ) -> None:
     """Add a holiday or other non-school day(s) to a school year."""
-    from app.absence.services import add_non_school_period, find_school_year
+    from app.core.calendar_store import add_non_school_period, find_school_year
 
     year = find_school_year(year_name)
     if year is None:
@@ -269,7 +269,7 @@ def add_holiday_command(
 @click.argument("period_id", type=int)
 def remove_holiday_command(period_id: int) -> None:
     """Remove a holiday or non-school period by its id (see `calendar list`)."""
-    from app.absence.services import remove_non_school_period
+    from app.core.calendar_store import remove_non_school_period
 
     period = db.session.get(NonSchoolPeriod, period_id)
     if period is None:
@@ -283,7 +283,7 @@ def remove_holiday_command(period_id: int) -> None:
 @click.option("--year", "year_name", help="Only this school year.")
 def list_calendar_command(year_name: str | None) -> None:
     """List the school years with their holidays and their number of school days."""
-    from app.absence.services import list_school_years, load_calendar
+    from app.core.calendar_store import list_school_years, load_calendar
 
     calendar = load_calendar()
     years = [y for y in list_school_years() if not year_name or y.name == year_name]

@@ -29,8 +29,8 @@ from typing import Any
 from sqlalchemy import Select, delete, insert, select
 
 from app.absence.rules import DayFigures, Registration, day_figures
-from app.absence.schoolcalendar import SchoolCalendar
 from app.absence.settings import RuleSettings
+from app.core.schoolcalendar import SchoolCalendar
 from app.extensions import db
 from app.models import AbsenceFigures, AbsenceFiguresBasis, AbsenceRecord, Student
 from app.models.types import utcnow

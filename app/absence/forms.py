@@ -6,7 +6,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.absence.labels import CATEGORY_LABELS, NON_SCHOOL_KIND_LABELS
+from app.core.vocabulary import AbsenceCategory, NonSchoolKind
 
 
 class AcknowledgeForm(FlaskForm):
@@ -51,7 +51,7 @@ class SchoolYearForm(FlaskForm):
 
 
 def kind_choices() -> list[tuple[str, str]]:
-    return [(value, label) for value, label in NON_SCHOOL_KIND_LABELS.items()]
+    return NonSchoolKind.choices()
 
 
 class NonSchoolPeriodForm(FlaskForm):
@@ -71,7 +71,7 @@ class NonSchoolPeriodForm(FlaskForm):
 
 
 def category_choices() -> list[tuple[str, str]]:
-    return list(CATEGORY_LABELS.items())
+    return AbsenceCategory.choices()
 
 
 class CodeForm(FlaskForm):

@@ -33,9 +33,11 @@ from app.absence.parsing import (
     parse_lesson_hours,
     parse_yes_no,
 )
-from app.absence.schoolcalendar import SchoolCalendar, year_name_for
-from app.absence.services import effective_codes, load_calendar, rule_settings
-from app.absence.settings import Category, CodeMeaning, kind_for, normalise_code
+from app.absence.services import effective_codes, rule_settings
+from app.absence.settings import CodeMeaning, kind_for, normalise_code
+from app.core.calendar_store import load_calendar
+from app.core.schoolcalendar import SchoolCalendar, year_name_for
+from app.core.vocabulary import AbsenceCategory
 from app.exceptions import DomainError
 from app.extensions import db
 from app.imports.tabular import Table, TableError, read_table
@@ -211,7 +213,7 @@ class _Checker:
 
     def category_of(
         self, code: str, kind: str | None, authorised: bool | None, line: int
-    ) -> tuple[Category, bool] | str | None:
+    ) -> tuple[AbsenceCategory, bool] | str | None:
         """(category, authorised), an error message, or None when the code is unknown."""
         if code:
             meaning = self.codes.get(code)
@@ -220,18 +222,22 @@ class _Checker:
                 return None
             return meaning.category, meaning.authorised
         if kind == KIND_SICK:
-            return Category.SICK, True
+            return AbsenceCategory.ZIEK, True
         if kind == KIND_EXEMPT:
-            return Category.AUTHORISED, True
+            return AbsenceCategory.GEOORLOOFD, True
         if kind == KIND_LATE:
-            return Category.LATE, bool(authorised)
+            return AbsenceCategory.TE_LAAT, bool(authorised)
         if kind == KIND_SENT_OUT:
-            return Category.SENT_OUT, bool(authorised)
+            return AbsenceCategory.VERWIJDERD, bool(authorised)
         if authorised is None:
             if kind == KIND_ABSENT:
                 return "geen code en geoorloofd is leeg: vul Ja of Nee in, of een verzuimcode"
             return "code, soort en geoorloofd zijn leeg: niet te zien wat voor verzuim dit is"
-        return (Category.AUTHORISED, True) if authorised else (Category.UNAUTHORISED, False)
+        return (
+            (AbsenceCategory.GEOORLOOFD, True)
+            if authorised
+            else (AbsenceCategory.ONGEOORLOOFD, False)
+        )
 
     def check(self, row: dict[str, str], line: int) -> tuple[Any, ...] | None:
         """The registration as a tuple of :data:`RECORD_COLUMNS`, or None (problem or skip)."""

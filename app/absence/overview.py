@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 from app.absence.charts import BarChart, bar_chart
 from app.absence.figures import registrations_by_student
-from app.absence.labels import RULE_LABELS
 from app.absence.rules import (
     DayFigures,
     SickEpisode,
@@ -18,13 +17,14 @@ from app.absence.rules import (
     rolling_unauthorised_hours,
     sick_episodes,
 )
-from app.absence.schoolcalendar import SchoolCalendar
-from app.absence.services import load_calendar, rule_settings
+from app.absence.services import rule_settings
 from app.absence.settings import RuleSettings
 from app.absence.signals import signals_for_student
 from app.audit import record
+from app.core.calendar_store import load_calendar
+from app.core.localtime import local_today
+from app.core.schoolcalendar import SchoolCalendar
 from app.models import AbsenceSignal, Student, User
-from app.timeutil import local_today
 
 GRID_WEEKS = 8
 
@@ -59,7 +59,6 @@ class AbsenceOverview:
     recent_episodes: int = 0
     lates_window: int = 0
     reminders: list[AbsenceSignal] = field(default_factory=list)
-    rule_labels: dict[str, object] = field(default_factory=lambda: dict(RULE_LABELS))
 
 
 def _cell(day: date, calendar: SchoolCalendar, figure: DayFigures | None, as_of: date) -> GridCell:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import TypeVar
 
+from app.core.localtime import LOCAL_TZ
 from app.imports.tabular import normalise_header
-from app.timeutil import LOCAL_TZ
 
 T = TypeVar("T")
 

@@ -29,24 +29,8 @@ from app.absence.forms import (
     SchoolYearForm,
 )
 from app.absence.importer import AbsenceImportRejected, import_absence
-from app.absence.labels import (
-    CATEGORY_LABELS,
-    CODE_SOURCE_LABELS,
-    NON_SCHOOL_KIND_LABELS,
-    RULE_LABELS,
-)
 from app.absence.rules import RULES
-from app.absence.services import (
-    add_non_school_period,
-    add_school_year,
-    code_table,
-    list_school_years,
-    remove_non_school_period,
-    remove_school_year,
-    reset_code,
-    rule_settings,
-    set_code,
-)
+from app.absence.services import code_table, reset_code, rule_settings, set_code
 from app.absence.signals import (
     CSV_COLUMNS,
     SORTS,
@@ -59,15 +43,22 @@ from app.absence.signals import (
 )
 from app.access import roles_required
 from app.audit import record, record_many
+from app.core import roles
+from app.core.calendar_store import (
+    add_non_school_period,
+    add_school_year,
+    list_school_years,
+    remove_non_school_period,
+    remove_school_year,
+)
+from app.core.vocabulary import AbsenceCategory
 from app.errors import wants_json
 from app.exceptions import DomainError
 from app.extensions import db
-from app.models import AbsenceImport, AbsenceSignal, NonSchoolPeriod, Role, SchoolYear
+from app.models import AbsenceImport, AbsenceSignal, NonSchoolPeriod, SchoolYear
 from app.urls import safe_next_url
 
-beheer_only = roles_required(Role.BEHEER)
-# Who may acknowledge a signal: the people who act on it. Locatieleiding and beheer read.
-ACKNOWLEDGING_ROLES = (Role.MEDEWERKER, Role.TEAMLEIDER, Role.COPA)
+beheer_only = roles_required(roles.BEHEER)
 PAGE_SIZE = 100
 # Desk mode (app/desk) opens a student's case, or shows the open one, at this endpoint.
 CASE_ENDPOINT = "desk.new_case"
@@ -79,11 +70,7 @@ def _case_urls(numbers: set[str]) -> dict[str, str]:
     rather than an error."""
     if CASE_ENDPOINT not in current_app.view_functions:
         return {}
-    try:
-        from app.desk.rules import CASE_WORKERS
-    except ImportError:  # pragma: no cover - desk mode not installed
-        return {}
-    if current_user.role not in CASE_WORKERS:
+    if current_user.role not in roles.CASE_WORKERS:
         return {}
     try:
         return {number: url_for(CASE_ENDPOINT, leerlingnummer=number) for number in numbers}
@@ -140,10 +127,9 @@ def signals() -> str:
         page=page,
         filters=filters,
         new_since=new_since(),
-        rule_labels=RULE_LABELS,
         sorts=SORTS,
         ack_form=AcknowledgeForm(),
-        can_acknowledge=current_user.role in ACKNOWLEDGING_ROLES,
+        can_acknowledge=current_user.role in roles.SIGNAL_ACKNOWLEDGERS,
         evaluated_on=max((s.evaluated_on for s in page.items), default=None),
         settings=rule_settings(),
         case_urls=_case_urls({student.leerlingnummer for student in students}),
@@ -171,7 +157,7 @@ def signals_csv() -> Response:
 
 
 @bp.route("/signalen/<int:signal_id>/afhandelen", methods=["POST"])
-@roles_required(*ACKNOWLEDGING_ROLES)
+@roles_required(roles.SIGNAL_ACKNOWLEDGERS)
 def acknowledge(signal_id: int) -> Response:
     signal = find_visible_signal(current_user, signal_id) or abort(404)
     form = AcknowledgeForm()
@@ -208,9 +194,8 @@ def definitions() -> str:
         "absence/definitions.html",
         settings=settings,
         codes=code_table(),
-        category_labels=CATEGORY_LABELS,
         pattern_categories=", ".join(
-            str(CATEGORY_LABELS.get(c, c)) for c in settings.pattern.categories
+            AbsenceCategory.label_of(c) for c in settings.pattern.categories
         ),
     )
 
@@ -281,7 +266,6 @@ def _render_calendar(
         years=list_school_years(),
         year_form=year_form,
         period_form=period_form,
-        kind_labels=NON_SCHOOL_KIND_LABELS,
     ), status
 
 
@@ -399,8 +383,6 @@ def codes() -> str | Response | tuple[str, int]:
         "absence/codes.html",
         form=form,
         codes=code_table(),
-        category_labels=CATEGORY_LABELS,
-        source_labels=CODE_SOURCE_LABELS,
     ), status
 
 

@@ -1,7 +1,7 @@
 """The high-absence signal rules, as pure functions over plain data (no Flask, no database).
 
 Every rule takes the figures per school day of one student (built from their registrations by
-:func:`day_figures`), the :class:`~app.absence.schoolcalendar.SchoolCalendar`, the day the
+:func:`day_figures`), the :class:`~app.core.schoolcalendar.SchoolCalendar`, the day the
 evaluation is "as of", and the :class:`~app.absence.settings.RuleSettings`. It returns
 :class:`Finding` objects whose identity — (rule, variant, window_start) — stays the same while a
 situation goes on, so the stored signal is updated rather than duplicated day after day.
@@ -20,8 +20,9 @@ from datetime import date, timedelta
 from itertools import accumulate
 from typing import NamedTuple
 
-from app.absence.schoolcalendar import WEEKDAY_NAMES, SchoolCalendar, monday_of
-from app.absence.settings import Category, RuleSettings
+from app.absence.settings import RuleSettings
+from app.core.schoolcalendar import SchoolCalendar, monday_of
+from app.core.vocabulary import AbsenceCategory, Weekday
 
 RULE_16_HOURS = "16uur"
 RULE_LRV = "lrv"
@@ -86,13 +87,13 @@ class DayFigures:
     def hours_of(self, categories: Iterable[str]) -> float:
         total = 0.0
         for category in categories:
-            if category == Category.UNAUTHORISED:
+            if category == AbsenceCategory.ONGEOORLOOFD:
                 total += self.unauthorised
-            elif category == Category.AUTHORISED:
+            elif category == AbsenceCategory.GEOORLOOFD:
                 total += self.authorised
-            elif category == Category.SICK:
+            elif category == AbsenceCategory.ZIEK:
                 total += self.sick
-            elif category == Category.SENT_OUT:
+            elif category == AbsenceCategory.VERWIJDERD:
                 total += self.sent_out
         return total
 
@@ -117,9 +118,9 @@ def _units_of(
     general = settings.general
     last_day = row.last_day or row.first_day
     single_day = last_day == row.first_day
-    if row.category == Category.LATE:
+    if row.category == AbsenceCategory.TE_LAAT:
         kind = "late"
-    elif row.category == Category.SENT_OUT:
+    elif row.category == AbsenceCategory.VERWIJDERD:
         kind = "out"
     else:
         kind = "absent"
@@ -170,15 +171,15 @@ def day_figures(
         day_figure = figures.setdefault(day, DayFigures())
         hours = unit.minutes / 60 if clock else unit.lessons
         category = unit.category
-        if category == Category.UNAUTHORISED:
+        if category == AbsenceCategory.ONGEOORLOOFD:
             day_figure.unauthorised += hours
-        elif category == Category.AUTHORISED:
+        elif category == AbsenceCategory.GEOORLOOFD:
             day_figure.authorised += hours
-        elif category == Category.SICK:
+        elif category == AbsenceCategory.ZIEK:
             day_figure.sick += hours
-        elif category == Category.SENT_OUT:
+        elif category == AbsenceCategory.VERWIJDERD:
             day_figure.sent_out += hours
-        elif category == Category.LATE:
+        elif category == AbsenceCategory.TE_LAAT:
             day_figure.late += 1
             if not unit.authorised:
                 day_figure.late_unauthorised += 1
@@ -507,7 +508,7 @@ def weekday_pattern(figures: Mapping[date, DayFigures], scope: Scope) -> list[Fi
         occurrences = by_weekday[weekday]
         if hits_before[weekday][-1] < rule.weekday_hits:
             continue
-        name = WEEKDAY_NAMES[weekday]
+        name = Weekday.of_index(weekday).value
         counts = hits_before[weekday]
         open_finding: Finding | None = None
         for i, day in enumerate(occurrences):

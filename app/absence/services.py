@@ -1,25 +1,15 @@
-"""The school calendar, the reason-code mapping and the rule settings (add and flush; the view
+"""The reason-code mapping and the rule settings (add and flush; the view
 or command commits)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from flask import current_app
 from sqlalchemy import func, select, update
 
 from app.absence.figures import forget_figures
-from app.absence.schoolcalendar import (
-    CalendarError,
-    ClosedPeriod,
-    SchoolCalendar,
-    SchoolYearSpan,
-    parse_year_name,
-    public_holidays,
-)
 from app.absence.settings import (
-    Category,
     CodeMeaning,
     RuleSettings,
     SettingsError,
@@ -29,10 +19,10 @@ from app.absence.settings import (
     load_rule_settings,
     normalise_code,
 )
+from app.core.vocabulary import AbsenceCategory
 from app.exceptions import DomainError
 from app.extensions import db
-from app.models import AbsenceCode, AbsenceRecord, NonSchoolPeriod, SchoolYear, User
-from app.models.absence import NON_SCHOOL_KINDS
+from app.models import AbsenceCode, AbsenceRecord, User
 
 # --------------------------------------------------------------------------------------------
 # Settings (config/ files, chosen by the app configuration)
@@ -81,7 +71,7 @@ def effective_codes() -> dict[str, CodeMeaning]:
     mapping = dict(default_codes())
     for row in db.session.scalars(select(AbsenceCode)):
         mapping[row.code] = CodeMeaning(
-            row.code, Category(row.category), row.authorised, row.description
+            row.code, AbsenceCategory(row.category), row.authorised, row.description
         )
     return mapping
 
@@ -128,7 +118,7 @@ def _code_usage(code: str) -> int:
     )
 
 
-def _refuse_kind_change(code: str, old: Category, new: Category) -> None:
+def _refuse_kind_change(code: str, old: AbsenceCategory, new: AbsenceCategory) -> None:
     """Registrations keep their kind (absent, late, sent out): it is part of their natural key."""
     if kind_for(old) != kind_for(new) and (in_use := _code_usage(code)):
         raise DomainError(
@@ -148,7 +138,7 @@ def set_code(
     if not code or len(code) > 10 or not code.replace("-", "").replace("_", "").isalnum():
         raise DomainError("Een code bestaat uit 1 tot 10 letters of cijfers.", field="code")
     try:
-        chosen = Category(category)
+        chosen = AbsenceCategory(category)
     except ValueError:
         raise DomainError("Kies wat de code betekent.", field="category") from None
     meaning = CodeMeaning(code, chosen, authorised_for(chosen, authorised), description.strip())
@@ -181,7 +171,7 @@ def reset_code(code: str) -> tuple[CodeMeaning | None, int]:
             "Verander desnoods wat hij betekent."
         )
     if default is not None:
-        _refuse_kind_change(code, Category(row.category), default.category)
+        _refuse_kind_change(code, AbsenceCategory(row.category), default.category)
     db.session.delete(row)
     db.session.flush()
     return default, (_apply_code(default) if default else 0)
@@ -190,82 +180,3 @@ def reset_code(code: str) -> tuple[CodeMeaning | None, int]:
 # --------------------------------------------------------------------------------------------
 # School calendar
 # --------------------------------------------------------------------------------------------
-
-
-def load_calendar() -> SchoolCalendar:
-    """The school calendar as plain data for the rules."""
-    years = db.session.scalars(select(SchoolYear).order_by(SchoolYear.starts_on)).all()
-    periods = db.session.scalars(select(NonSchoolPeriod)).all()
-    return SchoolCalendar(
-        [SchoolYearSpan(y.name, y.starts_on, y.ends_on) for y in years],
-        [ClosedPeriod(p.starts_on, p.ends_on, p.name) for p in periods],
-    )
-
-
-def list_school_years() -> list[SchoolYear]:
-    return list(db.session.scalars(select(SchoolYear).order_by(SchoolYear.starts_on.desc())))
-
-
-def find_school_year(name: str) -> SchoolYear | None:
-    return db.session.scalar(select(SchoolYear).where(SchoolYear.name == name.strip()))
-
-
-def add_school_year(name: str, *, with_public_holidays: bool = False) -> SchoolYear:
-    """Add a school year (1 August – 31 July), optionally with the public holidays on which
-    schools close (Goede Vrijdag, Tweede Paasdag, Koningsdag, Hemelvaart, Tweede Pinksterdag)."""
-    try:
-        starts_on, ends_on = parse_year_name(name)
-    except CalendarError as error:
-        raise DomainError(str(error), field="name") from None
-    name = f"{starts_on.year}-{ends_on.year}"
-    if find_school_year(name) is not None:
-        raise DomainError(f"Schooljaar {name} bestaat al.", field="name")
-    year = SchoolYear(name=name, starts_on=starts_on, ends_on=ends_on)
-    db.session.add(year)
-    if with_public_holidays:
-        for holiday in public_holidays(name):
-            year.periods.append(
-                NonSchoolPeriod(
-                    name=holiday.name,
-                    kind="feestdag",
-                    starts_on=holiday.starts_on,
-                    ends_on=holiday.ends_on,
-                )
-            )
-    db.session.flush()
-    return year
-
-
-def add_non_school_period(
-    year: SchoolYear, name: str, starts_on: date, ends_on: date, kind: str = "vakantie"
-) -> NonSchoolPeriod:
-    name = name.strip()
-    if not name:
-        raise DomainError("Geef de vrije periode een naam (bijv. Herfstvakantie).", field="name")
-    if kind not in NON_SCHOOL_KINDS:
-        raise DomainError("Kies het soort vrije dag.", field="kind")
-    if ends_on < starts_on:
-        raise DomainError("De einddatum ligt vóór de begindatum.", field="ends_on")
-    if starts_on < year.starts_on or ends_on > year.ends_on:
-        raise DomainError(
-            f"De periode valt buiten schooljaar {year.name} "
-            f"({year.starts_on:%d-%m-%Y} t/m {year.ends_on:%d-%m-%Y}).",
-            field="starts_on",
-        )
-    period = NonSchoolPeriod(
-        school_year=year, name=name[:60], kind=kind, starts_on=starts_on, ends_on=ends_on
-    )
-    db.session.add(period)
-    db.session.flush()
-    return period
-
-
-def remove_non_school_period(period: NonSchoolPeriod) -> None:
-    db.session.delete(period)
-    db.session.flush()
-
-
-def remove_school_year(year: SchoolYear) -> None:
-    """Remove a school year and its holidays; registrations stay, but no longer count."""
-    db.session.delete(year)
-    db.session.flush()

@@ -6,62 +6,32 @@ Pure Python: the rules take a :class:`RuleSettings`; tests build one with the va
 
 from __future__ import annotations
 
-import enum
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+
+from app.core.vocabulary import AbsenceCategory, RegistrationKind
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_RULES_FILE = PROJECT_ROOT / "config" / "absence_rules.toml"
 DEFAULT_CODES_FILE = PROJECT_ROOT / "config" / "absence_codes.toml"
 
 
-class Category(enum.StrEnum):
-    """What a registration means for the signals. Stored as its value."""
-
-    UNAUTHORISED = "ongeoorloofd"
-    AUTHORISED = "geoorloofd"
-    SICK = "ziek"
-    LATE = "te_laat"
-    SENT_OUT = "verwijderd"
-
-    @property
-    def label(self) -> str:
-        return CATEGORY_LABELS[self]
+def kind_for(category: AbsenceCategory) -> RegistrationKind:
+    if category is AbsenceCategory.TE_LAAT:
+        return RegistrationKind.TE_LAAT
+    if category is AbsenceCategory.VERWIJDERD:
+        return RegistrationKind.VERWIJDERD
+    return RegistrationKind.AFWEZIG
 
 
-CATEGORY_LABELS = {
-    Category.UNAUTHORISED: "ongeoorloofd afwezig",
-    Category.AUTHORISED: "geoorloofd afwezig",
-    Category.SICK: "ziek",
-    Category.LATE: "te laat",
-    Category.SENT_OUT: "uit de les verwijderd",
-}
-
-
-class Kind(enum.StrEnum):
-    """The kind of registration (part of its natural key): absent, late, or sent out of class."""
-
-    ABSENT = "afwezig"
-    LATE = "te_laat"
-    SENT_OUT = "verwijderd"
-
-
-def kind_for(category: Category) -> Kind:
-    if category is Category.LATE:
-        return Kind.LATE
-    if category is Category.SENT_OUT:
-        return Kind.SENT_OUT
-    return Kind.ABSENT
-
-
-def authorised_for(category: Category, flag: bool | None) -> bool:
+def authorised_for(category: AbsenceCategory, flag: bool | None) -> bool:
     """Unauthorised absence is never authorised; authorised absence and illness always are;
     for late arrivals and sending out of class the school's code decides (default: no)."""
-    if category is Category.UNAUTHORISED:
+    if category is AbsenceCategory.ONGEOORLOOFD:
         return False
-    if category in (Category.AUTHORISED, Category.SICK):
+    if category in (AbsenceCategory.GEOORLOOFD, AbsenceCategory.ZIEK):
         return True
     return bool(flag)
 
@@ -223,7 +193,7 @@ def load_rule_settings(path: Path | str | None = None) -> RuleSettings:
         settings = settings.with_(attribute, **changes)
     if settings.general.hour_unit not in ("lesuur", "klokuur"):
         raise SettingsError(f"{path}: [algemeen] uur_telling moet 'lesuur' of 'klokuur' zijn.")
-    bad = set(settings.pattern.categories) - {c.value for c in Category}
+    bad = set(settings.pattern.categories) - {c.value for c in AbsenceCategory}
     if bad:
         raise SettingsError(f"{path}: [patroon] categorieen kent {sorted(bad)} niet.")
     if settings.pattern.weekday_hits > settings.pattern.weekday_span:
@@ -236,7 +206,7 @@ class CodeMeaning:
     """What one of the school's reason codes means."""
 
     code: str
-    category: Category
+    category: AbsenceCategory
     authorised: bool
     description: str = ""
 
@@ -253,11 +223,11 @@ def load_default_codes(path: Path | str | None = None) -> dict[str, CodeMeaning]
     for raw_code, entry in data.items():
         code = normalise_code(raw_code)
         try:
-            category = Category(entry.get("categorie", ""))
+            category = AbsenceCategory(entry.get("categorie", ""))
         except ValueError:
             raise SettingsError(
                 f"{path}: code {code}: categorie moet een van "
-                f"{', '.join(c.value for c in Category)} zijn."
+                f"{', '.join(c.value for c in AbsenceCategory)} zijn."
             ) from None
         mapping[code] = CodeMeaning(
             code=code,

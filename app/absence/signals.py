@@ -13,13 +13,14 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from app.absence.figures import ensure_figures, figures_by_student
 from app.absence.rules import RULES, Finding, evaluate_figures, evaluation_scope
-from app.absence.services import load_calendar, rule_settings
+from app.absence.services import rule_settings
 from app.access import students_visible_to
+from app.core.calendar_store import load_calendar
+from app.core.localtime import local_day_bounds, local_today
 from app.exceptions import DomainError
 from app.extensions import db
 from app.models import AbsenceSignal, Location, Student, User
 from app.models.types import utcnow
-from app.timeutil import local_day_bounds, local_today
 
 SORTS = ("nieuw", "naam", "klas", "regel", "uren", "datum")
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from app.absence.schoolcalendar import SchoolCalendar
+from app.core.schoolcalendar import SchoolCalendar
 
 LESSON_STARTS = ("08:30", "09:20", "10:10", "11:00", "11:50", "12:40", "13:30", "14:20")
 LESSON_MINUTES = 50

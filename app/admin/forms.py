@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.models import Role
+from app.core.vocabulary import Role
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -17,12 +17,13 @@ from app.auth.services import (
     set_password,
     update_user,
 )
+from app.core import roles
 from app.exceptions import DomainError
 from app.extensions import db
-from app.models import Location, Role, User, Zone
+from app.models import Location, User, Zone
 from app.students.services import import_students
 
-beheer_only = roles_required(Role.BEHEER)
+beheer_only = roles_required(roles.BEHEER)
 
 
 def _location_choices() -> list[tuple[str, str]]:

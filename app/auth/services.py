@@ -16,9 +16,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit import record
+from app.core.vocabulary import Role
 from app.exceptions import DomainError
 from app.extensions import db
-from app.models import Location, Role, User
+from app.models import Location, User
 from app.models.org import normalise_email
 from app.models.types import utcnow
 

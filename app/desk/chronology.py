@@ -18,6 +18,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from app.core.localtime import LOCAL_TZ
+from app.core.vocabulary import CallResult, ConversationPartner, EntryKind, FlagStatus, VisitStatus
 from app.extensions import db
 from app.models import (
     CallAttempt,
@@ -34,23 +36,6 @@ from app.models import (
     ParentCall,
     floor_entry_student,
 )
-from app.models.desk import (
-    CALL_RESULT_LABELS,
-    CASE_STATUS_LABELS,
-    PARTNER_LABELS,
-    CallResult,
-    ConversationPartner,
-    VisitStatus,
-)
-from app.models.floor import (
-    FLAG_TYPE_LABELS,
-    OUTCOME_LABELS,
-    SEVERITY_LABELS,
-    TOPIC_LABELS,
-    EntryKind,
-    FlagStatus,
-)
-from app.timeutil import LOCAL_TZ
 
 KIND_LABELS: dict[str, Any] = {
     "vloer": _l("Vloer"),
@@ -106,11 +91,11 @@ def _floor(student_id: int) -> list[TimelineItem]:
     for entry in entries:
         detail = ""
         if entry.topic:
-            detail = TOPIC_LABELS[entry.topic]
+            detail = entry.topic.label
         elif entry.severity:
-            detail = f"ernst {SEVERITY_LABELS[entry.severity]}"
+            detail = f"ernst {entry.severity.label}"
         elif entry.outcome:
-            detail = OUTCOME_LABELS[entry.outcome]
+            detail = entry.outcome.label
         title = entry.kind_label + (f" – {detail}" if detail else "") + f" ({entry.zone.name})"
         lines = [("Notitie", entry.note)] if entry.note else []
         items.append(
@@ -141,7 +126,7 @@ def _flags(student_id: int) -> list[TimelineItem]:
         lines = []
         if flag.entry is not None and flag.entry.note:
             lines.append(("Notitie", flag.entry.note))
-        if flag.status == FlagStatus.HANDLED:
+        if flag.status == FlagStatus.AFGEHANDELD:
             who = flag.handled_by.name if flag.handled_by else ""
             lines.append(("Afgehandeld", f"{flag.handled_note} ({who})".strip()))
         zone = f" ({flag.entry.zone.name})" if flag.entry is not None else ""
@@ -149,7 +134,7 @@ def _flags(student_id: int) -> list[TimelineItem]:
             TimelineItem(
                 "vlag",
                 flag.raised_at,
-                f"Vlag: {FLAG_TYPE_LABELS[flag.flag_type]}{zone}",
+                f"Vlag: {flag.flag_type.label}{zone}",
                 flag.raised_by.name,
                 lines,
                 tone="warn" if flag.status == FlagStatus.OPEN else "",
@@ -221,7 +206,7 @@ def _calls(student_id: int) -> list[TimelineItem]:
                 TimelineItem(
                     "oudercontact",
                     attempt.at,
-                    f"Belpoging: {CALL_RESULT_LABELS[attempt.result]}",
+                    f"Belpoging: {attempt.result.label}",
                     attempt.by.name,
                     [("Notitie", attempt.note)] if attempt.note else [],
                     link,
@@ -315,12 +300,9 @@ def _status(student_id: int) -> list[TimelineItem]:
     items = []
     for change in changes:
         if change.from_status is None:
-            title = f"Casus geopend als {CASE_STATUS_LABELS[change.to_status]}"
+            title = f"Casus geopend als {change.to_status.label}"
         else:
-            title = (
-                f"Status {CASE_STATUS_LABELS[change.from_status]} → "
-                f"{CASE_STATUS_LABELS[change.to_status]}"
-            )
+            title = f"Status {change.from_status.label} → {change.to_status.label}"
         items.append(
             TimelineItem(
                 "status",
@@ -550,7 +532,7 @@ def student_figures(student_id: int) -> StudentFigures:
         figures.reports += 1
         for code in with_whom.split(","):
             if code:
-                partners[PARTNER_LABELS.get(ConversationPartner(code), code)] += 1
+                partners[ConversationPartner.label_of(code)] += 1
     figures.reports_by_partner = ", ".join(f"{name} {n}" for name, n in partners.most_common())
     attempts = db.session.execute(
         select(CallAttempt.result, func.count())

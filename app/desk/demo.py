@@ -11,13 +11,13 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.auth.services import find_user_by_email
+from app.core.localtime import local_today
+from app.core.vocabulary import CallResult, CaseStatus
 from app.desk import services as svc
 from app.extensions import db
 from app.floor.services import accept_entries
 from app.models import Casus, HandoverSlot, Location, Student
-from app.models.desk import CallResult, CaseStatus
 from app.models.types import utcnow
-from app.timeutil import local_today
 
 STAFF_EMAIL = "medewerker@demo.schoolfit.nl"
 TEAMLEIDER_EMAIL = "teamleider@demo.schoolfit.nl"

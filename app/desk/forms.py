@@ -24,16 +24,15 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.desk.rules import WEEKDAY_NAMES
-from app.models.desk import (
-    CALL_RESULT_LABELS,
-    CRITERION_LABELS,
-    LONG_TEXT,
-    NOTE_TEXT,
-    PARTNER_LABELS,
-    REPORT_TOPIC_LABELS,
-    SHORT_TEXT,
+from app.core.vocabulary import (
+    CallResult,
+    ConversationPartner,
+    HandoverCriterion,
+    Labelled,
+    ReportTopic,
+    Weekday,
 )
+from app.models.desk import LONG_TEXT, NOTE_TEXT, SHORT_TEXT
 
 INVALID_DATE = _l("Dat is geen geldige datum (dd-mm-jjjj).")
 INVALID_TIME = _l("Dat is geen geldige tijd (uu:mm).")
@@ -99,8 +98,8 @@ def choice_list(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
     return [SelectChoice(value, str(label)) for value, label in pairs]
 
 
-def _options(labels: dict) -> list[SelectChoice]:
-    return choice_list((str(key), label) for key, label in labels.items())
+def _options(vocabulary: type[Labelled]) -> list[SelectChoice]:
+    return choice_list(vocabulary.choices())
 
 
 class ActionForm(FlaskForm):
@@ -195,13 +194,13 @@ class ReportForm(FlaskForm):
     )
     with_whom = MultiCheckboxField(
         _l("Met wie"),
-        choices=_options(PARTNER_LABELS),
+        choices=_options(ConversationPartner),
         validators=[AtLeastOne(_l("Kies met wie het gesprek was."))],
     )
     with_other = StringField(_l("Anders, namelijk"), validators=[too_long(120)])
     topics = MultiCheckboxField(
         _l("Onderwerpen"),
-        choices=_options(REPORT_TOPIC_LABELS),
+        choices=_options(ReportTopic),
         validators=[AtLeastOne(_l("Kies minstens één onderwerp."))],
     )
     summary = TextAreaField(
@@ -245,7 +244,7 @@ class CallForm(FlaskForm):
 class AttemptForm(FlaskForm):
     result = ChoiceRadioField(
         _l("Resultaat"),
-        choices=_options(CALL_RESULT_LABELS),
+        choices=_options(CallResult),
         validators=[InputRequired(_l("Kies het resultaat van de poging."))],
     )
     note = TextAreaField(_l("Notitie"), validators=[too_long(NOTE_TEXT)])
@@ -320,7 +319,7 @@ class TalkForm(FlaskForm):
 class HandoverForm(FlaskForm):
     criteria = MultiCheckboxField(
         _l("Criteria (minstens één)"),
-        choices=_options(CRITERION_LABELS),
+        choices=_options(HandoverCriterion),
         validators=[AtLeastOne(_l("Kies minstens één criterium voor overdracht naar COPA."))],
     )
     summary = TextAreaField(
@@ -355,7 +354,11 @@ class ReturnHandoverForm(FlaskForm):
 
 class SlotForm(FlaskForm):
     location = ChoiceField(_l("Locatie"), choices=[], coerce=int)
-    weekday = ChoiceField(_l("Dag"), choices=choice_list(enumerate(WEEKDAY_NAMES[:5])), coerce=int)
+    weekday = ChoiceField(
+        _l("Dag"),
+        choices=choice_list((day.index, day._label) for day in list(Weekday)[:5]),
+        coerce=int,
+    )
     starts_at = LocalTimeField(_l("Tijd"), validators=[InputRequired(_l("Kies een tijd."))])
     place = StringField(_l("Plaats"), validators=[too_long(120)])
     submit = SubmitField(_l("Toevoegen"))

@@ -10,22 +10,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.core.localtime import LOCAL_TZ, local_day_bounds
+from app.core.vocabulary import EntryKind, FlagStatus
 from app.desk.services import open_cases_by_student, untriaged_clause
 from app.extensions import db
 from app.models import Casus, EntryTriage, Flag, FloorEntry, QuarantinedEntry, Student, User, Zone
-from app.models.floor import (
-    ENTRY_KIND_LABELS,
-    FLAG_TYPE_LABELS,
-    OUTCOME_LABELS,
-    SEVERITY_LABELS,
-    TOPIC_LABELS,
-    EntryKind,
-    FlagStatus,
-)
-from app.timeutil import LOCAL_TZ, local_day_bounds
 
 # How far back the inbox reminds of entries not yet worked out.
 BACKLOG_DAYS = 14
@@ -61,23 +54,23 @@ class InboxItem:
     def detail(self) -> str:
         entry = self.entry
         if entry is None:
-            return FLAG_TYPE_LABELS[self.flags[0].flag_type]
+            return self.flags[0].flag_type.label
         if entry.topic:
-            return TOPIC_LABELS[entry.topic]
+            return entry.topic.label
         if entry.severity:
-            return f"ernst {SEVERITY_LABELS[entry.severity]}"
+            return _("ernst %(severity)s", severity=entry.severity.label)
         if entry.outcome:
-            return OUTCOME_LABELS[entry.outcome]
+            return entry.outcome.label
         if entry.flag_type:
-            return FLAG_TYPE_LABELS[entry.flag_type]
+            return entry.flag_type.label
         if entry.head_count:
-            return f"{entry.head_count} leerlingen"
+            return _("%(n)s leerlingen", n=entry.head_count)
         return ""
 
     @property
     def kind_label(self) -> str:
         if self.entry is None:
-            return ENTRY_KIND_LABELS[EntryKind.VLAG]
+            return EntryKind.VLAG.label
         return self.entry.kind_label
 
     @property
@@ -286,7 +279,7 @@ def quarantine_summary(item: QuarantinedEntry) -> list[tuple[str, str]]:
     kind = payload.get("kind")
     if isinstance(kind, str):
         try:
-            lines.append(("Soort", ENTRY_KIND_LABELS[EntryKind(kind)]))
+            lines.append(("Soort", EntryKind(kind).label))
         except ValueError:
             lines.append(("Soort", kind[:40]))
     occurred = payload.get("occurred_at")

@@ -17,11 +17,11 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.core.localtime import LOCAL_TZ, local_day_bounds
+from app.core.vocabulary import HandoverStatus
 from app.desk.rules import csv_safe
 from app.extensions import db
 from app.models import Casus, ConversationReport, Handover, Student
-from app.models.desk import HandoverStatus
-from app.timeutil import LOCAL_TZ, local_day_bounds
 
 
 def _day(value: date | datetime) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
+from app.core.vocabulary import CallStatus, CaseStatus
 from app.extensions import db
 from app.models import (
     CallAttempt,
@@ -27,7 +28,6 @@ from app.models import (
     ParentCall,
     Student,
 )
-from app.models.desk import CallStatus, CaseStatus
 
 if TYPE_CHECKING:
     from app.privacy.subject import Section

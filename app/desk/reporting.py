@@ -14,6 +14,8 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.core.localtime import local_day_bounds
+from app.core.vocabulary import CallStatus, CaseStatus, EntryKind, HandoverStatus, Topic
 from app.desk import rules
 from app.extensions import db
 from app.models import (
@@ -27,9 +29,6 @@ from app.models import (
     User,
     Zone,
 )
-from app.models.desk import CallStatus, CaseStatus, HandoverStatus
-from app.models.floor import EntryKind, Topic
-from app.timeutil import local_day_bounds
 
 
 @dataclass(frozen=True)

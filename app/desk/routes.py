@@ -29,8 +29,20 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.access import find_visible_student, roles_required
+from app.access.case_rules import CaseAccess
+from app.access.cases import can_work_on_student, find_case, may_see_student_work
 from app.audit import record, record_many
 from app.auth.sessions import recent_auth_required
+from app.core import roles
+from app.core.localtime import local_today
+from app.core.vocabulary import (
+    CallResult,
+    CallStatus,
+    CaseStatus,
+    HandoverStatus,
+    Role,
+    VisitStatus,
+)
 from app.desk import bp, rules
 from app.desk import services as svc
 from app.desk.chronology import KIND_LABELS, available_kinds, build_chronology
@@ -65,32 +77,15 @@ from app.desk.inbox import build_inbox
 from app.desk.lvs import handover_record, records_for_period, report_record, to_csv
 from app.exceptions import DomainError
 from app.extensions import db
-from app.models import (
-    Casus,
-    ConversationReport,
-    DetentionAttendance,
-    Location,
-    Role,
-    Student,
-    User,
-)
-from app.models.desk import (
-    CASE_STATUS_LABELS,
-    CallResult,
-    CallStatus,
-    CaseStatus,
-    HandoverStatus,
-    VisitStatus,
-)
+from app.models import Casus, ConversationReport, DetentionAttendance, Location, Student, User
 from app.models.types import utcnow
 from app.students.services import search_students
-from app.timeutil import local_today
 from app.urls import safe_next_url
 
-desk_staff = roles_required(*rules.DESK_STAFF)
-case_workers = roles_required(*rules.CASE_WORKERS)
-case_readers = roles_required(*rules.CASE_READERS)
-slot_managers = roles_required(*rules.SLOT_MANAGERS)
+desk_staff = roles_required(roles.DESK_STAFF)
+case_workers = roles_required(roles.CASE_WORKERS)
+case_readers = roles_required(roles.CASE_READERS)
+slot_managers = roles_required(roles.SLOT_MANAGERS)
 
 SCREENED_KEY = "desk_screened_at"
 # Pages without personal data: no screened-place confirmation needed.
@@ -158,7 +153,7 @@ def _staff_choices(
 def _student_for_work(leerlingnummer: str | None) -> Student:
     """A student the user may work on (case workers at the student's location), else 404."""
     student = find_visible_student(current_user, (leerlingnummer or "")[:20])
-    if student is None or not svc.can_work_on_student(current_user, student):
+    if student is None or not can_work_on_student(current_user, student):
         abort(404)
     return student
 
@@ -200,9 +195,9 @@ def screened() -> str | Response:
 @login_required
 def home() -> Response:
     """Where desk mode starts for each role."""
-    if current_user.role in rules.DESK_STAFF:
+    if current_user.role in roles.DESK_STAFF:
         return redirect(url_for("desk.inbox"))
-    if current_user.role in rules.CASE_READERS:
+    if current_user.role in roles.CASE_READERS:
         return redirect(url_for("desk.cases"))
     return redirect(url_for("main.index"))
 
@@ -431,14 +426,13 @@ def cases() -> str:
         page=page,
         filters=filters,
         statuses=list(CaseStatus),
-        status_labels=CASE_STATUS_LABELS,
         pending=svc.pending_handovers_for_copa(current_user),
         today=_today(),
     )
 
 
 def _case_form_choices(form: CaseForm | AssignForm, student: Student) -> None:
-    form.owner.choices = choice_list(_staff_choices(student.location_id, rules.CASE_WORKERS))
+    form.owner.choices = choice_list(_staff_choices(student.location_id, roles.CASE_WORKERS))
     form.teamleider.choices = choice_list(
         _staff_choices(student.location_id, {Role.TEAMLEIDER}, empty=_("— nog niet bekend —"))
     )
@@ -455,11 +449,9 @@ def new_case(leerlingnummer: str) -> str | Response:
         return redirect(url_for("desk.case_detail", case_id=existing.id))
     form = CaseForm()
     _case_form_choices(form, student)
-    form.status.choices = choice_list(
-        [(s.value, CASE_STATUS_LABELS[s]) for s in svc.STARTING_STATUSES]
-    )
+    form.status.choices = choice_list(CaseStatus.choices(svc.STARTING_STATUSES))
     if request.method == "GET":
-        form.owner.data = current_user.id if current_user.role in rules.CASE_WORKERS else None
+        form.owner.data = current_user.id if current_user.role in roles.CASE_WORKERS else None
         form.status.data = CaseStatus.SIGNAAL.value
         if entry is not None and entry.note:
             form.reason.data = entry.note[:300]
@@ -497,8 +489,8 @@ def new_case(leerlingnummer: str) -> str | Response:
     ), status
 
 
-def _case_or_404(case_id: int) -> tuple[Casus, rules.CaseAccess]:
-    found = svc.find_case(current_user, case_id)
+def _case_or_404(case_id: int) -> tuple[Casus, CaseAccess]:
+    found = find_case(current_user, case_id)
     if found is None:
         abort(404)
     return found
@@ -506,14 +498,12 @@ def _case_or_404(case_id: int) -> tuple[Casus, rules.CaseAccess]:
 
 def _status_form(case: Casus) -> StatusForm:
     form = StatusForm(prefix="status")
-    form.status.choices = choice_list(
-        [(s.value, CASE_STATUS_LABELS[s]) for s in rules.allowed_targets(case.status)]
-    )
+    form.status.choices = choice_list(CaseStatus.choices(rules.allowed_targets(case.status)))
     return form
 
 
 def _render_case(
-    case: Casus, access: rules.CaseAccess, *, status_code: int = 200, **forms: Any
+    case: Casus, access: CaseAccess, *, status_code: int = 200, **forms: Any
 ) -> tuple[str, int]:
     """The case page; every time it is shown (also again after a refused form) is audited."""
     record(current_user, "view", "casus", case.id, student=case.student)
@@ -560,7 +550,7 @@ def case_detail(case_id: int) -> tuple[str, int]:
 
 def _case_action(
     case_id: int,
-    allowed: Callable[[rules.CaseAccess], bool],
+    allowed: Callable[[CaseAccess], bool],
     make_form: Callable[[Casus], FlaskForm],
     form_key: str,
     apply: Callable[[Casus, Any], str],
@@ -720,7 +710,7 @@ def new_handover(case_id: int) -> str | Response:
         case=case,
         moments=moments,
         blocked=blocked,
-        can_manage_slots=current_user.role in rules.SLOT_MANAGERS,
+        can_manage_slots=current_user.role in roles.SLOT_MANAGERS,
     ), status
 
 
@@ -893,22 +883,9 @@ def new_report(leerlingnummer: str) -> str | Response:
 
 def _report_or_404(report_id: int) -> ConversationReport:
     report = db.session.get(ConversationReport, report_id)
-    if report is None or not _may_see_student_work(report.student):
+    if report is None or not may_see_student_work(current_user, report.student):
         abort(404)
     return report
-
-
-def _may_see_student_work(student: Student) -> bool:
-    """Case workers at the student's location; COPA when one of the student's cases is
-    visible to them (handed over)."""
-    if student.location_id not in current_user.location_ids:
-        return False
-    if current_user.role in rules.CASE_WORKERS:
-        return True
-    if current_user.role == Role.COPA:
-        visible = svc.cases_visible_to(current_user).where(Casus.student_id == student.id)
-        return db.session.scalar(visible.limit(1)) is not None
-    return False
 
 
 @bp.route("/verslagen/<int:report_id>")
@@ -984,7 +961,7 @@ def new_call(leerlingnummer: str) -> str | Response:
     student = _student_for_work(leerlingnummer)
     entry = _entry_for(student, request.values.get("melding"))
     form = CallForm()
-    form.assignee.choices = choice_list(_staff_choices(student.location_id, rules.CASE_WORKERS))
+    form.assignee.choices = choice_list(_staff_choices(student.location_id, roles.CASE_WORKERS))
     if request.method == "GET":
         form.assignee.data = current_user.id
         form.due.data = _today()
@@ -1132,9 +1109,9 @@ def visits() -> str:
 def new_visit(leerlingnummer: str) -> str | Response:
     student = _student_for_work(leerlingnummer)
     form = VisitForm()
-    form.staff_one.choices = choice_list(_staff_choices(student.location_id, svc.VISIT_STAFF_ROLES))
+    form.staff_one.choices = choice_list(_staff_choices(student.location_id, roles.VISIT_STAFF))
     form.staff_two.choices = choice_list(
-        _staff_choices(student.location_id, svc.VISIT_STAFF_ROLES, empty=_("— niemand —"))
+        _staff_choices(student.location_id, roles.VISIT_STAFF, empty=_("— niemand —"))
     )
     if request.method == "GET":
         form.staff_one.data = current_user.id
@@ -1276,7 +1253,7 @@ def new_detention() -> str | Response:
         form.location.data = location_id
     supervisors: dict[int, str] = {}
     for loc in locations:
-        for user in svc.staff_at(loc.id, svc.VISIT_STAFF_ROLES):
+        for user in svc.staff_at(loc.id, roles.VISIT_STAFF):
             supervisors[user.id] = user.name
     form.supervisor.choices = choice_list(sorted(supervisors.items(), key=lambda item: item[1]))
     if request.method == "GET":

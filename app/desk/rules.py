@@ -1,5 +1,5 @@
-"""Pure workflow rules of desk mode: case status transitions, who may see and do what with a
-case, review dates, the order of the call list, home-visit warnings, handover moments.
+"""Pure workflow rules of desk mode: case status transitions, review dates, the order of the
+call list, home-visit warnings, handover moments.
 
 No Flask, no database session: plain values in, plain values out, tested with tables.
 Messages are Dutch, fit to show the user.
@@ -12,8 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from app.models.desk import CallResult, CaseStatus, HandoverCriterion, HandoverStatus
-from app.models.org import Role
+from app.core.vocabulary import (
+    CallResult,
+    CaseStatus,
+    HandoverCriterion,
+    Weekday,
+)
 
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 
@@ -47,15 +51,6 @@ STATUS_NAMES = {
     S.OVERGEDRAGEN_COPA: "overgedragen aan COPA",
     S.AFGESLOTEN: "afgesloten",
 }
-
-# Roles that work on cases (create, write reports, plan calls and visits, hand over).
-CASE_WORKERS = frozenset({Role.MEDEWERKER, Role.TEAMLEIDER})
-# Roles that may read cases at all (COPA only handed-over ones).
-CASE_READERS = frozenset({Role.MEDEWERKER, Role.TEAMLEIDER, Role.COPA})
-# Desk work on the own floor entries (the inbox) and the outstanding-actions list.
-DESK_STAFF = frozenset({Role.MEDEWERKER})
-# Who may configure the weekly handover moments of their locations.
-SLOT_MANAGERS = frozenset({Role.TEAMLEIDER, Role.COPA, Role.LOCATIELEIDER, Role.BEHEER})
 
 
 def transition_error(
@@ -116,68 +111,6 @@ def review_date_error(review_date: date | None, today: date) -> str | None:
     if review_date > today + timedelta(weeks=26):
         return "Kies een evaluatiedatum binnen een half jaar."
     return None
-
-
-# --- access --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CaseAccess:
-    """What one user may do with one case (all False: the case does not exist for them)."""
-
-    view: bool = False
-    work: bool = False  # reviews, status changes, handover
-    assign: bool = False  # owner and team leader (also while the case is with COPA)
-    change_status: bool = False
-    add_note: bool = False
-    decide_handover: bool = False
-
-
-NO_ACCESS = CaseAccess()
-
-
-def case_access(
-    role: Role, *, same_location: bool, handover_visible: bool, status: CaseStatus
-) -> CaseAccess:
-    """The access rule for cases.
-
-    - medewerker and teamleider: every case of their locations; while it is with COPA they
-      read it and add notes only;
-    - copa: only cases of their locations with a pending or accepted handover; COPA decides on
-      handovers, adds notes, and changes the status only while the case is with COPA;
-    - locatieleider and beheer: no case content (reports and management only);
-    - everything else: no access (the view answers 404).
-    """
-    if not same_location:
-        return NO_ACCESS
-    if role in CASE_WORKERS:
-        # While the case is with COPA, SchoolFit reads it and adds notes; COPA decides the rest
-        # (it hands the case back or closes it).
-        workable = status not in (S.AFGESLOTEN, S.OVERGEDRAGEN_COPA)
-        return CaseAccess(
-            view=True,
-            work=workable,
-            assign=status != S.AFGESLOTEN,
-            change_status=workable,
-            add_note=True,
-            decide_handover=False,
-        )
-    if role == Role.COPA and handover_visible:
-        return CaseAccess(
-            view=True,
-            work=False,
-            change_status=status == S.OVERGEDRAGEN_COPA,
-            add_note=True,
-            decide_handover=True,
-        )
-    return NO_ACCESS
-
-
-def copa_sees(handover_statuses: Iterable[HandoverStatus]) -> bool:
-    """COPA sees a case once a handover is pending or accepted (a returned one alone: no)."""
-    return any(
-        s in (HandoverStatus.INGEDIEND, HandoverStatus.GEACCEPTEERD) for s in handover_statuses
-    )
 
 
 # --- parent calls ----------------------------------------------------------------------------
@@ -260,11 +193,8 @@ def next_moments(slot: SlotTime, now: datetime, count: int = 4) -> list[datetime
     return moments
 
 
-WEEKDAY_NAMES = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
-
-
 def slot_label(weekday: int, starts_at: time) -> str:
-    return f"{WEEKDAY_NAMES[weekday]} {starts_at.strftime('%H:%M')}"
+    return f"{Weekday.of_index(weekday).label} {starts_at.strftime('%H:%M')}"
 
 
 # --- LVS -------------------------------------------------------------------------------------

@@ -8,10 +8,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, exists, false, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.access.case_rules import CaseAccess
+from app.access.cases import access_to, can_work_on_student, cases_visible_to
+from app.core import roles
+from app.core.localtime import LOCAL_TZ, local_today
+from app.core.vocabulary import (
+    CallResult,
+    CallStatus,
+    CaseStatus,
+    ConversationPartner,
+    FlagStatus,
+    HandoverStatus,
+    ReportTopic,
+    Role,
+    TriageOutcome,
+    VisitStatus,
+)
 from app.desk import rules
 from app.exceptions import DomainError
 from app.extensions import db
@@ -32,27 +48,12 @@ from app.models import (
     Location,
     ParentCall,
     QuarantinedEntry,
-    Role,
     Student,
     User,
     user_location,
 )
-from app.models.desk import (
-    LONG_TEXT,
-    NOTE_TEXT,
-    SHORT_TEXT,
-    CallResult,
-    CallStatus,
-    CaseStatus,
-    ConversationPartner,
-    HandoverStatus,
-    TriageOutcome,
-    VisitStatus,
-    join_codes,
-)
-from app.models.floor import FlagStatus
+from app.models.desk import LONG_TEXT, NOTE_TEXT, SHORT_TEXT, join_codes
 from app.models.types import utcnow
-from app.timeutil import LOCAL_TZ, local_today
 
 CLOSE_REASON_MAX = 200
 
@@ -119,69 +120,6 @@ def open_cases_by_student(student_ids: Iterable[int]) -> dict[int, Casus]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Case access
-
-
-def _copa_visible_clause():  # type: ignore[no-untyped-def]
-    return exists().where(
-        Handover.case_id == Casus.id,
-        Handover.status.in_([HandoverStatus.INGEDIEND, HandoverStatus.GEACCEPTEERD]),
-    )
-
-
-def cases_visible_to(user: User) -> Select[tuple[Casus]]:
-    """A select() of the cases ``user`` may see (see :func:`rules.case_access`)."""
-    query = (
-        select(Casus)
-        .join(Student, Student.id == Casus.student_id)
-        .where(Student.location_id.in_(user.location_ids or {-1}))
-    )
-    if user.role in rules.CASE_WORKERS:
-        return query
-    if user.role == Role.COPA:
-        return query.where(_copa_visible_clause())
-    return query.where(false())
-
-
-def access_to(user: User, case: Casus) -> rules.CaseAccess:
-    handover_visible = False
-    if user.role == Role.COPA:
-        statuses = db.session.scalars(
-            select(Handover.status).where(Handover.case_id == case.id)
-        ).all()
-        handover_visible = rules.copa_sees(statuses)
-    return rules.case_access(
-        user.role,
-        same_location=case.student.location_id in user.location_ids,
-        handover_visible=handover_visible,
-        status=case.status,
-    )
-
-
-def find_case(user: User, case_id: int) -> tuple[Casus, rules.CaseAccess] | None:
-    """The case with its access for ``user``, or None when they may not see it (404)."""
-    case = db.session.scalar(
-        select(Casus)
-        .where(Casus.id == case_id)
-        .options(
-            joinedload(Casus.student).joinedload(Student.location),
-            joinedload(Casus.owner),
-            joinedload(Casus.teamleider),
-        )
-    )
-    if case is None:
-        return None
-    access = access_to(user, case)
-    if not access.view:
-        return None
-    return case, access
-
-
-def can_work_on_student(user: User, student: Student) -> bool:
-    return user.role in rules.CASE_WORKERS and student.location_id in user.location_ids
-
-
-# ---------------------------------------------------------------------------------------------
 # Triage of floor entries
 
 
@@ -211,7 +149,7 @@ def _handle_flags(entry: FloorEntry, user: User, note: str, student_id: int | No
         if student_id is not None and flag.student_id != student_id and len(entry.students) > 1:
             # A flag on several students: only the one worked out is handled here.
             continue
-        flag.status = FlagStatus.HANDLED
+        flag.status = FlagStatus.AFGEHANDELD
         flag.handled_at = now
         flag.handled_by_id = user.id
         flag.handled_note = note[:500]
@@ -293,7 +231,7 @@ def reopen_entry(user: User, entry: FloorEntry) -> None:
     triage.done_by_id = None
     triage.close_reason = ""
     for flag in entry.flags:
-        if flag.status == FlagStatus.HANDLED and flag.handled_by_id == user.id:
+        if flag.status == FlagStatus.AFGEHANDELD and flag.handled_by_id == user.id:
             flag.status = FlagStatus.OPEN
             flag.handled_at = None
             flag.handled_by_id = None
@@ -334,7 +272,7 @@ def own_open_flag(user: User, flag_id: int) -> Flag | None:
 
 def close_flag(user: User, flag: Flag, reason: str | None) -> None:
     reason_text = _text(reason, "een korte reden", CLOSE_REASON_MAX, required=True, field="reason")
-    flag.status = FlagStatus.HANDLED
+    flag.status = FlagStatus.AFGEHANDELD
     flag.handled_at = utcnow()
     flag.handled_by_id = user.id
     flag.handled_note = f"Afgesloten: {reason_text}"
@@ -392,7 +330,7 @@ def open_case(
     reason_text = _text(reason, "de aanleiding", SHORT_TEXT, required=True, field="reason")
     if status not in STARTING_STATUSES:
         raise DomainError("Een casus begint als signaal, preventief of intensief.", field="status")
-    _check_staff(owner, student.location_id, rules.CASE_WORKERS, "eigenaar", "owner")
+    _check_staff(owner, student.location_id, roles.CASE_WORKERS, "eigenaar", "owner")
     if teamleider is not None:
         _check_staff(teamleider, student.location_id, {Role.TEAMLEIDER}, "teamleider", "teamleider")
     if status in rules.TRAJECTORY_STATUSES:
@@ -503,7 +441,7 @@ def assign_case(user: User, case: Casus, owner: User | None, teamleider: User | 
     if not access_to(user, case).assign:
         raise DomainError("Je kunt deze casus niet wijzigen.")
     location_id = case.student.location_id
-    _check_staff(owner, location_id, rules.CASE_WORKERS, "eigenaar", "owner")
+    _check_staff(owner, location_id, roles.CASE_WORKERS, "eigenaar", "owner")
     if teamleider is not None:
         _check_staff(teamleider, location_id, {Role.TEAMLEIDER}, "teamleider", "teamleider")
     assert owner is not None
@@ -589,8 +527,6 @@ class ReportInput:
 
 
 def _validated_report(data: ReportInput, today: date) -> dict[str, object]:
-    from app.models.desk import REPORT_TOPIC_LABELS
-
     if data.held_on is None:
         raise DomainError("Kies de datum van het gesprek.", field="held_on")
     if data.held_on > today:
@@ -614,7 +550,7 @@ def _validated_report(data: ReportInput, today: date) -> dict[str, object]:
     topics = [t for t in data.topics if t]
     if not topics:
         raise DomainError("Kies minstens één onderwerp.", field="topics")
-    if any(t not in REPORT_TOPIC_LABELS for t in topics):
+    if any(t not in ReportTopic.values() for t in topics):
         raise DomainError("Onbekend onderwerp.", field="topics")
     next_step = _text(
         data.next_step, "de volgende stap", SHORT_TEXT, required=False, field="next_step"
@@ -728,7 +664,7 @@ def create_call(
     problem = rules.call_due_error(due, today)
     if problem:
         raise DomainError(problem, field="due")
-    _check_staff(assignee, student.location_id, rules.CASE_WORKERS, "wie er belt", "assignee")
+    _check_staff(assignee, student.location_id, roles.CASE_WORKERS, "wie er belt", "assignee")
     subject_text = _text(subject, "waarover je belt", SHORT_TEXT, required=True, field="subject")
     language_text = _text(
         language, "de taal voor de tolk", 40, required=interpreter_needed, field="language"
@@ -764,7 +700,7 @@ def create_call(
 
 def find_call(user: User, call_id: int) -> ParentCall | None:
     """A parent call of a student at the user's locations (case workers only)."""
-    if user.role not in rules.CASE_WORKERS:
+    if user.role not in roles.CASE_WORKERS:
         return None
     return db.session.scalar(
         select(ParentCall)
@@ -835,8 +771,6 @@ def cancel_call(user: User, call: ParentCall, reason: str | None) -> None:
 # ---------------------------------------------------------------------------------------------
 # Home visits
 
-VISIT_STAFF_ROLES = frozenset({Role.MEDEWERKER, Role.TEAMLEIDER, Role.COPA, Role.LOCATIELEIDER})
-
 
 def plan_visit(
     user: User,
@@ -864,11 +798,11 @@ def plan_visit(
     if planned_time is None:
         raise DomainError("Kies het tijdstip van het huisbezoek.", field="planned_time")
     _check_staff(
-        staff_one, student.location_id, VISIT_STAFF_ROLES, "eerste medewerker", "staff_one"
+        staff_one, student.location_id, roles.VISIT_STAFF, "eerste medewerker", "staff_one"
     )
     if staff_two is not None:
         _check_staff(
-            staff_two, student.location_id, VISIT_STAFF_ROLES, "tweede medewerker", "staff_two"
+            staff_two, student.location_id, roles.VISIT_STAFF, "tweede medewerker", "staff_two"
         )
         if staff_one is not None and staff_two.id == staff_one.id:
             raise DomainError("Kies twee verschillende medewerkers.", field="staff_two")
@@ -907,7 +841,7 @@ def visit_warnings(visit: HomeVisit, location: Location) -> list[str]:
 
 
 def find_visit(user: User, visit_id: int) -> HomeVisit | None:
-    if user.role not in rules.CASE_WORKERS:
+    if user.role not in roles.CASE_WORKERS:
         return None
     return db.session.scalar(
         select(HomeVisit)
@@ -979,7 +913,7 @@ def create_session(
     today: date | None = None,
 ) -> DetentionSession:
     today = today or local_today()
-    if user.role not in rules.CASE_WORKERS:
+    if user.role not in roles.CASE_WORKERS:
         raise DomainError("Je kunt geen nablijfklas vastleggen.")
     if location is None or location.id not in user.location_ids:
         raise DomainError("Kies een van je locaties.", field="location")
@@ -987,7 +921,7 @@ def create_session(
         raise DomainError("Kies de datum.", field="held_on")
     if held_on > today + timedelta(days=60) or held_on < today - timedelta(days=60):
         raise DomainError("Kies een datum binnen twee maanden van vandaag.", field="held_on")
-    _check_staff(supervisor, location.id, VISIT_STAFF_ROLES, "begeleider", "supervisor")
+    _check_staff(supervisor, location.id, roles.VISIT_STAFF, "begeleider", "supervisor")
     assert supervisor is not None
     session = DetentionSession(
         location_id=location.id,
@@ -1003,7 +937,7 @@ def create_session(
 
 
 def find_session(user: User, session_id: int) -> DetentionSession | None:
-    if user.role not in rules.CASE_WORKERS:
+    if user.role not in roles.CASE_WORKERS:
         return None
     return db.session.scalar(
         select(DetentionSession)
@@ -1147,7 +1081,7 @@ def add_slot(
     starts_at: time | None,
     place: str | None,
 ) -> HandoverSlot:
-    if user.role not in rules.SLOT_MANAGERS:
+    if user.role not in roles.SLOT_MANAGERS:
         raise DomainError("Je kunt geen overdrachtsmomenten instellen.")
     if location is None or location.id not in user.location_ids:
         raise DomainError("Kies een van je locaties.", field="location")
@@ -1179,7 +1113,7 @@ def add_slot(
 
 
 def find_slot(user: User, slot_id: int) -> HandoverSlot | None:
-    if user.role not in rules.SLOT_MANAGERS:
+    if user.role not in roles.SLOT_MANAGERS:
         return None
     return db.session.scalar(
         select(HandoverSlot).where(
@@ -1275,7 +1209,7 @@ def submit_handover(
     return handover
 
 
-def find_handover(user: User, handover_id: int) -> tuple[Handover, rules.CaseAccess] | None:
+def find_handover(user: User, handover_id: int) -> tuple[Handover, CaseAccess] | None:
     handover = db.session.scalar(
         select(Handover)
         .where(Handover.id == handover_id)
@@ -1574,7 +1508,7 @@ def outstanding_for(user: User, *, today: date | None = None) -> Outstanding:
 
 def student_desk_summary(user: User, student: Student) -> dict[str, object]:
     """What the student page shows about desk work: the open case (if visible) and counts."""
-    if user.role not in rules.CASE_READERS or student.location_id not in user.location_ids:
+    if user.role not in roles.CASE_READERS or student.location_id not in user.location_ids:
         return {}
     visible = cases_visible_to(user).where(Casus.student_id == student.id)
     cases = list(db.session.scalars(visible.order_by(Casus.opened_at.desc())))

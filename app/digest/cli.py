@@ -14,14 +14,14 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from app.absence.services import load_calendar
+from app.core.calendar_store import load_calendar
+from app.core.localtime import local_today
 from app.digest import rules
 from app.digest.mail import DigestCache, Mailer, MailError, SmtpSettings, plan, send_planned
 from app.digest.services import find_location
 from app.extensions import db
 from app.models import Location
 from app.models.types import utcnow
-from app.timeutil import local_today
 
 digest_cli = AppGroup("digest", help="Het dagoverzicht voor teamleiders.")
 

@@ -35,13 +35,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app.absence.labels import RULE_LABELS
-from app.absence.schoolcalendar import SchoolCalendar
+from app.core.schoolcalendar import SchoolCalendar
+from app.core.vocabulary import AbsenceRule, EntryKind, FlagType, Role
 from app.digest import labels
 from app.digest.formatting import ratio_text
 from app.digest.services import ActionItem, Digest, audit_digest, build_digest
 from app.extensions import db
-from app.models import Location, Role, User
+from app.models import Location, User
 from app.models.digest import DELIVERY_ERROR_MAX, DigestDelivery
 from app.models.types import utcnow
 
@@ -226,11 +226,11 @@ def action_text(item: ActionItem) -> str:
     if item.zone:
         parts.append(item.zone)
     if item.kind == "gemarkeerd":
-        parts.append(str(labels.KIND_SHORT.get(item.detail, item.detail)))
+        parts.append(EntryKind.label_of(item.detail).lower())
     elif item.kind == "duo" and item.due is not None:
         parts.append(_("uiterlijk %(day)s", day=format_date(item.due, "EEE d MMM")))
     elif item.kind == "verzuim":
-        parts.append(", ".join(str(RULE_LABELS.get(rule, rule)) for rule in item.details))
+        parts.append(", ".join(AbsenceRule.label_of(rule) for rule in item.details))
     elif item.kind == "evaluatie" and item.due is not None:
         parts.append(_("gepland %(day)s", day=format_date(item.due, "EEE d MMM")))
     elif item.kind == "overdracht" and item.moment is not None:
@@ -255,7 +255,7 @@ def count_lines(digest: Digest) -> list[str]:
             " (" + ngettext("%(num)s leerling", "%(num)s leerlingen", floor.group_students) + ")"
         )
     flags = _("Nieuwe vlaggen %(num)s", num=d.flags.total)
-    kinds = [f"{labels.FLAG_LABELS[key]} {n}" for key, n in d.flags.by_type.items() if n]
+    kinds = [f"{FlagType.label_of(key)} {n}" for key, n in d.flags.by_type.items() if n]
     if kinds:
         flags += ": " + ", ".join(kinds)
     handovers = _("Overdracht naar COPA: %(num)s wacht", num=len(d.handovers.waiting))

@@ -12,13 +12,13 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.absence.labels import RULE_LABELS
-from app.absence.services import load_calendar
 from app.access import roles_required
+from app.core import roles
+from app.core.calendar_store import load_calendar
+from app.core.localtime import local_today
 from app.digest import bp, labels
 from app.digest.formatting import ratio_text
 from app.digest.services import (
-    DIGEST_ROLES,
     audit_digest,
     build_digest,
     can_open_cases,
@@ -27,9 +27,8 @@ from app.digest.services import (
 )
 from app.extensions import db
 from app.models import Location
-from app.timeutil import local_today
 
-digest_readers = roles_required(*DIGEST_ROLES)
+digest_readers = roles_required(roles.DIGEST_READERS)
 
 # "4,5 : 1" in the page's language.
 bp.add_app_template_filter(ratio_text, "digest_ratio")
@@ -108,5 +107,4 @@ def page(code: str, day: str) -> str | Response:
         case_links=can_open_cases(current_user, location.id)
         and "desk.case_detail" in current_app.view_functions,
         labels=labels,
-        rule_labels=RULE_LABELS,
     )

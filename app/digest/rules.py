@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from app.absence.schoolcalendar import SchoolCalendar, monday_of
+from app.core.schoolcalendar import SchoolCalendar, monday_of
 
 # The floor day the grid covers (local time) and its resolution.
 DAY_START = time(8, 0)

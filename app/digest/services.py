@@ -18,11 +18,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.absence.schoolcalendar import SchoolCalendar
-from app.absence.services import load_calendar
+from app.access.case_rules import case_access
+from app.core import roles
+from app.core.calendar_store import load_calendar
+from app.core.localtime import LOCAL_TZ, local_day_bounds, local_today
+from app.core.schoolcalendar import SchoolCalendar
+from app.core.sql import epoch_bucket
+from app.core.vocabulary import (
+    CallStatus,
+    CaseStatus,
+    EntryKind,
+    FlagType,
+    HandoverStatus,
+    Outcome,
+    VisitStatus,
+)
 from app.desk import reporting as desk_reporting
 from app.desk import rules as desk_rules
 from app.desk import services as desk_services
@@ -40,17 +53,14 @@ from app.models import (
     Location,
     ParentCall,
     QuarantinedEntry,
-    Role,
     Student,
     User,
     Zone,
     user_location,
 )
-from app.models.desk import CallStatus, CaseStatus, HandoverStatus, VisitStatus, split_codes
-from app.models.floor import EntryKind, FlagType, Outcome
+from app.models.desk import split_codes
 from app.models.student import initials_for
 from app.models.types import utcnow
-from app.timeutil import LOCAL_TZ, local_day_bounds, local_today
 
 from . import rules
 
@@ -61,7 +71,6 @@ SEVERITY_ORDER = ("hoog", "middel", "laag")
 OUTCOME_ORDER = ("doorverwezen", "deels", "opgelost")
 FLAG_ORDER = ("veiligheid", "zorg", "thuissituatie", "conflict", "verzuimsignaal", "opvolgen")
 OPEN_CASE_STATUSES = ("signaal", "preventief", "intensief", "overgedragen_copa")
-DIGEST_ROLES = frozenset({Role.TEAMLEIDER, Role.LOCATIELEIDER, Role.BEHEER})
 OVERDUE_CALLS_SHOWN = 10
 UPCOMING_VISIT_DAYS = 7
 # The UTC bucket the hotspot query groups by. Amsterdam is a whole number of hours off UTC, so
@@ -306,13 +315,13 @@ class Digest:
 
 def may_read_digest(user: User, location: Location) -> bool:
     """Team leaders, location management and functional management, of their own locations."""
-    return user.role in DIGEST_ROLES and location.id in user.location_ids
+    return user.role in roles.DIGEST_READERS and location.id in user.location_ids
 
 
 def can_open_cases(user: User, location_id: int) -> bool:
     """Whether the page may link students to their cases: the desk's access rule for an open
     case of this location (team leaders yes; location management and beheer see no cases)."""
-    access = desk_rules.case_access(
+    access = case_access(
         user.role,
         same_location=location_id in user.location_ids,
         handover_visible=False,
@@ -358,11 +367,7 @@ def _value(enum_or_str: Any) -> str:
 
 def _quarter_hour_bucket(column: Any) -> Any:
     """The UTC 15-minute bucket of a timestamp column (seconds since 1970 // 900), in SQL."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return cast(func.floor(func.extract("epoch", column) / BUCKET_SECONDS), Integer)
-    # SQLite keeps UTC as text; strftime('%s') gives the seconds since 1970. ``//`` renders an
-    # integer division (SQLAlchemy 2 turns ``/`` into a true division).
-    return cast(func.strftime("%s", column), Integer) // BUCKET_SECONDS
+    return epoch_bucket(column, BUCKET_SECONDS)
 
 
 def _between(column: Any, start: datetime, end: datetime) -> Any:

@@ -14,11 +14,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.core.localtime import local_today
+from app.core.vocabulary import ClimateRating
 from app.extensions import db
 from app.floor.validation import MAX_AGE, Rejected, db_id, parse_time
 from app.models import ClimateCheck, User, Zone
-from app.models.climate import CLIMATE_NOTE_MAX, ClimateRating
-from app.timeutil import local_today
+from app.models.climate import CLIMATE_NOTE_MAX
 
 
 class ClimateRejected(Exception):

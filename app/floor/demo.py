@@ -15,12 +15,20 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from app.absence.services import load_calendar
 from app.auth.services import find_user_by_email
+from app.core.calendar_store import load_calendar
+from app.core.localtime import LOCAL_TZ, local_today
+from app.core.vocabulary import (
+    ClimateRating,
+    EntryKind,
+    FlagStatus,
+    FlagType,
+    Outcome,
+    Severity,
+    Topic,
+)
 from app.extensions import db
-from app.models import ClimateCheck, ClimateRating, Flag, FloorEntry, Location, Student
-from app.models.floor import EntryKind, FlagStatus, FlagType, Outcome, Severity, Topic
-from app.timeutil import LOCAL_TZ, local_today
+from app.models import ClimateCheck, Flag, FloorEntry, Location, Student
 
 STAFF_EMAIL = "medewerker@demo.schoolfit.nl"
 SCHOOL_DAYS = 40  # about eight school weeks
@@ -139,7 +147,7 @@ def seed_floor_history(*, today: date | None = None, seed: int = 2026) -> dict[s
                             student_id=named[0].id,
                             location_id=location.id,
                             flag_type=entry.flag_type,
-                            status=FlagStatus.HANDLED,
+                            status=FlagStatus.AFGEHANDELD,
                             raised_by_id=staff.id,
                             entry=entry,
                             raised_at=entry.occurred_at,

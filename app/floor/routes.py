@@ -11,6 +11,9 @@ from werkzeug.wrappers import Response
 
 from app.access import find_visible_student, roles_required
 from app.audit import record
+from app.core import roles
+from app.core.localtime import local_today
+from app.core.vocabulary import ClimateRating, EntryKind, FlagType, Outcome, Severity, Topic
 from app.extensions import db
 from app.floor import bp
 from app.floor.climate import check_summary, checks_for_day
@@ -25,20 +28,12 @@ from app.floor.services import (
     student_index,
     student_token,
 )
-from app.models import Role, Student
-from app.models.climate import CLIMATE_LABELS, CLIMATE_NOTE_MAX
-from app.models.floor import (
-    ENTRY_KIND_LABELS,
-    FLAG_TYPE_LABELS,
-    NOTE_MAX_LENGTH,
-    OUTCOME_LABELS,
-    SEVERITY_LABELS,
-    TOPIC_LABELS,
-)
+from app.models import Student
+from app.models.climate import CLIMATE_NOTE_MAX
+from app.models.floor import NOTE_MAX_LENGTH
 from app.students.services import search_students
-from app.timeutil import local_today
 
-floor_staff = roles_required(Role.MEDEWERKER)
+floor_staff = roles_required(roles.FLOOR_STAFF)
 
 
 @bp.route("/vloer/")
@@ -46,13 +41,13 @@ def index() -> Response:
     """The floor screen's shell. It holds no personal data (everything personal comes from the
     API below), so the service worker may cache it and open it offline."""
     labels = {
-        name: {str(key): label for key, label in mapping.items()}
-        for name, mapping in (
-            ("kinds", ENTRY_KIND_LABELS),
-            ("topics", TOPIC_LABELS),
-            ("severities", SEVERITY_LABELS),
-            ("outcomes", OUTCOME_LABELS),
-            ("flag_types", FLAG_TYPE_LABELS),
+        name: {value: str(label) for value, label in vocabulary.choices()}
+        for name, vocabulary in (
+            ("kinds", EntryKind),
+            ("topics", Topic),
+            ("severities", Severity),
+            ("outcomes", Outcome),
+            ("flag_types", FlagType),
         )
     }
     details = {
@@ -64,7 +59,7 @@ def index() -> Response:
         "floor/index.html",
         **labels,
         details=details,
-        climate_ratings={str(k): v for k, v in CLIMATE_LABELS.items()},
+        climate_ratings={value: str(label) for value, label in ClimateRating.choices()},
         climate_note_max=CLIMATE_NOTE_MAX,
         note_max=NOTE_MAX_LENGTH,
         max_batch=MAX_BATCH,

@@ -12,27 +12,18 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Executable, Select, Table, bindparam, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
 from app.access import students_visible_to
+from app.core.localtime import local_day_bounds
+from app.core.sql import insert_ignoring_duplicates
+from app.core.vocabulary import EntryKind, FlagStatus, FlagType, Outcome, Severity, Topic
 from app.extensions import db
 from app.floor.climate import ClimateRejected, load_zones, store_climate, validate_climate
 from app.floor.validation import Rejected, db_id, parse_time
 from app.models import Flag, FloorEntry, Location, QuarantinedEntry, Student, User, Zone
-from app.models.floor import (
-    NOTE_MAX_LENGTH,
-    EntryKind,
-    FlagStatus,
-    FlagType,
-    Outcome,
-    Severity,
-    Topic,
-    floor_entry_student,
-)
+from app.models.floor import NOTE_MAX_LENGTH, floor_entry_student
 from app.models.types import utcnow
-from app.timeutil import local_day_bounds
 
 MAX_BATCH = 100
 MAX_STUDENTS_PER_ENTRY = 30
@@ -127,12 +118,7 @@ def _quarantined_query() -> Select[tuple[str | None, str]]:
 
 @cache
 def _insert_ignoring_duplicates_statement(table: Table, dialect: str) -> Executable:
-    if dialect == "postgresql":
-        statement = pg_insert(table).on_conflict_do_nothing(index_elements=["uuid"])
-    elif dialect == "sqlite":
-        statement = sqlite_insert(table).on_conflict_do_nothing(index_elements=["uuid"])
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        statement = insert(table)
+    statement = insert_ignoring_duplicates(table, ["uuid"], dialect)
     return statement.returning(table.c.uuid, table.c.id)
 
 

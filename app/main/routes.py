@@ -17,8 +17,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app import PROJECT_ROOT
+from app.core.vocabulary import Role
 from app.main import bp
-from app.models import Role
 from app.urls import safe_next_url
 
 SERVICE_WORKER_DIR = PROJECT_ROOT / "service_worker"

@@ -7,10 +7,9 @@ from app.models.absence import (
     AbsenceImport,
     AbsenceRecord,
     AbsenceSignal,
-    NonSchoolPeriod,
-    SchoolYear,
 )
 from app.models.audit import AuditEvent
+from app.models.calendar import NonSchoolPeriod, SchoolYear
 from app.models.climate import ClimateCheck, ClimateRating
 from app.models.desk import (
     CallAttempt,

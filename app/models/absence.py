@@ -1,8 +1,8 @@
-"""Absence: the school calendar, registrations imported from the LVS, code mapping, signals.
+"""Absence: registrations imported from the LVS, code mapping, signals.
 
-Category, kind and rule values are the strings the pure rules in ``app/absence/`` use
-(``app.absence.settings.Category`` / ``Kind``, ``app.absence.rules.RULES``); they are kept as
-plain strings here, with check constraints, so the models never import a capability package.
+Category, kind and rule values are those of the vocabulary (``AbsenceCategory``,
+``RegistrationKind``, ``AbsenceRule``, ``NonSchoolKind``); they are stored as plain strings with
+check constraints, so the pure rules work on strings and the models import no capability.
 """
 
 from __future__ import annotations
@@ -24,68 +24,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.vocabulary import AbsenceCategory, AbsenceRule, RegistrationKind
 from app.extensions import db
 from app.models.org import User
 from app.models.student import Student
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, check_in, utcnow
 
-CATEGORY_VALUES = ("ongeoorloofd", "geoorloofd", "ziek", "te_laat", "verwijderd")
-KIND_VALUES = ("afwezig", "te_laat", "verwijderd")
-NON_SCHOOL_KINDS = ("vakantie", "feestdag", "studiedag", "overig")
-RULE_VALUES = ("16uur", "lrv", "patroon", "frequent_ziek", "langdurig_ziek", "te_laat")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-class SchoolYear(db.Model):
-    """A school year, 1 August to 31 July, named like ``2026-2027``."""
-
-    __tablename__ = "school_year"
-    __table_args__ = (CheckConstraint("starts_on < ends_on", name="order"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(9), unique=True)
-    starts_on: Mapped[date] = mapped_column(Date)
-    ends_on: Mapped[date] = mapped_column(Date)
-
-    periods: Mapped[list[NonSchoolPeriod]] = relationship(
-        back_populates="school_year",
-        order_by="NonSchoolPeriod.starts_on",
-        cascade="all, delete-orphan",
-    )
-
-    def __repr__(self) -> str:
-        return f"<SchoolYear {self.name}>"
-
-
-class NonSchoolPeriod(db.Model):
-    """Holidays or another non-school day or days in a school year (both ends inclusive)."""
-
-    __tablename__ = "non_school_period"
-    __table_args__ = (
-        CheckConstraint("starts_on <= ends_on", name="order"),
-        CheckConstraint(_in("kind", NON_SCHOOL_KINDS), name="kind"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_year_id: Mapped[int] = mapped_column(
-        ForeignKey("school_year.id", ondelete="CASCADE"), index=True
-    )
-    name: Mapped[str] = mapped_column(String(60))
-    kind: Mapped[str] = mapped_column(String(12), default="vakantie")
-    starts_on: Mapped[date] = mapped_column(Date)
-    ends_on: Mapped[date] = mapped_column(Date)
-
-    school_year: Mapped[SchoolYear] = relationship(back_populates="periods")
+CATEGORY_VALUES = AbsenceCategory.values()
+KIND_VALUES = RegistrationKind.values()
+RULE_VALUES = AbsenceRule.values()
 
 
 class AbsenceCode(db.Model):
     """A reason code as functional management set it in the app; wins over config/."""
 
     __tablename__ = "absence_code"
-    __table_args__ = (CheckConstraint(_in("category", CATEGORY_VALUES), name="category"),)
+    __table_args__ = (CheckConstraint(check_in("category", CATEGORY_VALUES), name="category"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(10), unique=True)
@@ -131,8 +85,8 @@ class AbsenceRecord(db.Model):
     __tablename__ = "absence_record"
     __table_args__ = (
         UniqueConstraint("student_id", "day", "slot", "kind", name="uq_absence_record_key"),
-        CheckConstraint(_in("category", CATEGORY_VALUES), name="category"),
-        CheckConstraint(_in("kind", KIND_VALUES), name="kind"),
+        CheckConstraint(check_in("category", CATEGORY_VALUES), name="category"),
+        CheckConstraint(check_in("kind", KIND_VALUES), name="kind"),
         CheckConstraint("day <= last_day", name="order"),
         Index("ix_absence_record_day", "day"),
     )
@@ -206,7 +160,7 @@ class AbsenceSignal(db.Model):
         UniqueConstraint(
             "student_id", "rule", "variant", "window_start", name="uq_absence_signal_key"
         ),
-        CheckConstraint(_in("rule", RULE_VALUES), name="rule"),
+        CheckConstraint(check_in("rule", RULE_VALUES), name="rule"),
         Index("ix_absence_signal_active_rule", "active", "rule"),
     )
 

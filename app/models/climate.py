@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.vocabulary import ClimateRating
 from app.extensions import db
-from app.models.org import Location, User, Zone, enum_values
-from app.models.types import UTCDateTime, utcnow
+from app.models.org import Location, User, Zone
+from app.models.types import UTCDateTime, enum_column, utcnow
 
-
-class ClimateRating(enum.StrEnum):
-    RUSTIG = "rustig"
-    WISSELEND = "wisselend"
-    ONRUSTIG = "onrustig"
-
-
-CLIMATE_LABELS = {
-    ClimateRating.RUSTIG: "rustig",
-    ClimateRating.WISSELEND: "wisselend",
-    ClimateRating.ONRUSTIG: "onrustig",
-}
 CLIMATE_NOTE_MAX = 200
 
 
@@ -41,9 +29,7 @@ class ClimateCheck(db.Model):
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
     zone_id: Mapped[int] = mapped_column(ForeignKey("zone.id"))
     day: Mapped[date] = mapped_column(Date)
-    rating: Mapped[ClimateRating] = mapped_column(
-        Enum(ClimateRating, native_enum=False, length=12, values_callable=enum_values)
-    )
+    rating: Mapped[ClimateRating] = mapped_column(enum_column(ClimateRating, 12))
     note: Mapped[str] = mapped_column(String(CLIMATE_NOTE_MAX), default="")
     # When the staff member tapped (phone clock); a retry or an older offline tap never
     # overwrites a newer one.

@@ -5,13 +5,11 @@ state of the morning's floor entries."""
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime, time
 
 from sqlalchemy import (
     Boolean,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -23,20 +21,27 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.vocabulary import (
+    CallResult,
+    CallStatus,
+    CaseStatus,
+    ConversationPartner,
+    HandoverCriterion,
+    HandoverStatus,
+    ReportTopic,
+    TriageOutcome,
+    VisitStatus,
+)
 from app.extensions import db
 from app.models.floor import FloorEntry
-from app.models.org import Location, User, enum_values
+from app.models.org import Location, User
 from app.models.student import Student
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, enum_column, utcnow
 
 # Lengths shared by the models, the forms and the services.
 SHORT_TEXT = 300
 NOTE_TEXT = 1000
 LONG_TEXT = 4000
-
-
-def _enum(enum_class: type[enum.Enum], length: int = 20) -> Enum:
-    return Enum(enum_class, native_enum=False, length=length, values_callable=enum_values)
 
 
 def split_codes(value: str) -> list[str]:
@@ -50,27 +55,6 @@ def join_codes(values: list[str] | tuple[str, ...]) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Casus
-
-
-class CaseStatus(enum.StrEnum):
-    SIGNAAL = "signaal"
-    PREVENTIEF = "preventief"
-    INTENSIEF = "intensief"  # hoog verzuim
-    OVERGEDRAGEN_COPA = "overgedragen_copa"
-    AFGESLOTEN = "afgesloten"
-
-    @property
-    def label(self) -> str:
-        return CASE_STATUS_LABELS[self]
-
-
-CASE_STATUS_LABELS = {
-    CaseStatus.SIGNAAL: "signaal",
-    CaseStatus.PREVENTIEF: "preventief",
-    CaseStatus.INTENSIEF: "intensief (hoog verzuim)",
-    CaseStatus.OVERGEDRAGEN_COPA: "overgedragen aan COPA",
-    CaseStatus.AFGESLOTEN: "afgesloten",
-}
 
 
 class Casus(db.Model):
@@ -90,7 +74,7 @@ class Casus(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
-    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), default=CaseStatus.SIGNAAL)
+    status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus), default=CaseStatus.SIGNAAL)
     reason: Mapped[str] = mapped_column(String(SHORT_TEXT))  # aanleiding
     owner_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     teamleider_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
@@ -116,7 +100,7 @@ class Casus(db.Model):
 
     @property
     def status_label(self) -> str:
-        return CASE_STATUS_LABELS[self.status]
+        return self.status.label
 
     @property
     def is_open(self) -> bool:
@@ -133,8 +117,8 @@ class CaseStatusChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("casus.id", ondelete="CASCADE"), index=True)
-    from_status: Mapped[CaseStatus | None] = mapped_column(_enum(CaseStatus))
-    to_status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus))
+    from_status: Mapped[CaseStatus | None] = mapped_column(enum_column(CaseStatus))
+    to_status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     reason: Mapped[str] = mapped_column(String(NOTE_TEXT))
@@ -164,31 +148,7 @@ class CaseNote(db.Model):
 # Gespreksverslag
 
 
-class ConversationPartner(enum.StrEnum):
-    LEERLING = "leerling"
-    OUDER = "ouder"
-    MENTOR = "mentor"
-    ANDERS = "anders"
-
-
-PARTNER_LABELS = {
-    ConversationPartner.LEERLING: "leerling",
-    ConversationPartner.OUDER: "ouder/verzorger",
-    ConversationPartner.MENTOR: "mentor",
-    ConversationPartner.ANDERS: "anders",
-}
-
 # Topics of a conversation report: the floor's topics plus absence and other.
-REPORT_TOPIC_LABELS = {
-    "motivatie": "motivatie",
-    "schoolbinding": "schoolbinding",
-    "praktische_belemmeringen": "praktische belemmeringen",
-    "thuissituatie": "thuissituatie",
-    "gedrag": "gedrag",
-    "welbevinden": "welbevinden",
-    "verzuim": "verzuim",
-    "anders": "anders",
-}
 
 
 class ConversationReport(db.Model):
@@ -206,7 +166,7 @@ class ConversationReport(db.Model):
     held_on: Mapped[date] = mapped_column(Date)
     with_whom: Mapped[str] = mapped_column(String(60))  # codes of ConversationPartner
     with_other: Mapped[str] = mapped_column(String(120), default="")
-    topics: Mapped[str] = mapped_column(String(200))  # codes of REPORT_TOPIC_LABELS
+    topics: Mapped[str] = mapped_column(String(200))  # codes of ReportTopic
     summary: Mapped[str] = mapped_column(Text)  # wat is besproken
     agreements: Mapped[str] = mapped_column(Text, default="")  # afspraken
     next_step: Mapped[str] = mapped_column(String(SHORT_TEXT), default="")
@@ -234,48 +194,18 @@ class ConversationReport(db.Model):
 
     @property
     def partners_label(self) -> str:
-        labels = [PARTNER_LABELS.get(ConversationPartner(p), p) for p in self.partners]
+        labels = [ConversationPartner.label_of(p) for p in self.partners]
         if ConversationPartner.ANDERS in self.partners and self.with_other:
             labels[self.partners.index(ConversationPartner.ANDERS)] = self.with_other
         return ", ".join(labels)
 
     @property
     def topics_label(self) -> str:
-        return ", ".join(REPORT_TOPIC_LABELS.get(t, t) for t in self.topic_codes)
+        return ", ".join(ReportTopic.label_of(t) for t in self.topic_codes)
 
 
 # ---------------------------------------------------------------------------------------------
 # Oudercontact
-
-
-class CallStatus(enum.StrEnum):
-    OPEN = "open"
-    AFGEROND = "afgerond"
-    GEANNULEERD = "geannuleerd"
-
-
-CALL_STATUS_LABELS = {
-    CallStatus.OPEN: "open",
-    CallStatus.AFGEROND: "afgerond",
-    CallStatus.GEANNULEERD: "geannuleerd",
-}
-
-
-class CallResult(enum.StrEnum):
-    GEEN_GEHOOR = "geen_gehoor"
-    VOICEMAIL = "voicemail"
-    GESPROKEN = "gesproken"
-    TERUGGEBELD = "teruggebeld"
-    NUMMER_ONJUIST = "nummer_onjuist"
-
-
-CALL_RESULT_LABELS = {
-    CallResult.GEEN_GEHOOR: "geen gehoor",
-    CallResult.VOICEMAIL: "voicemail ingesproken",
-    CallResult.GESPROKEN: "gesproken",
-    CallResult.TERUGGEBELD: "teruggebeld door ouder",
-    CallResult.NUMMER_ONJUIST: "nummer onjuist",
-}
 
 
 class ParentCall(db.Model):
@@ -298,7 +228,7 @@ class ParentCall(db.Model):
     subject: Mapped[str] = mapped_column(String(SHORT_TEXT))  # waarover
     interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False)
     language: Mapped[str] = mapped_column(String(40), default="")
-    status: Mapped[CallStatus] = mapped_column(_enum(CallStatus, 12), default=CallStatus.OPEN)
+    status: Mapped[CallStatus] = mapped_column(enum_column(CallStatus, 12), default=CallStatus.OPEN)
     outcome: Mapped[str] = mapped_column(String(NOTE_TEXT), default="")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     entry_id: Mapped[int | None] = mapped_column(
@@ -318,7 +248,7 @@ class ParentCall(db.Model):
 
     @property
     def status_label(self) -> str:
-        return CALL_STATUS_LABELS[self.status]
+        return self.status.label
 
 
 class CallAttempt(db.Model):
@@ -332,7 +262,7 @@ class CallAttempt(db.Model):
     )
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    result: Mapped[CallResult] = mapped_column(_enum(CallResult))
+    result: Mapped[CallResult] = mapped_column(enum_column(CallResult))
     note: Mapped[str] = mapped_column(String(NOTE_TEXT), default="")
 
     call: Mapped[ParentCall] = relationship(back_populates="attempts")
@@ -340,24 +270,11 @@ class CallAttempt(db.Model):
 
     @property
     def result_label(self) -> str:
-        return CALL_RESULT_LABELS[self.result]
+        return self.result.label
 
 
 # ---------------------------------------------------------------------------------------------
 # Huisbezoek
-
-
-class VisitStatus(enum.StrEnum):
-    GEPLAND = "gepland"
-    GEDAAN = "gedaan"
-    GEANNULEERD = "geannuleerd"
-
-
-VISIT_STATUS_LABELS = {
-    VisitStatus.GEPLAND: "gepland",
-    VisitStatus.GEDAAN: "gedaan",
-    VisitStatus.GEANNULEERD: "geannuleerd",
-}
 
 
 class HomeVisit(db.Model):
@@ -381,7 +298,9 @@ class HomeVisit(db.Model):
     companion: Mapped[str] = mapped_column(String(120), default="")
     mixed_pair: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str] = mapped_column(String(SHORT_TEXT))
-    status: Mapped[VisitStatus] = mapped_column(_enum(VisitStatus, 12), default=VisitStatus.GEPLAND)
+    status: Mapped[VisitStatus] = mapped_column(
+        enum_column(VisitStatus, 12), default=VisitStatus.GEPLAND
+    )
     report: Mapped[str] = mapped_column(Text, default="")
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str] = mapped_column(String(SHORT_TEXT), default="")
@@ -396,7 +315,7 @@ class HomeVisit(db.Model):
 
     @property
     def status_label(self) -> str:
-        return VISIT_STATUS_LABELS[self.status]
+        return self.status.label
 
     @property
     def people_count(self) -> int:
@@ -459,34 +378,6 @@ class DetentionAttendance(db.Model):
 # Overdracht naar COPA
 
 
-class HandoverStatus(enum.StrEnum):
-    INGEDIEND = "ingediend"
-    GEACCEPTEERD = "geaccepteerd"
-    TERUGGEGEVEN = "teruggegeven"
-
-
-HANDOVER_STATUS_LABELS = {
-    HandoverStatus.INGEDIEND: "ingediend, wacht op COPA",
-    HandoverStatus.GEACCEPTEERD: "geaccepteerd door COPA",
-    HandoverStatus.TERUGGEGEVEN: "teruggegeven door COPA",
-}
-
-
-class HandoverCriterion(enum.StrEnum):
-    COMPLEX = "complex"
-    VERZUIM_STRUCTUREEL = "verzuim_structureel"
-    MEERDERE_HULPVRAGEN = "meerdere_hulpvragen"
-    EXTERNE_ZORG = "externe_zorg"
-
-
-CRITERION_LABELS = {
-    HandoverCriterion.COMPLEX: "complexe problematiek (psychisch, sociaal, gezin)",
-    HandoverCriterion.VERZUIM_STRUCTUREEL: "verzuim blijft structureel ondanks inzet SchoolFit",
-    HandoverCriterion.MEERDERE_HULPVRAGEN: "meerdere hulpvragen komen samen",
-    HandoverCriterion.EXTERNE_ZORG: "externe hulp of zorg lijkt nodig",
-}
-
-
 class HandoverSlot(db.Model):
     """The weekly handover moment of a location (SchoolFit, team leader and COPA)."""
 
@@ -520,7 +411,7 @@ class Handover(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("casus.id", ondelete="CASCADE"), index=True)
     status: Mapped[HandoverStatus] = mapped_column(
-        _enum(HandoverStatus, 15), default=HandoverStatus.INGEDIEND
+        enum_column(HandoverStatus, 15), default=HandoverStatus.INGEDIEND
     )
     criteria: Mapped[str] = mapped_column(String(120))  # codes of HandoverCriterion
     summary: Mapped[str] = mapped_column(Text)
@@ -548,30 +439,15 @@ class Handover(db.Model):
 
     @property
     def criteria_labels(self) -> list[str]:
-        return [CRITERION_LABELS[HandoverCriterion(c)] for c in self.criteria_codes]
+        return [HandoverCriterion.label_of(c) for c in self.criteria_codes]
 
     @property
     def status_label(self) -> str:
-        return HANDOVER_STATUS_LABELS[self.status]
+        return self.status.label
 
 
 # ---------------------------------------------------------------------------------------------
 # Triage of the morning's floor entries
-
-
-class TriageOutcome(enum.StrEnum):
-    VERSLAG = "verslag"
-    CASUS = "casus"
-    OUDERCONTACT = "oudercontact"
-    AFGESLOTEN = "afgesloten"
-
-
-TRIAGE_OUTCOME_LABELS = {
-    TriageOutcome.VERSLAG: "uitgewerkt in gespreksverslag",
-    TriageOutcome.CASUS: "gekoppeld aan casus",
-    TriageOutcome.OUDERCONTACT: "oudercontact gepland",
-    TriageOutcome.AFGESLOTEN: "afgesloten",
-}
 
 
 class EntryTriage(db.Model):
@@ -588,7 +464,7 @@ class EntryTriage(db.Model):
     entry_id: Mapped[int] = mapped_column(
         ForeignKey("floor_entry.id", ondelete="CASCADE"), unique=True
     )
-    outcome: Mapped[TriageOutcome | None] = mapped_column(_enum(TriageOutcome, 15))
+    outcome: Mapped[TriageOutcome | None] = mapped_column(enum_column(TriageOutcome, 15))
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     close_reason: Mapped[str] = mapped_column(String(200), default="")
@@ -612,4 +488,4 @@ class EntryTriage(db.Model):
 
     @property
     def outcome_label(self) -> str:
-        return TRIAGE_OUTCOME_LABELS[self.outcome] if self.outcome else ""
+        return self.outcome.label if self.outcome else ""

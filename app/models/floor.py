@@ -3,13 +3,11 @@ server could not accept (kept for desk review, never dropped)."""
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
     Column,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -19,92 +17,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.vocabulary import EntryKind, FlagStatus, FlagType, Outcome, Severity, Topic
 from app.extensions import db
-from app.models.org import Location, User, Zone, enum_values
+from app.models.org import Location, User, Zone
 from app.models.student import Student
-from app.models.types import UTCDateTime, utcnow
-
-
-class EntryKind(enum.StrEnum):
-    CONTACT = "contact"
-    GESPREK = "gesprek"
-    GROEP = "groep"
-    SPANNING = "spanning"
-    DEESCALATIE = "deescalatie"
-    VLAG = "vlag"
-
-
-class Topic(enum.StrEnum):
-    MOTIVATIE = "motivatie"
-    SCHOOLBINDING = "schoolbinding"
-    PRAKTISCHE_BELEMMERINGEN = "praktische_belemmeringen"
-    THUISSITUATIE = "thuissituatie"
-    GEDRAG = "gedrag"
-    WELBEVINDEN = "welbevinden"
-
-
-class Severity(enum.StrEnum):
-    LAAG = "laag"
-    MIDDEL = "middel"
-    HOOG = "hoog"
-
-
-class Outcome(enum.StrEnum):
-    OPGELOST = "opgelost"
-    DEELS = "deels"
-    DOORVERWEZEN = "doorverwezen"  # doorverwezen naar teamleider
-
-
-class FlagType(enum.StrEnum):
-    ZORG = "zorg"
-    VERZUIMSIGNAAL = "verzuimsignaal"
-    CONFLICT = "conflict"
-    THUISSITUATIE = "thuissituatie"
-    VEILIGHEID = "veiligheid"  # veiligheid / pesten
-    OPVOLGEN = "opvolgen"  # opvolgen vanmiddag
-
-
-class FlagStatus(enum.StrEnum):
-    OPEN = "open"
-    HANDLED = "handled"
-
-
-ENTRY_KIND_LABELS = {
-    EntryKind.CONTACT: "Contact",
-    EntryKind.GESPREK: "Gesprek",
-    EntryKind.GROEP: "Groep",
-    EntryKind.SPANNING: "Spanning",
-    EntryKind.DEESCALATIE: "De-escalatie",
-    EntryKind.VLAG: "Vlag",
-}
-TOPIC_LABELS = {
-    Topic.MOTIVATIE: "motivatie",
-    Topic.SCHOOLBINDING: "schoolbinding",
-    Topic.PRAKTISCHE_BELEMMERINGEN: "praktische belemmeringen",
-    Topic.THUISSITUATIE: "thuissituatie",
-    Topic.GEDRAG: "gedrag",
-    Topic.WELBEVINDEN: "welbevinden",
-}
-SEVERITY_LABELS = {Severity.LAAG: "laag", Severity.MIDDEL: "middel", Severity.HOOG: "hoog"}
-OUTCOME_LABELS = {
-    Outcome.OPGELOST: "opgelost",
-    Outcome.DEELS: "deels opgelost",
-    Outcome.DOORVERWEZEN: "doorverwezen naar teamleider",
-}
-FLAG_TYPE_LABELS = {
-    FlagType.ZORG: "zorg",
-    FlagType.VERZUIMSIGNAAL: "verzuimsignaal",
-    FlagType.CONFLICT: "conflict",
-    FlagType.THUISSITUATIE: "thuissituatie",
-    FlagType.VEILIGHEID: "veiligheid / pesten",
-    FlagType.OPVOLGEN: "opvolgen",
-}
+from app.models.types import UTCDateTime, enum_column, utcnow
 
 NOTE_MAX_LENGTH = 500
-
-
-def _enum(enum_class: type[enum.Enum], length: int = 30) -> Enum:
-    return Enum(enum_class, native_enum=False, length=length, values_callable=enum_values)
 
 
 floor_entry_student = Table(
@@ -130,11 +49,11 @@ class FloorEntry(db.Model):
     staff_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
     zone_id: Mapped[int] = mapped_column(ForeignKey("zone.id"), index=True)
-    kind: Mapped[EntryKind] = mapped_column(_enum(EntryKind, 20))
-    topic: Mapped[Topic | None] = mapped_column(_enum(Topic))
-    severity: Mapped[Severity | None] = mapped_column(_enum(Severity, 10))
-    outcome: Mapped[Outcome | None] = mapped_column(_enum(Outcome, 20))
-    flag_type: Mapped[FlagType | None] = mapped_column(_enum(FlagType, 20))
+    kind: Mapped[EntryKind] = mapped_column(enum_column(EntryKind, 20))
+    topic: Mapped[Topic | None] = mapped_column(enum_column(Topic, 30))
+    severity: Mapped[Severity | None] = mapped_column(enum_column(Severity, 10))
+    outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome, 20))
+    flag_type: Mapped[FlagType | None] = mapped_column(enum_column(FlagType, 20))
     head_count: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(String(NOTE_MAX_LENGTH), default="")
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -151,7 +70,7 @@ class FloorEntry(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return ENTRY_KIND_LABELS[self.kind]
+        return self.kind.label
 
 
 class Flag(db.Model):
@@ -163,8 +82,8 @@ class Flag(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
-    flag_type: Mapped[FlagType] = mapped_column(_enum(FlagType, 20))
-    status: Mapped[FlagStatus] = mapped_column(_enum(FlagStatus, 10), default=FlagStatus.OPEN)
+    flag_type: Mapped[FlagType] = mapped_column(enum_column(FlagType, 20))
+    status: Mapped[FlagStatus] = mapped_column(enum_column(FlagStatus, 12), default=FlagStatus.OPEN)
     raised_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     entry_id: Mapped[int | None] = mapped_column(
         ForeignKey("floor_entry.id", ondelete="SET NULL"), index=True
@@ -181,7 +100,7 @@ class Flag(db.Model):
 
     @property
     def type_label(self) -> str:
-        return FLAG_TYPE_LABELS[self.flag_type]
+        return self.flag_type.label
 
 
 class QuarantinedEntry(db.Model):

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime, time
 
 from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
     Column,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -19,34 +17,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from app.core.vocabulary import Role
 from app.extensions import db
-from app.models.types import UTCDateTime, utcnow
-
-
-class Role(enum.StrEnum):
-    MEDEWERKER = "medewerker"
-    TEAMLEIDER = "teamleider"
-    COPA = "copa"
-    LOCATIELEIDER = "locatieleider"
-    BEHEER = "beheer"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.MEDEWERKER: "SchoolFit-medewerker",
-    Role.TEAMLEIDER: "Teamleider",
-    Role.COPA: "COPA",
-    Role.LOCATIELEIDER: "Locatieleiding",
-    Role.BEHEER: "Functioneel beheer",
-}
-
-
-def enum_values(enum_class: type[enum.Enum]) -> list[str]:
-    return [member.value for member in enum_class]
-
+from app.models.types import UTCDateTime, enum_column, utcnow
 
 user_location = Table(
     "user_location",
@@ -121,9 +94,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, values_callable=enum_values)
-    )
+    role: Mapped[Role] = mapped_column(enum_column(Role, 20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -14,24 +14,19 @@ Anonymity is designed into the tables (see docs/pulse.md):
 
 from __future__ import annotations
 
-import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, Enum, ForeignKey, SmallInteger, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.vocabulary import PeilingStatus
 from app.extensions import db
-from app.models.org import Location, User, enum_values
-from app.models.types import UTCDateTime, utcnow
+from app.models.org import Location, User
+from app.models.types import UTCDateTime, enum_column, utcnow
 
 PEILING_CODE_LENGTH = 8
 DEVICE_HASH_LENGTH = 64  # hex SHA-256
-
-
-class PeilingStatus(enum.StrEnum):
-    OPEN = "open"
-    CLOSED = "gesloten"
 
 
 def _random_key() -> str:
@@ -53,7 +48,7 @@ class Peiling(db.Model):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     status: Mapped[PeilingStatus] = mapped_column(
-        Enum(PeilingStatus, native_enum=False, length=12, values_callable=enum_values),
+        enum_column(PeilingStatus, 12),
         default=PeilingStatus.OPEN,
     )
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, Enum, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
+
+from app.core.vocabulary import enum_values
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -50,3 +53,14 @@ def enable_sqlite_foreign_keys(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def enum_column(enum_class: type[enum.Enum], length: int = 20) -> Enum:
+    """An enum stored as its value in a VARCHAR (not a native enum: values can be added by a
+    plain migration, and SQLite and PostgreSQL store the same)."""
+    return Enum(enum_class, native_enum=False, length=length, values_callable=enum_values)
+
+
+def check_in(column: str, values: tuple[str, ...]) -> str:
+    """The SQL of a check constraint: ``column`` holds one of ``values``."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"

@@ -10,9 +10,9 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
+from app.core.localtime import local_day_bounds, to_local
 from app.extensions import db
 from app.models import AuditEvent, Student, User
-from app.timeutil import local_day_bounds, to_local
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, delete, exists, func, select, update
 
 from app.absence.privacy import purge_absence_of_leavers
+from app.core.vocabulary import FlagStatus
 from app.desk.privacy import purge_closed_cases, purge_loose_desk_records
 from app.extensions import db
 from app.models import AuditEvent, ClimateCheck, Flag, FloorEntry, QuarantinedEntry, Student
-from app.models.floor import FlagStatus, floor_entry_student
+from app.models.floor import floor_entry_student
 from app.models.types import utcnow
 from app.pulse.services import purge_devices_of_ended_peilingen
 
@@ -64,7 +65,7 @@ def anonymise_named_entries(cutoff: datetime, dry_run: bool) -> int:
 
 def purge_handled_flags(cutoff: datetime, dry_run: bool) -> int:
     """Flags that were handled before the cutoff (open flags stay until handled)."""
-    old = select(Flag.id).where(Flag.status == FlagStatus.HANDLED, Flag.raised_at < cutoff)
+    old = select(Flag.id).where(Flag.status == FlagStatus.AFGEHANDELD, Flag.raised_at < cutoff)
     count = _count(old)
     if not dry_run and count:
         db.session.execute(delete(Flag).where(Flag.id.in_(list(db.session.scalars(old)))))

@@ -10,15 +10,16 @@ from sqlalchemy import select
 from app.access import roles_required
 from app.audit import record
 from app.auth.sessions import recent_auth_required
+from app.core import roles
 from app.exceptions import DomainError
 from app.extensions import db
-from app.models import Role, Student
+from app.models import Student
 from app.privacy import bp
 from app.privacy.audit_services import AuditFilter, audit_query, known_actions, student_trail_csv
 from app.privacy.forms import AuditFilterForm, EraseStudentForm, RectifyStudentForm
 from app.privacy.subject import as_json, erase_student, subject_access
 
-beheer_only = roles_required(Role.BEHEER)
+beheer_only = roles_required(roles.BEHEER)
 PAGE_SIZE = 100
 
 

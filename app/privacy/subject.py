@@ -18,11 +18,11 @@ from sqlalchemy.orm import selectinload
 
 from app.absence.privacy import ABSENCE_TABLES, absence_section, erase_absence, signal_section
 from app.audit import record
+from app.core.localtime import to_local
 from app.desk.privacy import DESK_SECTIONS, DESK_TABLES, erase_desk
 from app.extensions import db
 from app.models import AuditEvent, Flag, FloorEntry, Student, User
 from app.models.floor import floor_entry_student
-from app.timeutil import to_local
 
 
 @dataclass

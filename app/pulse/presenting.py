@@ -9,7 +9,8 @@ from typing import Any
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from app.models import ClimateRating, Peiling
+from app.core.vocabulary import ClimateRating
+from app.models import Peiling
 from app.pulse.charts import (
     AgreementChart,
     ClimateGrid,

@@ -25,9 +25,12 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from app.access import can_see_location, roles_required
+from app.core import roles
+from app.core.localtime import LOCAL_TZ, local_today
+from app.core.vocabulary import PeilingStatus
 from app.exceptions import DomainError
 from app.extensions import db, limiter
-from app.models import Location, Peiling, PeilingStatus
+from app.models import Location, Peiling
 from app.pulse import bp
 from app.pulse.forms import ClosePeilingForm, OpenPeilingForm, answer_form_class
 from app.pulse.presenting import (
@@ -42,8 +45,6 @@ from app.pulse.presenting import (
 from app.pulse.qr import qr_png, qr_svg
 from app.pulse.rules import MAX_PEILING_DAYS, MIN_GROUP_SIZE, Phase
 from app.pulse.services import (
-    OPENER_ROLES,
-    RESULT_ROLES,
     AlreadyAnswered,
     PeilingNotOpen,
     already_answered_message,
@@ -63,10 +64,9 @@ from app.pulse.services import (
     valid_device_token,
 )
 from app.pulse.statements import SCALE, statements_for
-from app.timeutil import LOCAL_TZ, local_today
 
-result_readers = roles_required(*RESULT_ROLES)
-openers = roles_required(*OPENER_ROLES)
+result_readers = roles_required(roles.PULSE_READERS)
+openers = roles_required(roles.PULSE_OPENERS)
 
 # Per client address, in the limiter's own storage (never stored with answers). A class on the
 # school's Wi-Fi shares one address, so the limit allows a full class answering at once;
@@ -188,7 +188,7 @@ def results() -> Any:
         start_label=start_label,
         phase_label=phase_label,
         withheld_reason=withheld_reason,
-        can_open=current_user.role in OPENER_ROLES,
+        can_open=current_user.role in roles.PULSE_OPENERS,
         scale=SCALE,
         minimum=MIN_GROUP_SIZE,
     )
@@ -245,7 +245,7 @@ def detail(peiling_id: int) -> Any:
         link=public_link(peiling),
         respondents=respondent_counts([peiling.id])[peiling.id],
         close_form=ClosePeilingForm(),
-        can_close=current_user.role in OPENER_ROLES and peiling.status == PeilingStatus.OPEN,
+        can_close=current_user.role in roles.PULSE_OPENERS and peiling.status == PeilingStatus.OPEN,
         statements=statements_for(peiling.questionnaire),
         minimum=MIN_GROUP_SIZE,
     )

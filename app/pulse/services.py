@@ -20,24 +20,14 @@ from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.audit import record
+from app.core.localtime import local_today
+from app.core.sql import insert_ignoring_duplicates
+from app.core.vocabulary import ClimateRating, PeilingStatus
 from app.exceptions import DomainError
 from app.extensions import db
-from app.models import (
-    ClimateCheck,
-    ClimateRating,
-    Location,
-    Peiling,
-    PeilingAnswer,
-    PeilingDevice,
-    PeilingStatus,
-    Role,
-    User,
-    Zone,
-)
+from app.models import ClimateCheck, Location, Peiling, PeilingAnswer, PeilingDevice, User, Zone
 from app.models.pulse import PEILING_CODE_LENGTH
 from app.models.types import utcnow
 from app.pulse.rules import (
@@ -58,11 +48,8 @@ from app.pulse.statements import (
     Statement,
     statements_for,
 )
-from app.timeutil import local_today
 
 # Who may open and close a peiling, and who may read results (always for their own locations).
-OPENER_ROLES = frozenset({Role.TEAMLEIDER, Role.BEHEER})
-RESULT_ROLES = frozenset({Role.TEAMLEIDER, Role.LOCATIELEIDER, Role.BEHEER})
 
 # Unambiguous when read off a poster or typed: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -159,9 +146,9 @@ def open_peiling(
 def close_peiling(user: User, peiling: Peiling, *, now: datetime | None = None) -> None:
     """Close a peiling: it takes no more answers, and its device register is emptied (it is
     only needed while answers come in)."""
-    if peiling.status == PeilingStatus.CLOSED:
+    if peiling.status == PeilingStatus.GESLOTEN:
         raise DomainError(_("Deze peiling is al gesloten."))
-    peiling.status = PeilingStatus.CLOSED
+    peiling.status = PeilingStatus.GESLOTEN
     peiling.closed_at = now or utcnow()
     peiling.closed_by_id = user.id
     db.session.execute(delete(PeilingDevice).where(PeilingDevice.peiling_id == peiling.id))
@@ -194,7 +181,7 @@ def purge_devices_of_ended_peilingen(cutoff: datetime, dry_run: bool) -> int:
 
 def current_phase(peiling: Peiling, today: date | None = None) -> Phase:
     return phase(
-        closed=peiling.status == PeilingStatus.CLOSED,
+        closed=peiling.status == PeilingStatus.GESLOTEN,
         starts_on=peiling.starts_on,
         ends_on=peiling.ends_on,
         today=today or local_today(),
@@ -342,13 +329,10 @@ def submit_answers(
     checked = check_answers(statements, answers)
     # The database decides "already answered" (a unique key and ON CONFLICT DO NOTHING), so
     # two taps at once, or two app workers, still store one answer.
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     # RETURNING rather than rowcount: psycopg reports no row count for this INSERT.
     registered = db.session.execute(
-        insert(PeilingDevice)
+        insert_ignoring_duplicates(PeilingDevice, ["peiling_id", "device_hash"])
         .values(peiling_id=peiling.id, device_hash=device_hash(peiling, device_token or ""))
-        .on_conflict_do_nothing(index_elements=["peiling_id", "device_hash"])
         .returning(PeilingDevice.peiling_id)
     ).scalar_one_or_none()
     if registered is None:

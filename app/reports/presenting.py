@@ -15,47 +15,37 @@ from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.absence.labels import RULE_LABELS
-from app.digest.labels import (
-    CASE_STATUS_LABELS,
-    FLAG_LABELS,
-    KIND_LABELS,
-    OUTCOME_LABELS,
-    SEVERITY_LABELS,
-    TOPIC_LABELS,
+from app.core.vocabulary import (
+    AbsenceRule,
+    CaseStatus,
+    EntryKind,
+    FlagType,
+    Outcome,
+    Severity,
+    Topic,
+    VisitStatus,
+    Weekday,
 )
 from app.reports import rules
 from app.reports.charts import BarChart, ColumnChart, bar_chart, column_chart
 from app.reports.rules import Count
 from app.reports.services import Report
 
-WEEKDAY_LABELS = {
-    0: _l("maandag"),
-    1: _l("dinsdag"),
-    2: _l("woensdag"),
-    3: _l("donderdag"),
-    4: _l("vrijdag"),
-}
 FLOW_LABELS = {
     "geopend": _l("geopend"),
     "opgeschaald": _l("opgeschaald (naar preventief of intensief)"),
     "overgedragen": _l("overgedragen aan COPA"),
     "afgesloten": _l("afgesloten"),
 }
-VISIT_LABELS = {
-    "gepland": _l("gepland"),
-    "gedaan": _l("gedaan"),
-    "geannuleerd": _l("geannuleerd"),
-}
-THEME_LABELS = {
-    **TOPIC_LABELS,
-    "contact": _l("contact"),
-    "gesprek": _l("gesprek"),
-    "groep": _l("groepsmoment"),
-    "spanning": _l("spanning"),
-    "deescalatie": _l("de-escalatie"),
-    "vlag": _l("vlag"),
-}
+
+
+def theme_label(theme: str) -> str:
+    """An observation's theme: a floor topic when the entry had one, else the entry kind."""
+    if theme in Topic.values():
+        return Topic(theme).label
+    return EntryKind.label_of(theme).lower()
+
+
 # The tables, in report order: CSV file name -> what it holds (for docs and the CLI).
 TABLE_NAMES = (
     "vloer-soort",
@@ -123,7 +113,7 @@ def scope_title(report: Report) -> str:
 
 def _floor_sections(report: Report) -> list[Section]:
     floor = report.floor
-    kinds = [(str(KIND_LABELS[k]), float(v), str(v)) for k, v in floor.by_kind.items()]
+    kinds = [(EntryKind(k).plural, float(v), str(v)) for k, v in floor.by_kind.items()]
     kind_table = Table(
         "vloer-soort",
         _("Vloerregistraties per soort"),
@@ -145,7 +135,9 @@ def _floor_sections(report: Report) -> list[Section]:
         [[label, text] for label, _v, text in hour_rows],
         note=_("Registraties vóór 07:00 tellen bij 07:00, na 15:00 bij 15:00."),
     )
-    weekday_rows = [(str(WEEKDAY_LABELS[d]), float(n), str(n)) for d, n in floor.by_weekday.items()]
+    weekday_rows = [
+        (Weekday.of_index(d).label, float(n), str(n)) for d, n in floor.by_weekday.items()
+    ]
     weekday_table = Table(
         "vloer-weekdag",
         _("Vloerregistraties per weekdag"),
@@ -157,13 +149,13 @@ def _floor_sections(report: Report) -> list[Section]:
         "spanningen",
         _("Spanningen naar ernst"),
         [_("Ernst"), _("Aantal")],
-        [[str(SEVERITY_LABELS[s]), str(n)] for s, n in floor.severities.items()],
+        [[Severity(s).label, str(n)] for s, n in floor.severities.items()],
     )
     deesc = Table(
         "deescalaties",
         _("De-escalaties naar uitkomst"),
         [_("Uitkomst"), _("Aantal")],
-        [[str(OUTCOME_LABELS[o]), str(n)] for o, n in floor.outcomes.items()],
+        [[Outcome(o).label, str(n)] for o, n in floor.outcomes.items()],
     )
     return [
         Section(
@@ -190,9 +182,7 @@ def _floor_sections(report: Report) -> list[Section]:
 
 def _flag_section(report: Report) -> Section:
     flags = report.flags
-    rows = [
-        [str(FLAG_LABELS[t]), str(flags.flags[t]), flags.students[t].shown] for t in flags.flags
-    ]
+    rows = [[FlagType(t).label, str(flags.flags[t]), flags.students[t].shown] for t in flags.flags]
     rows.append([_("Totaal"), str(sum(flags.flags.values())), flags.students_total.shown])
     return Section(
         "vlaggen",
@@ -210,11 +200,11 @@ def _flag_section(report: Report) -> Section:
 
 def _case_section(report: Report) -> Section:
     cases = report.cases
-    status_rows = [(str(CASE_STATUS_LABELS[s]), c) for s, c in cases.by_status.items()]
+    status_rows = [(CaseStatus(s).label, c) for s, c in cases.by_status.items()]
     flow_rows = [[str(FLOW_LABELS[f]), c.shown] for f, c in cases.flow.items()]
     stage_rows = [
         [
-            str(CASE_STATUS_LABELS[stage.stage]),
+            CaseStatus(stage.stage).label,
             stage.count.shown,
             number(stage.median_days) if stage.median_days is not None else "–",
         ]
@@ -268,7 +258,7 @@ def _contact_sections(report: Report) -> list[Section]:
         [_("Tolk nodig"), calls.interpreter.shown],
         [_("Belpogingen"), str(calls.attempts)],
     ]
-    visit_rows = [[str(VISIT_LABELS[s]), c.shown] for s, c in visits.by_status.items()]
+    visit_rows = [[VisitStatus(s).label, c.shown] for s, c in visits.by_status.items()]
     visit_rows += [
         [_("Leerlingen"), visits.students.shown],
         [_("Gedaan met z'n tweeën"), visits.two_people.shown],
@@ -324,7 +314,7 @@ def _absence_section(report: Report) -> Section:
     )
     header = [_("Week") if absence.bucket_kind == "week" else _("Maand")]
     header += (
-        [str(RULE_LABELS[r]) for r in next(iter(absence.buckets)).students]
+        [AbsenceRule.label_of(r) for r in next(iter(absence.buckets)).students]
         if (absence.buckets)
         else []
     )
@@ -512,7 +502,7 @@ def _pulse_section(report: Report) -> Section:
 def observation_table(report: Report) -> Table:
     rows = [
         [
-            str(THEME_LABELS.get(group.theme, group.theme)),
+            theme_label(group.theme),
             group.location,
             format_date(item.day, "dd-MM-yyyy"),
             item.zone,
@@ -552,7 +542,7 @@ def tables(report: Report) -> dict[str, Table]:
 
 
 def theme_labels() -> dict[str, object]:
-    return {key: str(label) for key, label in THEME_LABELS.items()}
+    return {theme: theme_label(theme) for theme in (*Topic.values(), *EntryKind.values())}
 
 
 def table_csv(table: Table) -> str:

@@ -19,6 +19,8 @@ from flask_login import current_user, login_required
 from wtforms.fields import SelectChoice
 
 from app.auth.sessions import recent_auth_required
+from app.core import roles
+from app.core.localtime import local_today
 from app.extensions import db
 from app.models import Location
 from app.reports import bp, rules
@@ -34,7 +36,6 @@ from app.reports.presenting import (
     theme_labels,
 )
 from app.reports.services import (
-    REPORT_ROLES,
     Report,
     ReportError,
     audit_report,
@@ -44,7 +45,6 @@ from app.reports.services import (
     save_text,
     scope_key,
 )
-from app.timeutil import local_today
 
 F = TypeVar("F", bound=Callable[..., Any])
 WHOLE_GROUP = "alle"
@@ -56,11 +56,11 @@ def report_readers(view: F) -> F:
     @wraps(view)
     @login_required
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if current_user.role not in REPORT_ROLES:
+        if current_user.role not in roles.REPORT_READERS:
             abort(404)
         return view(*args, **kwargs)
 
-    wrapped.allowed_roles = REPORT_ROLES  # type: ignore[attr-defined]
+    wrapped.allowed_roles = roles.REPORT_READERS  # type: ignore[attr-defined]
     return wrapped  # type: ignore[return-value]
 
 
@@ -162,7 +162,7 @@ def index() -> str | Response | tuple[str, int]:
     today = local_today()
     if not request.args:
         form.maand.data = f"{today:%Y-%m}"
-        from app.absence.schoolcalendar import year_name_for
+        from app.core.schoolcalendar import year_name_for
 
         form.schooljaar.data = year_name_for(today)
         form.locatie.data = form.locatie.choices[0].value if form.locatie.choices else ""

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app.absence.schoolcalendar import SchoolCalendar, monday_of, parse_year_name
+from app.core.schoolcalendar import SchoolCalendar, monday_of, parse_year_name
 
 # Counts of fewer than this many students show as "<5" in every report above one staff
 # member's own work, so that no student can be recognised (issue 7, point 7).

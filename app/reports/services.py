@@ -9,7 +9,7 @@ values that show as "<5" for 1 to 4; nothing downstream can print the number beh
 without asking for ``.value`` on purpose. No student name or number leaves the builder.
 
 Days are local (Europe/Amsterdam) calendar days, both ends inclusive; stored times are aware
-UTC. School weeks come from the school calendar (``app.absence.services.load_calendar``).
+UTC. School weeks come from the school calendar (``app.core.calendar_store.load_calendar``).
 """
 
 from __future__ import annotations
@@ -20,12 +20,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import func, select
 
 from app.absence.figures import figures_by_student
-from app.absence.schoolcalendar import SchoolCalendar, monday_of
-from app.absence.services import load_calendar, rule_settings
+from app.absence.services import rule_settings
 from app.audit import record
+from app.core import roles
+from app.core.calendar_store import load_calendar
+from app.core.localtime import LOCAL_TZ, local_day_bounds, local_today
+from app.core.schoolcalendar import SchoolCalendar, monday_of
+from app.core.sql import epoch_bucket
+from app.core.vocabulary import CallResult, CaseStatus, Role, VisitStatus
 from app.desk import reporting as desk_reporting
 from app.exceptions import DomainError
 from app.extensions import db
@@ -42,19 +47,15 @@ from app.models import (
     Location,
     ParentCall,
     ReportText,
-    Role,
     Student,
     User,
     Zone,
 )
-from app.models.desk import CallResult, CaseStatus, VisitStatus
 from app.models.report import REPORT_TEXT_MAX
 from app.models.types import utcnow
 from app.reports import rules
 from app.reports.rules import Count
-from app.timeutil import LOCAL_TZ, local_day_bounds, local_today
 
-REPORT_ROLES = frozenset({Role.TEAMLEIDER, Role.LOCATIELEIDER, Role.BEHEER})
 ALL_SCOPE = "ALL"
 
 KIND_ORDER = ("contact", "gesprek", "groep", "spanning", "deescalatie", "vlag")
@@ -357,7 +358,7 @@ def readable_locations(user: User) -> list[Location]:
     locatieleider their own; nobody else any."""
     if user.role == Role.BEHEER:
         return all_locations()
-    if user.role in REPORT_ROLES:
+    if user.role in roles.REPORT_READERS:
         return sorted(user.locations, key=lambda loc: loc.code)
     return []
 
@@ -382,12 +383,8 @@ def _student_counts(location_ids: Sequence[int]) -> dict[int, int]:
 
 
 def _hour_bucket(column: Any) -> Any:
-    """The UTC hour of a timestamp column as hours since 1970, in SQL. Amsterdam is a whole
-    number of hours off UTC, so a UTC hour is a local hour too (as in the digest's buckets)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return cast(func.floor(func.extract("epoch", column) / 3600), Integer)
-    # SQLite keeps UTC as text; strftime('%s') gives the seconds since 1970.
-    return cast(func.strftime("%s", column), Integer) // 3600
+    """The UTC hour of a timestamp column as hours since 1970, in SQL."""
+    return epoch_bucket(column, 3600)
 
 
 def _floor(location_ids: Sequence[int], first: datetime, last: datetime) -> FloorFigures:

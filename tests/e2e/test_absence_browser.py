@@ -13,8 +13,9 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from app.absence.importer import import_absence
+from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import AbsenceRecord, Role, Student, User
+from app.models import AbsenceRecord, Student, User
 from tests.absence_helpers import magister_csv, magister_day, magister_row, school_calendar
 from tests.e2e.conftest import LiveServer, sign_in
 

@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from app.core.vocabulary import CaseStatus, Role
 from app.extensions import db
 from app.floor.services import accept_entries
-from app.models import Casus, HandoverSlot, Location, Role, Student, User
-from app.models.desk import CaseStatus
+from app.models import Casus, HandoverSlot, Location, Student, User
 from tests.e2e.conftest import LAPTOP, LiveServer, sign_in
 
 
@@ -167,9 +167,9 @@ def test_copy_for_lvs_button(
     make_student: Callable[..., Student],
     console_errors: list[str],
 ) -> None:
+    from app.core.localtime import local_today
     from app.desk import services as svc
     from app.models import AuditEvent
-    from app.timeutil import local_today
 
     staff = make_user(Role.MEDEWERKER, ("ZS",))
     student = make_student("ZS")

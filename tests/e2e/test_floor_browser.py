@@ -8,8 +8,9 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import func, select
 
+from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import Flag, FloorEntry, Role, Student, User
+from app.models import Flag, FloorEntry, Student, User
 from tests.e2e.conftest import LiveServer, sign_in
 
 SYNC_TIMEOUT = 30_000  # the undo window (10 s) plus a sync pass

@@ -2,7 +2,8 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
-from app.models import Role, User
+from app.core.vocabulary import Role
+from app.models import User
 from tests.e2e.conftest import LiveServer, sign_in
 
 

@@ -6,8 +6,9 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
+from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import PeilingAnswer, PeilingDevice, Role, User
+from app.models import PeilingAnswer, PeilingDevice, User
 from app.pulse.statements import CURRENT_QUESTIONNAIRE, statements_for
 from tests.e2e.conftest import LiveServer, sign_in
 from tests.pulse_helpers import make_peiling

@@ -9,7 +9,8 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from app.models import Location, Role, Student, User
+from app.core.vocabulary import Role
+from app.models import Location, Student, User
 from tests import report_helpers as rh
 from tests.e2e.conftest import LiveServer, sign_in
 

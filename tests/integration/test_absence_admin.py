@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 
 from app.absence.importer import import_absence
 from app.absence.signals import evaluate_signals
+from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import (
     AbsenceCode,
     AbsenceRecord,
     AbsenceSignal,
     NonSchoolPeriod,
-    Role,
     SchoolYear,
     Student,
     User,

@@ -20,16 +20,12 @@ from app.absence.figures import (
 from app.absence.importer import import_absence
 from app.absence.privacy import erase_absence
 from app.absence.rules import day_figures
-from app.absence.services import (
-    add_non_school_period,
-    find_school_year,
-    load_calendar,
-    rule_settings,
-    set_code,
-)
+from app.absence.services import rule_settings, set_code
 from app.absence.signals import evaluate_signals
+from app.core.calendar_store import add_non_school_period, find_school_year, load_calendar
+from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import AbsenceFigures, AbsenceSignal, Role, Student, User
+from app.models import AbsenceFigures, AbsenceSignal, Student, User
 from tests.absence_helpers import (
     magister_csv,
     magister_day,

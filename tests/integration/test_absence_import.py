@@ -15,10 +15,11 @@ from sqlalchemy import func, select
 
 from app.absence.importer import AbsenceImportRejected, import_absence
 from app.absence.signals import evaluate_signals
+from app.core.vocabulary import Role
 from app.exceptions import DomainError
 from app.extensions import db
 from app.imports.tabular import TableError
-from app.models import AbsenceImport, AbsenceRecord, AbsenceSignal, Role, Student, User
+from app.models import AbsenceImport, AbsenceRecord, AbsenceSignal, Student, User
 from tests.absence_helpers import (
     magister_csv,
     magister_day,

@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 
 from app.absence.importer import import_absence
 from app.absence.signals import evaluate_signals
+from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import AbsenceSignal, AuditEvent, Location, Role, Student, User
+from app.models import AbsenceSignal, AuditEvent, Location, Student, User
 from tests.absence_helpers import magister_csv, magister_day, magister_row, school_calendar
 from tests.conftest import csrf_token_from
 

@@ -3,8 +3,9 @@ from collections.abc import Callable
 from flask.testing import FlaskClient
 
 from app.access import find_visible_student, students_visible_to
+from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import Role, Student, User
+from app.models import Student, User
 
 
 def test_rule_sees_only_own_locations(

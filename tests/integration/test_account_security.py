@@ -10,9 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.auth.services import check_password_policy
+from app.core.vocabulary import Role
 from app.exceptions import DomainError
 from app.extensions import db
-from app.models import Role, User
+from app.models import User
 from tests.conftest import PASSWORD, csrf_token_from, login
 from tests.floor_helpers import entry
 

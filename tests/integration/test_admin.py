@@ -4,8 +4,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import Role, User
+from app.models import User
 from tests.conftest import csrf_token_from, login
 
 

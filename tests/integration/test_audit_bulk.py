@@ -7,8 +7,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.audit import record_many
+from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import Role, Student, User
+from app.models import Student, User
 from app.models.audit import AuditEvent
 from tests.absence_helpers import add_lateness_signal
 from tests.statement_count import counted_statements

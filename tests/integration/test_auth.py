@@ -4,8 +4,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.core.vocabulary import Role
 from app.extensions import db, limiter
-from app.models import Role, User
+from app.models import User
 from tests.conftest import PASSWORD, csrf_token_from, login
 
 

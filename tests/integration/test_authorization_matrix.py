@@ -24,8 +24,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import Location, Role, Student, User
+from app.models import Location, Student, User
 from tests import absence_helpers
 from tests.conftest import csrf_token_from, login
 
@@ -153,8 +154,8 @@ FIXED_ARGUMENTS: dict[str, dict[str, Any]] = {
 
 def _peiling_id(world: World, own: bool) -> int:
     """A peiling of the own (or other) location, opened by a team leader of that location."""
+    from app.core.localtime import local_today
     from app.pulse.services import open_peiling
-    from app.timeutil import local_today
 
     key = f"peiling_{own}"
     if key not in world.extra:

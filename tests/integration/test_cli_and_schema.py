@@ -6,8 +6,9 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, inspect, select
 
+from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import Location, Role, Student, User
+from app.models import Location, Student, User
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -74,8 +75,8 @@ def test_seed_demo_builds_a_living_app_and_is_idempotent(
     assert students is not None and students >= 300
     # Floor history for the digest's climate figure and the reports: before today, with
     # tensions and klimaatchecks, and added only once.
+    from app.core.localtime import local_today
     from app.models import ClimateCheck, FloorEntry
-    from app.timeutil import local_today
 
     entries = db.session.scalar(select(func.count(FloorEntry.id))) or 0
     kinds = set(db.session.scalars(select(FloorEntry.kind)).all())

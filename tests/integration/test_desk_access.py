@@ -12,11 +12,11 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.core.localtime import local_today
+from app.core.vocabulary import CaseStatus, Role
 from app.desk import services as svc
 from app.extensions import db
-from app.models import AuditEvent, Casus, HandoverSlot, Location, Role, Student, User
-from app.models.desk import CaseStatus
-from app.timeutil import local_today
+from app.models import AuditEvent, Casus, HandoverSlot, Location, Student, User
 from tests.integration.test_desk_inbox import confirm_screened
 
 SCHOOLFIT = Role.MEDEWERKER

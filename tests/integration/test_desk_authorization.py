@@ -20,6 +20,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.core.localtime import local_today
+from app.core.vocabulary import CaseStatus, Role
 from app.desk import services as svc
 from app.extensions import db
 from app.floor.services import accept_entries
@@ -30,12 +32,9 @@ from app.models import (
     HandoverSlot,
     Location,
     QuarantinedEntry,
-    Role,
     Student,
     User,
 )
-from app.models.desk import CaseStatus
-from app.timeutil import local_today
 from tests.integration.test_authorization_matrix import (
     LOGIN,
     SIGNED_OUT_OK,

@@ -12,6 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from app.core.localtime import local_today
+from app.core.vocabulary import CaseStatus, FlagStatus, Role, TriageOutcome
 from app.desk import rules
 from app.desk import services as svc
 from app.extensions import db
@@ -23,13 +25,9 @@ from app.models import (
     EntryTriage,
     Flag,
     Location,
-    Role,
     Student,
     User,
 )
-from app.models.desk import CaseStatus, TriageOutcome
-from app.models.floor import FlagStatus
-from app.timeutil import local_today
 from tests.conftest import csrf_token_from
 from tests.integration.test_desk_inbox import (
     confirm_screened,
@@ -103,7 +101,7 @@ def test_open_a_case_from_an_inbox_flag(
     triage = db.session.scalar(select(EntryTriage))
     assert triage is not None and triage.outcome == TriageOutcome.CASUS
     assert triage.case_id == case.id
-    assert db.session.scalar(select(Flag)).status == FlagStatus.HANDLED
+    assert db.session.scalar(select(Flag)).status == FlagStatus.AFGEHANDELD
     # A second case for the same student is not opened: the open one is shown.
     again = client.get(f"/bureau/leerling/{student.leerlingnummer}/casus/nieuw")
     assert again.headers["Location"] == f"/bureau/casussen/{case.id}"
@@ -425,7 +423,7 @@ def test_case_page_query_count_does_not_grow_with_the_chronology(
     locations: dict[str, Location],
     make_student: Callable[..., Student],
 ) -> None:
-    from app.models.desk import CallResult
+    from app.core.vocabulary import CallResult
 
     student = make_student("ZS")
     case = open_case(staff, student, CaseStatus.PREVENTIEF)

@@ -11,6 +11,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from app.core.localtime import local_today
+from app.core.vocabulary import CallResult, CaseStatus, HandoverStatus, Role
 from app.desk import services as svc
 from app.extensions import db
 from app.models import (
@@ -20,12 +22,9 @@ from app.models import (
     Handover,
     HandoverSlot,
     Location,
-    Role,
     Student,
     User,
 )
-from app.models.desk import CallResult, CaseStatus, HandoverStatus
-from app.timeutil import local_today
 from tests.conftest import csrf_token_from, login
 from tests.integration.test_desk_inbox import confirm_screened, floor_item, log_floor
 

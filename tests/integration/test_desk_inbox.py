@@ -16,19 +16,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 
+from app.core.vocabulary import FlagStatus, Role
 from app.extensions import db
 from app.floor.services import accept_entries
-from app.models import (
-    EntryTriage,
-    Flag,
-    FloorEntry,
-    Location,
-    QuarantinedEntry,
-    Role,
-    Student,
-    User,
-)
-from app.models.floor import FlagStatus
+from app.models import EntryTriage, Flag, FloorEntry, Location, QuarantinedEntry, Student, User
 from app.models.types import utcnow
 from tests.conftest import csrf_token_from
 
@@ -225,7 +216,7 @@ def test_close_with_a_reason_handles_the_flag(
     assert triage is not None and triage.close_reason == "opgelost op de vloer"
     assert triage.done_by_id == staff.id and triage.outcome is not None
     flag = db.session.scalar(select(Flag))
-    assert flag is not None and flag.status == FlagStatus.HANDLED
+    assert flag is not None and flag.status == FlagStatus.AFGEHANDELD
     assert flag.handled_by_id == staff.id and "opgelost op de vloer" in flag.handled_note
     html = client.get("/bureau/").get_data(as_text=True)
     assert "0 te verwerken · 1 verwerkt" in html
@@ -395,8 +386,8 @@ def test_a_flag_on_two_students_is_handled_per_student(
     locations: dict[str, Location],
     make_student: Callable[..., Student],
 ) -> None:
+    from app.core.localtime import local_today
     from app.desk import services as svc
-    from app.timeutil import local_today
 
     first = make_student("ZS", first_name="Eerste", last_name="Leerling")
     second = make_student("ZS", first_name="Tweede", last_name="Leerling")
@@ -421,7 +412,7 @@ def test_a_flag_on_two_students_is_handled_per_student(
         },
     )
     flags = {f.student_id: f.status for f in db.session.scalars(select(Flag))}
-    assert flags == {first.id: FlagStatus.HANDLED, second.id: FlagStatus.OPEN}
+    assert flags == {first.id: FlagStatus.AFGEHANDELD, second.id: FlagStatus.OPEN}
     html = client.get("/bureau/").get_data(as_text=True)
     open_part = html.split("Verwerkt (")[0]
     assert "Tweede Leerling" in open_part and "Eerste Leerling" not in open_part
@@ -429,5 +420,5 @@ def test_a_flag_on_two_students_is_handled_per_student(
     client.post(
         f"/bureau/inbox/{entry.id}/afsluiten", data={"csrf_token": token, "reason": "ook besproken"}
     )
-    assert {f.status for f in db.session.scalars(select(Flag))} == {FlagStatus.HANDLED}
+    assert {f.status for f in db.session.scalars(select(Flag))} == {FlagStatus.AFGEHANDELD}
     assert svc.open_case_of(first.id) is None

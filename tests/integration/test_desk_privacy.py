@@ -7,6 +7,8 @@ from datetime import time, timedelta
 
 from sqlalchemy import func, inspect, select
 
+from app.core.localtime import local_today
+from app.core.vocabulary import CallResult, CaseStatus, Role
 from app.desk import privacy
 from app.desk import services as svc
 from app.extensions import db
@@ -23,12 +25,9 @@ from app.models import (
     HomeVisit,
     Location,
     ParentCall,
-    Role,
     Student,
     User,
 )
-from app.models.desk import CallResult, CaseStatus
-from app.timeutil import local_today
 from tests.integration.test_desk_inbox import floor_item, log_floor
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import time, timedelta
 
+from app.core.localtime import local_today
+from app.core.vocabulary import CaseStatus, Role
 from app.desk import reporting
 from app.desk import services as svc
 from app.extensions import db
-from app.models import HandoverSlot, Location, Role, Student, User
-from app.models.desk import CaseStatus
-from app.timeutil import local_today
+from app.models import HandoverSlot, Location, Student, User
 from tests.integration.test_desk_inbox import floor_item, log_floor
 
 

@@ -11,6 +11,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from app.core.localtime import local_today
+from app.core.vocabulary import CallResult, CallStatus, CaseStatus, Role, TriageOutcome, VisitStatus
 from app.desk import services as svc
 from app.extensions import db
 from app.models import (
@@ -22,12 +24,9 @@ from app.models import (
     HomeVisit,
     Location,
     ParentCall,
-    Role,
     Student,
     User,
 )
-from app.models.desk import CallResult, CallStatus, CaseStatus, TriageOutcome, VisitStatus
-from app.timeutil import local_today
 from tests.conftest import csrf_token_from
 from tests.integration.test_desk_inbox import confirm_screened, floor_item, log_floor
 

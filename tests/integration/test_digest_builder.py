@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event, func, select
 
-from app.absence.services import load_calendar
+from app.core.calendar_store import load_calendar
+from app.core.vocabulary import CallResult, CaseStatus, Role
 from app.desk import services as desk
 from app.digest import rules
 from app.digest.services import _quarter_hour_bucket, build_digest
@@ -34,11 +35,9 @@ from app.models import (
     HandoverSlot,
     Location,
     ParentCall,
-    Role,
     Student,
     User,
 )
-from app.models.desk import CallResult, CaseStatus
 from tests.absence_helpers import school_calendar
 from tests.floor_helpers import entry
 

@@ -22,10 +22,11 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
-from app.absence.services import load_calendar
+from app.core.calendar_store import load_calendar
+from app.core.vocabulary import Role
 from app.digest import mail
 from app.extensions import db
-from app.models import AuditEvent, DigestDelivery, Location, Role, Student, User
+from app.models import AuditEvent, DigestDelivery, Location, Student, User
 from app.models.types import utcnow
 from tests.integration.test_digest_builder import DAY, Scenario, build_scenario
 from tests.pgserver import free_port

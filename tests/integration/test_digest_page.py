@@ -10,9 +10,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.core.localtime import local_today
+from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import AuditEvent, Location, Role, Student, User
-from app.timeutil import local_today
+from app.models import AuditEvent, Location, Student, User
 from tests.integration.test_digest_builder import DAY, Scenario, build_scenario
 
 PAGE = f"/digest/ZS/{DAY.isoformat()}"

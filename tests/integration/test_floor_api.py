@@ -5,10 +5,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from app.core.vocabulary import EntryKind, FlagStatus, FlagType, Role
 from app.extensions import db
 from app.floor.services import BatchError, accept_entries
-from app.models import AuditEvent, Flag, FloorEntry, QuarantinedEntry, Role, Student, User
-from app.models.floor import EntryKind, FlagStatus, FlagType
+from app.models import AuditEvent, Flag, FloorEntry, QuarantinedEntry, Student, User
 from tests.floor_helpers import entry
 
 

@@ -6,9 +6,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.core.localtime import local_today
+from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import ClimateCheck, QuarantinedEntry, Role, User
-from app.timeutil import local_today
+from app.models import ClimateCheck, QuarantinedEntry, User
 
 
 def check(

@@ -8,8 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import FloorEntry, QuarantinedEntry, Role, User
+from app.models import FloorEntry, QuarantinedEntry, User
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),

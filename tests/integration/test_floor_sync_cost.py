@@ -7,8 +7,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import Flag, FloorEntry, QuarantinedEntry, Role, Student, User
+from app.models import Flag, FloorEntry, QuarantinedEntry, Student, User
 from tests.floor_helpers import entry
 from tests.statement_count import counted_statements
 

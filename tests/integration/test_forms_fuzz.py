@@ -19,10 +19,10 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.core.vocabulary import CaseStatus, Role
 from app.desk import services as desk
 from app.extensions import db
-from app.models import Role, Student, User
-from app.models.desk import CaseStatus
+from app.models import Student, User
 from tests.conftest import login
 from tests.integration.test_desk_inbox import confirm_screened
 

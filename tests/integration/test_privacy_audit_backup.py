@@ -14,9 +14,10 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, func, inspect, select, text
 
 from app.audit import record
+from app.core.vocabulary import Role
 from app.extensions import db
 from app.floor.services import accept_entries
-from app.models import AuditEvent, Role, Student, User
+from app.models import AuditEvent, Student, User
 from tests.floor_helpers import entry
 
 

@@ -7,22 +7,14 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from app.audit import record
+from app.core.localtime import local_today
+from app.core.vocabulary import FlagStatus, Role
 from app.extensions import db
 from app.floor.services import accept_climate_checks, accept_entries
-from app.models import (
-    AuditEvent,
-    ClimateCheck,
-    Flag,
-    FloorEntry,
-    QuarantinedEntry,
-    Role,
-    Student,
-    User,
-)
-from app.models.floor import FlagStatus, floor_entry_student
+from app.models import AuditEvent, ClimateCheck, Flag, FloorEntry, QuarantinedEntry, Student, User
+from app.models.floor import floor_entry_student
 from app.models.types import utcnow
 from app.privacy.retention import purge
-from app.timeutil import local_today
 from tests.floor_helpers import entry
 
 DAYS = {
@@ -67,7 +59,7 @@ def test_purge_applies_each_period(
     rows[1].occurred_at = now - timedelta(days=3 * 365)
     rows[2].occurred_at = now - timedelta(days=400)
     flag = db.session.scalar(select(Flag))
-    flag.status = FlagStatus.HANDLED
+    flag.status = FlagStatus.AFGEHANDELD
     flag.raised_at = now - timedelta(days=400)
     db.session.scalar(select(QuarantinedEntry)).received_at = now - timedelta(days=91)
     old_event = record(staff, "view", "student", student.leerlingnummer, student=student)
@@ -147,9 +139,9 @@ def test_purge_command_reports_counts(runner: FlaskCliRunner, locations: dict) -
 def test_closed_cases_and_loose_desk_records_expire(
     locations: dict, make_user: Callable[..., User], make_student: Callable[..., Student]
 ) -> None:
+    from app.core.vocabulary import CaseStatus
     from app.desk import services as desk
     from app.models import CaseStatusChange, Casus, ConversationReport, ParentCall
-    from app.models.desk import CaseStatus
 
     staff = make_user(Role.MEDEWERKER, ("ZS",))
     old, recent, still_open = make_student("ZS"), make_student("ZS"), make_student("ZS")

@@ -8,9 +8,10 @@ import pytest
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, inspect, select
 
+from app.core.vocabulary import Role
 from app.extensions import db
 from app.floor.services import accept_entries
-from app.models import AuditEvent, Flag, FloorEntry, Role, Student, User
+from app.models import AuditEvent, Flag, FloorEntry, Student, User
 from app.privacy.subject import COVERED_TABLES
 from tests.conftest import csrf_token_from
 from tests.floor_helpers import entry

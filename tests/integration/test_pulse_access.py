@@ -8,9 +8,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from app.core.localtime import local_today
+from app.core.vocabulary import PeilingStatus, Role
 from app.extensions import db
-from app.models import Peiling, PeilingStatus, Role, User
-from app.timeutil import local_today
+from app.models import Peiling, User
 from tests.conftest import csrf_token_from
 from tests.pulse_helpers import make_peiling
 
@@ -109,7 +110,7 @@ def test_closing_a_peiling_by_role_and_location(
     if role in OPENERS:
         assert other.status_code == 404
         assert own.status_code == 302
-        assert peilingen["own"].status == PeilingStatus.CLOSED
+        assert peilingen["own"].status == PeilingStatus.GESLOTEN
     else:
         assert own.status_code == other.status_code == 403
         assert peilingen["own"].status == PeilingStatus.OPEN

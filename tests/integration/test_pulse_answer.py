@@ -8,10 +8,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, inspect, select
 
+from app.core.localtime import local_today
+from app.core.vocabulary import Role
 from app.extensions import db, limiter
-from app.models import Location, Peiling, PeilingAnswer, PeilingDevice, Role, User
+from app.models import Location, Peiling, PeilingAnswer, PeilingDevice, User
 from app.pulse.statements import SCALE_VALUES
-from app.timeutil import local_today
 from tests.pulse_helpers import (
     KEYS,
     answer_page_token,

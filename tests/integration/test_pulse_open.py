@@ -8,10 +8,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from app.core.localtime import local_today
+from app.core.vocabulary import PeilingStatus, Role
 from app.extensions import db
-from app.models import AuditEvent, Peiling, PeilingDevice, PeilingStatus, Role, User
+from app.models import AuditEvent, Peiling, PeilingDevice, User
 from app.pulse.services import CODE_ALPHABET, find_by_code
-from app.timeutil import local_today
 from tests.conftest import csrf_token_from
 from tests.pulse_helpers import add_answers, make_peiling
 
@@ -121,7 +122,7 @@ def test_closing_empties_the_device_register_and_keeps_the_answers(
     response = client.post(f"/peiling/{peiling.id}/sluiten", data={"csrf_token": token})
     assert response.status_code == 302
     db.session.expire_all()
-    assert peiling.status == PeilingStatus.CLOSED and peiling.closed_by_id == teamleider.id
+    assert peiling.status == PeilingStatus.GESLOTEN and peiling.closed_by_id == teamleider.id
     assert db.session.scalar(select(func.count()).select_from(PeilingDevice)) == 0
     html = client.get(f"/peiling/{peiling.id}").get_data(as_text=True)
     assert "Peiling gesloten" in html and "Peiling nu sluiten" not in html

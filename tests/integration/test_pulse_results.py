@@ -9,9 +9,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.core.localtime import local_today
+from app.core.vocabulary import ClimateRating, Role
 from app.exceptions import DomainError
 from app.extensions import db
-from app.models import ClimateCheck, ClimateRating, Location, Peiling, Role, User
+from app.models import ClimateCheck, Location, Peiling, User
 from app.pulse.rules import monday_of
 from app.pulse.services import (
     ClimateCounts,
@@ -19,7 +21,6 @@ from app.pulse.services import (
     pulse_results,
     pulse_trend,
 )
-from app.timeutil import local_today
 from tests.conftest import login
 from tests.pulse_helpers import KEYS, add_answers, close, full_answers, make_peiling
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 from flask import Flask
 
-from app.absence.services import load_calendar
+from app.core.calendar_store import load_calendar
 from app.models import Location, Student, User
 from app.reports.services import ReportError, build_report
 from tests import report_helpers as rh

@@ -17,8 +17,9 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
+from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import AuditEvent, Location, ReportText, Role, Student, User
+from app.models import AuditEvent, Location, ReportText, Student, User
 from tests import report_helpers as rh
 from tests.conftest import csrf_token_from
 

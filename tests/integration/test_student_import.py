@@ -7,8 +7,9 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import Role, Student, User
+from app.models import Student, User
 from app.students.services import ImportRejected, import_students
 from tests.conftest import csrf_token_from
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from app.absence.schoolcalendar import (
+from app.core.schoolcalendar import (
     HOLIDAYS_2026_2027_ZUID,
     CalendarError,
     SchoolCalendar,

@@ -13,13 +13,12 @@ from app.absence.parsing import (
 )
 from app.absence.rules import RULES
 from app.absence.settings import (
-    Category,
-    Kind,
     RuleSettings,
     SettingsError,
     load_default_codes,
     load_rule_settings,
 )
+from app.core.vocabulary import AbsenceCategory, RegistrationKind
 from app.models.absence import CATEGORY_VALUES, KIND_VALUES, RULE_VALUES
 
 
@@ -134,14 +133,14 @@ def test_settings_file_values_and_errors(tmp_path: Path) -> None:
 
 def test_default_codes() -> None:
     codes = load_default_codes()
-    assert codes["Z"].category is Category.SICK and codes["Z"].authorised
-    assert codes["GE"].category is Category.AUTHORISED  # suspension counts as authorised
-    assert codes["L"].category is Category.LATE and not codes["L"].authorised
-    assert codes["T"].category is Category.LATE and codes["T"].authorised
-    assert codes["O"].category is Category.UNAUTHORISED and not codes["O"].authorised
+    assert codes["Z"].category is AbsenceCategory.ZIEK and codes["Z"].authorised
+    assert codes["GE"].category is AbsenceCategory.GEOORLOOFD  # suspension counts as authorised
+    assert codes["L"].category is AbsenceCategory.TE_LAAT and not codes["L"].authorised
+    assert codes["T"].category is AbsenceCategory.TE_LAAT and codes["T"].authorised
+    assert codes["O"].category is AbsenceCategory.ONGEOORLOOFD and not codes["O"].authorised
 
 
 def test_model_constraints_match_the_rules_vocabulary() -> None:
-    assert set(CATEGORY_VALUES) == {c.value for c in Category}
-    assert set(KIND_VALUES) == {k.value for k in Kind}
+    assert set(CATEGORY_VALUES) == {c.value for c in AbsenceCategory}
+    assert set(KIND_VALUES) == {k.value for k in RegistrationKind}
     assert set(RULE_VALUES) == set(RULES)

@@ -15,8 +15,8 @@ from app.absence.rules import (
     rolling_unauthorised_hours,
     sick_episodes,
 )
-from app.absence.schoolcalendar import HOLIDAYS_2026_2027_ZUID, SchoolCalendar, plausible_holidays
 from app.absence.settings import RuleSettings
+from app.core.schoolcalendar import HOLIDAYS_2026_2027_ZUID, SchoolCalendar, plausible_holidays
 
 SETTINGS = RuleSettings()
 # 2025-2026 without holidays (only needed for the summer boundary), 2026-2027 with the demo
@@ -510,11 +510,11 @@ def test_the_weekday_of_a_pattern_signal_is_shown_in_the_readers_language() -> N
     from flask_babel import force_locale
 
     from app import create_app
-    from app.absence.labels import weekday_label
+    from app.core.vocabulary import Weekday
 
     with create_app("testing").test_request_context():
         with force_locale("en"):
-            assert weekday_label("maandag") == "Monday"
+            assert Weekday.label_of("maandag") == "Monday"
         with force_locale("nl"):
-            assert weekday_label("maandag") == "maandag"
-        assert weekday_label("week") == "week"
+            assert Weekday.label_of("maandag") == "maandag"
+        assert Weekday.label_of("week") == "week"

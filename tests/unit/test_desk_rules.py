@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from app.access.case_rules import case_access, copa_sees
+from app.core.vocabulary import CallResult, HandoverStatus, Role
+from app.core.vocabulary import CaseStatus as S
 from app.desk import rules
-from app.models.desk import CallResult, HandoverStatus
-from app.models.desk import CaseStatus as S
-from app.models.org import Role
 
 ALLOWED = {
     (S.SIGNAAL, S.PREVENTIEF),
@@ -97,7 +97,7 @@ def test_case_access(
     status_change: bool,
     decide: bool,
 ) -> None:
-    access = rules.case_access(role, same_location=same, handover_visible=handover, status=status)
+    access = case_access(role, same_location=same, handover_visible=handover, status=status)
     assert (access.view, access.work, access.change_status, access.decide_handover) == (
         view,
         work,
@@ -117,7 +117,7 @@ def test_case_access(
     ],
 )
 def test_copa_sees_pending_or_accepted_handovers(statuses: list, sees: bool) -> None:
-    assert rules.copa_sees(statuses) is sees
+    assert copa_sees(statuses) is sees
 
 
 def test_review_default_is_six_weeks() -> None:

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from app.absence.schoolcalendar import SchoolCalendar
+from app.core.localtime import LOCAL_TZ
+from app.core.schoolcalendar import SchoolCalendar
 from app.digest import rules
 from app.digest.rules import Break, Counts
-from app.timeutil import LOCAL_TZ
 
 CALENDAR = SchoolCalendar.simple(
     ["2026-2027"],

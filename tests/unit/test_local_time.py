@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app import create_app
-from app.templating import local_time_text, numeric_strftime
+from app.core.localtime import local_time_text, numeric_strftime
 
 # Every numeric pattern the templates use, and a few more shapes.
 NUMERIC = [

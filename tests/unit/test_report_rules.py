@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from app.absence.schoolcalendar import SchoolCalendar
+from app.core.schoolcalendar import SchoolCalendar
 from app.reports import rules
 from app.reports.rules import Count, PeriodError
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from flask import abort
+from flask import abort, current_app
 from flask_login import current_user, login_required
 from sqlalchemy import Select, select
 
+from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import Role, Student, User
+from app.models import Student, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,18 +52,32 @@ def get_visible_student_or_404(leerlingnummer: str) -> Student:
     return student
 
 
-def roles_required(*roles: Role) -> Callable[[F], F]:
-    """Only signed-in users with one of ``roles`` may use the view; others get 403."""
+def roles_required(allowed: frozenset[Role]) -> Callable[[F], F]:
+    """Only signed-in users with one of the ``allowed`` roles (a set of ``app.core.roles``) may
+    use the view; others get 403. The set is kept on the view for :func:`may_open`."""
 
     def decorator(view: F) -> F:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if current_user.role not in roles:
+            if current_user.role not in allowed:
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapped.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]
-        return wrapped  # type: ignore[return-value]
+        wrapped.allowed_roles = allowed  # type: ignore[attr-defined]
+        return cast(F, wrapped)
 
     return decorator
+
+
+def may_open(endpoint: str) -> bool:
+    """Whether the signed-in user passes the role check of the page at ``endpoint`` (menus and
+    links ask this instead of listing roles). Pages without a role check are for every
+    signed-in user."""
+    if not current_user.is_authenticated:
+        return False
+    view = current_app.view_functions.get(endpoint)
+    if view is None:
+        return False
+    allowed = getattr(view, "allowed_roles", None)
+    return allowed is None or current_user.role in allowed

@@ -21,8 +21,6 @@ from datetime import date, timedelta
 
 YEAR_NAME = re.compile(r"^(\d{4})\s*[-/]\s*(\d{4})$")
 
-WEEKDAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-
 
 class CalendarError(ValueError):
     """A school-year name or period that makes no sense; the message is Dutch."""

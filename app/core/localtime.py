@@ -1,0 +1,60 @@
+"""Local (Europe/Amsterdam) time: times are stored in UTC and shown local.
+
+Local days and their UTC bounds, and the formatting the templates use (``localtime`` filter).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from flask_babel import format_datetime
+
+LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
+
+
+def local_today(now: datetime | None = None) -> date:
+    return (now or datetime.now(UTC)).astimezone(LOCAL_TZ).date()
+
+
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """[start, end) of a local calendar day, in UTC (handles the DST change days)."""
+    start = datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=LOCAL_TZ)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def local_range_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, the day after end 00:00) of local days ``start``..``end``, in UTC."""
+    return local_day_bounds(start)[0], local_day_bounds(end)[1]
+
+
+def to_local(moment: datetime) -> datetime:
+    """UTC (as stored; naive means UTC) to Europe/Amsterdam (as shown)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(LOCAL_TZ)
+
+
+# Babel pattern fields that are plain numbers, the same in every locale, as strftime codes.
+_NUMERIC_FIELDS = {"dd": "%d", "MM": "%m", "yyyy": "%Y", "HH": "%H", "mm": "%M", "ss": "%S"}
+_NUMERIC_PATTERN = re.compile(r"(?:dd|MM|yyyy|HH|mm|ss|[-:/. ])+")
+
+
+@lru_cache(maxsize=64)
+def numeric_strftime(pattern: str) -> str | None:
+    """The strftime format for a Babel pattern of numbers only ('dd-MM-yyyy HH:mm'), or None
+    when it names days or months ('EEEE d MMMM'): those need Babel and the locale."""
+    if not _NUMERIC_PATTERN.fullmatch(pattern):
+        return None
+    return re.sub(r"dd|MM|yyyy|HH|mm|ss", lambda m: _NUMERIC_FIELDS[m.group()], pattern)
+
+
+def local_time_text(value: datetime, pattern: str) -> str:
+    """``value`` (UTC as stored; naive means UTC) in Europe/Amsterdam, in a Babel pattern.
+    Numeric patterns skip Babel: a chronology page formats 500 times, and Babel's lookups of
+    locale and timezone per call were a quarter of that page's time."""
+    strftime = numeric_strftime(pattern)
+    if strftime is None:
+        return format_datetime(value, pattern)
+    return to_local(value).strftime(strftime)

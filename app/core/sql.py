@@ -1,0 +1,42 @@
+"""SQL that must be written per dialect (SQLite, PostgreSQL), once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Integer, Table, cast, func, insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.dml import Insert
+
+from app.extensions import db
+
+
+def dialect_name() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def epoch_bucket(column: Any, seconds: int, dialect: str | None = None) -> Any:
+    """The UTC bucket of a timestamp column as ``seconds since 1970 // seconds``, in SQL.
+
+    Amsterdam is a whole number of hours off UTC, so hour and quarter-hour buckets in UTC are
+    local ones too. SQLite keeps UTC as text and ``strftime('%s')`` gives the seconds; ``//``
+    renders an integer division (SQLAlchemy 2 turns ``/`` into a true division)."""
+    if (dialect or dialect_name()) == "postgresql":
+        return cast(func.floor(func.extract("epoch", column) / seconds), Integer)
+    return cast(func.strftime("%s", column), Integer) // seconds
+
+
+def insert_ignoring_duplicates(
+    table: Table | type[Any], index_elements: Sequence[str], dialect: str | None = None
+) -> Insert:
+    """``INSERT ... ON CONFLICT (index_elements) DO NOTHING``: the database decides what is
+    already there, so two workers (or two taps) storing the same row store it once. Add
+    ``.returning(...)`` to learn which rows were new (psycopg reports no row count for it)."""
+    name = dialect or dialect_name()
+    if name == "postgresql":
+        return pg_insert(table).on_conflict_do_nothing(index_elements=list(index_elements))
+    if name == "sqlite":
+        return sqlite_insert(table).on_conflict_do_nothing(index_elements=list(index_elements))
+    return insert(table)  # pragma: no cover - only SQLite and PostgreSQL are supported
