@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import Select, select
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
@@ -41,7 +41,7 @@ from app.absence.signals import (
     signal_csv_row,
     signal_query,
 )
-from app.access import roles_required
+from app.access import login_required, roles_required
 from app.audit import record, record_many
 from app.core import roles
 from app.core.calendar_store import (

@@ -10,8 +10,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
+import flask_login
 from flask import abort, current_app
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import Select, select
 
 from app.core.vocabulary import Role
@@ -50,6 +51,11 @@ def get_visible_student_or_404(leerlingnummer: str) -> Student:
     if student is None:
         abort(404)
     return student
+
+
+def login_required(view: F) -> F:
+    """Flask-Login's ``login_required``, typed: the view keeps its signature."""
+    return cast(F, flask_login.login_required(view))
 
 
 def roles_required(allowed: frozenset[Role]) -> Callable[[F], F]:

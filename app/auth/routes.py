@@ -5,9 +5,10 @@ import time
 import segno
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.access import login_required
 from app.auth import bp
 from app.auth.forms import CodeForm, LoginForm, LogoutForm, ReauthForm
 from app.auth.services import (

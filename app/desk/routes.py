@@ -23,12 +23,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from app.access import find_visible_student, roles_required
+from app.access import find_visible_student, login_required, roles_required
 from app.access.case_rules import CaseAccess
 from app.access.cases import can_work_on_student, find_case, may_see_student_work
 from app.audit import record, record_many

@@ -13,10 +13,11 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app import PROJECT_ROOT
+from app.access import login_required
 from app.core.vocabulary import Role
 from app.main import bp
 from app.urls import safe_next_url

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.vocabulary import AbsenceCategory, AbsenceRule, RegistrationKind
-from app.extensions import db
+from app.extensions import Model
 from app.models.org import User
 from app.models.student import Student
 from app.models.types import UTCDateTime, check_in, utcnow
@@ -35,7 +35,7 @@ KIND_VALUES = RegistrationKind.values()
 RULE_VALUES = AbsenceRule.values()
 
 
-class AbsenceCode(db.Model):
+class AbsenceCode(Model):
     """A reason code as functional management set it in the app; wins over config/."""
 
     __tablename__ = "absence_code"
@@ -52,7 +52,7 @@ class AbsenceCode(db.Model):
     updated_by: Mapped[User | None] = relationship()
 
 
-class AbsenceImport(db.Model):
+class AbsenceImport(Model):
     """One import of an absence export: who, when, what, and how much changed."""
 
     __tablename__ = "absence_import"
@@ -73,7 +73,7 @@ class AbsenceImport(db.Model):
     user: Mapped[User | None] = relationship()
 
 
-class AbsenceRecord(db.Model):
+class AbsenceRecord(Model):
     """One registration from the LVS: a lesson hour, a stretch of a day, or a period of days.
 
     Natural key: student, first day, slot (``L3`` = lesson hour 3, ``08:30`` = start time when
@@ -117,7 +117,7 @@ class AbsenceRecord(db.Model):
     student: Mapped[Student] = relationship()
 
 
-class AbsenceFigures(db.Model):
+class AbsenceFigures(Model):
     """A student's figures per school day (hours unauthorised, authorised, sick, sent out; late
     arrivals), derived from their registrations by ``app.absence.rules.day_figures`` and kept
     so that the signal evaluation and the reports need not redo that for every registration.
@@ -137,7 +137,7 @@ class AbsenceFigures(db.Model):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class AbsenceFiguresBasis(db.Model):
+class AbsenceFiguresBasis(Model):
     """What the stored :class:`AbsenceFigures` were computed with: a fingerprint of the school
     days and the hour settings. One row; absent or different means "rebuild before use"."""
 
@@ -148,7 +148,7 @@ class AbsenceFiguresBasis(db.Model):
     built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class AbsenceSignal(db.Model):
+class AbsenceSignal(Model):
     """A high-absence signal for a student, upserted per (student, rule, variant, window start).
 
     ``active`` says whether the rule still holds as of the last evaluation

@@ -10,11 +10,11 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.vocabulary import NonSchoolKind
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import check_in
 
 
-class SchoolYear(db.Model):
+class SchoolYear(Model):
     """A school year, 1 August to 31 July, named like ``2026-2027``."""
 
     __tablename__ = "school_year"
@@ -35,7 +35,7 @@ class SchoolYear(db.Model):
         return f"<SchoolYear {self.name}>"
 
 
-class NonSchoolPeriod(db.Model):
+class NonSchoolPeriod(Model):
     """Holidays or another non-school day or days in a school year (both ends inclusive)."""
 
     __tablename__ = "non_school_period"

@@ -8,14 +8,14 @@ from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.vocabulary import ClimateRating
-from app.extensions import db
+from app.extensions import Model
 from app.models.org import Location, User, Zone
 from app.models.types import UTCDateTime, enum_column, utcnow
 
 CLIMATE_NOTE_MAX = 200
 
 
-class ClimateCheck(db.Model):
+class ClimateCheck(Model):
     """At most one per staff member, zone and (local) day: a second tap replaces the first."""
 
     __tablename__ = "climate_check"

@@ -32,7 +32,7 @@ from app.core.vocabulary import (
     TriageOutcome,
     VisitStatus,
 )
-from app.extensions import db
+from app.extensions import Model
 from app.models.floor import FloorEntry
 from app.models.org import Location, User
 from app.models.student import Student
@@ -57,7 +57,7 @@ def join_codes(values: list[str] | tuple[str, ...]) -> str:
 # Casus
 
 
-class Casus(db.Model):
+class Casus(Model):
     """The case record of one student. At most one case per student is not closed."""
 
     __tablename__ = "casus"
@@ -110,7 +110,7 @@ class Casus(db.Model):
         return f"<Casus {self.id} {self.status}>"
 
 
-class CaseStatusChange(db.Model):
+class CaseStatusChange(Model):
     """One status change of a case: who, when, why. The first row records the opening."""
 
     __tablename__ = "casus_status"
@@ -127,7 +127,7 @@ class CaseStatusChange(db.Model):
     by: Mapped[User] = relationship()
 
 
-class CaseNote(db.Model):
+class CaseNote(Model):
     """A note on a case (also after the handover to COPA), or a recorded review (evaluatie)."""
 
     __tablename__ = "casus_notitie"
@@ -151,7 +151,7 @@ class CaseNote(db.Model):
 # Topics of a conversation report: the floor's topics plus absence and other.
 
 
-class ConversationReport(db.Model):
+class ConversationReport(Model):
     """A worked-out conversation (gespreksverslag)."""
 
     __tablename__ = "gespreksverslag"
@@ -208,7 +208,7 @@ class ConversationReport(db.Model):
 # Oudercontact
 
 
-class ParentCall(db.Model):
+class ParentCall(Model):
     """A parent-call task (oudercontact). Phone numbers are not stored: staff call from the
     student information system, which stays the source of contact details."""
 
@@ -251,7 +251,7 @@ class ParentCall(db.Model):
         return self.status.label
 
 
-class CallAttempt(db.Model):
+class CallAttempt(Model):
     """One attempt to reach a parent, with its result and a note."""
 
     __tablename__ = "oudercontact_poging"
@@ -277,7 +277,7 @@ class CallAttempt(db.Model):
 # Huisbezoek
 
 
-class HomeVisit(db.Model):
+class HomeVisit(Model):
     """A home visit, planned and later done (with a report) or cancelled.
 
     Whether the pair is mixed (man/woman) is confirmed per visit by whoever plans it: the app
@@ -326,7 +326,7 @@ class HomeVisit(db.Model):
 # Nablijfklas
 
 
-class DetentionSession(db.Model):
+class DetentionSession(Model):
     """A detention-class session (nablijfklas) at a location."""
 
     __tablename__ = "nablijfklas"
@@ -348,7 +348,7 @@ class DetentionSession(db.Model):
     )
 
 
-class DetentionAttendance(db.Model):
+class DetentionAttendance(Model):
     """A student present at a session, with the reflection and restoration talk."""
 
     __tablename__ = "nablijfklas_leerling"
@@ -378,7 +378,7 @@ class DetentionAttendance(db.Model):
 # Overdracht naar COPA
 
 
-class HandoverSlot(db.Model):
+class HandoverSlot(Model):
     """The weekly handover moment of a location (SchoolFit, team leader and COPA)."""
 
     __tablename__ = "overdrachtsmoment"
@@ -394,7 +394,7 @@ class HandoverSlot(db.Model):
     location: Mapped[Location] = relationship()
 
 
-class Handover(db.Model):
+class Handover(Model):
     """A handover of a case to COPA in the fixed format; COPA accepts or returns it."""
 
     __tablename__ = "overdracht"
@@ -450,7 +450,7 @@ class Handover(db.Model):
 # Triage of the morning's floor entries
 
 
-class EntryTriage(db.Model):
+class EntryTriage(Model):
     """The desk's state of one floor entry: worked out (and how), or closed with a reason; and
     the marks "voor rapportage" (periodic report) and "voor teamleider" (daily digest)."""
 

@@ -8,14 +8,14 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.org import Location, User
 from app.models.types import UTCDateTime, utcnow
 
 DELIVERY_ERROR_MAX = 500
 
 
-class DigestDelivery(db.Model):
+class DigestDelivery(Model):
     """One team leader's digest of one location for one (local) school day.
 
     ``sent_at`` is set only after the SMTP server accepted the message; a failed attempt keeps

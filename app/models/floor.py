@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.vocabulary import EntryKind, FlagStatus, FlagType, Outcome, Severity, Topic
-from app.extensions import db
+from app.extensions import Model, db
 from app.models.org import Location, User, Zone
 from app.models.student import Student
 from app.models.types import UTCDateTime, enum_column, utcnow
@@ -35,7 +35,7 @@ floor_entry_student = Table(
 )
 
 
-class FloorEntry(db.Model):
+class FloorEntry(Model):
     """One tap on the floor. ``uuid`` is made on the phone and is the idempotency key."""
 
     __tablename__ = "floor_entry"
@@ -73,7 +73,7 @@ class FloorEntry(db.Model):
         return self.kind.label
 
 
-class Flag(db.Model):
+class Flag(Model):
     """A quick flag on a student, raised on the floor and handled at the desk."""
 
     __tablename__ = "flag"
@@ -103,7 +103,7 @@ class Flag(db.Model):
         return self.flag_type.label
 
 
-class QuarantinedEntry(db.Model):
+class QuarantinedEntry(Model):
     """An entry sent from a phone that the server could not accept, kept with the reason for
     review at the desk (for example a student who has left the location)."""
 

@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.core.vocabulary import Role
-from app.extensions import db
+from app.extensions import Model, db
 from app.models.types import UTCDateTime, enum_column, utcnow
 
 user_location = Table(
@@ -29,7 +29,7 @@ user_location = Table(
 )
 
 
-class Location(db.Model):
+class Location(Model):
     """One of the group's school locations (HK, ZS, GL, CS, VM, Wind)."""
 
     __tablename__ = "location"
@@ -51,7 +51,7 @@ class Location(db.Model):
         return f"<Location {self.code}>"
 
 
-class BreakTime(db.Model):
+class BreakTime(Model):
     """A break in the school day of one location, in local (Europe/Amsterdam) time."""
 
     __tablename__ = "break_time"
@@ -65,7 +65,7 @@ class BreakTime(db.Model):
     location: Mapped[Location] = relationship(back_populates="break_times")
 
 
-class Zone(db.Model):
+class Zone(Model):
     """An informal space at a location where floor work happens (aula, gang, kantine, ...)."""
 
     __tablename__ = "zone"
@@ -85,7 +85,7 @@ class Zone(db.Model):
         return f"<Zone {self.name}>"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A staff account. E-mail addresses are stored lower-case, so they are unique case-blind."""
 
     __tablename__ = "user"

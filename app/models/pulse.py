@@ -21,7 +21,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.vocabulary import PeilingStatus
-from app.extensions import db
+from app.extensions import Model
 from app.models.org import Location, User
 from app.models.types import UTCDateTime, enum_column, utcnow
 
@@ -33,7 +33,7 @@ def _random_key() -> str:
     return uuid.uuid4().hex
 
 
-class Peiling(db.Model):
+class Peiling(Model):
     """One run of the questionnaire at one location, from ``starts_on`` to ``ends_on``
     (local dates, both inclusive). Students reach it through its short random ``code``."""
 
@@ -64,7 +64,7 @@ class Peiling(db.Model):
         return f"<Peiling {self.code} {self.starts_on}..{self.ends_on}>"
 
 
-class PeilingAnswer(db.Model):
+class PeilingAnswer(Model):
     """One student's answer to one statement. Deliberately nothing else: see the module doc."""
 
     __tablename__ = "peiling_answer"
@@ -79,7 +79,7 @@ class PeilingAnswer(db.Model):
     value: Mapped[int] = mapped_column(SmallInteger)
 
 
-class PeilingDevice(db.Model):
+class PeilingDevice(Model):
     """The register of devices that answered a peiling: only a keyed hash of the device's token."""
 
     __tablename__ = "peiling_device"

@@ -8,14 +8,14 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.org import User
 from app.models.types import UTCDateTime, utcnow
 
 REPORT_TEXT_MAX = 20_000
 
 
-class ReportText(db.Model):
+class ReportText(Model):
     """The edited qualitative part of one report: scope (``ALL`` or location codes joined by
     commas, sorted) and period (local days, inclusive). The last save wins."""
 

@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.org import Location
 from app.models.types import UTCDateTime, utcnow
 
 
-class Student(db.Model):
+class Student(Model):
     __tablename__ = "student"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,9 +15,10 @@ from typing import Any, TypeVar
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms.fields import SelectChoice
 
+from app.access import login_required
 from app.auth.sessions import recent_auth_required
 from app.core import roles
 from app.core.localtime import local_today

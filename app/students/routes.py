@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from flask import render_template, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from app.absence.overview import absence_overview
-from app.access import get_visible_student_or_404
+from app.access import get_visible_student_or_404, login_required
 from app.audit import record
 from app.extensions import db
 from app.models import Student
