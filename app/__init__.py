@@ -159,7 +159,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.absence import bp as absence_bp
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
-    from app.desk import bp as desk_bp
+    from app.desk.routes import bp as desk_bp
     from app.digest import bp as digest_bp
     from app.floor import bp as floor_bp
     from app.main import bp as main_bp

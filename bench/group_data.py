@@ -729,7 +729,7 @@ def _cut(rows: list[Any], wanted: int) -> list[Any]:
 def top_up_chronology(group: Group, wanted: int = 500) -> int:
     """Add floor entries about the heavy student until the case page's chronology holds
     ``wanted`` items; answers the count."""
-    from app.desk.chronology import build_chronology
+    from app.desk.chronology.timeline import build_chronology
     from app.extensions import db
     from app.models import FloorEntry, floor_entry_student
 

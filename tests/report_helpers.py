@@ -26,7 +26,13 @@ from app.absence.synthetic import SyntheticRow, generate, magister_csv
 from app.core.calendar_store import load_calendar
 from app.core.localtime import LOCAL_TZ
 from app.core.vocabulary import CallResult, CaseStatus, Role
-from app.desk import services as desk
+from app.desk.calls.services import create_call, log_attempt
+from app.desk.cases.services import change_status, open_case
+from app.desk.detention.services import add_to_session, create_session, record_talk
+from app.desk.handover.services import HandoverInput, accept_handover, submit_handover
+from app.desk.handover.slots import add_slot, upcoming_moments
+from app.desk.inbox.services import toggle_mark
+from app.desk.visits.services import cancel_visit, plan_visit, record_visit
 from app.extensions import db
 from app.floor.services import accept_climate_checks, accept_entries
 from app.models import (
@@ -235,7 +241,7 @@ def build_world(
         if item.marked:
             entry = db.session.scalar(select(FloorEntry).where(FloorEntry.uuid == raw["uuid"]))
             assert entry is not None
-            desk.toggle_mark(user, entry, "rapportage")
+            toggle_mark(user, entry, "rapportage")
     db.session.commit()
 
     # Climate checks at ZS: two zones on three days.
@@ -297,7 +303,7 @@ def _cases(world: World) -> None:
         student = world.students[code][index]
         user = world.staff[code]
         first_day, first_status = steps[0]
-        case = desk.open_case(
+        case = open_case(
             user,
             student,
             reason="aanleiding",
@@ -320,7 +326,7 @@ def _cases(world: World) -> None:
             if status == "overgedragen_copa":
                 _hand_over(world, case, day)
                 continue
-            change = desk.change_status(user, case, CaseStatus(status), "verder", today=day)
+            change = change_status(user, case, CaseStatus(status), "verder", today=day)
             db.session.flush()
             _set_time(CaseStatusChange, change.id, at=at)
             if status == "afgesloten":
@@ -334,7 +340,7 @@ def _hand_over(world: World, case: Casus, day: date) -> None:
     user = world.staff["ZS"]
     if not db.session.scalar(select(HandoverSlot)):
         world.staff["copa"] = copa = world.readers["copa"]
-        desk.add_slot(
+        add_slot(
             copa,
             location=world.locations["ZS"],
             weekday=day.weekday(),
@@ -342,11 +348,11 @@ def _hand_over(world: World, case: Casus, day: date) -> None:
             place="kamer COPA",
         )
     submitted = rh_local(day, 9)
-    moment = desk.upcoming_moments(world.locations["ZS"].id, now=submitted)[0]
-    handover = desk.submit_handover(
+    moment = upcoming_moments(world.locations["ZS"].id, now=submitted)[0]
+    handover = submit_handover(
         user,
         case,
-        desk.HandoverInput(
+        HandoverInput(
             criteria=["verzuim_structureel"],
             summary="gesprekken en oudercontact",
             help_questions="verzuim blijft",
@@ -356,7 +362,7 @@ def _hand_over(world: World, case: Casus, day: date) -> None:
         ),
         now=submitted,
     )
-    desk.accept_handover(world.staff["copa"], handover, "akkoord")
+    accept_handover(world.staff["copa"], handover, "akkoord")
     db.session.flush()
     change = db.session.scalars(
         select(CaseStatusChange)
@@ -374,7 +380,7 @@ def rh_local(day: date, hour: int) -> datetime:
 def _calls(world: World) -> None:
     user = world.staff["ZS"]
     for index, day, interpreter, results in CALLS:
-        call = desk.create_call(
+        call = create_call(
             user,
             world.students["ZS"][index],
             due=day,
@@ -385,7 +391,7 @@ def _calls(world: World) -> None:
             today=day,
         )
         for result in results:
-            desk.log_attempt(user, call, CallResult(result), "besproken", today=day)
+            log_attempt(user, call, CallResult(result), "besproken", today=day)
         db.session.flush()
         _set_time(ParentCall, call.id, created_at=local(day, 12).astimezone(UTC))
         for attempt in db.session.scalars(
@@ -398,7 +404,7 @@ def _calls(world: World) -> None:
 def _visits(world: World) -> None:
     user, second = world.staff["ZS"], world.staff["ZS2"]
     for index, day, two, mixed, outcome in VISITS:
-        visit, _warnings = desk.plan_visit(
+        visit, _warnings = plan_visit(
             user,
             world.students["ZS"][index],
             planned_on=day,
@@ -411,16 +417,16 @@ def _visits(world: World) -> None:
             today=day,
         )
         if outcome == "gedaan":
-            desk.record_visit(user, visit, "verslag", now=local(day, 15).astimezone(UTC))
+            record_visit(user, visit, "verslag", now=local(day, 15).astimezone(UTC))
         elif outcome == "geannuleerd":
-            desk.cancel_visit(user, visit, "ziek")
+            cancel_visit(user, visit, "ziek")
     db.session.commit()
 
 
 def _detention(world: World) -> None:
     user = world.staff["ZS"]
     for day, indexes, talked in DETENTION:
-        session = desk.create_session(
+        session = create_session(
             user,
             location=world.locations["ZS"],
             held_on=day,
@@ -430,9 +436,9 @@ def _detention(world: World) -> None:
             today=day,
         )
         for index in indexes:
-            attendance = desk.add_to_session(user, session, world.students["ZS"][index])
+            attendance = add_to_session(user, session, world.students["ZS"][index])
             if index in talked:
-                desk.record_talk(
+                record_talk(
                     user, attendance, what_happened="te laat", reflection="ok", agreement="op tijd"
                 )
     db.session.commit()

@@ -16,6 +16,7 @@ import enum
 from collections.abc import Iterable
 from typing import Any, Self
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 
@@ -36,6 +37,13 @@ class Labelled(enum.StrEnum):
     def label(self) -> str:
         """What a person reads, in the current language."""
         return str(self._label)
+
+    @property
+    def dutch(self) -> str:
+        """The label in Dutch whatever the reader's language: for texts that are stored (a
+        handover summary, the LVS export) and must read the same for everyone later."""
+        with force_locale("nl"):
+            return str(self._label)
 
     @property
     def plural(self) -> str:

@@ -13,7 +13,13 @@ from sqlalchemy import func, select
 from app.auth.services import find_user_by_email
 from app.core.localtime import local_today
 from app.core.vocabulary import CallResult, CaseStatus
-from app.desk import services as svc
+from app.desk.calls.services import create_call, log_attempt
+from app.desk.cases.services import open_case
+from app.desk.conversations.services import ReportInput, create_report
+from app.desk.detention.services import add_to_session, create_session, record_talk
+from app.desk.handover.services import HandoverInput, handover_prefill, submit_handover
+from app.desk.handover.slots import upcoming_moments
+from app.desk.visits.services import plan_visit
 from app.extensions import db
 from app.floor.services import accept_entries
 from app.models import Casus, HandoverSlot, Location, Student
@@ -126,7 +132,7 @@ def seed_desk_demo() -> dict[str, int]:
     )
 
     # A preventive case with a report, a parent call due today and one overdue.
-    svc.open_case(
+    open_case(
         staff,
         students[4],
         reason="vaak te laat, mist eerste uren",
@@ -134,10 +140,10 @@ def seed_desk_demo() -> dict[str, int]:
         owner=staff,
         teamleider=teamleider,
     )
-    svc.create_report(
+    create_report(
         staff,
         students[4],
-        svc.ReportInput(
+        ReportInput(
             held_on=today,
             with_whom=["leerling"],
             with_other="",
@@ -148,7 +154,7 @@ def seed_desk_demo() -> dict[str, int]:
             next_step_due=today + timedelta(days=2),
         ),
     )
-    call = svc.create_call(
+    call = create_call(
         staff,
         students[4],
         due=today,
@@ -159,8 +165,8 @@ def seed_desk_demo() -> dict[str, int]:
         interpreter_needed=True,
         language="Arabisch",
     )
-    svc.log_attempt(staff, call, CallResult.GEEN_GEHOOR, "")
-    overdue = svc.create_call(
+    log_attempt(staff, call, CallResult.GEEN_GEHOOR, "")
+    overdue = create_call(
         staff,
         students[5],
         due=today,
@@ -171,7 +177,7 @@ def seed_desk_demo() -> dict[str, int]:
     overdue.due = today - timedelta(days=2)  # planned earlier, not yet done
 
     # An intensive case handed over to COPA (pending), and a signal.
-    intensive = svc.open_case(
+    intensive = open_case(
         staff,
         students[5],
         reason="hoog verzuim, somber",
@@ -180,21 +186,21 @@ def seed_desk_demo() -> dict[str, int]:
         teamleider=teamleider,
     )
     db.session.flush()
-    moments = svc.upcoming_moments(zs.id)
+    moments = upcoming_moments(zs.id)
     if moments:
-        svc.submit_handover(
+        submit_handover(
             staff,
             intensive,
-            svc.HandoverInput(
+            HandoverInput(
                 criteria=["verzuim_structureel", "complex"],
-                summary=svc.handover_prefill(intensive),
+                summary=handover_prefill(intensive),
                 help_questions="Somberheid; verzuim blijft ondanks gesprekken.",
                 proposed_next_step="Bespreken in het zorgoverleg; huisarts of wijkteam betrekken.",
                 moment=moments[0].value,
                 teamleider=teamleider,
             ),
         )
-    svc.open_case(
+    open_case(
         staff,
         students[1],
         reason="motivatie wiskunde",
@@ -204,7 +210,7 @@ def seed_desk_demo() -> dict[str, int]:
     )
 
     # A home visit next week (with the team leader; pair not confirmed as mixed).
-    svc.plan_visit(
+    plan_visit(
         staff,
         students[5],
         planned_on=today + timedelta(days=7),
@@ -217,12 +223,12 @@ def seed_desk_demo() -> dict[str, int]:
     )
 
     # Today's detention class at ZS.
-    session = svc.create_session(
+    session = create_session(
         staff, location=zs, held_on=today, starts_at=time(14, 0), supervisor=staff, note="onderbouw"
     )
-    first = svc.add_to_session(staff, session, students[2], "duwen bij de trap")
-    svc.add_to_session(staff, session, students[3], "duwen bij de trap")
-    svc.record_talk(
+    first = add_to_session(staff, session, students[2], "duwen bij de trap")
+    add_to_session(staff, session, students[3], "duwen bij de trap")
+    record_talk(
         staff,
         first,
         what_happened="duwen bij de trap na de pauze",

@@ -38,7 +38,8 @@ from app.core.vocabulary import (
 )
 from app.desk import reporting as desk_reporting
 from app.desk import rules as desk_rules
-from app.desk import services as desk_services
+from app.desk.common import open_cases_by_student
+from app.desk.handover.slots import upcoming_moments
 from app.extensions import db
 from app.models import (
     AbsenceSignal,
@@ -417,7 +418,7 @@ def build_digest(
     climate = _climate_section(location.id, day, window_start, end, zones)
     grid = _hotspot_grid(location.id, day, window_start, end, zones, breaks)
 
-    open_cases = desk_services.open_cases_by_student(students.refs)
+    open_cases = open_cases_by_student(students.refs)
     for student_id, ref in students.refs.items():
         case_row = open_cases.get(student_id)
         ref.case_id = case_row.id if case_row is not None else None
@@ -907,7 +908,7 @@ def _handover_section(
                 accepted += 1
             elif status == HandoverStatus.TERUGGEGEVEN.value:
                 returned += 1
-    moments = desk_services.upcoming_moments(location_id, now=reference, weeks=1)
+    moments = upcoming_moments(location_id, now=reference, weeks=1)
     return HandoverSection(
         waiting=waiting,
         next_moment=moments[0].at if moments else None,

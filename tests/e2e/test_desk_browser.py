@@ -168,15 +168,15 @@ def test_copy_for_lvs_button(
     console_errors: list[str],
 ) -> None:
     from app.core.localtime import local_today
-    from app.desk import services as svc
+    from app.desk.conversations.services import ReportInput, create_report
     from app.models import AuditEvent
 
     staff = make_user(Role.MEDEWERKER, ("ZS",))
     student = make_student("ZS")
-    report = svc.create_report(
+    report = create_report(
         staff,
         student,
-        svc.ReportInput(
+        ReportInput(
             held_on=local_today(),
             with_whom=["leerling"],
             with_other="",

@@ -14,7 +14,16 @@ from sqlalchemy import select
 
 from app.core.localtime import local_today
 from app.core.vocabulary import CaseStatus, Role
-from app.desk import services as svc
+from app.desk.calls.services import create_call
+from app.desk.cases.services import open_case
+from app.desk.conversations.services import ReportInput, create_report
+from app.desk.handover.services import (
+    HandoverInput,
+    accept_handover,
+    return_handover,
+    submit_handover,
+)
+from app.desk.handover.slots import upcoming_moments
 from app.extensions import db
 from app.models import AuditEvent, Casus, HandoverSlot, Location, Student, User
 from tests.integration.test_desk_inbox import confirm_screened
@@ -46,7 +55,7 @@ def world(
     db.session.commit()
 
     def case_for(user: User, code: str) -> Casus:
-        case = svc.open_case(
+        case = open_case(
             user,
             make_student(code),
             reason="r",
@@ -58,10 +67,10 @@ def world(
         return case
 
     plain = case_for(zs_staff, "ZS")
-    report = svc.create_report(
+    report = create_report(
         zs_staff,
         plain.student,
-        svc.ReportInput(
+        ReportInput(
             held_on=local_today(),
             with_whom=["leerling"],
             with_other="",
@@ -69,15 +78,15 @@ def world(
             summary="s",
         ),
     )
-    call = svc.create_call(
+    call = create_call(
         zs_staff, plain.student, due=local_today(), assignee=zs_staff, subject="bellen"
     )
     pending = case_for(zs_staff, "ZS")
-    moment = svc.upcoming_moments(locations["ZS"].id)[0].value
-    pending_handover = svc.submit_handover(
+    moment = upcoming_moments(locations["ZS"].id)[0].value
+    pending_handover = submit_handover(
         zs_staff,
         pending,
-        svc.HandoverInput(
+        HandoverInput(
             criteria=["complex"],
             summary="s",
             help_questions="h",
@@ -87,10 +96,10 @@ def world(
         ),
     )
     accepted = case_for(zs_staff, "ZS")
-    accepted_handover = svc.submit_handover(
+    accepted_handover = submit_handover(
         zs_staff,
         accepted,
-        svc.HandoverInput(
+        HandoverInput(
             criteria=["complex"],
             summary="s",
             help_questions="h",
@@ -99,12 +108,12 @@ def world(
             teamleider=None,
         ),
     )
-    svc.accept_handover(copa, accepted_handover, "")
+    accept_handover(copa, accepted_handover, "")
     returned = case_for(zs_staff, "ZS")
-    returned_handover = svc.submit_handover(
+    returned_handover = submit_handover(
         zs_staff,
         returned,
-        svc.HandoverInput(
+        HandoverInput(
             criteria=["complex"],
             summary="s",
             help_questions="h",
@@ -113,7 +122,7 @@ def world(
             teamleider=None,
         ),
     )
-    svc.return_handover(copa, returned_handover, "nog niet")
+    return_handover(copa, returned_handover, "nog niet")
     gl = case_for(gl_staff, "GL")
     db.session.commit()
     return {

@@ -22,7 +22,13 @@ from sqlalchemy import select
 
 from app.core.localtime import local_today
 from app.core.vocabulary import CaseStatus, Role
-from app.desk import services as svc
+from app.desk.calls.services import create_call
+from app.desk.cases.services import open_case
+from app.desk.conversations.services import ReportInput, create_report
+from app.desk.detention.services import create_session
+from app.desk.handover.services import HandoverInput, accept_handover, submit_handover
+from app.desk.handover.slots import upcoming_moments
+from app.desk.visits.services import plan_visit
 from app.extensions import db
 from app.floor.services import accept_entries
 from app.models import (
@@ -128,26 +134,26 @@ def _desk(w: Any) -> dict[str, Any]:
         )
         db.session.add(slot)
         db.session.flush()
-        case = svc.open_case(
+        case = open_case(
             staff, student, reason="r", status=CaseStatus.PREVENTIEF, owner=staff, teamleider=None
         )
-        handover = svc.submit_handover(
+        handover = submit_handover(
             staff,
             case,
-            svc.HandoverInput(
+            HandoverInput(
                 criteria=["complex"],
                 summary="s",
                 help_questions="h",
                 proposed_next_step="p",
-                moment=svc.upcoming_moments(location.id)[0].value,
+                moment=upcoming_moments(location.id)[0].value,
                 teamleider=None,
             ),
         )
-        svc.accept_handover(copa, handover, "")
-        report = svc.create_report(
+        accept_handover(copa, handover, "")
+        report = create_report(
             staff,
             student,
-            svc.ReportInput(
+            ReportInput(
                 held_on=local_today(),
                 with_whom=["leerling"],
                 with_other="",
@@ -155,8 +161,8 @@ def _desk(w: Any) -> dict[str, Any]:
                 summary="s",
             ),
         )
-        call = svc.create_call(staff, student, due=local_today(), assignee=staff, subject="s")
-        visit, _ = svc.plan_visit(
+        call = create_call(staff, student, due=local_today(), assignee=staff, subject="s")
+        visit, _ = plan_visit(
             staff,
             student,
             planned_on=local_today() + timedelta(days=1),
@@ -167,7 +173,7 @@ def _desk(w: Any) -> dict[str, Any]:
             mixed_pair=False,
             reason="r",
         )
-        session = svc.create_session(
+        session = create_session(
             staff,
             location=location,
             held_on=local_today(),
@@ -249,10 +255,10 @@ def _report(w: Any, own: bool) -> int:
     data = _desk(w)[own]
     user = _latest_user()
     if own and user.role in CASE_WORKERS:  # their own report, so they may edit it
-        report = svc.create_report(
+        report = create_report(
             user,
             data["student"],
-            svc.ReportInput(
+            ReportInput(
                 held_on=local_today(),
                 with_whom=["leerling"],
                 with_other="",

@@ -15,7 +15,10 @@ from sqlalchemy import func, select
 from app.core.localtime import local_today
 from app.core.vocabulary import CaseStatus, FlagStatus, Role, TriageOutcome
 from app.desk import rules
-from app.desk import services as svc
+from app.desk.calls.services import create_call, log_attempt
+from app.desk.cases.services import CaseAlreadyOpen, add_note, change_status, open_case
+from app.desk.conversations.services import ReportInput, create_report
+from app.desk.handover.services import handover_prefill
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -49,8 +52,8 @@ def token(client: FlaskClient, staff: User) -> str:
     return csrf_token_from(client, "/bureau/afgeschermd")
 
 
-def open_case(user: User, student: Student, status: CaseStatus = CaseStatus.SIGNAAL) -> Casus:
-    case = svc.open_case(
+def opened_case(user: User, student: Student, status: CaseStatus = CaseStatus.SIGNAAL) -> Casus:
+    case = open_case(
         user, student, reason="zorgen over motivatie", status=status, owner=user, teamleider=None
     )
     db.session.commit()
@@ -115,7 +118,7 @@ def test_link_a_later_entry_to_the_existing_case(
     make_student: Callable[..., Student],
 ) -> None:
     student = make_student("ZS")
-    case = open_case(staff, student)
+    case = opened_case(staff, student)
     (entry,) = log_floor(
         staff,
         floor_item(locations["ZS"], "gesprek", topic="gedrag", students=(student.leerlingnummer,)),
@@ -156,7 +159,7 @@ def test_new_case_form_validation(
 def test_status_workflow_with_history_and_illegal_jumps(
     client: FlaskClient, staff: User, token: str, make_student: Callable[..., Student]
 ) -> None:
-    case = open_case(staff, make_student("ZS"))
+    case = opened_case(staff, make_student("ZS"))
     url = f"/bureau/casussen/{case.id}/status"
     data = {"status-csrf_token": token}
     # Straight to COPA: refused with a message (not even offered on the form).
@@ -214,7 +217,7 @@ def test_status_workflow_with_history_and_illegal_jumps(
 def test_review_and_note(
     client: FlaskClient, staff: User, token: str, make_student: Callable[..., Student]
 ) -> None:
-    case = open_case(staff, make_student("ZS"), CaseStatus.PREVENTIEF)
+    case = opened_case(staff, make_student("ZS"), CaseStatus.PREVENTIEF)
     next_review = local_today() + timedelta(weeks=4)
     bad = client.post(
         f"/bureau/casussen/{case.id}/evaluatie",
@@ -273,8 +276,8 @@ def test_chronology_merges_sources_newest_first_and_filters(
             note="de-vlag",
         ),
     )
-    case = open_case(staff, student)
-    svc.add_note(staff, case, "de-notitie")
+    case = opened_case(staff, student)
+    add_note(staff, case, "de-notitie")
     db.session.commit()
     html = client.get(f"/bureau/casussen/{case.id}").get_data(as_text=True)
     positions = [
@@ -290,7 +293,7 @@ def test_every_case_view_is_audited(
     client: FlaskClient, staff: User, token: str, make_student: Callable[..., Student]
 ) -> None:
     student = make_student("ZS")
-    case = open_case(staff, student)
+    case = opened_case(staff, student)
     client.get(f"/bureau/casussen/{case.id}")
     # A refused form shows the case again: that is a view too.
     refused = client.post(f"/bureau/casussen/{case.id}/notitie", data={"note-csrf_token": token})
@@ -315,7 +318,7 @@ def test_case_list_filters_and_query_count(
     def add(n: int) -> None:
         for i in range(n):
             owner = staff if i % 2 else colleague
-            svc.open_case(
+            open_case(
                 owner,
                 make_student("ZS", last_name=f"Lijst{i}"),
                 reason="r",
@@ -335,7 +338,7 @@ def test_case_list_filters_and_query_count(
     assert len(many) == len(few), "\n".join(many)
     mine = client.get("/bureau/casussen?mijn=1").get_data(as_text=True)
     assert "6 casussen" in mine
-    svc.open_case(
+    open_case(
         staff,
         make_student("ZS", last_name="Uniekenaam"),
         reason="r",
@@ -356,7 +359,7 @@ def test_student_page_links_to_the_case(
     student = make_student("ZS")
     html = client.get(f"/leerlingen/{student.leerlingnummer}").get_data(as_text=True)
     assert "Casus openen" in html
-    case = open_case(staff, student)
+    case = opened_case(staff, student)
     html = client.get(f"/leerlingen/{student.leerlingnummer}").get_data(as_text=True)
     assert f"/bureau/casussen/{case.id}" in html
 
@@ -370,7 +373,7 @@ def test_reassign_owner_and_teamleider(
 ) -> None:
     colleague = make_user(Role.MEDEWERKER, ("ZS",), name="Collega Twee")
     elsewhere = make_user(Role.MEDEWERKER, ("GL",))
-    case = open_case(staff, make_student("ZS"))
+    case = opened_case(staff, make_student("ZS"))
     refused = client.post(
         f"/bureau/casussen/{case.id}/team",
         data={"team-csrf_token": token, "team-owner": str(elsewhere.id), "team-teamleider": "0"},
@@ -410,10 +413,10 @@ def test_absence_signals_join_the_chronology_and_the_handover_summary(
             evaluated_on=today,
         )
     )
-    case = open_case(staff, student, CaseStatus.INTENSIEF)
+    case = opened_case(staff, student, CaseStatus.INTENSIEF)
     html = client.get(f"/bureau/casussen/{case.id}?soort=verzuim").get_data(as_text=True)
     assert "Verzuimsignaal: 16 uur ongeoorloofd" in html and "18 uur" in html
-    assert "Verzuim: 16 uur ongeoorloofd (" in svc.handover_prefill(case)
+    assert "Verzuim: 16 uur ongeoorloofd (" in handover_prefill(case)
 
 
 def test_case_page_query_count_does_not_grow_with_the_chronology(
@@ -426,7 +429,7 @@ def test_case_page_query_count_does_not_grow_with_the_chronology(
     from app.core.vocabulary import CallResult
 
     student = make_student("ZS")
-    case = open_case(staff, student, CaseStatus.PREVENTIEF)
+    case = opened_case(staff, student, CaseStatus.PREVENTIEF)
 
     def add(n: int) -> None:
         for _ in range(n):
@@ -437,10 +440,10 @@ def test_case_page_query_count_does_not_grow_with_the_chronology(
                 ),
                 floor_item(locations["ZS"], "vlag", students=(student.leerlingnummer,)),
             )
-            svc.create_report(
+            create_report(
                 staff,
                 student,
-                svc.ReportInput(
+                ReportInput(
                     held_on=local_today(),
                     with_whom=["leerling"],
                     with_other="",
@@ -448,9 +451,9 @@ def test_case_page_query_count_does_not_grow_with_the_chronology(
                     summary="s",
                 ),
             )
-            call = svc.create_call(staff, student, due=local_today(), assignee=staff, subject="s")
-            svc.log_attempt(staff, call, CallResult.VOICEMAIL, "")
-            svc.add_note(staff, case, "n")
+            call = create_call(staff, student, due=local_today(), assignee=staff, subject="s")
+            log_attempt(staff, call, CallResult.VOICEMAIL, "")
+            add_note(staff, case, "n")
         db.session.commit()
 
     add(1)
@@ -468,10 +471,10 @@ def test_the_database_holds_one_open_case_per_student(
     from sqlalchemy.exc import IntegrityError
 
     student = make_student("ZS")
-    closed = open_case(staff, student)
-    svc.change_status(staff, closed, CaseStatus.AFGESLOTEN, "klaar")
+    closed = opened_case(staff, student)
+    change_status(staff, closed, CaseStatus.AFGESLOTEN, "klaar")
     db.session.commit()
-    open_case(staff, student)  # a new case after a closed one is fine
+    opened_case(staff, student)  # a new case after a closed one is fine
 
     def row() -> Casus:
         return Casus(
@@ -486,8 +489,8 @@ def test_the_database_holds_one_open_case_per_student(
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
-    with pytest.raises(svc.CaseAlreadyOpen):
-        svc.open_case(
+    with pytest.raises(CaseAlreadyOpen):
+        open_case(
             staff, student, reason="r", status=CaseStatus.SIGNAAL, owner=staff, teamleider=None
         )
 
@@ -497,7 +500,7 @@ def test_a_nul_character_is_refused_with_a_message(
     client: FlaskClient, staff: User, token: str, make_student: Callable[..., Student], field: str
 ) -> None:
     """PostgreSQL cannot store NUL: every form refuses it before it reaches the database."""
-    case = open_case(staff, make_student("ZS"))
+    case = opened_case(staff, make_student("ZS"))
     data = {"note-csrf_token": token, "note-text": "gebeld"}
     data[field] += "\x00"
     response = client.post(f"/bureau/casussen/{case.id}/notitie", data=data)

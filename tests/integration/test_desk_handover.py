@@ -13,7 +13,12 @@ from sqlalchemy import func, select
 
 from app.core.localtime import local_today
 from app.core.vocabulary import CallResult, CaseStatus, HandoverStatus, Role
-from app.desk import services as svc
+from app.desk.calls.services import create_call, log_attempt
+from app.desk.cases.services import open_case
+from app.desk.conversations.services import ReportInput, create_report
+from app.desk.handover.services import HandoverInput, return_handover, submit_handover
+from app.desk.handover.slots import upcoming_moments
+from app.exceptions import DomainError
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -56,7 +61,7 @@ def token(client: FlaskClient, staff: User) -> str:
 
 
 def preventive_case(user: User, student: Student) -> Casus:
-    case = svc.open_case(
+    case = open_case(
         user,
         student,
         reason="verzuim loopt op",
@@ -101,7 +106,7 @@ def test_handover_form_is_prefilled_from_the_chronology(
         floor_item(locations["ZS"], "vlag", students=(student.leerlingnummer,)),
     )
     case = preventive_case(staff, student)
-    call = svc.create_call(
+    call = create_call(
         staff,
         student,
         due=local_today(),
@@ -110,8 +115,8 @@ def test_handover_form_is_prefilled_from_the_chronology(
         interpreter_needed=True,
         language="Arabisch",
     )
-    svc.log_attempt(staff, call, CallResult.GEEN_GEHOOR, "")
-    svc.log_attempt(staff, call, CallResult.GESPROKEN, "moeder gesproken")
+    log_attempt(staff, call, CallResult.GEEN_GEHOOR, "")
+    log_attempt(staff, call, CallResult.GESPROKEN, "moeder gesproken")
     db.session.commit()
     html = client.get(f"/bureau/casussen/{case.id}/overdracht").get_data(as_text=True)
     assert "Contacten op de vloer: 2, waarvan 1 korte gesprekken." in html
@@ -128,7 +133,7 @@ def test_handover_without_a_criterion_is_refused_and_nothing_saved(
     make_student: Callable[..., Student],
 ) -> None:
     case = preventive_case(staff, make_student("ZS"))
-    moment = svc.upcoming_moments(slot.location_id)[0].value
+    moment = upcoming_moments(slot.location_id)[0].value
     response = client.post(
         f"/bureau/casussen/{case.id}/overdracht",
         data=handover_form(token, moment, None, criteria=[]),
@@ -170,7 +175,7 @@ def test_signal_cannot_be_handed_over(
     slot: HandoverSlot,
     make_student: Callable[..., Student],
 ) -> None:
-    case = svc.open_case(
+    case = open_case(
         staff,
         make_student("ZS"),
         reason="r",
@@ -179,7 +184,7 @@ def test_signal_cannot_be_handed_over(
         teamleider=None,
     )
     db.session.commit()
-    moment = svc.upcoming_moments(slot.location_id)[0].value
+    moment = upcoming_moments(slot.location_id)[0].value
     response = client.post(
         f"/bureau/casussen/{case.id}/overdracht", data=handover_form(token, moment, None)
     )
@@ -199,7 +204,7 @@ def test_handover_accepted_by_copa(
     copa = make_user(Role.COPA, ("ZS",))
     student = make_student("ZS", first_name="Yara", last_name="Kaya")
     case = preventive_case(staff, student)
-    moment = svc.upcoming_moments(slot.location_id)[0]
+    moment = upcoming_moments(slot.location_id)[0]
     # Without choosing the team leader (one exists at ZS): refused.
     no_tl = client.post(
         f"/bureau/casussen/{case.id}/overdracht", data=handover_form(token, moment.value, None)
@@ -290,24 +295,24 @@ def test_handover_returned_shows_in_outstanding(
 ) -> None:
     copa = make_user(Role.COPA, ("ZS",))
     case = preventive_case(staff, make_student("ZS", first_name="Bram"))
-    handover = svc.submit_handover(
+    handover = submit_handover(
         staff,
         case,
-        svc.HandoverInput(
+        HandoverInput(
             criteria=["meerdere_hulpvragen"],
             summary="s",
             help_questions="h",
             proposed_next_step="p",
-            moment=svc.upcoming_moments(slot.location_id)[0].value,
+            moment=upcoming_moments(slot.location_id)[0].value,
             teamleider=None,
         ),
     )
     db.session.commit()
     # Returning without a reason is refused.
-    with pytest.raises(svc.DomainError, match="reden van teruggeven"):
-        svc.return_handover(copa, handover, "")
+    with pytest.raises(DomainError, match="reden van teruggeven"):
+        return_handover(copa, handover, "")
     db.session.rollback()
-    svc.return_handover(copa, handover, "eerst nog een huisbezoek")
+    return_handover(copa, handover, "eerst nog een huisbezoek")
     db.session.commit()
     html = client.get("/bureau/openstaand").get_data(as_text=True)
     assert "eerst nog een huisbezoek" in html
@@ -320,10 +325,10 @@ def test_lvs_text_leaves_out_internal_fields_and_copy_is_audited(
     client: FlaskClient, staff: User, token: str, make_student: Callable[..., Student]
 ) -> None:
     student = make_student("ZS")
-    report = svc.create_report(
+    report = create_report(
         staff,
         student,
-        svc.ReportInput(
+        ReportInput(
             held_on=local_today(),
             with_whom=["leerling", "ouder"],
             with_other="",
@@ -359,10 +364,10 @@ def test_csv_export_per_period(
     make_student: Callable[..., Student],
 ) -> None:
     student = make_student("ZS", first_name="Noah", last_name="Smit")
-    svc.create_report(
+    create_report(
         staff,
         student,
-        svc.ReportInput(
+        ReportInput(
             held_on=local_today(),
             with_whom=["leerling"],
             with_other="",
@@ -372,15 +377,15 @@ def test_csv_export_per_period(
         ),
     )
     case = preventive_case(staff, student)
-    svc.submit_handover(
+    submit_handover(
         staff,
         case,
-        svc.HandoverInput(
+        HandoverInput(
             criteria=["complex"],
             summary="s",
             help_questions="h",
             proposed_next_step="p",
-            moment=svc.upcoming_moments(slot.location_id)[0].value,
+            moment=upcoming_moments(slot.location_id)[0].value,
             teamleider=None,
         ),
     )

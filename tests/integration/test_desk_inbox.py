@@ -387,7 +387,7 @@ def test_a_flag_on_two_students_is_handled_per_student(
     make_student: Callable[..., Student],
 ) -> None:
     from app.core.localtime import local_today
-    from app.desk import services as svc
+    from app.desk.common import open_case_of
 
     first = make_student("ZS", first_name="Eerste", last_name="Leerling")
     second = make_student("ZS", first_name="Tweede", last_name="Leerling")
@@ -421,4 +421,4 @@ def test_a_flag_on_two_students_is_handled_per_student(
         f"/bureau/inbox/{entry.id}/afsluiten", data={"csrf_token": token, "reason": "ook besproken"}
     )
     assert {f.status for f in db.session.scalars(select(Flag))} == {FlagStatus.AFGEHANDELD}
-    assert svc.open_case_of(first.id) is None
+    assert open_case_of(first.id) is None

@@ -10,7 +10,13 @@ from sqlalchemy import func, inspect, select
 from app.core.localtime import local_today
 from app.core.vocabulary import CallResult, CaseStatus, Role
 from app.desk import privacy
-from app.desk import services as svc
+from app.desk.calls.services import create_call, log_attempt
+from app.desk.cases.services import add_note, open_case
+from app.desk.conversations.services import ReportInput, create_report
+from app.desk.detention.services import add_to_session, create_session
+from app.desk.handover.services import HandoverInput, accept_handover, submit_handover
+from app.desk.handover.slots import upcoming_moments
+from app.desk.visits.services import plan_visit
 from app.extensions import db
 from app.models import (
     CallAttempt,
@@ -71,7 +77,7 @@ def test_sections_and_erasure(
         )
     )
     (entry,) = log_floor(staff, floor_item(locations["ZS"], students=(student.leerlingnummer,)))
-    case = svc.open_case(
+    case = open_case(
         staff,
         student,
         reason="zorgen",
@@ -80,11 +86,11 @@ def test_sections_and_erasure(
         teamleider=None,
         entry=entry,
     )
-    svc.add_note(staff, case, "notitie over Lotte")
-    svc.create_report(
+    add_note(staff, case, "notitie over Lotte")
+    create_report(
         staff,
         student,
-        svc.ReportInput(
+        ReportInput(
             held_on=local_today(),
             with_whom=["leerling"],
             with_other="",
@@ -93,9 +99,9 @@ def test_sections_and_erasure(
             internal_note="intern",
         ),
     )
-    call = svc.create_call(staff, student, due=local_today(), assignee=staff, subject="bellen")
-    svc.log_attempt(staff, call, CallResult.VOICEMAIL, "ingesproken")
-    svc.plan_visit(
+    call = create_call(staff, student, due=local_today(), assignee=staff, subject="bellen")
+    log_attempt(staff, call, CallResult.VOICEMAIL, "ingesproken")
+    plan_visit(
         staff,
         student,
         planned_on=local_today() + timedelta(days=1),
@@ -106,7 +112,7 @@ def test_sections_and_erasure(
         mixed_pair=False,
         reason="kennismaken",
     )
-    session = svc.create_session(
+    session = create_session(
         staff,
         location=locations["ZS"],
         held_on=local_today(),
@@ -114,21 +120,21 @@ def test_sections_and_erasure(
         supervisor=staff,
         note="",
     )
-    svc.add_to_session(staff, session, student, "telefoon")
-    svc.add_to_session(staff, session, bystander, "ook telefoon")
-    handover = svc.submit_handover(
+    add_to_session(staff, session, student, "telefoon")
+    add_to_session(staff, session, bystander, "ook telefoon")
+    handover = submit_handover(
         staff,
         case,
-        svc.HandoverInput(
+        HandoverInput(
             criteria=["complex"],
             summary="s",
             help_questions="h",
             proposed_next_step="p",
-            moment=svc.upcoming_moments(locations["ZS"].id)[0].value,
+            moment=upcoming_moments(locations["ZS"].id)[0].value,
             teamleider=None,
         ),
     )
-    svc.accept_handover(copa, handover, "")
+    accept_handover(copa, handover, "")
     db.session.commit()
 
     sections = {s.key: s for s in (provider(student) for provider in privacy.DESK_SECTIONS)}

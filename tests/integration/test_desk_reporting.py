@@ -8,7 +8,11 @@ from datetime import time, timedelta
 from app.core.localtime import local_today
 from app.core.vocabulary import CaseStatus, Role
 from app.desk import reporting
-from app.desk import services as svc
+from app.desk.calls.services import create_call
+from app.desk.cases.services import open_case
+from app.desk.handover.services import HandoverInput, submit_handover
+from app.desk.handover.slots import upcoming_moments
+from app.desk.inbox.services import toggle_mark
 from app.extensions import db
 from app.models import HandoverSlot, Location, Student, User
 from tests.integration.test_desk_inbox import floor_item, log_floor
@@ -33,9 +37,9 @@ def test_marked_entries_for_digest_and_report(
         floor_item(locations["HK"], "contact", note="rustig op het plein"),
         floor_item(locations["ZS"], "contact", note="niet gemarkeerd"),
     )
-    svc.toggle_mark(staff, zs_entry, "teamleider")
-    svc.toggle_mark(staff, zs_entry, "rapportage")
-    svc.toggle_mark(staff, hk_entry, "rapportage")
+    toggle_mark(staff, zs_entry, "teamleider")
+    toggle_mark(staff, zs_entry, "rapportage")
+    toggle_mark(staff, hk_entry, "rapportage")
     db.session.commit()
     today = local_today()
 
@@ -69,7 +73,7 @@ def test_calls_cases_and_handovers_for_the_digest(
             location_id=locations["ZS"].id, weekday=3, starts_at=time(13), place="", active=True
         )
     )
-    quiet = svc.open_case(
+    quiet = open_case(
         staff,
         make_student("ZS"),
         reason="r",
@@ -77,7 +81,7 @@ def test_calls_cases_and_handovers_for_the_digest(
         owner=staff,
         teamleider=teamleider,
     )
-    intensive = svc.open_case(
+    intensive = open_case(
         staff,
         make_student("ZS"),
         reason="r",
@@ -85,7 +89,7 @@ def test_calls_cases_and_handovers_for_the_digest(
         owner=staff,
         teamleider=teamleider,
     )
-    handed = svc.open_case(
+    handed = open_case(
         staff,
         make_student("ZS"),
         reason="r",
@@ -94,19 +98,19 @@ def test_calls_cases_and_handovers_for_the_digest(
         teamleider=None,
     )
     db.session.flush()
-    svc.submit_handover(
+    submit_handover(
         staff,
         handed,
-        svc.HandoverInput(
+        HandoverInput(
             criteria=["complex"],
             summary="s",
             help_questions="h",
             proposed_next_step="p",
-            moment=svc.upcoming_moments(locations["ZS"].id)[0].value,
+            moment=upcoming_moments(locations["ZS"].id)[0].value,
             teamleider=teamleider,
         ),
     )
-    call = svc.create_call(staff, quiet.student, due=local_today(), assignee=staff, subject="s")
+    call = create_call(staff, quiet.student, due=local_today(), assignee=staff, subject="s")
     db.session.commit()
     today = local_today()
     ids = [locations["ZS"].id]

@@ -13,7 +13,11 @@ from sqlalchemy import func, select
 
 from app.core.localtime import local_today
 from app.core.vocabulary import CallResult, CallStatus, CaseStatus, Role, TriageOutcome, VisitStatus
-from app.desk import services as svc
+from app.desk.calls.services import create_call
+from app.desk.cases.services import open_case
+from app.desk.conversations.services import ReportInput, create_report
+from app.desk.detention.services import add_to_session, create_session
+from app.desk.visits.services import plan_visit
 from app.extensions import db
 from app.models import (
     CallAttempt,
@@ -115,7 +119,7 @@ def test_report_from_an_inbox_entry(
     make_student: Callable[..., Student],
 ) -> None:
     student = make_student("ZS")
-    case = svc.open_case(
+    case = open_case(
         staff, student, reason="r", status=CaseStatus.SIGNAAL, owner=staff, teamleider=None
     )
     db.session.commit()
@@ -162,10 +166,10 @@ def test_report_edit_by_author_only(
 ) -> None:
     student = make_student("ZS")
     colleague = make_user(Role.MEDEWERKER, ("ZS",))
-    mine = svc.create_report(
+    mine = create_report(
         staff,
         student,
-        svc.ReportInput(
+        ReportInput(
             held_on=local_today(),
             with_whom=["leerling"],
             with_other="",
@@ -173,10 +177,10 @@ def test_report_edit_by_author_only(
             summary="eerste versie",
         ),
     )
-    theirs = svc.create_report(
+    theirs = create_report(
         colleague,
         student,
-        svc.ReportInput(
+        ReportInput(
             held_on=local_today(),
             with_whom=["leerling"],
             with_other="",
@@ -319,7 +323,7 @@ def test_overdue_calls_on_top(
     now = make_student("ZS", first_name="Vandaag")
     later = make_student("ZS", first_name="Straks")
     for student in (now, late, later):
-        svc.create_call(staff, student, due=local_today(), assignee=staff, subject="s")
+        create_call(staff, student, due=local_today(), assignee=staff, subject="s")
     db.session.commit()
     overdue = db.session.scalar(select(ParentCall).where(ParentCall.student_id == late.id))
     overdue.due = local_today() - timedelta(days=3)  # planned earlier, not yet called
@@ -393,7 +397,7 @@ def test_visit_pair_not_mixed_is_shown_where_the_location_wants_mixed_pairs(
     # HK does not ask for mixed pairs.
     hk_staff = make_user(Role.MEDEWERKER, ("HK",))
     hk_student = make_student("HK")
-    _visit, warnings = svc.plan_visit(
+    _visit, warnings = plan_visit(
         hk_staff,
         hk_student,
         planned_on=local_today(),
@@ -457,7 +461,7 @@ def test_visit_report_after_the_visit(
     make_student: Callable[..., Student],
 ) -> None:
     student = make_student("ZS")
-    future, _ = svc.plan_visit(
+    future, _ = plan_visit(
         staff,
         student,
         planned_on=local_today() + timedelta(days=1),
@@ -562,10 +566,10 @@ def test_detention_session_with_talks_and_repeat_visits(
     attendance = db.session.get(DetentionAttendance, attendance.id)
     assert attendance.talk_at is not None and attendance.talk_by_id == staff.id
     # A second session: the repeat visit shows.
-    second = svc.create_session(
+    second = create_session(
         staff, location=zs, held_on=local_today(), starts_at=None, supervisor=staff, note=""
     )
-    svc.add_to_session(staff, second, student)
+    add_to_session(staff, second, student)
     db.session.commit()
     html = client.get(f"/bureau/nablijfklas/{second.id}").get_data(as_text=True)
     assert "2e keer in de nablijfklas" in html

@@ -22,7 +22,12 @@ from sqlalchemy import event, func, select
 
 from app.core.calendar_store import load_calendar
 from app.core.vocabulary import CallResult, CaseStatus, Role
-from app.desk import services as desk
+from app.desk.calls.services import create_call, log_attempt
+from app.desk.cases.services import change_status, open_case
+from app.desk.handover.services import HandoverInput, accept_handover, submit_handover
+from app.desk.handover.slots import upcoming_moments
+from app.desk.inbox.services import toggle_mark
+from app.desk.visits.services import plan_visit, record_visit
 from app.digest import rules
 from app.digest.services import _quarter_hour_bucket, build_digest
 from app.extensions import db
@@ -217,7 +222,7 @@ def build_scenario(
     floor(staff, zs, "contact", at(DAY + timedelta(days=1), 9, 0), "aula")
 
     # Marked "voor teamleider" at the desk in the afternoon.
-    desk.toggle_mark(staff, marked, "teamleider")
+    toggle_mark(staff, marked, "teamleider")
     triage = db.session.scalar(select(EntryTriage).where(EntryTriage.entry_id == marked.id))
     triage.for_teamleider_at = at(DAY, 12, 40)
 
@@ -276,7 +281,7 @@ def build_scenario(
 
     # Desk: cases, calls, visits, handover.
     earlier = DAY - timedelta(days=7)
-    s.case_new = desk.open_case(
+    s.case_new = open_case(
         staff,
         C,
         reason="Zorgen thuis",
@@ -286,7 +291,7 @@ def build_scenario(
         today=DAY,
     )
     s.case_new.opened_at = at(DAY, 13, 0)
-    s.case_changed = desk.open_case(
+    s.case_changed = open_case(
         staff,
         students["D1"],
         reason="Verzuim",
@@ -299,7 +304,7 @@ def build_scenario(
     for change in s.case_changed.status_changes:
         change.at = at(earlier, 13, 0)
     db.session.flush()
-    change = desk.change_status(staff, s.case_changed, CaseStatus.INTENSIEF, "16 uur", today=DAY)
+    change = change_status(staff, s.case_changed, CaseStatus.INTENSIEF, "16 uur", today=DAY)
     change.at = at(DAY, 12, 30)
     db.session.add(
         HandoverSlot(
@@ -307,11 +312,11 @@ def build_scenario(
         )
     )
     db.session.flush()
-    moments = desk.upcoming_moments(zs.id, now=at(DAY, 11, 30))
-    desk.submit_handover(
+    moments = upcoming_moments(zs.id, now=at(DAY, 11, 30))
+    submit_handover(
         staff,
         s.case_changed,
-        desk.HandoverInput(
+        HandoverInput(
             criteria=["verzuim_structureel", "complex"],
             summary="s",
             help_questions="h",
@@ -323,7 +328,7 @@ def build_scenario(
     )
 
     def call(student: Student, created: date, due: date, **values: Any) -> ParentCall:
-        made = desk.create_call(
+        made = create_call(
             staff, student, due=due, assignee=staff, subject="verzuim", today=created, **values
         )
         made.created_at = at(created, 12, 0)
@@ -340,14 +345,14 @@ def build_scenario(
     reached = call(students["D2"], DAY - timedelta(days=1), DAY)
     call(students["D3"], DAY + timedelta(days=1), DAY + timedelta(days=2))  # made later
     db.session.flush()
-    desk.log_attempt(staff, due_today, CallResult.GEEN_GEHOOR, "", today=DAY)
-    desk.log_attempt(staff, reached, CallResult.GESPROKEN, "Moeder gesproken", today=DAY)
+    log_attempt(staff, due_today, CallResult.GEEN_GEHOOR, "", today=DAY)
+    log_attempt(staff, reached, CallResult.GESPROKEN, "Moeder gesproken", today=DAY)
     reached.closed_at = at(DAY, 13, 10)
     for attempt in db.session.scalars(select(CallAttempt)):
         attempt.at = at(DAY, 12, 50)
     assert overdue.id
 
-    visit, _warnings = desk.plan_visit(
+    visit, _warnings = plan_visit(
         staff,
         students["D2"],
         planned_on=DAY,
@@ -359,8 +364,8 @@ def build_scenario(
         reason="verzuim",
         today=DAY - timedelta(days=2),
     )
-    desk.record_visit(staff, visit, "Goed gesprek", now=at(DAY, 13, 45))
-    desk.plan_visit(
+    record_visit(staff, visit, "Goed gesprek", now=at(DAY, 13, 45))
+    plan_visit(
         staff,
         students["E"],
         planned_on=DAY + timedelta(days=2),
@@ -691,7 +696,7 @@ def test_trajectories_due_for_review_are_an_action(scenario: Scenario) -> None:
     """The weekly check: a preventive trajectory whose review date has come is listed for the
     team leader until it is reviewed; one not yet due, or a signal, is not."""
     student = scenario.students["A"]
-    case = desk.open_case(
+    case = open_case(
         scenario.staff,
         student,
         reason="zorgen",
@@ -720,7 +725,7 @@ def test_an_earlier_day_shows_the_handovers_that_were_waiting_then(
     copa = make_user(Role.COPA, ("ZS",))
     handover = db.session.scalar(select(Handover))
     assert handover is not None
-    desk.accept_handover(copa, handover, "")
+    accept_handover(copa, handover, "")
     later = date(2026, 11, 12)
     handover.decided_at = at(later, 15, 0)
     db.session.flush()

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.core.vocabulary import CaseStatus, Role
-from app.desk import services as desk
+from app.desk.cases.services import open_case
 from app.extensions import db
 from app.models import Student, User
 from tests.conftest import login
@@ -104,7 +104,7 @@ def world(
     student = make_student("ZS", first_name="Lotte", last_name="Verhoeven")
     other = make_student("ZS", first_name="Amir", last_name="Haddou")
     staff = make_user(Role.MEDEWERKER, ("ZS",))
-    case = desk.open_case(
+    case = open_case(
         staff, student, reason="zorgen", status=CaseStatus.PREVENTIEF, owner=staff, teamleider=None
     )
     db.session.commit()

@@ -140,7 +140,8 @@ def test_closed_cases_and_loose_desk_records_expire(
     locations: dict, make_user: Callable[..., User], make_student: Callable[..., Student]
 ) -> None:
     from app.core.vocabulary import CaseStatus
-    from app.desk import services as desk
+    from app.desk.calls.services import create_call
+    from app.desk.cases.services import change_status, open_case
     from app.models import CaseStatusChange, Casus, ConversationReport, ParentCall
 
     staff = make_user(Role.MEDEWERKER, ("ZS",))
@@ -148,20 +149,20 @@ def test_closed_cases_and_loose_desk_records_expire(
     without_case = make_student("ZS")
     cases = {}
     for student in (old, recent, still_open):
-        cases[student.id] = desk.open_case(
+        cases[student.id] = open_case(
             staff, student, reason="zorgen", status=CaseStatus.SIGNAAL, owner=staff, teamleider=None
         )
-    filed = desk.create_call(staff, old, due=local_today(), assignee=staff, subject="bellen")
+    filed = create_call(staff, old, due=local_today(), assignee=staff, subject="bellen")
     filed.case_id = cases[old.id].id
-    loose_old = desk.create_call(
+    loose_old = create_call(
         staff, without_case, due=local_today(), assignee=staff, subject="los, oud"
     )
-    loose_open = desk.create_call(
+    loose_open = create_call(
         staff, without_case, due=local_today(), assignee=staff, subject="nog open"
     )
     db.session.flush()
     for student in (old, recent):
-        desk.change_status(staff, cases[student.id], CaseStatus.AFGESLOTEN, "klaar")
+        change_status(staff, cases[student.id], CaseStatus.AFGESLOTEN, "klaar")
     db.session.commit()
     now = utcnow()
     old_case_id = cases[old.id].id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.desk.lvs import LvsRecord
+from app.desk.export.lvs import LvsRecord
 
 
 def test_text_block_has_date_author_category_summary_and_agreements() -> None:

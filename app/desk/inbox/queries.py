@@ -16,7 +16,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.localtime import LOCAL_TZ, local_day_bounds
 from app.core.vocabulary import EntryKind, FlagStatus
-from app.desk.services import open_cases_by_student, untriaged_clause
+from app.desk.common import open_cases_by_student
+from app.desk.inbox.services import untriaged_clause
 from app.extensions import db
 from app.models import Casus, EntryTriage, Flag, FloorEntry, QuarantinedEntry, Student, User, Zone
 

@@ -1,27 +1,31 @@
-"""The chronology of a student's case: every floor entry, flag, conversation report, parent
-contact, home visit, detention-class talk, absence signal, status change, note and handover,
-merged newest first. One query per source (related rows eager-loaded), never one per row.
-
-Extension point: another capability can add a source with :func:`register_source`; the
-absence signals are picked up automatically when ``app.models.absence.AbsenceSignal`` exists.
+"""The chronology of a student: every floor entry, flag, conversation report, parent contact,
+home visit, detention-class talk, absence signal, status change, note and handover, merged
+newest first. One query per source (related rows eager-loaded), never one per row.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.core.localtime import LOCAL_TZ
-from app.core.vocabulary import CallResult, ConversationPartner, EntryKind, FlagStatus, VisitStatus
+from app.core.vocabulary import (
+    AbsenceRule,
+    CallResult,
+    EntryKind,
+    FlagStatus,
+    VisitStatus,
+)
+from app.desk.chronology.figures import absence_figures, signal_day
 from app.extensions import db
 from app.models import (
+    AbsenceSignal,
     CallAttempt,
     CaseNote,
     CaseStatusChange,
@@ -64,13 +68,6 @@ class TimelineItem:
 
 
 Loader = Callable[[int], list[TimelineItem]]
-_EXTRA_SOURCES: dict[str, Loader] = {}
-
-
-def register_source(kind: str, label: Any, loader: Loader) -> None:
-    """Add a chronology source: ``loader(student_id)`` answers items (one query, please)."""
-    KIND_LABELS[kind] = label
-    _EXTRA_SOURCES[kind] = loader
 
 
 def _midday(day: date) -> datetime:
@@ -377,62 +374,12 @@ def _notes(student_id: int) -> list[TimelineItem]:
     return items
 
 
-def _absence_model() -> Any:
-    """The absence capability's signal model, when it is installed (guarded import, so desk mode
-    works with or without the absence capability)."""
-    try:
-        from app.models.absence import AbsenceSignal
-    except ImportError:  # pragma: no cover - the absence capability is not installed
-        return None
-    return AbsenceSignal
-
-
-# The absence capability's signal rules, in Dutch. Kept here (not its lazy UI labels): the
-# texts end up in stored handover summaries, which stay Dutch whatever the reader's language.
-ABSENCE_RULE_NAMES = {
-    "16uur": "16 uur ongeoorloofd",
-    "lrv": "langdurig relatief verzuim",
-    "patroon": "patroon",
-    "frequent_ziek": "frequent ziek",
-    "langdurig_ziek": "langdurig ziek",
-    "te_laat": "vaak te laat",
-}
-
-
-def _rule_label(rule: str) -> str:
-    return ABSENCE_RULE_NAMES.get(rule, rule)
-
-
-def absence_figures(signal: Any) -> str:
-    """The figures of one absence signal in words: hours, days, sick reports, count."""
-    parts = []
-    hours = getattr(signal, "hours", 0) or 0
-    if hours:
-        parts.append(f"{hours:g} uur")
-    if getattr(signal, "days", 0):
-        parts.append(f"{signal.days} dagen")
-    if getattr(signal, "episodes", 0):
-        parts.append(f"{signal.episodes} ziekmeldingen")
-    if getattr(signal, "count", 0) and not parts:
-        parts.append(f"{signal.count} keer")
-    return ", ".join(parts)
-
-
-def _signal_day(signal: Any) -> date | None:
-    for name in ("triggered_on", "window_end", "evaluated_on"):
-        value = getattr(signal, name, None)
-        if isinstance(value, date):
-            return value
-    return None
-
-
 def _absence(student_id: int) -> list[TimelineItem]:
-    model = _absence_model()
-    if model is None:
-        return []
     items = []
-    for signal in db.session.scalars(select(model).where(model.student_id == student_id)):
-        day = _signal_day(signal)
+    for signal in db.session.scalars(
+        select(AbsenceSignal).where(AbsenceSignal.student_id == student_id)
+    ):
+        day = signal_day(signal)
         if day is None:
             continue
         lines = []
@@ -450,7 +397,7 @@ def _absence(student_id: int) -> list[TimelineItem]:
             TimelineItem(
                 "verzuim",
                 _midday(day),
-                f"Verzuimsignaal: {_rule_label(signal.rule)}",
+                f"Verzuimsignaal: {AbsenceRule.label_of(signal.rule)}",
                 "",
                 lines,
                 date_only=True,
@@ -475,119 +422,14 @@ SOURCES: dict[str, Loader] = {
 
 
 def available_kinds() -> list[str]:
-    kinds = [k for k in SOURCES if k != "verzuim" or _absence_model() is not None]
-    return kinds + [k for k in _EXTRA_SOURCES if k not in kinds]
+    return list(SOURCES)
 
 
 def build_chronology(student_id: int, kinds: Iterable[str] | None = None) -> list[TimelineItem]:
     """Every item about the student, newest first; ``kinds`` limits the sources queried."""
     wanted = set(kinds) if kinds else None
-    loaders = {**SOURCES, **_EXTRA_SOURCES}
     items: list[TimelineItem] = []
-    for kind, loader in loaders.items():
+    for kind, loader in SOURCES.items():
         if wanted is None or kind in wanted:
             items.extend(loader(student_id))
     return sorted(items, key=lambda item: item.at, reverse=True)
-
-
-# --- figures for the handover summary --------------------------------------------------------
-
-
-@dataclass
-class StudentFigures:
-    floor_contacts: int = 0
-    floor_talks: int = 0
-    flags: int = 0
-    reports: int = 0
-    reports_by_partner: str = ""
-    call_attempts: int = 0
-    calls_reached: int = 0
-    interpreter_languages: str = ""
-    visits_done: int = 0
-    detention_sessions: int = 0
-    absence_summary: str = ""
-
-
-def student_figures(student_id: int) -> StudentFigures:
-    """Counts of what SchoolFit did for a student (a handful of aggregate queries)."""
-    figures = StudentFigures()
-    kinds = db.session.execute(
-        select(FloorEntry.kind, func.count())
-        .join(floor_entry_student, floor_entry_student.c.entry_id == FloorEntry.id)
-        .where(floor_entry_student.c.student_id == student_id, FloorEntry.kind != EntryKind.VLAG)
-        .group_by(FloorEntry.kind)
-    ).all()
-    figures.floor_contacts = sum(count for _kind, count in kinds)
-    figures.floor_talks = sum(count for kind, count in kinds if kind == EntryKind.GESPREK)
-    figures.flags = (
-        db.session.scalar(
-            select(func.count()).select_from(Flag).where(Flag.student_id == student_id)
-        )
-        or 0
-    )
-    partners: Counter[str] = Counter()
-    for (with_whom,) in db.session.execute(
-        select(ConversationReport.with_whom).where(ConversationReport.student_id == student_id)
-    ):
-        figures.reports += 1
-        for code in with_whom.split(","):
-            if code:
-                partners[ConversationPartner.label_of(code)] += 1
-    figures.reports_by_partner = ", ".join(f"{name} {n}" for name, n in partners.most_common())
-    attempts = db.session.execute(
-        select(CallAttempt.result, func.count())
-        .join(ParentCall, ParentCall.id == CallAttempt.call_id)
-        .where(ParentCall.student_id == student_id)
-        .group_by(CallAttempt.result)
-    ).all()
-    figures.call_attempts = sum(count for _result, count in attempts)
-    figures.calls_reached = sum(
-        count
-        for result, count in attempts
-        if result in (CallResult.GESPROKEN, CallResult.TERUGGEBELD)
-    )
-    languages = db.session.scalars(
-        select(ParentCall.language)
-        .where(ParentCall.student_id == student_id, ParentCall.interpreter_needed.is_(True))
-        .distinct()
-    ).all()
-    figures.interpreter_languages = ", ".join(sorted({lang for lang in languages if lang}))
-    figures.visits_done = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(HomeVisit)
-            .where(HomeVisit.student_id == student_id, HomeVisit.status == VisitStatus.GEDAAN)
-        )
-        or 0
-    )
-    figures.detention_sessions = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(DetentionAttendance)
-            .where(DetentionAttendance.student_id == student_id)
-        )
-        or 0
-    )
-    figures.absence_summary = _absence_summary(student_id)
-    return figures
-
-
-def _absence_summary(student_id: int) -> str:
-    """Absence figures from the absence capability's signals, when it is installed."""
-    model = _absence_model()
-    if model is None:
-        return ""
-    signals = db.session.scalars(
-        select(model).where(model.student_id == student_id).order_by(model.triggered_on.desc())
-    ).all()
-    if not signals:
-        return "geen verzuimsignalen"
-    parts = []
-    for signal in signals[:6]:
-        day = _signal_day(signal)
-        details = [f"{day:%d-%m-%Y}" if day else "", absence_figures(signal)]
-        if not signal.active:
-            details.append("niet meer actief")
-        parts.append(f"{_rule_label(signal.rule)} ({', '.join(d for d in details if d)})")
-    more = len(signals) - len(parts)
-    return "; ".join(parts) + (f"; en nog {more}" if more > 0 else "")

@@ -1,0 +1,1 @@
+"""Parent calls (oudercontact): planning, attempts, today's list."""

@@ -1,0 +1,1 @@
+"""Case records (casus): the list, a case's page, its status workflow, notes and reviews."""

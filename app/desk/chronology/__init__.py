@@ -1,0 +1,1 @@
+"""The chronology of a student: everything the desk knows about them, newest first."""

@@ -1,0 +1,1 @@
+"""Conversation reports (gespreksverslagen)."""

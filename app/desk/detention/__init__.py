@@ -1,0 +1,1 @@
+"""The detention class (nablijfklas) and the reflection talks."""

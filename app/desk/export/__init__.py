@@ -1,0 +1,1 @@
+"""The export to the school's LVS (Magister, SOMtoday): CSV and "kopieer voor LVS"."""

@@ -1,0 +1,1 @@
+"""The handover of a case to COPA and the weekly handover moments."""

@@ -1,0 +1,1 @@
+"""A staff member's outstanding actions ("openstaand")."""

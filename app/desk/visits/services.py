@@ -1,0 +1,158 @@
+"""Home visits: plan (with warnings for one person alone or no mixed pair), report, cancel."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from app.access.cases import can_work_on_student
+from app.audit import record
+from app.core import roles
+from app.core.localtime import LOCAL_TZ, local_today
+from app.core.vocabulary import (
+    VisitStatus,
+)
+from app.desk import rules
+from app.desk.common import check_staff, clean_text, open_case_of
+from app.exceptions import DomainError
+from app.extensions import db
+from app.models import (
+    HomeVisit,
+    Location,
+    Student,
+    User,
+)
+from app.models.desk import LONG_TEXT, SHORT_TEXT
+from app.models.types import utcnow
+
+
+def plan_visit(
+    user: User,
+    student: Student,
+    *,
+    planned_on: date | None,
+    planned_time: time | None,
+    staff_one: User | None,
+    staff_two: User | None,
+    companion: str | None,
+    mixed_pair: bool,
+    reason: str | None,
+    today: date | None = None,
+) -> tuple[HomeVisit, list[str]]:
+    """Plan a home visit; answers the visit and warnings (one person alone, not a mixed pair)."""
+    today = today or local_today()
+    if not can_work_on_student(user, student):
+        raise DomainError("Je kunt voor deze leerling geen huisbezoek plannen.")
+    if planned_on is None:
+        raise DomainError("Kies de datum van het huisbezoek.", field="planned_on")
+    if planned_on < today:
+        raise DomainError("Die datum ligt in het verleden.", field="planned_on")
+    if planned_on > today + timedelta(days=180):
+        raise DomainError("Plan een huisbezoek binnen een half jaar.", field="planned_on")
+    if planned_time is None:
+        raise DomainError("Kies het tijdstip van het huisbezoek.", field="planned_time")
+    check_staff(staff_one, student.location_id, roles.VISIT_STAFF, "eerste medewerker", "staff_one")
+    if staff_two is not None:
+        check_staff(
+            staff_two, student.location_id, roles.VISIT_STAFF, "tweede medewerker", "staff_two"
+        )
+        if staff_one is not None and staff_two.id == staff_one.id:
+            raise DomainError("Kies twee verschillende medewerkers.", field="staff_two")
+    companion_text = clean_text(
+        companion, "de naam van de begeleider", 120, required=False, field="companion"
+    )
+    reason_text = clean_text(
+        reason, "de reden van het bezoek", SHORT_TEXT, required=True, field="reason"
+    )
+    assert staff_one is not None
+    planned_at = datetime.combine(planned_on, planned_time, tzinfo=LOCAL_TZ)
+    case = open_case_of(student.id)
+    visit = HomeVisit(
+        student_id=student.id,
+        case_id=case.id if case else None,
+        planned_at=planned_at,
+        staff_one_id=staff_one.id,
+        staff_two_id=staff_two.id if staff_two else None,
+        companion=companion_text,
+        mixed_pair=bool(mixed_pair) and (staff_two is not None or bool(companion_text)),
+        reason=reason_text,
+        status=VisitStatus.GEPLAND,
+        created_by_id=user.id,
+    )
+    db.session.add(visit)
+    db.session.flush()
+    record(user, "create", "huisbezoek", visit.id, student=student)
+    return visit, visit_warnings(visit, student.location)
+
+
+def visit_warnings(visit: HomeVisit, location: Location) -> list[str]:
+    return rules.home_visit_warnings(
+        people=visit.people_count,
+        mixed_pair=visit.mixed_pair,
+        wants_mixed_pairs=location.wants_mixed_pairs,
+    )
+
+
+def find_visit(user: User, visit_id: int) -> HomeVisit | None:
+    if user.role not in roles.CASE_WORKERS:
+        return None
+    return db.session.scalar(
+        select(HomeVisit)
+        .join(Student, Student.id == HomeVisit.student_id)
+        .where(HomeVisit.id == visit_id, Student.location_id.in_(user.location_ids or {-1}))
+        .options(
+            joinedload(HomeVisit.student).joinedload(Student.location),
+            joinedload(HomeVisit.staff_one),
+            joinedload(HomeVisit.staff_two),
+        )
+    )
+
+
+def record_visit_view(user: User, visit: HomeVisit) -> None:
+    """Every time a visit's page is shown, it is audited."""
+    record(user, "view", "huisbezoek", visit.id, student=visit.student)
+
+
+def record_visit(
+    user: User, visit: HomeVisit, report: str | None, *, now: datetime | None = None
+) -> None:
+    now = now or utcnow()
+    if visit.status != VisitStatus.GEPLAND:
+        raise DomainError("Dit huisbezoek is niet meer gepland.")
+    if visit.planned_at.astimezone(LOCAL_TZ).date() > now.astimezone(LOCAL_TZ).date():
+        raise DomainError("Dit huisbezoek is nog niet geweest; leg het verslag daarna vast.")
+    visit.report = clean_text(report, "het verslag", LONG_TEXT, required=True, field="report")
+    visit.status = VisitStatus.GEDAAN
+    visit.done_at = now
+    db.session.flush()
+
+
+def cancel_visit(user: User, visit: HomeVisit, reason: str | None) -> None:
+    if visit.status != VisitStatus.GEPLAND:
+        raise DomainError("Dit huisbezoek is niet meer gepland.")
+    visit.cancel_reason = clean_text(reason, "een reden", SHORT_TEXT, required=True, field="reason")
+    visit.status = VisitStatus.GEANNULEERD
+    db.session.flush()
+
+
+def visits_for(user: User, *, include_done_days: int = 30) -> list[HomeVisit]:
+    """Planned visits and recently done ones at the user's locations, soonest first."""
+    since = utcnow() - timedelta(days=include_done_days)
+    return list(
+        db.session.scalars(
+            select(HomeVisit)
+            .join(Student, Student.id == HomeVisit.student_id)
+            .where(
+                Student.location_id.in_(user.location_ids or {-1}),
+                or_(HomeVisit.status == VisitStatus.GEPLAND, HomeVisit.planned_at >= since),
+            )
+            .options(
+                joinedload(HomeVisit.student).joinedload(Student.location),
+                joinedload(HomeVisit.staff_one),
+                joinedload(HomeVisit.staff_two),
+            )
+            .order_by(HomeVisit.planned_at.desc())
+        )
+    )

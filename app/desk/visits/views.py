@@ -1,0 +1,141 @@
+"""Home visits: the list, planning one (with warnings), a visit's page with its report."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import roles_required
+from app.core import roles
+from app.core.fields import choice_list
+from app.core.forms import form_page, submit
+from app.core.vocabulary import VisitStatus
+from app.desk.blueprint import bp
+from app.desk.calls.forms import CancelForm
+from app.desk.pages import staff_choices, student_for_work, user_by_id
+from app.desk.visits import services
+from app.desk.visits.forms import VisitForm, VisitReportForm
+from app.extensions import db
+from app.models import HomeVisit
+
+case_workers = roles_required(roles.CASE_WORKERS)
+
+
+@bp.route("/huisbezoeken")
+@case_workers
+def visits() -> ResponseReturnValue:
+    items = services.visits_for(current_user)
+    warnings = {
+        v.id: services.visit_warnings(v, v.student.location)
+        for v in items
+        if v.status == VisitStatus.GEPLAND
+    }
+    return render_template(
+        "desk/visits.html", visits=items, warnings=warnings, VisitStatus=VisitStatus
+    )
+
+
+@bp.route("/leerling/<leerlingnummer>/huisbezoek/nieuw", methods=["GET", "POST"])
+@case_workers
+def new_visit(leerlingnummer: str) -> ResponseReturnValue:
+    student = student_for_work(leerlingnummer)
+    form = VisitForm()
+    form.staff_one.choices = choice_list(staff_choices(student.location_id, roles.VISIT_STAFF))
+    form.staff_two.choices = choice_list(
+        staff_choices(student.location_id, roles.VISIT_STAFF, empty=_("— niemand —"))
+    )
+    if request.method == "GET":
+        form.staff_one.data = current_user.id
+        form.staff_two.data = 0
+    done = submit(
+        form,
+        lambda: services.plan_visit(
+            current_user,
+            student,
+            planned_on=form.planned_on.data,
+            planned_time=form.planned_time.data,
+            staff_one=user_by_id(form.staff_one.data),
+            staff_two=user_by_id(form.staff_two.data),
+            companion=form.companion.data,
+            mixed_pair=bool(form.mixed_pair.data),
+            reason=form.reason.data,
+        ),
+        success=_("Huisbezoek gepland."),
+    )
+    if done:
+        visit, warnings = done.value
+        for warning in warnings:
+            flash(warning, "warning")
+        return redirect(url_for("desk.visit_detail", visit_id=visit.id))
+    return form_page(
+        "desk/visit_new.html",
+        form,
+        student=student,
+        wants_mixed=student.location.wants_mixed_pairs,
+    )
+
+
+def _visit_or_404(visit_id: int) -> HomeVisit:
+    visit = services.find_visit(current_user, visit_id)
+    if visit is None:
+        abort(404)
+    return visit
+
+
+def _visit_page(
+    visit: HomeVisit,
+    *,
+    report_form: VisitReportForm | None = None,
+    cancel_form: CancelForm | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    html = render_template(
+        "desk/visit_detail.html",
+        visit=visit,
+        warnings=services.visit_warnings(visit, visit.student.location)
+        if visit.status == VisitStatus.GEPLAND
+        else [],
+        report_form=report_form or VisitReportForm(),
+        cancel_form=cancel_form or CancelForm(),
+        VisitStatus=VisitStatus,
+    )
+    return html, status
+
+
+@bp.route("/huisbezoeken/<int:visit_id>")
+@case_workers
+def visit_detail(visit_id: int) -> ResponseReturnValue:
+    visit = _visit_or_404(visit_id)
+    services.record_visit_view(current_user, visit)
+    db.session.commit()
+    return _visit_page(visit)
+
+
+@bp.route("/huisbezoeken/<int:visit_id>/verslag", methods=["POST"])
+@case_workers
+def visit_report(visit_id: int) -> ResponseReturnValue:
+    visit = _visit_or_404(visit_id)
+    form = VisitReportForm()
+    if submit(
+        form,
+        lambda: services.record_visit(current_user, visit, form.report.data),
+        success=_("Verslag van het huisbezoek opgeslagen."),
+    ):
+        return redirect(url_for("desk.visit_detail", visit_id=visit.id))
+    return _visit_page(_visit_or_404(visit_id), report_form=form, status=400)
+
+
+@bp.route("/huisbezoeken/<int:visit_id>/annuleren", methods=["POST"])
+@case_workers
+def visit_cancel(visit_id: int) -> ResponseReturnValue:
+    visit = _visit_or_404(visit_id)
+    form = CancelForm()
+    if submit(
+        form,
+        lambda: services.cancel_visit(current_user, visit, form.reason.data),
+        success=_("Huisbezoek geannuleerd."),
+    ):
+        return redirect(url_for("desk.visit_detail", visit_id=visit.id))
+    return _visit_page(_visit_or_404(visit_id), cancel_form=form, status=400)
