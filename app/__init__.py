@@ -6,13 +6,33 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, has_request_context, jsonify, redirect, request, session, url_for
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+# Importing app.models registers every table on the metadata (for Alembic too).
+from app import models  # noqa: F401
+from app.absence.routes import bp as absence_bp
+from app.admin.routes import bp as admin_bp
+from app.auth.routes import bp as auth_bp
+from app.auth.services import load_user
+from app.auth.sessions import register_session_rules
+from app.cli import register_cli
+from app.desk.routes import bp as desk_bp
+from app.digest import bp as digest_bp
+from app.errors import register_error_handlers, wants_json
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+from app.floor.routes import bp as floor_bp
+from app.http_caching import register_caching_rules
+from app.main.routes import bp as main_bp
+from app.models.types import enable_sqlite_foreign_keys
+from app.privacy.routes import bp as privacy_bp
+from app.pulse.routes import bp as pulse_bp
+from app.reports import bp as reports_bp
+from app.students.routes import bp as students_bp
+from app.templating import register_template_helpers
 from config import BaseConfig, config_by_name
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from config.settings import PROJECT_ROOT
 
 # The Content-Security-Policy: everything comes from the app itself, nothing inline.
 CONTENT_SECURITY_POLICY = {
@@ -86,11 +106,6 @@ def create_app(
     _register_blueprints(app)
     _register_cli(app)
 
-    from app.auth.sessions import register_session_rules
-    from app.errors import register_error_handlers
-    from app.http_caching import register_caching_rules
-    from app.templating import register_template_helpers
-
     register_error_handlers(app)
     register_template_helpers(app)
     register_caching_rules(app)
@@ -99,12 +114,8 @@ def create_app(
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import models  # noqa: F401  (registers every table on the metadata)
-
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        from app.models.types import enable_sqlite_foreign_keys
-
         with app.app_context():
             enable_sqlite_foreign_keys(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -114,9 +125,6 @@ def _init_extensions(app: Flask) -> None:
     def api_login_first() -> Any:
         # Registered before CSRFProtect: a phone whose session expired must hear "log in again"
         # (401), not "bad CSRF token", so it keeps its queue and shows the login banner.
-        from flask import jsonify
-        from flask_login import current_user
-
         api_post = request.path.startswith("/api/") and request.method == "POST"
         if api_post and not current_user.is_authenticated:
             return jsonify(error="login_required", message="Log opnieuw in."), 401
@@ -138,36 +146,18 @@ def _init_extensions(app: Flask) -> None:
         content_security_policy=CONTENT_SECURITY_POLICY,
     )
 
-    from app.auth.services import load_user
-
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
 
     @login_manager.unauthorized_handler
     def unauthorized() -> Any:
-        from flask import jsonify, redirect, url_for
-
-        from app.errors import wants_json
-
         if wants_json():
             return jsonify(error="login_required", message="Log opnieuw in."), 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.absence import bp as absence_bp
-    from app.admin import bp as admin_bp
-    from app.auth import bp as auth_bp
-    from app.desk.routes import bp as desk_bp
-    from app.digest import bp as digest_bp
-    from app.floor import bp as floor_bp
-    from app.main import bp as main_bp
-    from app.privacy import bp as privacy_bp
-    from app.pulse import bp as pulse_bp
-    from app.reports import bp as reports_bp
-    from app.students import bp as students_bp
-
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(floor_bp)
@@ -182,6 +172,4 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from app.cli import register_cli
-
     register_cli(app)

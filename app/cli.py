@@ -9,8 +9,15 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.absence.cli import COMMANDS as absence_commands
+from app.auth.services import create_user, list_users, locations_by_codes, parse_role
+from app.demo import seed_demo
+from app.digest.cli import digest_cli
 from app.exceptions import DomainError
 from app.extensions import db
+from app.privacy.cli import backup_command, privacy_cli
+from app.reports.cli import report_command
+from app.students.services import import_students
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
 
@@ -32,8 +39,6 @@ def _read_password() -> str:
 @click.option("--locations", required=True, help="Comma-separated location codes, e.g. HK,ZS.")
 def create_user_command(email: str, name: str, role: str, locations: str) -> None:
     """Create an account. The password is prompted for, or read from standard input."""
-    from app.auth.services import create_user, locations_by_codes, parse_role
-
     try:
         user = create_user(
             email=email,
@@ -55,8 +60,6 @@ def create_user_command(email: str, name: str, role: str, locations: str) -> Non
 @users_cli.command("list")
 def list_users_command() -> None:
     """List every account."""
-    from app.auth.services import list_users
-
     for user in list_users():
         state = "actief" if user.active else "inactief"
         codes = ",".join(loc.code for loc in user.locations)
@@ -72,8 +75,6 @@ def list_users_command() -> None:
 )
 def import_students_command(file: Path, partial: bool) -> None:
     """Import students from a Magister/SOMtoday export (CSV or .xlsx)."""
-    from app.students.services import import_students
-
     try:
         result = import_students(file.read_bytes(), file.name, full=not partial)
     except DomainError as error:
@@ -88,7 +89,6 @@ def seed_demo_command() -> None:
     """Fill the database with the fictitious demo school group (not in production)."""
     if not current_app.config.get("DEMO_DATA_ALLOWED"):
         raise click.ClickException("Demodata is niet toegestaan met de productie-instellingen.")
-    from app.demo import seed_demo
 
     counts = seed_demo()
     db.session.commit()
@@ -99,20 +99,15 @@ def seed_demo_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from app.privacy.cli import backup_command, privacy_cli
-
     app.cli.add_command(users_cli)
     app.cli.add_command(import_students_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(privacy_cli)
-    from app.absence.cli import COMMANDS as absence_commands
 
     for command in absence_commands:
         app.cli.add_command(command)
-    from app.digest.cli import digest_cli
 
     app.cli.add_command(digest_cli)
-    from app.reports.cli import report_command
 
     app.cli.add_command(report_command)

@@ -7,20 +7,27 @@ import sys
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
 
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.absence.importer import import_absence
+from app.absence.rules import RULES
+from app.absence.signals import CSV_COLUMNS, EvaluationSummary, evaluate_signals, signal_csv_row
+from app.core.calendar_store import (
+    add_non_school_period,
+    add_school_year,
+    find_school_year,
+    list_school_years,
+    load_calendar,
+    remove_non_school_period,
+)
 from app.core.localtime import local_today
 from app.exceptions import DomainError
 from app.extensions import db
 from app.models import AbsenceSignal, Location, NonSchoolPeriod, Student
-
-if TYPE_CHECKING:
-    from app.absence.signals import EvaluationSummary
 
 calendar_cli = AppGroup("calendar", help="Manage the school calendar (school years, holidays).")
 
@@ -69,8 +76,6 @@ def import_absence_command(
     file: Path, skip_unknown_students: bool, replace_period: bool, no_signals: bool
 ) -> None:
     """Import an absence export from Magister or SOMtoday (CSV or .xlsx), all or nothing."""
-    from app.absence.importer import import_absence
-
     progress = _ProgressBars()
     try:
         result = import_absence(
@@ -101,8 +106,6 @@ def signals_command(
 ) -> None:
     """Evaluate the signals as of a day (default today) and list the active ones; only today's
     evaluation is stored."""
-    from app.absence.rules import RULES
-    from app.absence.signals import CSV_COLUMNS, evaluate_signals, signal_csv_row
 
     day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
     location = None
@@ -217,8 +220,6 @@ FINDING_FIELDS = (
 )
 def add_year_command(name: str, public_holidays: bool) -> None:
     """Add a school year, e.g. 2026-2027 (1 August – 31 July)."""
-    from app.core.calendar_store import add_school_year
-
     try:
         year = add_school_year(name, with_public_holidays=public_holidays)
     except DomainError as error:
@@ -245,8 +246,6 @@ def add_holiday_command(
     year_name: str, name: str, starts_on: object, ends_on: object, kind: str
 ) -> None:
     """Add a holiday or other non-school day(s) to a school year."""
-    from app.core.calendar_store import add_non_school_period, find_school_year
-
     year = find_school_year(year_name)
     if year is None:
         raise click.ClickException(
@@ -269,8 +268,6 @@ def add_holiday_command(
 @click.argument("period_id", type=int)
 def remove_holiday_command(period_id: int) -> None:
     """Remove a holiday or non-school period by its id (see `calendar list`)."""
-    from app.core.calendar_store import remove_non_school_period
-
     period = db.session.get(NonSchoolPeriod, period_id)
     if period is None:
         raise click.ClickException(f"Geen vrije periode met id {period_id}.")
@@ -283,8 +280,6 @@ def remove_holiday_command(period_id: int) -> None:
 @click.option("--year", "year_name", help="Only this school year.")
 def list_calendar_command(year_name: str | None) -> None:
     """List the school years with their holidays and their number of school days."""
-    from app.core.calendar_store import list_school_years, load_calendar
-
     calendar = load_calendar()
     years = [y for y in list_school_years() if not year_name or y.name == year_name]
     if not years:

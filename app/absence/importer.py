@@ -16,6 +16,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.absence.figures import refresh_figures
 from app.absence.parsing import (
@@ -35,6 +37,7 @@ from app.absence.parsing import (
 )
 from app.absence.services import effective_codes, rule_settings
 from app.absence.settings import CodeMeaning, kind_for, normalise_code
+from app.absence.signals import evaluate_signals
 from app.core.calendar_store import load_calendar
 from app.core.schoolcalendar import SchoolCalendar, year_name_for
 from app.core.vocabulary import AbsenceCategory
@@ -402,9 +405,9 @@ def _upsert(dialect: Any) -> tuple[str, list[str] | None]:
     """The dialect's ``INSERT … ON CONFLICT (natural key) DO UPDATE`` as driver SQL, with the
     order of its parameters when the driver takes them by position (SQLite)."""
     if dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        insert: Any = pg_insert
     elif dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
+        insert = sqlite_insert
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise RuntimeError(f"Absence import does not support {dialect.name}")
     # inline(): no RETURNING of the new primary key, which bulk rows do not need.
@@ -564,8 +567,6 @@ def import_absence(
         )
     _store(records, result, checker, filename, user, progress, replace_period=replace_period)
     if evaluate:
-        from app.absence.signals import evaluate_signals
-
         student_ids = {key[0] for key in records}
         result.signals = evaluate_signals(as_of, student_ids=student_ids)
     return result

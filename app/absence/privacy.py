@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select
 
 from app.absence.figures import erase_figures
 from app.extensions import db
 from app.models import AbsenceFigures, AbsenceRecord, AbsenceSignal, Student
-
-if TYPE_CHECKING:
-    from app.privacy.subject import Section
+from app.privacy.sections import Section, plain
 
 # The absence tables with a student column, covered by the functions below.
 # absence_figures is derived from absence_record (day totals) and goes with it; the access
@@ -21,7 +18,6 @@ ABSENCE_TABLES = {"absence_record", "absence_signal", "absence_figures"}
 
 
 def absence_section(student: Student) -> Section:
-    from app.privacy.subject import Section, _plain
 
     records = db.session.scalars(
         select(AbsenceRecord)
@@ -33,18 +29,18 @@ def absence_section(student: Student) -> Section:
         "Verzuimregistraties (uit het leerlingvolgsysteem)",
         [
             {
-                "dag": _plain(r.day),
-                "tot_en_met": _plain(r.last_day),
+                "dag": plain(r.day),
+                "tot_en_met": plain(r.last_day),
                 "lesuur": r.first_hour,
                 "tot_lesuur": r.last_hour,
-                "begin": _plain(r.starts_at),
-                "eind": _plain(r.ends_at),
+                "begin": plain(r.starts_at),
+                "eind": plain(r.ends_at),
                 "soort": r.kind,
                 "code": r.code,
                 "omschrijving": r.description,
                 "betekenis": r.category,
                 "geoorloofd": r.authorised,
-                "geimporteerd_op": _plain(r.imported_at),
+                "geimporteerd_op": plain(r.imported_at),
             }
             for r in records
         ],
@@ -52,7 +48,6 @@ def absence_section(student: Student) -> Section:
 
 
 def signal_section(student: Student) -> Section:
-    from app.privacy.subject import Section, _plain
 
     signals = db.session.scalars(
         select(AbsenceSignal)
@@ -66,16 +61,16 @@ def signal_section(student: Student) -> Section:
             {
                 "signaal": s.rule,
                 "variant": s.variant,
-                "van": _plain(s.window_start),
-                "tot_en_met": _plain(s.window_end),
-                "gesignaleerd_op": _plain(s.triggered_on),
+                "van": plain(s.window_start),
+                "tot_en_met": plain(s.window_end),
+                "gesignaleerd_op": plain(s.triggered_on),
                 "uren": s.hours,
                 "dagen": s.days,
                 "ziekmeldingen": s.episodes,
                 "aantal": s.count,
-                "melden_uiterlijk": _plain(s.due_on),
+                "melden_uiterlijk": plain(s.due_on),
                 "actief": s.active,
-                "afgehandeld_op": _plain(s.acknowledged_at),
+                "afgehandeld_op": plain(s.acknowledged_at),
                 "afgehandeld_door": s.acknowledged_by.name if s.acknowledged_by else "",
                 "notitie": s.acknowledgement_note,
             }

@@ -5,6 +5,7 @@ import io
 from dataclasses import dataclass
 
 from flask import (
+    Blueprint,
     abort,
     current_app,
     flash,
@@ -20,7 +21,6 @@ from sqlalchemy import Select, select
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
-from app.absence import bp
 from app.absence.forms import (
     AbsenceImportForm,
     AcknowledgeForm,
@@ -57,6 +57,8 @@ from app.exceptions import DomainError
 from app.extensions import db
 from app.models import AbsenceImport, AbsenceSignal, NonSchoolPeriod, SchoolYear
 from app.urls import safe_next_url
+
+bp = Blueprint("absence", __name__, url_prefix="/verzuim")
 
 beheer_only = roles_required(roles.BEHEER)
 PAGE_SIZE = 100

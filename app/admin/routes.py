@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.access import roles_required
-from app.admin import bp
 from app.admin.forms import EditUserForm, ResetPasswordForm, StudentImportForm, UserForm, ZoneForm
 from app.admin.services import add_zone, list_locations, set_zone_active
 from app.auth.services import (
@@ -22,6 +21,8 @@ from app.exceptions import DomainError
 from app.extensions import db
 from app.models import Location, User, Zone
 from app.students.services import import_students
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
 beheer_only = roles_required(roles.BEHEER)
 

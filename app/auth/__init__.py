@@ -1,7 +1,1 @@
 """Login, logout and accounts."""
-
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__)
-
-from app.auth import routes  # noqa: E402,F401

@@ -3,13 +3,22 @@ from __future__ import annotations
 import time
 
 import segno
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.security import check_password_hash
 from werkzeug.wrappers import Response
 
 from app.access import login_required
-from app.auth import bp
 from app.auth.forms import CodeForm, LoginForm, LogoutForm, ReauthForm
 from app.auth.services import (
     authenticate,
@@ -23,6 +32,8 @@ from app.exceptions import DomainError
 from app.extensions import db, limiter
 from app.models import User
 from app.urls import safe_next_url
+
+bp = Blueprint("auth", __name__)
 
 # The password step is done; the second factor must follow within this many seconds.
 PENDING_2FA_SECONDS = 300
@@ -121,8 +132,6 @@ def totp_setup() -> str | Response:
 @login_required
 def reauthenticate() -> str | Response:
     """Confirm the password (and code) before an export."""
-    from werkzeug.security import check_password_hash
-
     form = ReauthForm()
     if form.validate_on_submit():
         password_ok = check_password_hash(current_user.password_hash, form.password.data or "")

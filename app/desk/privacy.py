@@ -8,7 +8,7 @@ stored data), parent calls with their attempts, home visits and detention-class 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
@@ -28,9 +28,7 @@ from app.models import (
     ParentCall,
     Student,
 )
-
-if TYPE_CHECKING:
-    from app.privacy.subject import Section
+from app.privacy.sections import Section, plain
 
 # The desk tables with a student column, covered by the functions below. Their child tables
 # (casus_status, casus_notitie, overdracht, oudercontact_poging) go with them (ON DELETE CASCADE).
@@ -42,7 +40,6 @@ def _name(user: Any) -> str:
 
 
 def case_section(student: Student) -> Section:
-    from app.privacy.subject import Section, _plain
 
     cases = db.session.scalars(
         select(Casus)
@@ -69,17 +66,17 @@ def case_section(student: Student) -> Section:
         "Casussen (bureau)",
         [
             {
-                "geopend_op": _plain(case.opened_at),
+                "geopend_op": plain(case.opened_at),
                 "aanleiding": case.reason,
                 "status": case.status.value,
                 "eigenaar": _name(case.owner),
                 "teamleider": _name(case.teamleider),
-                "evaluatiedatum": _plain(case.review_date),
-                "afgesloten_op": _plain(case.closed_at),
+                "evaluatiedatum": plain(case.review_date),
+                "afgesloten_op": plain(case.closed_at),
                 "statuswijzigingen": [
                     {
-                        "tijdstip": _plain(change.at),
-                        "van": _plain(change.from_status),
+                        "tijdstip": plain(change.at),
+                        "van": plain(change.from_status),
                         "naar": change.to_status.value,
                         "door": _name(change.by),
                         "waarom": change.reason,
@@ -88,7 +85,7 @@ def case_section(student: Student) -> Section:
                 ],
                 "notities": [
                     {
-                        "tijdstip": _plain(n.at),
+                        "tijdstip": plain(n.at),
                         "door": _name(n.author),
                         "tekst": n.text,
                         "evaluatie": n.is_review,
@@ -97,16 +94,16 @@ def case_section(student: Student) -> Section:
                 ],
                 "overdrachten": [
                     {
-                        "ingediend_op": _plain(h.submitted_at),
+                        "ingediend_op": plain(h.submitted_at),
                         "door": _name(h.submitted_by),
                         "status": h.status.value,
                         "criteria": h.criteria_codes,
                         "samenvatting": h.summary,
                         "hulpvragen": h.help_questions,
                         "vervolgstap": h.proposed_next_step,
-                        "overdrachtsmoment": _plain(h.moment_at),
+                        "overdrachtsmoment": plain(h.moment_at),
                         "besluit_door": _name(h.decided_by),
-                        "besluit_op": _plain(h.decided_at),
+                        "besluit_op": plain(h.decided_at),
                         "toelichting_besluit": h.decision_note,
                     }
                     for h in sorted(case.handovers, key=lambda h: h.submitted_at)
@@ -118,7 +115,6 @@ def case_section(student: Student) -> Section:
 
 
 def report_section(student: Student) -> Section:
-    from app.privacy.subject import Section, _plain
 
     reports = db.session.scalars(
         select(ConversationReport)
@@ -131,14 +127,14 @@ def report_section(student: Student) -> Section:
         "Gespreksverslagen",
         [
             {
-                "datum": _plain(r.held_on),
+                "datum": plain(r.held_on),
                 "door": _name(r.author),
                 "met": r.partners_label,
                 "onderwerpen": r.topics_label,
                 "besproken": r.summary,
                 "afspraken": r.agreements,
                 "volgende_stap": r.next_step,
-                "volgende_stap_uiterlijk": _plain(r.next_step_due),
+                "volgende_stap_uiterlijk": plain(r.next_step_due),
                 "interne_notitie": r.internal_note,
             }
             for r in reports
@@ -147,7 +143,6 @@ def report_section(student: Student) -> Section:
 
 
 def call_section(student: Student) -> Section:
-    from app.privacy.subject import Section, _plain
 
     calls = db.session.scalars(
         select(ParentCall)
@@ -163,7 +158,7 @@ def call_section(student: Student) -> Section:
         "Oudercontact",
         [
             {
-                "gepland_op": _plain(c.due),
+                "gepland_op": plain(c.due),
                 "waarover": c.subject,
                 "wie_bellen": c.contact_person,
                 "voorkeurstijd": c.preferred_time,
@@ -173,7 +168,7 @@ def call_section(student: Student) -> Section:
                 "uitkomst": c.outcome,
                 "pogingen": [
                     {
-                        "tijdstip": _plain(a.at),
+                        "tijdstip": plain(a.at),
                         "door": _name(a.by),
                         "resultaat": a.result.value,
                         "notitie": a.note,
@@ -187,7 +182,6 @@ def call_section(student: Student) -> Section:
 
 
 def visit_section(student: Student) -> Section:
-    from app.privacy.subject import Section, _plain
 
     visits = db.session.scalars(
         select(HomeVisit)
@@ -200,7 +194,7 @@ def visit_section(student: Student) -> Section:
         "Huisbezoeken",
         [
             {
-                "gepland_op": _plain(v.planned_at),
+                "gepland_op": plain(v.planned_at),
                 "reden": v.reason,
                 "met": ", ".join(
                     p for p in (_name(v.staff_one), _name(v.staff_two), v.companion) if p
@@ -215,7 +209,6 @@ def visit_section(student: Student) -> Section:
 
 
 def detention_section(student: Student) -> Section:
-    from app.privacy.subject import Section, _plain
 
     rows = db.session.scalars(
         select(DetentionAttendance)
@@ -230,7 +223,7 @@ def detention_section(student: Student) -> Section:
         "Nablijfklas",
         [
             {
-                "datum": _plain(a.session.held_on),
+                "datum": plain(a.session.held_on),
                 "locatie": a.session.location.code,
                 "wat_er_gebeurde": a.what_happened,
                 "reflectie": a.reflection,

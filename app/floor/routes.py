@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
@@ -15,7 +15,6 @@ from app.core import roles
 from app.core.localtime import local_today
 from app.core.vocabulary import ClimateRating, EntryKind, FlagType, Outcome, Severity, Topic
 from app.extensions import db
-from app.floor import bp
 from app.floor.climate import check_summary, checks_for_day
 from app.floor.services import (
     MAX_BATCH,
@@ -32,6 +31,8 @@ from app.models import Student
 from app.models.climate import CLIMATE_NOTE_MAX
 from app.models.floor import NOTE_MAX_LENGTH
 from app.students.services import search_students
+
+bp = Blueprint("floor", __name__)
 
 floor_staff = roles_required(roles.FLOOR_STAFF)
 

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from openpyxl import load_workbook
+
 from app.exceptions import DomainError
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -103,8 +105,6 @@ def _read_csv(text: str) -> tuple[list[str], Iterable[tuple[int, list[str]]], st
 
 
 def _read_xlsx(data: bytes) -> tuple[list[str], Iterable[tuple[int, list[str]]]]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file

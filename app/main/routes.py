@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from flask import (
+    Blueprint,
     current_app,
     redirect,
     render_template,
@@ -14,13 +15,16 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy import text
 from werkzeug.wrappers import Response
 
-from app import PROJECT_ROOT
 from app.access import login_required
 from app.core.vocabulary import Role
-from app.main import bp
+from app.extensions import db
 from app.urls import safe_next_url
+from config.settings import PROJECT_ROOT
+
+bp = Blueprint("main", __name__)
 
 SERVICE_WORKER_DIR = PROJECT_ROOT / "service_worker"
 
@@ -112,9 +116,5 @@ def offline() -> str:
 
 @bp.route("/healthz")
 def healthz() -> tuple[dict[str, str], int]:
-    from sqlalchemy import text
-
-    from app.extensions import db
-
     db.session.execute(text("SELECT 1"))
     return {"status": "ok"}, 200

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
+from app.audit import record
 from app.exceptions import DomainError
 from app.extensions import db
+from app.models import Student
+from app.privacy.backup import backup
+from app.privacy.retention import purge
+from app.privacy.subject import as_json, subject_access
 
 privacy_cli = AppGroup("privacy", help="Retention, subject access and erasure (AVG).")
 
@@ -18,8 +25,6 @@ privacy_cli = AppGroup("privacy", help="Retention, subject access and erasure (A
 @click.option("--dry-run", is_flag=True, help="Count what would be removed; change nothing.")
 def purge_command(dry_run: bool) -> None:
     """Delete or anonymise what has passed its retention period. Safe to run again."""
-    from app.privacy.retention import purge
-
     lines = purge(current_app.config["RETENTION_DAYS"], dry_run=dry_run)
     if dry_run:
         db.session.rollback()
@@ -35,8 +40,6 @@ def purge_command(dry_run: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(file: Path) -> None:
     """Write a backup of the database to FILE (SQLite copy or pg_dump custom format)."""
-    from app.privacy.backup import backup
-
     try:
         written = backup(db.engine, file)
     except DomainError as error:
@@ -54,14 +57,6 @@ def backup_command(file: Path) -> None:
 )
 def export_command(leerlingnummer: str, out: Path | None) -> None:
     """Everything stored about one student, as JSON (subject access request)."""
-    import json
-
-    from sqlalchemy import select
-
-    from app.audit import record
-    from app.models import Student
-    from app.privacy.subject import as_json, subject_access
-
     student = db.session.scalar(select(Student).where(Student.leerlingnummer == leerlingnummer))
     if student is None:
         raise click.ClickException(f"Geen leerling met leerlingnummer {leerlingnummer}.")

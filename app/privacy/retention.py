@@ -20,6 +20,7 @@ from app.extensions import db
 from app.models import AuditEvent, ClimateCheck, Flag, FloorEntry, QuarantinedEntry, Student
 from app.models.floor import floor_entry_student
 from app.models.types import utcnow
+from app.privacy.subject import erase_desk, erase_floor
 from app.pulse.services import purge_devices_of_ended_peilingen
 
 
@@ -106,8 +107,6 @@ def anonymise_leavers(cutoff: datetime, dry_run: bool) -> int:
     records are erased and the name, class and mentor blanked. The record itself stays, with
     its leerlingnummer, while absence data must still be kept (``absence_of_leavers``) and so the
     audit trail stays explainable; returns the number of students (to be) anonymised."""
-    from app.privacy.subject import erase_desk, erase_floor
-
     leavers = db.session.scalars(
         select(Student).where(
             Student.active.is_(False),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,10 +14,11 @@ from app.core import roles
 from app.exceptions import DomainError
 from app.extensions import db
 from app.models import Student
-from app.privacy import bp
 from app.privacy.audit_services import AuditFilter, audit_query, known_actions, student_trail_csv
 from app.privacy.forms import AuditFilterForm, EraseStudentForm, RectifyStudentForm
 from app.privacy.subject import as_json, erase_student, subject_access
+
+bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
 beheer_only = roles_required(roles.BEHEER)
 PAGE_SIZE = 100

@@ -9,8 +9,7 @@ with a student column is covered.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -18,28 +17,12 @@ from sqlalchemy.orm import selectinload
 
 from app.absence.privacy import ABSENCE_TABLES, absence_section, erase_absence, signal_section
 from app.audit import record
-from app.core.localtime import to_local
 from app.desk.privacy import DESK_SECTIONS, DESK_TABLES, erase_desk
+from app.exceptions import DomainError
 from app.extensions import db
 from app.models import AuditEvent, Flag, FloorEntry, Student, User
 from app.models.floor import floor_entry_student
-
-
-@dataclass
-class Section:
-    key: str
-    title: str
-    rows: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return to_local(value).isoformat(timespec="minutes")
-    if isinstance(value, date):
-        return value.isoformat()
-    if hasattr(value, "value"):  # enums
-        return value.value
-    return value
+from app.privacy.sections import Section, plain
 
 
 def student_section(student: Student) -> Section:
@@ -56,7 +39,7 @@ def student_section(student: Student) -> Section:
                 "locatie": student.location.code,
                 "mentor": student.mentor,
                 "actief": student.active,
-                "uitgeschreven_op": _plain(student.left_at),
+                "uitgeschreven_op": plain(student.left_at),
             }
         ],
     )
@@ -75,13 +58,13 @@ def floor_section(student: Student) -> Section:
         "Vloerregistraties",
         [
             {
-                "tijdstip": _plain(e.occurred_at),
+                "tijdstip": plain(e.occurred_at),
                 "soort": e.kind.value,
                 "zone": e.zone.name,
-                "onderwerp": _plain(e.topic),
-                "ernst": _plain(e.severity),
-                "uitkomst": _plain(e.outcome),
-                "vlag": _plain(e.flag_type),
+                "onderwerp": plain(e.topic),
+                "ernst": plain(e.severity),
+                "uitkomst": plain(e.outcome),
+                "vlag": plain(e.flag_type),
                 "notitie": e.note,
                 "medewerker": e.staff.name,
             }
@@ -104,9 +87,9 @@ def flag_section(student: Student) -> Section:
             {
                 "soort": f.flag_type.value,
                 "status": f.status.value,
-                "gezet_op": _plain(f.raised_at),
+                "gezet_op": plain(f.raised_at),
                 "gezet_door": f.raised_by.name,
-                "afgehandeld_op": _plain(f.handled_at),
+                "afgehandeld_op": plain(f.handled_at),
                 "notitie_afhandeling": f.handled_note,
             }
             for f in flags
@@ -126,7 +109,7 @@ def audit_section(student: Student) -> Section:
         "Wie heeft de gegevens ingezien of gewijzigd",
         [
             {
-                "tijdstip": _plain(e.at),
+                "tijdstip": plain(e.at),
                 "gebruiker": e.user.name if e.user else "",
                 "actie": e.action,
                 "object": e.object_type,
@@ -170,7 +153,7 @@ def subject_access(student: Student) -> list[Section]:
 def as_json(student: Student, sections: list[Section]) -> dict[str, Any]:
     return {
         "leerlingnummer": student.leerlingnummer,
-        "gemaakt_op": _plain(datetime.now().astimezone()),
+        "gemaakt_op": plain(datetime.now().astimezone()),
         "secties": {s.key: {"titel": s.title, "rijen": s.rows} for s in sections},
     }
 
@@ -181,8 +164,6 @@ def erase_student(student: Student, by: User, reason: str) -> dict[str, int]:
     The audit trail keeps that an erasure happened (without the name); events about the student
     lose their link to them."""
     if not reason.strip():
-        from app.exceptions import DomainError
-
         raise DomainError(
             "Geef een reden voor het wissen (bijvoorbeeld het verzoek).", field="reason"
         )

@@ -2,9 +2,3 @@
 
 Staff pages live under ``/peiling/``; students answer at the short public link ``/p/<code>``.
 """
-
-from flask import Blueprint
-
-bp = Blueprint("pulse", __name__)
-
-from app.pulse import routes  # noqa: E402,F401

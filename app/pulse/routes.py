@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import (
+    Blueprint,
     abort,
     current_app,
     flash,
@@ -31,7 +32,6 @@ from app.core.vocabulary import PeilingStatus
 from app.exceptions import DomainError
 from app.extensions import db, limiter
 from app.models import Location, Peiling
-from app.pulse import bp
 from app.pulse.forms import ClosePeilingForm, OpenPeilingForm, answer_form_class
 from app.pulse.presenting import (
     agreement_figure,
@@ -64,6 +64,8 @@ from app.pulse.services import (
     valid_device_token,
 )
 from app.pulse.statements import SCALE, statements_for
+
+bp = Blueprint("pulse", __name__)
 
 result_readers = roles_required(roles.PULSE_READERS)
 openers = roles_required(roles.PULSE_OPENERS)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -9,8 +9,9 @@ from app.access import get_visible_student_or_404, login_required
 from app.audit import record
 from app.extensions import db
 from app.models import Student
-from app.students import bp
 from app.students.services import search_students
+
+bp = Blueprint("students", __name__, url_prefix="/leerlingen")
 
 PAGE_SIZE = 50
 
