@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from app.absence.cli import COMMANDS as absence_commands
 from app.auth.services import create_user, list_users, locations_by_codes, parse_role
-from app.demo import seed_demo
+from app.demo.seed import seed_demo
 from app.digest.cli import digest_cli
 from app.exceptions import DomainError
 from app.extensions import db

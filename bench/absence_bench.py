@@ -4,8 +4,8 @@
                                             [--db sqlite,postgresql]
 
 For each database: a fresh schema (Alembic), 2,400 students, school year 2026-2027 with its
-holidays, and a synthetic Magister export (app/absence/synthetic.py, seed 2026) of a full school
-year cut to exactly ``--rows`` rows. Each run empties the absence tables, then times
+holidays, and a synthetic Magister export (app/demo/synthetic_absence.py, seed 2026) of a
+full school year cut to exactly ``--rows`` rows. Each run empties the absence tables, then times
 
 - import: reading, checking and upserting the file (as the CLI and the upload page do);
 - re-import: the same file again (every row unchanged, nothing written);
@@ -42,12 +42,12 @@ def run_on(url: str, label: str, runs: int, rows: int, students: int) -> dict[st
     from sqlalchemy import delete, insert
 
     from app import create_app
-    from app.absence.demo import seed_school_year
     from app.absence.importer import import_absence
     from app.absence.signals import evaluate_signals
-    from app.absence.synthetic import generate, magister_csv
     from app.core.calendar_store import load_calendar
-    from app.demo import seed_locations
+    from app.demo.absence import seed_school_year
+    from app.demo.organisation import seed_locations
+    from app.demo.synthetic_absence import generate, magister_csv
     from app.extensions import db
     from app.models import AbsenceImport, AbsenceRecord, AbsenceSignal, Student
 

@@ -44,7 +44,7 @@ def start_app(directory: Path) -> tuple[str, object]:
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.demo import seed_demo
+    from app.demo.seed import seed_demo
     from app.extensions import db
 
     app = create_app("development", DEBUG=False)

@@ -139,9 +139,9 @@ def generate(scale: float, *, seed: int = 2026) -> Group:
     """Write the group's year into the current app's database (schema already migrated)."""
     from werkzeug.security import generate_password_hash
 
-    from app.absence.demo import seed_school_year
     from app.core.calendar_store import load_calendar
-    from app.demo import seed_locations
+    from app.demo.absence import seed_school_year
+    from app.demo.organisation import seed_locations
     from app.extensions import db
     from app.models import Student, User, user_location
 
@@ -698,12 +698,12 @@ def _climate_and_audit(
 def absence_export(numbers: Iterable[str], rows: int, *, seed: int = 2026) -> tuple[bytes, int]:
     """A Magister export of exactly ``rows`` absence rows for these students.
 
-    The synthetic year (app/absence/synthetic.py) gives about 56 rows per student; to reach the
+    The synthetic year (app/demo/synthetic_absence.py) gives about 56 rows per student; to reach the
     issue's 600,000 rows for 2,400 students, years drawn with further seeds are merged (one row
     per student, day and lesson hour). So students are absent more than in the one-seed year."""
-    from app.absence.synthetic import generate as generate_year
-    from app.absence.synthetic import magister_csv
     from app.core.calendar_store import load_calendar
+    from app.demo.synthetic_absence import generate as generate_year
+    from app.demo.synthetic_absence import magister_csv
 
     numbers = list(numbers)
     calendar = load_calendar()

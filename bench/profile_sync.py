@@ -37,7 +37,7 @@ def _setup(url: str) -> tuple[Any, int, list[int]]:
     from app import create_app
     from app.auth.services import create_user
     from app.core.vocabulary import Role
-    from app.demo import seed_locations
+    from app.demo.organisation import seed_locations
     from app.extensions import db
 
     os.environ.update(DATABASE_URL=url, SECRET_KEY=secrets.token_hex(32), FORCE_HTTPS="0")

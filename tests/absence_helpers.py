@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from app.absence.demo import seed_school_year
-from app.absence.synthetic import LESSON_MINUTES, LESSON_STARTS
+from app.demo.absence import seed_school_year
+from app.demo.synthetic_absence import LESSON_MINUTES, LESSON_STARTS
 from app.extensions import db
 
 MAGISTER_HEADER = "stamnr;Start;Eind;Lesuur;Code;Omschrijving;Geoorloofd;Verantwoordingtype"

@@ -129,7 +129,7 @@ def runner(app: Flask) -> FlaskCliRunner:
 @pytest.fixture
 def locations(app: Flask) -> dict[str, Location]:
     """The six locations with their default zones and breaks, as the demo builds them."""
-    from app.demo import seed_locations
+    from app.demo.organisation import seed_locations
 
     result = seed_locations()
     db.session.commit()

@@ -5,7 +5,7 @@ compute what each figure should be from the spec — independently of the report
 Times the services stamp with "now" (case openings, status changes, parent calls) are set back
 to the dates of the spec afterwards: that is the only thing written around the services.
 
-Absence: the synthetic generator (app/absence/synthetic.py) over school year 2026-2027 up to
+Absence: the synthetic generator (app/demo/synthetic_absence.py) over school year 2026-2027 up to
 26 February 2027, imported through the real importer (which also evaluates the signals).
 """
 
@@ -22,10 +22,10 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from app.absence.importer import import_absence
-from app.absence.synthetic import SyntheticRow, generate, magister_csv
 from app.core.calendar_store import load_calendar
 from app.core.localtime import LOCAL_TZ
 from app.core.vocabulary import CallResult, CaseStatus, Role
+from app.demo.synthetic_absence import SyntheticRow, generate, magister_csv
 from app.desk.calls.services import create_call, log_attempt
 from app.desk.cases.services import change_status, open_case
 from app.desk.detention.services import add_to_session, create_session, record_talk

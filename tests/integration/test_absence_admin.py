@@ -272,7 +272,7 @@ def test_calendar_cli(runner: FlaskCliRunner, app: Flask) -> None:
 def test_seed_demo_makes_the_signal_list_alive(
     runner: FlaskCliRunner, app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("app.absence.demo.local_today", lambda: date(2026, 11, 23))
+    monkeypatch.setattr("app.demo.absence.local_today", lambda: date(2026, 11, 23))
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert db.session.scalar(select(func.count(SchoolYear.id))) == 1
     records = db.session.scalar(select(func.count(AbsenceRecord.id)))

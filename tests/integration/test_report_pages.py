@@ -63,7 +63,7 @@ def test_signed_out_goes_to_login(client: FlaskClient, locations: dict[str, Loca
 def test_own_location_only(
     client: FlaskClient, login_as: Callable[..., User], locations: dict[str, Location], role: Role
 ) -> None:
-    from app.absence.demo import seed_school_year
+    from app.demo.absence import seed_school_year
 
     seed_school_year("2026-2027")
     db.session.commit()

@@ -4,8 +4,8 @@ from datetime import date
 from app.absence.charts import bar_chart
 from app.absence.rules import Registration, evaluate_student
 from app.absence.settings import RuleSettings, load_default_codes
-from app.absence.synthetic import MAGISTER_HEADER, generate, magister_csv, profiles_for
 from app.core.schoolcalendar import HOLIDAYS_2026_2027_ZUID, SchoolCalendar
+from app.demo.synthetic_absence import MAGISTER_HEADER, generate, magister_csv, profiles_for
 
 CALENDAR = SchoolCalendar.simple(
     ["2026-2027"], [(p.starts_on, p.ends_on, p.name) for p in HOLIDAYS_2026_2027_ZUID]

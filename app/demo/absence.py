@@ -9,10 +9,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app.absence.importer import import_absence
-from app.absence.synthetic import generate, magister_csv
 from app.core.calendar_store import add_school_year, find_school_year, load_calendar
 from app.core.localtime import local_today
 from app.core.schoolcalendar import plausible_holidays, year_name_for
+from app.demo.synthetic_absence import generate, magister_csv
 from app.extensions import db
 from app.models import NonSchoolPeriod, Student
 
