@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from flask import (
@@ -15,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, select
@@ -32,17 +31,16 @@ from app.absence.importer import AbsenceImportRejected, import_absence
 from app.absence.rules import RULES
 from app.absence.services import code_table, reset_code, rule_settings, set_code
 from app.absence.signals import (
-    CSV_COLUMNS,
     SORTS,
     acknowledge_signal,
     evaluate_signals,
     find_visible_signal,
     new_since,
-    signal_csv_row,
+    record_signals_shown,
+    signal_list_csv,
     signal_query,
 )
-from app.access import login_required, roles_required
-from app.audit import record, record_many
+from app.access import login_required, may_open, roles_required
 from app.core import roles
 from app.core.calendar_store import (
     add_non_school_period,
@@ -51,6 +49,8 @@ from app.core.calendar_store import (
     remove_non_school_period,
     remove_school_year,
 )
+from app.core.fields import ActionForm
+from app.core.forms import form_page, submit
 from app.core.vocabulary import AbsenceCategory
 from app.errors import wants_json
 from app.exceptions import DomainError
@@ -70,9 +70,7 @@ def _case_urls(numbers: set[str]) -> dict[str, str]:
     """Links from signals to open (or go to) each student's case in desk mode, for users who
     work on cases. Guarded: without desk mode, or if its URL changes, there are no links
     rather than an error."""
-    if CASE_ENDPOINT not in current_app.view_functions:
-        return {}
-    if current_user.role not in roles.CASE_WORKERS:
+    if not may_open(CASE_ENDPOINT):
         return {}
     try:
         return {number: url_for(CASE_ENDPOINT, leerlingnummer=number) for number in numbers}
@@ -121,7 +119,7 @@ def signals() -> str:
     filters = SignalFilters.from_request()
     page = db.paginate(filters.query(), per_page=PAGE_SIZE, error_out=False)
     students = {signal.student for signal in page.items}
-    record_many(current_user, "view", "absence_signal", ((s.leerlingnummer, s) for s in students))
+    record_signals_shown(current_user, students)
     # Render before committing: a commit expires the loaded signals and students, and the
     # template would then reload each one with its own query (N+1).
     html = render_template(
@@ -131,7 +129,7 @@ def signals() -> str:
         new_since=new_since(),
         sorts=SORTS,
         ack_form=AcknowledgeForm(),
-        can_acknowledge=current_user.role in roles.SIGNAL_ACKNOWLEDGERS,
+        can_acknowledge=may_open("absence.acknowledge"),
         evaluated_on=max((s.evaluated_on for s in page.items), default=None),
         settings=rule_settings(),
         case_urls=_case_urls({student.leerlingnummer for student in students}),
@@ -145,45 +143,26 @@ def signals() -> str:
 def signals_csv() -> Response:
     """The filtered signal list as CSV (audited per student as an export)."""
     signals = db.session.scalars(SignalFilters.from_request().query()).all()
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, delimiter=";")
-    writer.writeheader()
-    for signal in signals:
-        writer.writerow(signal_csv_row(signal))
-    exported = {signal.student for signal in signals}
-    record_many(current_user, "export", "absence_signal", ((s.leerlingnummer, s) for s in exported))
+    content = signal_list_csv(current_user, signals)
     db.session.commit()
-    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
+    response = Response(content, mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="verzuimsignalen.csv"'
     return response
 
 
 @bp.route("/signalen/<int:signal_id>/afhandelen", methods=["POST"])
 @roles_required(roles.SIGNAL_ACKNOWLEDGERS)
-def acknowledge(signal_id: int) -> Response:
-    signal = find_visible_signal(current_user, signal_id) or abort(404)
+def acknowledge(signal_id: int) -> ResponseReturnValue:
+    signal = find_visible_signal(current_user, signal_id)
+    if signal is None:
+        abort(404)
     form = AcknowledgeForm()
-    if form.validate_on_submit():
-        try:
-            acknowledge_signal(signal, current_user, form.note.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            record(
-                current_user,
-                "acknowledge",
-                "absence_signal",
-                signal.id,
-                student=signal.student_id,
-                detail=f"{signal.rule} {signal.variant}".strip(),
-            )
-            db.session.commit()
-            flash(_("Signaal afgehandeld."), "success")
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
+    submit(
+        form,
+        lambda: acknowledge_signal(signal, current_user, form.note.data or ""),
+        success=_("Signaal afgehandeld."),
+        errors="flash",
+    )
     return redirect(safe_next_url(request.form.get("next")) or url_for("absence.signals"))
 
 
@@ -209,43 +188,43 @@ def definitions() -> str:
 
 @bp.route("/import", methods=["GET", "POST"])
 @beheer_only
-def import_page() -> str | Response | tuple[object, int]:
+def import_page() -> ResponseReturnValue:
     form = AbsenceImportForm()
     problems: list[str] = []
     unknown: list[str] = []
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            result = import_absence(
-                upload.read(),
-                upload.filename or "",
-                user=current_user,
-                skip_unknown_students=bool(form.skip_unknown.data),
-                replace_period=bool(form.replace_period.data),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            problems = error.message.splitlines()
-            if isinstance(error, AbsenceImportRejected):
-                unknown = error.unknown_students
-        else:
-            db.session.commit()
-            message = _("Import klaar: %(summary)s.", summary=result.summary())
-            flash(message, "success")
-            if wants_json():
-                return jsonify(ok=True, message=message, redirect=url_for("absence.import_page"))
-            return redirect(url_for("absence.import_page"))
-    elif form.errors:
+
+    def refused(error: DomainError) -> None:
+        problems.extend(error.message.splitlines())
+        if isinstance(error, AbsenceImportRejected):
+            unknown.extend(error.unknown_students)
+
+    upload = form.file.data
+    done = submit(
+        form,
+        lambda: import_absence(
+            upload.read(),
+            upload.filename or "",
+            user=current_user,
+            skip_unknown_students=bool(form.skip_unknown.data),
+            replace_period=bool(form.replace_period.data),
+        ),
+        success=lambda result: _("Import klaar: %(summary)s.", summary=result.summary()),
+        on_refused=refused,
+    )
+    if done:
+        if wants_json():
+            message = _("Import klaar: %(summary)s.", summary=done.value.summary())
+            return jsonify(ok=True, message=message, redirect=url_for("absence.import_page"))
+        return redirect(url_for("absence.import_page"))
+    if form.errors:
         problems = [str(m) for errors in form.errors.values() for m in errors]
     if wants_json() and request.method == "POST":
         return jsonify(ok=False, problems=problems, unknown_students=unknown), 400
     imports = db.session.scalars(
         select(AbsenceImport).order_by(AbsenceImport.at.desc()).limit(10)
     ).all()
-    status = 400 if problems else 200
-    return render_template(
-        "absence/import.html", form=form, problems=problems, imports=imports
-    ), status
+    html = render_template("absence/import.html", form=form, problems=problems, imports=imports)
+    return html, 400 if problems else 200
 
 
 def _reevaluate() -> None:
@@ -279,50 +258,49 @@ def calendar() -> tuple[str, int]:
 
 @bp.route("/kalender/jaar", methods=["POST"])
 @beheer_only
-def add_year() -> Response | tuple[str, int]:
+def add_year() -> ResponseReturnValue:
     year_form, period_form = _calendar_forms()
-    if year_form.validate_on_submit():
-        try:
-            year = add_school_year(
-                year_form.name.data or "",
-                with_public_holidays=bool(year_form.public_holidays.data),
-            )
-            _reevaluate()
-        except DomainError as error:
-            db.session.rollback()
-            year_form.name.errors = [*year_form.name.errors, error.message]
-        else:
-            db.session.commit()
-            flash(_("Schooljaar %(name)s toegevoegd.", name=year.name), "success")
-            return redirect(url_for("absence.calendar", _anchor=f"jaar-{year.name}"))
+
+    def add() -> SchoolYear:
+        year = add_school_year(
+            year_form.name.data or "", with_public_holidays=bool(year_form.public_holidays.data)
+        )
+        _reevaluate()
+        return year
+
+    if done := submit(
+        year_form,
+        add,
+        success=lambda year: _("Schooljaar %(name)s toegevoegd.", name=year.name),
+        fallback_field="name",
+    ):
+        return redirect(url_for("absence.calendar", _anchor=f"jaar-{done.value.name}"))
     return _render_calendar(year_form, period_form, 400)
 
 
 @bp.route("/kalender/periode", methods=["POST"])
 @beheer_only
-def add_period() -> Response | tuple[str, int]:
+def add_period() -> ResponseReturnValue:
     year_form, period_form = _calendar_forms()
-    if period_form.validate_on_submit():
+
+    def add() -> SchoolYear:
         year = db.session.get(SchoolYear, int(period_form.school_year.data or 0))
-        try:
-            if year is None:
-                raise DomainError(_("Kies een schooljaar."), field="school_year")
-            add_non_school_period(
-                year,
-                period_form.name.data or "",
-                period_form.starts_on.data,  # type: ignore[arg-type]
-                period_form.ends_on.data,  # type: ignore[arg-type]
-                period_form.kind.data or "vakantie",
-            )
-            _reevaluate()
-        except DomainError as error:
-            db.session.rollback()
-            field = getattr(period_form, error.field or "", None) or period_form.name
-            field.errors = [*field.errors, error.message]
-        else:
-            db.session.commit()
-            flash(_("Vrije periode toegevoegd."), "success")
-            return redirect(url_for("absence.calendar", _anchor=f"jaar-{year.name}"))
+        if year is None:
+            raise DomainError(_("Kies een schooljaar."), field="school_year")
+        add_non_school_period(
+            year,
+            period_form.name.data or "",
+            period_form.starts_on.data,
+            period_form.ends_on.data,
+            period_form.kind.data or "vakantie",
+        )
+        _reevaluate()
+        return year
+
+    if done := submit(
+        period_form, add, success=_("Vrije periode toegevoegd."), fallback_field="name"
+    ):
+        return redirect(url_for("absence.calendar", _anchor=f"jaar-{done.value.name}"))
     return _render_calendar(year_form, period_form, 400)
 
 
@@ -352,53 +330,45 @@ def delete_year(year_id: int) -> Response:
 
 @bp.route("/codes", methods=["GET", "POST"])
 @beheer_only
-def codes() -> str | Response | tuple[str, int]:
+def codes() -> ResponseReturnValue:
     form = CodeForm()
-    if form.validate_on_submit():
-        try:
-            meaning, changed = set_code(
-                form.code.data or "",
-                form.category.data or "",
-                description=form.description.data or "",
-                authorised=bool(form.authorised.data),
-                user=current_user,
-            )
-            if changed:
-                _reevaluate()
-        except DomainError as error:
-            db.session.rollback()
-            field = getattr(form, error.field or "", None) or form.code
-            field.errors = [*field.errors, error.message]
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Code %(code)s opgeslagen; %(n)s registraties aangepast.",
-                    code=meaning.code,
-                    n=changed,
-                ),
-                "success",
-            )
-            return redirect(url_for("absence.codes"))
-    status = 400 if form.errors else 200
-    return render_template(
-        "absence/codes.html",
-        form=form,
-        codes=code_table(),
-    ), status
+
+    def save() -> tuple[str, int]:
+        meaning, changed = set_code(
+            form.code.data or "",
+            form.category.data or "",
+            description=form.description.data or "",
+            authorised=bool(form.authorised.data),
+            user=current_user,
+        )
+        if changed:
+            _reevaluate()
+        return meaning.code, changed
+
+    if submit(
+        form,
+        save,
+        success=lambda saved: _(
+            "Code %(code)s opgeslagen; %(n)s registraties aangepast.", code=saved[0], n=saved[1]
+        ),
+        fallback_field="code",
+    ):
+        return redirect(url_for("absence.codes"))
+    return form_page("absence/codes.html", form, codes=code_table())
 
 
 @bp.route("/codes/<code>/terugzetten", methods=["POST"])
 @beheer_only
-def reset_code_view(code: str) -> Response:
-    try:
+def reset_code_view(code: str) -> ResponseReturnValue:
+    def reset() -> None:
         _meaning, changed = reset_code(code)
         if changed:
             _reevaluate()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Code %(code)s teruggezet.", code=code.upper()), "success")
+
+    submit(
+        ActionForm(),
+        reset,
+        success=_("Code %(code)s teruggezet.", code=code.upper()),
+        errors="flash",
+    )
     return redirect(url_for("absence.codes"))

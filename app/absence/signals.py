@@ -3,6 +3,8 @@ or command commits)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -15,6 +17,7 @@ from app.absence.figures import ensure_figures, figures_by_student
 from app.absence.rules import RULES, Finding, evaluate_figures, evaluation_scope
 from app.absence.services import rule_settings
 from app.access import students_visible_to
+from app.audit import record, record_many
 from app.core.calendar_store import load_calendar
 from app.core.localtime import local_day_bounds, local_today
 from app.exceptions import DomainError
@@ -261,6 +264,14 @@ def acknowledge_signal(signal: AbsenceSignal, user: User, note: str) -> AbsenceS
     signal.acknowledged_at = utcnow()
     signal.acknowledgement_note = note
     db.session.flush()
+    record(
+        user,
+        "acknowledge",
+        "absence_signal",
+        signal.id,
+        student=signal.student_id,
+        detail=f"{signal.rule} {signal.variant}".strip(),
+    )
     return signal
 
 
@@ -316,3 +327,21 @@ CSV_COLUMNS = (
     "acknowledged",
     "detail",
 )
+
+
+def record_signals_shown(user: User, students: Iterable[Student]) -> None:
+    """Showing signals is audited once per student on the page."""
+    record_many(user, "view", "absence_signal", ((s.leerlingnummer, s) for s in students))
+
+
+def signal_list_csv(user: User, signals: Sequence[AbsenceSignal]) -> str:
+    """The signals as CSV (with a BOM, ``;``-separated, for Dutch Excel); audited as an export
+    for each student in it."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, delimiter=";")
+    writer.writeheader()
+    for signal in signals:
+        writer.writerow(signal_csv_row(signal))
+    exported = {signal.student for signal in signals}
+    record_many(user, "export", "absence_signal", ((s.leerlingnummer, s) for s in exported))
+    return "\ufeff" + buffer.getvalue()

@@ -28,7 +28,7 @@ from app.auth.services import (
     verify_totp,
 )
 from app.auth.sessions import end_session, start_session
-from app.exceptions import DomainError
+from app.core.forms import submit
 from app.extensions import db, limiter
 from app.models import User
 from app.urls import safe_next_url
@@ -105,17 +105,14 @@ def totp_setup() -> str | Response:
     secret = session.get("totp_setup_secret") or new_totp_secret()
     session["totp_setup_secret"] = secret
     form = CodeForm()
-    if form.validate_on_submit():
-        try:
-            enable_totp(current_user, secret, form.code.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            form.code.errors.append(error.message)
-        else:
-            db.session.commit()
-            session.pop("totp_setup_secret", None)
-            flash(_("Tweestapsverificatie staat aan."), "success")
-            return redirect(url_for("main.index"))
+    if submit(
+        form,
+        lambda: enable_totp(current_user, secret, form.code.data or ""),
+        success=_("Tweestapsverificatie staat aan."),
+        fallback_field="code",
+    ):
+        session.pop("totp_setup_secret", None)
+        return redirect(url_for("main.index"))
     uri = totp_uri(current_user, secret)
     svg = segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
     status = 200 if not form.errors else 400

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
-from flask import flash, g, render_template, request
+from flask import flash, g, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
@@ -33,9 +33,11 @@ class Done(Generic[T]):
     value: T
 
 
-def show_error(form: Any, error: DomainError) -> None:
-    """A service's message at the form field it names (when the form has it), else flashed."""
+def show_error(form: Any, error: DomainError, fallback_field: str | None = None) -> None:
+    """A service's message at the form field it names (or ``fallback_field``), else flashed."""
     target = getattr(form, error.field, None) if error.field else None
+    if target is None and fallback_field:
+        target = getattr(form, fallback_field, None)
     if target is not None:
         target.errors = [*target.errors, error.message]
     else:
@@ -58,12 +60,16 @@ def submit(
     success: str | Callable[[T], str] | None = None,
     errors: Literal["field", "flash"] = "field",
     validate: bool = True,
+    on_refused: Callable[[DomainError], None] | None = None,
+    fallback_field: str | None = None,
 ) -> Done[T] | None:
     """Validate ``form`` (unless ``validate`` is False: the caller checked it), run ``action``,
     commit and flash ``success``. None when the form was not submitted, invalid or refused.
 
     ``errors="flash"`` is for forms without a page of their own (a button in a list): their
-    validation messages are flashed, as is a refusal."""
+    validation messages are flashed, as is a refusal. ``on_refused`` shows a refusal another
+    way (an import's list of row problems); ``fallback_field`` takes a refusal that names no
+    field of the form."""
     if validate and not form.validate_on_submit():
         if errors == "flash":
             flash_form_errors(form)
@@ -72,16 +78,37 @@ def submit(
         value = action()
     except DomainError as error:
         db.session.rollback()
-        if errors == "flash":
+        g.form_refused = True
+        if on_refused is not None:
+            on_refused(error)
+        elif errors == "flash":
             flash(error.message, "error")
-            g.form_refused = True
         else:
-            show_error(form, error)
+            show_error(form, error, fallback_field)
         return None
     db.session.commit()
     if success is not None:
         flash(success(value) if callable(success) else success, "success")
     return Done(value)
+
+
+def form_action(
+    form: FlaskForm,
+    action: Callable[[], T],
+    *,
+    success: str | Callable[[T], str] | None,
+    then: str | Callable[[T], str],
+    otherwise: str | Callable[[], ResponseReturnValue],
+    errors: Literal["field", "flash"] = "field",
+) -> ResponseReturnValue:
+    """:func:`submit`, then redirect to ``then`` (a URL, or one made from the service's result);
+    when the form was invalid or refused, redirect to ``otherwise`` (a URL) or show the page it
+    renders (the form again, with its errors)."""
+    if done := submit(form, action, success=success, errors=errors):
+        return redirect(then(done.value) if callable(then) else then)
+    if isinstance(otherwise, str):
+        return redirect(otherwise)
+    return otherwise()
 
 
 def refused() -> bool:

@@ -11,6 +11,7 @@ from app.access import roles_required
 from app.audit import record
 from app.auth.sessions import recent_auth_required
 from app.core import roles
+from app.core.forms import submit
 from app.exceptions import DomainError
 from app.extensions import db
 from app.models import Student
@@ -139,20 +140,17 @@ def rectify(leerlingnummer: str) -> Response | str:
 def erase(leerlingnummer: str) -> Response:
     student = _student_for_beheer(leerlingnummer)
     form = EraseStudentForm()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
-        return redirect(url_for("privacy.subject", leerlingnummer=leerlingnummer))
-    if (form.confirm.data or "").strip() != leerlingnummer:
-        flash(_("Het leerlingnummer klopt niet; er is niets gewist."), "error")
-        return redirect(url_for("privacy.subject", leerlingnummer=leerlingnummer))
-    try:
+
+    def erase_confirmed() -> None:
+        if (form.confirm.data or "").strip() != leerlingnummer:
+            raise DomainError(_("Het leerlingnummer klopt niet; er is niets gewist."))
         erase_student(student, current_user, form.reason.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("privacy.subject", leerlingnummer=leerlingnummer))
-    db.session.commit()
-    flash(_("Alle gegevens van leerling %(n)s zijn gewist.", n=leerlingnummer), "success")
-    return redirect(url_for("privacy.audit"))
+
+    if submit(
+        form,
+        erase_confirmed,
+        success=_("Alle gegevens van leerling %(n)s zijn gewist.", n=leerlingnummer),
+        errors="flash",
+    ):
+        return redirect(url_for("privacy.audit"))
+    return redirect(url_for("privacy.subject", leerlingnummer=leerlingnummer))

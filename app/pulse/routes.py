@@ -13,7 +13,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
     make_response,
     redirect,
     render_template,
@@ -27,6 +26,7 @@ from werkzeug.wrappers import Response
 
 from app.access import can_see_location, roles_required
 from app.core import roles
+from app.core.forms import form_page, submit
 from app.core.localtime import LOCAL_TZ, local_today
 from app.core.vocabulary import PeilingStatus
 from app.exceptions import DomainError
@@ -216,21 +216,14 @@ def new() -> Any:
         location = next((loc for loc in locations if loc.code == form.location.data), None)
         if location is None:  # not one of the user's locations: existence is not revealed
             abort(404)
-        try:
-            peiling = open_peiling(current_user, location, form.starts_on.data, form.ends_on.data)
-        except DomainError as error:
-            db.session.rollback()
-            field = getattr(form, error.field, None) if error.field else None
-            if field is not None:
-                field.errors = [*field.errors, error.message]
-            else:
-                flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Peiling geopend. Print de QR-code voor de aula of deel de link."), "success")
-            return redirect(url_for("pulse.detail", peiling_id=peiling.id))
-    status = 400 if form.errors else 200
-    return render_template("pulse/new.html", form=form, max_days=MAX_PEILING_DAYS), status
+        if done := submit(
+            form,
+            lambda: open_peiling(current_user, location, form.starts_on.data, form.ends_on.data),
+            success=_("Peiling geopend. Print de QR-code voor de aula of deel de link."),
+            validate=False,
+        ):
+            return redirect(url_for("pulse.detail", peiling_id=done.value.id))
+    return form_page("pulse/new.html", form, max_days=MAX_PEILING_DAYS)
 
 
 @bp.route("/peiling/<int:peiling_id>")
@@ -298,16 +291,12 @@ def qr_code_png(peiling_id: int) -> Response:
 @openers
 def close(peiling_id: int) -> Response:
     peiling = _visible_peiling_or_404(peiling_id)
-    form = ClosePeilingForm()
-    if form.validate_on_submit():
-        try:
-            close_peiling(current_user, peiling)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Peiling gesloten. Er kunnen geen antwoorden meer bij."), "success")
+    submit(
+        ClosePeilingForm(),
+        lambda: close_peiling(current_user, peiling),
+        success=_("Peiling gesloten. Er kunnen geen antwoorden meer bij."),
+        errors="flash",
+    )
     return redirect(url_for("pulse.detail", peiling_id=peiling.id))
 
 

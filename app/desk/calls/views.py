@@ -10,7 +10,7 @@ from flask_login import current_user
 from app.access import roles_required
 from app.core import roles
 from app.core.fields import choice_list
-from app.core.forms import form_page, form_status, submit
+from app.core.forms import form_action, form_page, form_status, submit
 from app.core.localtime import local_today
 from app.core.vocabulary import CallResult, CallStatus
 from app.desk.blueprint import bp
@@ -142,10 +142,10 @@ def call_attempt(call_id: int) -> ResponseReturnValue:
 def call_cancel(call_id: int) -> ResponseReturnValue:
     call = _call_or_404(call_id)
     form = CancelForm()
-    if submit(
+    return form_action(
         form,
         lambda: services.cancel_call(current_user, call, form.reason.data),
         success=_("Oudercontact geannuleerd."),
-    ):
-        return redirect(url_for("desk.call_detail", call_id=call.id))
-    return _call_page(_call_or_404(call_id), cancel_form=form)
+        then=url_for("desk.call_detail", call_id=call.id),
+        otherwise=lambda: _call_page(_call_or_404(call_id), cancel_form=form),
+    )

@@ -13,7 +13,7 @@ from app.access.case_rules import CaseAccess
 from app.access.cases import find_case
 from app.core import roles
 from app.core.fields import ActionForm, choice_list
-from app.core.forms import form_page, form_status, submit
+from app.core.forms import form_action, form_page, form_status, submit
 from app.core.localtime import to_local
 from app.core.vocabulary import CaseStatus, HandoverStatus, Role
 from app.desk import rules
@@ -144,14 +144,14 @@ def handover_accept(handover_id: int) -> ResponseReturnValue:
     if not access.decide_handover:
         abort(403)
     form = AcceptHandoverForm()
-    if submit(
+    return form_action(
         form,
         lambda: services.accept_handover(current_user, handover, form.note.data),
         success=_("Overdracht geaccepteerd; de casus staat nu bij COPA."),
         errors="flash",
-    ):
-        return redirect(url_for("desk.case_detail", case_id=handover.case_id))
-    return redirect(url_for("desk.handover_detail", handover_id=handover_id))
+        then=url_for("desk.case_detail", case_id=handover.case_id),
+        otherwise=url_for("desk.handover_detail", handover_id=handover_id),
+    )
 
 
 @bp.route("/overdrachten/<int:handover_id>/teruggeven", methods=["POST"])
@@ -161,14 +161,13 @@ def handover_return(handover_id: int) -> ResponseReturnValue:
     if not access.decide_handover:
         abort(403)
     form = ReturnHandoverForm()
-    if submit(
+    return form_action(
         form,
         lambda: services.return_handover(current_user, handover, form.reason.data),
         success=_("Overdracht teruggegeven aan SchoolFit."),
-    ):
-        return redirect(url_for("desk.cases"))
-    handover, access = _handover_or_404(handover_id)
-    return _handover_page(handover, access, return_form=form)
+        then=url_for("desk.cases"),
+        otherwise=lambda: _handover_page(*_handover_or_404(handover_id), return_form=form),
+    )
 
 
 @bp.route("/overdrachten/<int:handover_id>/gezien", methods=["POST"])

@@ -13,7 +13,7 @@ from flask_login import current_user
 from app.access import roles_required
 from app.core import roles
 from app.core.fields import ActionForm
-from app.core.forms import flash_form_errors, submit
+from app.core.forms import flash_form_errors, form_action, submit
 from app.core.localtime import local_today
 from app.desk.blueprint import MAX_ID, bp
 from app.desk.cases.services import link_entry as link_entry_to_case
@@ -170,13 +170,14 @@ def close_flag(flag_id: int) -> ResponseReturnValue:
     if flag is None:
         abort(404)
     form = CloseEntryForm()
-    done = submit(
+    return form_action(
         form,
         lambda: services.close_flag(current_user, flag, form.reason.data),
         success=_("Vlag afgesloten."),
         errors="flash",
+        then=_inbox_url(),
+        otherwise=_inbox_url(f"item-f{flag_id}"),
     )
-    return redirect(_inbox_url() if done else _inbox_url(f"item-f{flag_id}"))
 
 
 @bp.route("/quarantaine/<int:item_id>", methods=["POST"])
@@ -186,10 +187,11 @@ def resolve_quarantine(item_id: int) -> ResponseReturnValue:
     if item is None:
         abort(404)
     form = ResolveQuarantineForm()
-    done = submit(
+    return form_action(
         form,
         lambda: services.resolve_quarantined(current_user, item, form.resolution.data),
         success=_("Afgehandeld."),
         errors="flash",
+        then=_inbox_url(),
+        otherwise=_inbox_url(f"q{item_id}"),
     )
-    return redirect(_inbox_url() if done else _inbox_url(f"q{item_id}"))

@@ -10,7 +10,7 @@ from flask_login import current_user
 from app.access import roles_required
 from app.core import roles
 from app.core.fields import choice_list
-from app.core.forms import form_page, submit
+from app.core.forms import form_action, form_page, submit
 from app.core.vocabulary import VisitStatus
 from app.desk.blueprint import bp
 from app.desk.calls.forms import CancelForm
@@ -118,13 +118,13 @@ def visit_detail(visit_id: int) -> ResponseReturnValue:
 def visit_report(visit_id: int) -> ResponseReturnValue:
     visit = _visit_or_404(visit_id)
     form = VisitReportForm()
-    if submit(
+    return form_action(
         form,
         lambda: services.record_visit(current_user, visit, form.report.data),
         success=_("Verslag van het huisbezoek opgeslagen."),
-    ):
-        return redirect(url_for("desk.visit_detail", visit_id=visit.id))
-    return _visit_page(_visit_or_404(visit_id), report_form=form, status=400)
+        then=url_for("desk.visit_detail", visit_id=visit.id),
+        otherwise=lambda: _visit_page(_visit_or_404(visit_id), report_form=form, status=400),
+    )
 
 
 @bp.route("/huisbezoeken/<int:visit_id>/annuleren", methods=["POST"])
@@ -132,10 +132,10 @@ def visit_report(visit_id: int) -> ResponseReturnValue:
 def visit_cancel(visit_id: int) -> ResponseReturnValue:
     visit = _visit_or_404(visit_id)
     form = CancelForm()
-    if submit(
+    return form_action(
         form,
         lambda: services.cancel_visit(current_user, visit, form.reason.data),
         success=_("Huisbezoek geannuleerd."),
-    ):
-        return redirect(url_for("desk.visit_detail", visit_id=visit.id))
-    return _visit_page(_visit_or_404(visit_id), cancel_form=form, status=400)
+        then=url_for("desk.visit_detail", visit_id=visit.id),
+        otherwise=lambda: _visit_page(_visit_or_404(visit_id), cancel_form=form, status=400),
+    )
