@@ -101,7 +101,7 @@ class SignalFilters:
             inactief=request.args.get("inactief") == "1",
         )
 
-    def query(self) -> Select[tuple[AbsenceSignal]]:
+    def query(self) -> Select[AbsenceSignal]:
         location_ids = [loc.id for loc in current_user.locations if loc.code == self.locatie]
         return signal_query(
             current_user,

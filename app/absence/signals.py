@@ -218,7 +218,7 @@ def signal_query(
     rules: Sequence[str] = (),
     include_inactive: bool = False,
     sort: str = "nieuw",
-) -> Select[tuple[AbsenceSignal]]:
+) -> Select[AbsenceSignal]:
     """The signals of students ``user`` may see (app.access), filtered and sorted."""
     visible = students_visible_to(user).with_only_columns(Student.id)
     query = (

@@ -30,7 +30,7 @@ def can_see_location(user: User, location_id: int) -> bool:
     return location_id in visible_location_ids(user)
 
 
-def students_visible_to(user: User, *, include_inactive: bool = False) -> Select[tuple[Student]]:
+def students_visible_to(user: User, *, include_inactive: bool = False) -> Select[Student]:
     """A select() of the students this user may see."""
     query = select(Student).where(Student.location_id.in_(visible_location_ids(user) or {-1}))
     if not include_inactive:

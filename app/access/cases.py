@@ -24,7 +24,7 @@ def _copa_visible_clause() -> ColumnElement[bool]:
     )
 
 
-def cases_visible_to(user: User) -> Select[tuple[Casus]]:
+def cases_visible_to(user: User) -> Select[Casus]:
     """A select() of the cases ``user`` may see (see :func:`case_access`)."""
     query = (
         select(Casus)

@@ -87,7 +87,7 @@ def load_user(user_id: str) -> User | None:
 
 
 @cache
-def _user_with_locations() -> Select[tuple[User]]:
+def _user_with_locations() -> Select[User]:
     # Built once, like the floor's statements (app/floor/services.py): it runs on every request,
     # and building it and its cache key each time cost more than running it.
     return select(User).where(User.id == bindparam("id")).options(joinedload(User.locations))

@@ -4,6 +4,7 @@ checkbox groups, and a form that is only a button."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,11 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.core.vocabulary import Labelled
 
 INVALID_DATE = _l("Dat is geen geldige datum (dd-mm-jjjj).")
-
-
 INVALID_TIME = _l("Dat is geen geldige tijd (uu:mm).")
-
-
 INVALID_CHOICE = _l("Kies een van de mogelijkheden.")
 
 
@@ -30,9 +27,9 @@ class AtLeastOne:
     def __init__(self, message: object) -> None:
         self.message = message
 
-    def __call__(self, form: object, field: object) -> None:
-        if not getattr(field, "data", None):
-            field.errors[:] = []  # type: ignore[attr-defined]
+    def __call__(self, form: Any, field: Any) -> None:
+        if not field.data:
+            field.errors[:] = []
             raise StopValidation(str(self.message))
 
 
@@ -41,26 +38,26 @@ def too_long(limit: int) -> Length:
 
 
 class LocalDateField(DateField):
-    def __init__(self, label=None, validators=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("invalid_value_message", INVALID_DATE)
         super().__init__(label, validators, **kwargs)
 
 
 class LocalTimeField(TimeField):
-    def __init__(self, label=None, validators=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("invalid_value_message", INVALID_TIME)
         super().__init__(label, validators, **kwargs)
 
 
 class ChoiceField(SelectField):
-    def __init__(self, label=None, validators=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("invalid_choice_message", INVALID_CHOICE)
         kwargs.setdefault("invalid_value_message", INVALID_CHOICE)
         super().__init__(label, validators, **kwargs)
 
 
 class ChoiceRadioField(RadioField):
-    def __init__(self, label=None, validators=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("invalid_choice_message", INVALID_CHOICE)
         super().__init__(label, validators, **kwargs)
 
@@ -71,7 +68,7 @@ class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
-    def __init__(self, label=None, validators=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("invalid_choice_message", INVALID_CHOICE)
         kwargs.setdefault("invalid_value_message", INVALID_CHOICE)
         super().__init__(label, validators, **kwargs)

@@ -46,7 +46,7 @@ def load_zones(items: Sequence[object]) -> dict[int, Zone]:
 
 
 @cache
-def _zones_query() -> Select[tuple[Zone]]:
+def _zones_query() -> Select[Zone]:
     # Built once (the ids go in as a parameter): building it costs more than running it.
     return (
         select(Zone)

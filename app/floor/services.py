@@ -105,12 +105,12 @@ class _Lookups:
 # The per-request statements are built once (values go in as parameters): building one and its
 # cache key costs more than the Python work of a one-entry batch. Structure only, no data.
 @cache
-def _students_query() -> Select[tuple[Student]]:
+def _students_query() -> Select[Student]:
     return select(Student).where(Student.leerlingnummer.in_(bindparam("numbers", expanding=True)))
 
 
 @cache
-def _quarantined_query() -> Select[tuple[str | None, str]]:
+def _quarantined_query() -> Select[str | None, str]:
     return select(QuarantinedEntry.uuid, QuarantinedEntry.reason).where(
         QuarantinedEntry.uuid.in_(bindparam("uuids", expanding=True))
     )

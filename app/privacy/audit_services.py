@@ -24,7 +24,7 @@ class AuditFilter:
     end: date | None = None
 
 
-def audit_query(criteria: AuditFilter) -> Select[tuple[AuditEvent]]:
+def audit_query(criteria: AuditFilter) -> Select[AuditEvent]:
     query = select(AuditEvent).options(joinedload(AuditEvent.user))
     if criteria.user_email:
         query = query.join(User, AuditEvent.user_id == User.id).where(

@@ -29,7 +29,7 @@ class CaseFilter:
     include_closed: bool = False
 
 
-def case_list_query(user: User, filters: CaseFilter) -> Select[tuple[Casus]]:
+def case_list_query(user: User, filters: CaseFilter) -> Select[Casus]:
     query = cases_visible_to(user).options(
         joinedload(Casus.student).joinedload(Student.location),
         joinedload(Casus.owner),
