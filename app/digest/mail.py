@@ -36,10 +36,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.core.schoolcalendar import SchoolCalendar
-from app.core.vocabulary import AbsenceRule, EntryKind, FlagType, Role
-from app.digest import labels
+from app.core.vocabulary import AbsenceRule, EntryKind, FlagType, Outcome, Role, Severity
+from app.digest.auditing import audit_digest
+from app.digest.builder import build_digest
 from app.digest.formatting import ratio_text
-from app.digest.services import ActionItem, Digest, audit_digest, build_digest
+from app.digest.model import ActionItem, Digest
 from app.extensions import db
 from app.models import Location, User
 from app.models.digest import DELIVERY_ERROR_MAX, DigestDelivery
@@ -220,7 +221,7 @@ def digest_url(digest: Digest) -> str:
 
 def action_text(item: ActionItem) -> str:
     """One action item on one line, without its students and without the staff note."""
-    parts = [str(labels.ACTION_LABELS[item.kind])]
+    parts = [item.kind.label]
     if item.at is not None and item.kind in ("doorverwezen", "gemarkeerd"):
         parts.append(format_datetime(item.at, "HH:mm"))
     if item.zone:
@@ -246,11 +247,11 @@ def count_lines(digest: Digest) -> list[str]:
     floor = d.floor
     groups = _(
         "Contacten %(contact)s · gesprekken %(gesprek)s · groepsmomenten %(groep)s",
-        contact=floor.totals["contact"],
-        gesprek=floor.totals["gesprek"],
-        groep=floor.totals["groep"],
+        contact=floor.totals[EntryKind.CONTACT],
+        gesprek=floor.totals[EntryKind.GESPREK],
+        groep=floor.totals[EntryKind.GROEP],
     )
-    if floor.totals["groep"]:
+    if floor.totals[EntryKind.GROEP]:
         groups += (
             " (" + ngettext("%(num)s leerling", "%(num)s leerlingen", floor.group_students) + ")"
         )
@@ -275,10 +276,10 @@ def count_lines(digest: Digest) -> list[str]:
         _(
             "Spanningen %(num)s (hoog %(high)s) · de-escalaties %(deesc)s "
             "(doorverwezen %(referred)s)",
-            num=floor.totals["spanning"],
-            high=floor.severities["hoog"],
-            deesc=floor.totals["deescalatie"],
-            referred=floor.outcomes["doorverwezen"],
+            num=floor.totals[EntryKind.SPANNING],
+            high=floor.severities[Severity.HOOG],
+            deesc=floor.totals[EntryKind.DEESCALATIE],
+            referred=floor.outcomes[Outcome.DOORVERWEZEN],
         ),
         flags,
         _(

@@ -29,7 +29,8 @@ from app.desk.handover.slots import upcoming_moments
 from app.desk.inbox.services import toggle_mark
 from app.desk.visits.services import plan_visit, record_visit
 from app.digest import rules
-from app.digest.services import _quarter_hour_bucket, build_digest
+from app.digest.builder import build_digest
+from app.digest.sections.hotspots import quarter_hour_bucket
 from app.extensions import db
 from app.floor.services import accept_climate_checks, accept_entries
 from app.models import (
@@ -653,7 +654,7 @@ def test_a_fixed_number_of_queries_whatever_the_data(
 
 def test_quarter_hour_buckets_group_in_the_database(scenario: Scenario) -> None:
     """12:05 and 12:10 on the day fall in one bucket (an integer), on SQLite and PostgreSQL."""
-    bucket = _quarter_hour_bucket(FloorEntry.occurred_at).label("bucket")
+    bucket = quarter_hour_bucket(FloorEntry.occurred_at).label("bucket")
     rows = db.session.execute(
         select(bucket, func.count())
         .where(
