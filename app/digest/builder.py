@@ -102,7 +102,6 @@ def build_digest(
         climate=climate,
         hotspots=grid,
         presence_plan=rules.presence_plan(grid, breaks),
-        top_hotspots=rules.top_hotspots(grid),
         students=students.refs,
     )
 

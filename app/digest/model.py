@@ -89,10 +89,6 @@ class FloorSection:
     outcomes: dict[Outcome, int]  # most in need of follow-up first
     topics: dict[Topic, int]  # most talked about first
 
-    @property
-    def entries(self) -> int:
-        return sum(self.totals.values())
-
 
 @dataclass(frozen=True)
 class FlagItem:
@@ -218,15 +214,10 @@ class ZoneClimate:
 class ClimateSection:
     zones: list[ZoneClimate]
     overall: rules.ClimateFigure
-    target: float = rules.CLIMATE_TARGET
 
     @property
     def below_target(self) -> list[ZoneClimate]:
         return [z for z in self.zones if z.figure.status == "laag"]
-
-    @property
-    def rated_today(self) -> bool:
-        return any(z.ratings for z in self.zones)
 
 
 @dataclass
@@ -253,7 +244,6 @@ class Digest:
     climate: ClimateSection
     hotspots: rules.HotspotGrid
     presence_plan: list[rules.BreakPlan]
-    top_hotspots: list[rules.Hotspot]
     students: dict[int, StudentRef] = field(default_factory=dict)
 
     @property
