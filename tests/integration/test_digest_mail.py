@@ -22,13 +22,14 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
+from app import create_app
 from app.core.calendar_store import load_calendar
 from app.core.vocabulary import Role
 from app.digest import delivery
 from app.extensions import db
 from app.models import AuditEvent, DigestDelivery, Location, Student, User
 from app.models.types import utcnow
-from tests.integration.test_digest_builder import DAY, Scenario, build_scenario
+from tests.digest_helpers import DAY, Scenario, build_scenario
 from tests.pgserver import free_port
 
 BASE_URL = "https://schoolfit.example.nl"
@@ -537,8 +538,6 @@ def test_an_empty_port_takes_the_usual_port_of_the_security_mode(
 
 def test_a_bad_port_does_not_stop_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the digest command refuses it (above); every other page and command still works."""
-    from app import create_app
-
     monkeypatch.setenv("SMTP_PORT", "abc")
     served = create_app("testing")
     assert served.config["SMTP_PORT"] == "abc"
