@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -16,7 +16,6 @@ from app.access import roles_required
 from app.core import roles
 from app.core.calendar_store import load_calendar
 from app.core.localtime import local_today
-from app.digest import bp
 from app.digest.access import can_open_cases, may_read_digest
 from app.digest.auditing import audit_digest
 from app.digest.builder import build_digest, default_day
@@ -24,6 +23,7 @@ from app.digest.formatting import ratio_text
 from app.extensions import db
 from app.models import Location, User
 
+bp = Blueprint("digest", __name__, url_prefix="/digest")
 digest_readers = roles_required(roles.DIGEST_READERS)
 
 # "4,5 : 1" in the page's language.
