@@ -19,7 +19,7 @@ from app.auth.services import load_user
 from app.auth.sessions import register_session_rules
 from app.cli import register_cli
 from app.desk.routes import bp as desk_bp
-from app.digest import bp as digest_bp
+from app.digest.routes import bp as digest_bp
 from app.errors import register_error_handlers, wants_json
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
 from app.floor.routes import bp as floor_bp

@@ -266,7 +266,7 @@ def measure_in_process(
     from app import create_app
     from app.absence.importer import import_absence
     from app.absence.signals import evaluate_signals
-    from app.digest.services import build_digest
+    from app.digest.builder import build_digest
     from app.extensions import db
     from app.models import (
         AbsenceFigures,

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from app.core.calendar_store import load_calendar
 from app.core.localtime import local_today
 from app.digest import rules
-from app.digest.mail import DigestCache, Mailer, MailError, SmtpSettings, plan, send_planned
-from app.digest.services import find_location
+from app.digest.builder import find_location
+from app.digest.delivery import DigestCache, Mailer, MailError, SmtpSettings, plan, send_planned
 from app.extensions import db
 from app.models import Location
 from app.models.types import utcnow

@@ -1,51 +1,47 @@
-"""Digest views: thin — check access, build the digest, audit, render.
+"""Digest views: thin — check access, build the digest, audit, commit, render.
 
-Access: ``teamleider``, ``locatieleider`` and ``beheer`` (others 403), for their own locations
-only (another or an unknown location answers 404, so existence does not leak).
+Access: ``app.core.roles.DIGEST_READERS`` (others 403), for their own locations only (another or
+an unknown location answers 404, so existence does not leak).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from werkzeug.wrappers import Response
 
 from app.access import roles_required
 from app.core import roles
 from app.core.calendar_store import load_calendar
 from app.core.localtime import local_today
-from app.digest import bp, labels
+from app.digest.access import can_open_cases, may_read_digest
+from app.digest.auditing import audit_digest
+from app.digest.builder import build_digest, default_day
 from app.digest.formatting import ratio_text
-from app.digest.services import (
-    audit_digest,
-    build_digest,
-    can_open_cases,
-    default_day,
-    may_read_digest,
-)
 from app.extensions import db
-from app.models import Location
+from app.models import Location, User
 
+bp = Blueprint("digest", __name__, url_prefix="/digest")
 digest_readers = roles_required(roles.DIGEST_READERS)
 
 # "4,5 : 1" in the page's language.
 bp.add_app_template_filter(ratio_text, "digest_ratio")
 
-
-def _own_location(code: str) -> Location:
-    """One of the user's locations by code (case-blind), else 404."""
-    wanted = code.strip().lower()
-    for location in current_user.locations:
-        if location.code.lower() == wanted and may_read_digest(current_user, location):
-            return location
-    abort(404)
-
-
 # No digest before this day (SchoolFit did not exist; far older dates overflow the time zone
 # arithmetic).
 EARLIEST_DAY = date(2020, 1, 1)
+
+
+def _own_location(code: str) -> Location:
+    """One of the user's locations by code (case-blind), else 404."""
+    user: User = current_user
+    wanted = code.strip().lower()
+    for location in user.locations:
+        if location.code.lower() == wanted and may_read_digest(user, location):
+            return location
+    abort(404)
 
 
 def _parse_day(text: str | None) -> date | None:
@@ -63,10 +59,11 @@ def _page_url(location: Location, day: date) -> str:
 
 @bp.route("/")
 @digest_readers
-def index() -> str | Response:
+def index() -> ResponseReturnValue:
     """The digest of the user's first location (or the one chosen), today or the last school day
     before it. Also the target of the page's location/date form (``?locatie=…&datum=…``)."""
-    locations = list(current_user.locations)
+    user: User = current_user
+    locations = list(user.locations)
     if not locations:
         return render_template("digest/no_location.html")
     chosen = request.args.get("locatie", "").strip().lower()
@@ -80,15 +77,16 @@ def index() -> str | Response:
 
 @bp.route("/<code>/")
 @digest_readers
-def latest(code: str) -> Response:
+def latest(code: str) -> ResponseReturnValue:
     """A location's digest of today, or of the last school day before today."""
     return redirect(_page_url(_own_location(code), default_day()))
 
 
 @bp.route("/<code>/<day>")
 @digest_readers
-def page(code: str, day: str) -> str | Response:
+def page(code: str, day: str) -> ResponseReturnValue:
     """The digest of one location for one day: readable on a phone, printable."""
+    user: User = current_user
     location = _own_location(code)
     chosen = _parse_day(day)
     if chosen is None or chosen < EARLIEST_DAY:
@@ -97,14 +95,13 @@ def page(code: str, day: str) -> str | Response:
     if chosen > today:
         return redirect(_page_url(location, default_day(today=today)))
     digest = build_digest(location, chosen, calendar=load_calendar())
-    audit_digest(current_user, digest)
+    audit_digest(user, digest)
     db.session.commit()
     return render_template(
         "digest/page.html",
         digest=digest,
         today=today,
-        locations=list(current_user.locations),
-        case_links=can_open_cases(current_user, location.id)
+        locations=list(user.locations),
+        case_links=can_open_cases(user, location.id)
         and "desk.case_detail" in current_app.view_functions,
-        labels=labels,
     )

@@ -137,10 +137,6 @@ class ClimateFigure:
     # "geen" (no entries at all).
     status: str
 
-    @property
-    def meets_target(self) -> bool:
-        return self.status == "goed"
-
 
 def climate_figure(positive: int, tensions: int, target: float = CLIMATE_TARGET) -> ClimateFigure:
     if positive < 0 or tensions < 0:
@@ -285,10 +281,6 @@ class HotspotGrid:
     outside: Counts = NO_COUNTS
     quiet_zones: list[str] = field(default_factory=list)
 
-    @property
-    def empty(self) -> bool:
-        return not self.columns
-
 
 def heat_level(count: int, maximum: int, levels: int = HEAT_LEVELS) -> int:
     """0 for nothing; otherwise 1..levels in proportion to the busiest cell (rounded up)."""
@@ -354,30 +346,6 @@ def build_grid(
         outside=outside,
         quiet_zones=[name for zone_id, name in zones if zone_id not in active_ids],
     )
-
-
-@dataclass(frozen=True)
-class Hotspot:
-    zone: str
-    slot: Slot
-    window: Counts
-    today: Counts
-    break_label: str
-
-
-def top_hotspots(grid: HotspotGrid, count: int = 3) -> list[Hotspot]:
-    """The busiest cells over the window (ties: earlier slot, then grid column order)."""
-    cells = [
-        (cell.window.total, -row.slot.index, -position, row, cell)
-        for row in grid.rows
-        for position, cell in enumerate(row.cells)
-        if cell.window.total > 0
-    ]
-    cells.sort(key=lambda item: item[:3], reverse=True)
-    return [
-        Hotspot(cell.zone, row.slot, cell.window, cell.today, row.break_label)
-        for _total, _slot, _position, row, cell in cells[:count]
-    ]
 
 
 # ---------------------------------------------------------------------------------------------

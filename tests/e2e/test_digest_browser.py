@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.models import Location, Student, User
+from tests.digest_helpers import DAY, Scenario, build_scenario
 from tests.e2e.conftest import LiveServer, sign_in
-from tests.integration.test_digest_builder import DAY, Scenario, build_scenario
 
 PAGE = f"/digest/ZS/{DAY.isoformat()}"
 

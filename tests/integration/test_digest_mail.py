@@ -22,13 +22,14 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
+from app import create_app
 from app.core.calendar_store import load_calendar
 from app.core.vocabulary import Role
-from app.digest import mail
+from app.digest import delivery
 from app.extensions import db
 from app.models import AuditEvent, DigestDelivery, Location, Student, User
 from app.models.types import utcnow
-from tests.integration.test_digest_builder import DAY, Scenario, build_scenario
+from tests.digest_helpers import DAY, Scenario, build_scenario
 from tests.pgserver import free_port
 
 BASE_URL = "https://schoolfit.example.nl"
@@ -382,7 +383,7 @@ def _trust(monkeypatch: pytest.MonkeyPatch, cert: Path) -> None:
     def trusting(*args: Any, **kwargs: Any) -> ssl.SSLContext:
         return real(*args, **{"cafile": str(cert), **kwargs})
 
-    monkeypatch.setattr(mail.ssl, "create_default_context", trusting)
+    monkeypatch.setattr(delivery.ssl, "create_default_context", trusting)
 
 
 def _server_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
@@ -496,7 +497,7 @@ def test_a_run_at_the_same_moment_does_not_send_twice(
 ) -> None:
     """Planned while nothing was sent; by the time this run gets to it, another run has sent
     it (and committed): the delivery rows are re-read under a lock, and nothing goes out."""
-    (planned,) = mail.plan(DAY)
+    (planned,) = delivery.plan(DAY)
     db.session.add(
         DigestDelivery(
             user_id=scenario.teamleider.id,
@@ -509,13 +510,13 @@ def test_a_run_at_the_same_moment_does_not_send_twice(
         )
     )
     db.session.commit()
-    settings = mail.SmtpSettings.from_config(app.config)
-    with mail.Mailer(settings) as mailer:
-        cache = mail.DigestCache(load_calendar(), utcnow())
-        assert mail.send_planned(mailer, planned, cache) == []
+    settings = delivery.SmtpSettings.from_config(app.config)
+    with delivery.Mailer(settings) as mailer:
+        cache = delivery.DigestCache(load_calendar(), utcnow())
+        assert delivery.send_planned(mailer, planned, cache) == []
         assert smtp.received == []
         planned.force = True
-        assert mail.send_planned(mailer, planned, cache) == [scenario.location]
+        assert delivery.send_planned(mailer, planned, cache) == [scenario.location]
     db.session.commit()
     assert len(smtp.received) == 1
     (row,) = deliveries(scenario.teamleider)
@@ -529,9 +530,7 @@ def test_a_run_at_the_same_moment_does_not_send_twice(
 def test_an_empty_port_takes_the_usual_port_of_the_security_mode(
     security: str, port: str, expected: int
 ) -> None:
-    from app.digest.mail import SmtpSettings
-
-    settings = SmtpSettings.from_config(
+    settings = delivery.SmtpSettings.from_config(
         {"SMTP_SECURITY": security, "SMTP_PORT": port, "MAIL_FROM": "digest@school.example"}
     )
     assert settings.port == expected
@@ -539,8 +538,6 @@ def test_an_empty_port_takes_the_usual_port_of_the_security_mode(
 
 def test_a_bad_port_does_not_stop_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the digest command refuses it (above); every other page and command still works."""
-    from app import create_app
-
     monkeypatch.setenv("SMTP_PORT", "abc")
     served = create_app("testing")
     assert served.config["SMTP_PORT"] == "abc"

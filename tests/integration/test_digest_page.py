@@ -14,7 +14,8 @@ from app.core.localtime import local_today
 from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import AuditEvent, Location, Student, User
-from tests.integration.test_digest_builder import DAY, Scenario, build_scenario
+from tests.conftest import login
+from tests.digest_helpers import DAY, Scenario, build_scenario
 
 PAGE = f"/digest/ZS/{DAY.isoformat()}"
 OTHER = f"/digest/GL/{DAY.isoformat()}"
@@ -137,8 +138,6 @@ def test_the_index_picks_the_last_school_day(
 def test_a_team_leader_without_locations(
     client: FlaskClient, login_as: Callable[..., User], make_user: Callable[..., User]
 ) -> None:
-    from tests.conftest import login
-
     user = make_user(Role.TEAMLEIDER, ("ZS",))
     user.locations = []  # every location taken away later by beheer
     db.session.commit()

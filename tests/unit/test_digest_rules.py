@@ -41,7 +41,6 @@ def test_climate_figure(positive: int, tensions: int, ratio: float | None, statu
     figure = rules.climate_figure(positive, tensions)
     assert figure.ratio == (pytest.approx(ratio) if ratio is not None else None)
     assert figure.status == status
-    assert figure.meets_target == (status == "goed")
 
 
 def test_climate_figure_refuses_negative_counts() -> None:
@@ -129,7 +128,7 @@ def test_build_grid_columns_rows_and_today() -> None:
 
 def test_build_grid_ignores_zones_it_does_not_know_and_can_be_empty() -> None:
     grid = rules.build_grid(ZONES, {(99, 3): Counts(2, 0)}, {}, BREAKS)
-    assert grid.empty and grid.maximum == 0 and len(grid.rows) == 24
+    assert not grid.columns and grid.maximum == 0 and len(grid.rows) == 24
 
 
 @pytest.mark.parametrize(
@@ -176,13 +175,6 @@ def test_presence_plan_per_break() -> None:
     assert plans[0].total == 0 and plans[0].zones == []
     assert plans[1].total == 6 and plans[1].range_label == "12:00–12:30"
     assert [(z.zone, z.window, z.today) for z in plans[1].zones] == [("kantine", 5, 1)]
-    top = rules.top_hotspots(grid)
-    assert [(h.zone, h.slot.label) for h in top] == [
-        ("gang", "11:00"),
-        ("kantine", "12:00"),
-        ("kantine", "12:15"),
-    ]
-    assert top[1].break_label == "grote pauze"
 
 
 @pytest.mark.parametrize(

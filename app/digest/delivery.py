@@ -1,12 +1,9 @@
-"""The digest by e-mail: composing (HTML plus plain text) and sending over SMTP.
-
-E-mail leaves the app's control, so a message carries no student names: counts, initials with
-class, and a link to the page (``APP_BASE_URL``). Free-text notes staff typed are left out too
-(they may hold anything). What needs the team leader's action comes first.
+"""Sending the digest e-mail: the SMTP connection, who is due which locations, and the delivery
+log.
 
 Settings (``config/settings.py``, from the environment): ``SMTP_HOST``, ``SMTP_PORT``,
-``SMTP_USER``, ``SMTP_PASSWORD``, ``SMTP_SECURITY`` (``none``, ``starttls`` or ``tls``),
-``MAIL_FROM`` and ``APP_BASE_URL``.
+``SMTP_USER``, ``SMTP_PASSWORD``, ``SMTP_SECURITY`` (``none``, ``starttls`` or ``tls``) and
+``MAIL_FROM``; the message itself is :mod:`app.digest.compose`'s work.
 
 The delivery log (:class:`~app.models.digest.DigestDelivery`) says what was sent: one row per
 team leader, location and day; ``sent_at`` is set only once the SMTP server accepted the
@@ -21,25 +18,18 @@ import ssl
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime as email_date
-from email.utils import make_msgid
 from types import TracebackType
 from typing import Any
 
-from flask import current_app, render_template, url_for
-from flask_babel import format_date, format_datetime, ngettext
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from app.core.schoolcalendar import SchoolCalendar
-from app.core.vocabulary import AbsenceRule, EntryKind, FlagType, Role
-from app.digest import labels
-from app.digest.formatting import ratio_text
-from app.digest.services import ActionItem, Digest, audit_digest, build_digest
+from app.digest.auditing import audit_digest
+from app.digest.builder import build_digest
+from app.digest.compose import compose, recipients
+from app.digest.model import Digest
 from app.extensions import db
 from app.models import Location, User
 from app.models.digest import DELIVERY_ERROR_MAX, DigestDelivery
@@ -198,208 +188,14 @@ class Mailer:
 
 def _reason(error: BaseException) -> str:
     if isinstance(error, smtplib.SMTPResponseException):
-        text = error.smtp_error.decode("utf-8", "replace") if error.smtp_error else ""
+        raw = error.smtp_error or b""
+        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
         return f"{error.smtp_code} {text}".strip()
     if isinstance(error, ConnectionRefusedError):
         return "verbinding geweigerd"
     if isinstance(error, socket.timeout | TimeoutError):
         return "geen antwoord (time-out)"
     return str(error) or error.__class__.__name__
-
-
-# ---------------------------------------------------------------------------------------------
-# Composing
-
-
-def digest_url(digest: Digest) -> str:
-    """The page of a digest, absolute (``APP_BASE_URL``). Needs a request context."""
-    return url_for(
-        "digest.page", code=digest.location_code, day=digest.day.isoformat(), _external=True
-    )
-
-
-def action_text(item: ActionItem) -> str:
-    """One action item on one line, without its students and without the staff note."""
-    parts = [str(labels.ACTION_LABELS[item.kind])]
-    if item.at is not None and item.kind in ("doorverwezen", "gemarkeerd"):
-        parts.append(format_datetime(item.at, "HH:mm"))
-    if item.zone:
-        parts.append(item.zone)
-    if item.kind == "gemarkeerd":
-        parts.append(EntryKind.label_of(item.detail).lower())
-    elif item.kind == "duo" and item.due is not None:
-        parts.append(_("uiterlijk %(day)s", day=format_date(item.due, "EEE d MMM")))
-    elif item.kind == "verzuim":
-        parts.append(", ".join(AbsenceRule.label_of(rule) for rule in item.details))
-    elif item.kind == "evaluatie" and item.due is not None:
-        parts.append(_("gepland %(day)s", day=format_date(item.due, "EEE d MMM")))
-    elif item.kind == "overdracht" and item.moment is not None:
-        parts.append(
-            _("COPA-overleg %(when)s", when=format_datetime(item.moment, "EEE d MMM HH:mm"))
-        )
-    return " · ".join(part for part in parts if part)
-
-
-def count_lines(digest: Digest) -> list[str]:
-    """ "The rest is counts": one short line per subject."""
-    d = digest
-    floor = d.floor
-    groups = _(
-        "Contacten %(contact)s · gesprekken %(gesprek)s · groepsmomenten %(groep)s",
-        contact=floor.totals["contact"],
-        gesprek=floor.totals["gesprek"],
-        groep=floor.totals["groep"],
-    )
-    if floor.totals["groep"]:
-        groups += (
-            " (" + ngettext("%(num)s leerling", "%(num)s leerlingen", floor.group_students) + ")"
-        )
-    flags = _("Nieuwe vlaggen %(num)s", num=d.flags.total)
-    kinds = [f"{FlagType.label_of(key)} {n}" for key, n in d.flags.by_type.items() if n]
-    if kinds:
-        flags += ": " + ", ".join(kinds)
-    handovers = _("Overdracht naar COPA: %(num)s wacht", num=len(d.handovers.waiting))
-    if d.handovers.next_moment is not None:
-        handovers += " · " + _(
-            "volgende overleg %(when)s",
-            when=format_datetime(d.handovers.next_moment, "EEE d MMM HH:mm"),
-        )
-    climate = _(
-        "Klimaat (4 schoolweken): %(ratio)s, streven 4 : 1", ratio=ratio_text(d.climate.overall)
-    )
-    low = [f"{z.zone} {ratio_text(z.figure)}" for z in d.climate.below_target]
-    if low:
-        climate += "; " + _("onder streven: %(zones)s", zones=", ".join(low))
-    lines = [
-        groups,
-        _(
-            "Spanningen %(num)s (hoog %(high)s) · de-escalaties %(deesc)s "
-            "(doorverwezen %(referred)s)",
-            num=floor.totals["spanning"],
-            high=floor.severities["hoog"],
-            deesc=floor.totals["deescalatie"],
-            referred=floor.outcomes["doorverwezen"],
-        ),
-        flags,
-        _(
-            "Verzuimsignalen: %(new)s nieuw, %(active)s nog actief",
-            new=len(d.absence.new),
-            active=len(d.absence.still_active),
-        ),
-        _(
-            "Oudercontact: %(done)s gedaan, %(open)s open, %(late)s te laat",
-            done=d.calls.done,
-            open=d.calls.open,
-            late=d.calls.overdue,
-        ),
-        _(
-            "Huisbezoeken: %(done)s gedaan, %(planned)s gepland",
-            done=d.visits.done,
-            planned=d.visits.planned_today + d.visits.upcoming,
-        ),
-        _(
-            "Casussen: %(new)s nieuw, %(changes)s statuswijzigingen",
-            new=len(d.cases.new),
-            changes=len(d.cases.changes),
-        ),
-        handovers,
-    ]
-    if d.quarantine.received:
-        lines.append(
-            _(
-                "Quarantaine: %(num)s registraties niet verwerkt (%(open)s nog open)",
-                num=d.quarantine.received,
-                open=d.quarantine.unresolved,
-            )
-        )
-    lines.append(climate)
-    return lines
-
-
-def plan_lines(digest: Digest) -> list[str]:
-    """The presence plan: per break, the zones where tension concentrated."""
-    lines = []
-    for plan_item in digest.presence_plan:
-        zones = ", ".join(f"{z.zone} ({z.window})" for z in plan_item.zones)
-        lines.append(
-            f"{plan_item.label} {plan_item.range_label}: {zones or _('geen spanning gemeld')}"
-        )
-    return lines
-
-
-@dataclass(frozen=True)
-class MailAction:
-    text: str
-    students: str  # initials and class only
-
-
-@dataclass(frozen=True)
-class MailSection:
-    """One location's digest as the e-mail shows it."""
-
-    code: str
-    name: str
-    day: str
-    url: str
-    school_day: bool
-    actions: list[MailAction]
-    counts: list[str]
-    plan: list[str]
-
-
-def mail_section(digest: Digest) -> MailSection:
-    """Needs a request context (links, locale)."""
-    return MailSection(
-        code=digest.location_code,
-        name=digest.location_name,
-        day=format_date(digest.day, "EEEE d MMMM yyyy"),
-        url=digest_url(digest),
-        school_day=digest.info.school_day,
-        actions=[
-            MailAction(action_text(a), ", ".join(s.label for s in a.students))
-            for a in digest.actions
-        ],
-        counts=count_lines(digest),
-        plan=plan_lines(digest),
-    )
-
-
-def compose(
-    recipient: User, digests: list[Digest], settings: SmtpSettings, *, now: datetime | None = None
-) -> EmailMessage:
-    """The digest of ``digests`` (one per location) for one team leader: a plain-text part and
-    an HTML alternative, with links to the pages. No student names, no free-text notes."""
-    now = now or utcnow()
-    base_url = str(current_app.config.get("APP_BASE_URL") or "http://localhost").rstrip("/")
-    with current_app.test_request_context("/", base_url=base_url):
-        sections = [mail_section(d) for d in digests]
-        context = {"recipient": recipient, "sections": sections, "base_url": base_url}
-        text = render_template("digest/email.txt", **context)
-        html = render_template("digest/email.html", **context)
-        subject = subject_for(digests)
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = Address("SchoolFit", addr_spec=settings.sender)
-    message["To"] = Address(recipient.name, addr_spec=recipient.email)
-    message["Date"] = email_date(now)
-    message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or None)
-    # RFC 3834: no out-of-office replies to an automatic message.
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
-    return message
-
-
-def subject_for(digests: list[Digest]) -> str:
-    """ "Dagoverzicht ZS di 24 nov: 3 voor jou" (in the request context's locale)."""
-    codes = ", ".join(d.location_code for d in digests)
-    day = format_date(digests[0].day, "EEE d MMM") if digests else ""
-    actions = sum(len(d.actions) for d in digests)
-    if actions:
-        return _(
-            "Dagoverzicht %(codes)s %(day)s: %(num)s voor jou", codes=codes, day=day, num=actions
-        )
-    return _("Dagoverzicht %(codes)s %(day)s", codes=codes, day=day)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -421,17 +217,6 @@ class Planned:
         return bool(self.locations)
 
 
-def team_leaders(location: Location | None = None) -> list[User]:
-    """Active team leaders with at least one location (or with ``location``), by e-mail."""
-    users = db.session.scalars(
-        select(User)
-        .where(User.role == Role.TEAMLEIDER, User.active.is_(True))
-        .options(selectinload(User.locations))
-        .order_by(User.email)
-    ).all()
-    return [u for u in users if u.locations and (location is None or location.id in u.location_ids)]
-
-
 def sent_locations(user_ids: Iterable[int], day: date) -> set[tuple[int, int]]:
     """(user id, location id) pairs whose digest of ``day`` was sent already."""
     ids = list(user_ids)
@@ -450,7 +235,7 @@ def sent_locations(user_ids: Iterable[int], day: date) -> set[tuple[int, int]]:
 def plan(day: date, *, location: Location | None = None, force: bool = False) -> list[Planned]:
     """Who gets which locations' digest of ``day``: each active team leader their own locations
     (only ``location`` when given), minus what was sent already unless ``force``."""
-    leaders = team_leaders(location)
+    leaders = recipients(location)
     done = sent_locations((u.id for u in leaders), day)
     plans: list[Planned] = []
     for user in leaders:
@@ -534,7 +319,7 @@ def send_planned(
         row.attempted_at = now
         row.recipient = user.email
     try:
-        message = compose(user, built, mailer.settings, now=now)
+        message = compose(user, built, mailer.settings.sender, now=now)
         mailer.send(message)
     except MailError as error:
         for row in rows:
