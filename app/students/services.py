@@ -209,9 +209,7 @@ def import_students(data: bytes, filename: str, *, full: bool = True) -> Student
     return result
 
 
-def search_students(
-    user: User, text: str = "", *, limit: int | None = None
-) -> Select[Student]:
+def search_students(user: User, text: str = "", *, limit: int | None = None) -> Select[Student]:
     """Students visible to ``user`` matching a few letters of name, class or leerlingnummer."""
     query = students_visible_to(user)
     for word in text.split()[:4]:
