@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -33,7 +34,7 @@ def _messages() -> dict[int, str]:
     }
 
 
-def _respond(status: int, message: str, code: str) -> tuple[object, int]:
+def _respond(status: int, message: str, code: str) -> ResponseReturnValue:
     if wants_json():
         return jsonify(error=code, message=message), status
     return render_template("errors/error.html", status=status, message=message), status
@@ -41,7 +42,7 @@ def _respond(status: int, message: str, code: str) -> tuple[object, int]:
 
 def register_error_handlers(app: Flask) -> None:
     @app.before_request
-    def refuse_nul_characters() -> tuple[object, int] | None:
+    def refuse_nul_characters() -> ResponseReturnValue | None:
         """No text field takes a NUL character (PostgreSQL cannot store one): refuse the form
         with a message instead of failing on the database. The floor's JSON batches drop them
         themselves (app/floor/services.py)."""
@@ -61,7 +62,7 @@ def register_error_handlers(app: Flask) -> None:
         return None
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError) -> tuple[object, int]:
+    def csrf_error(error: CSRFError) -> ResponseReturnValue:
         db.session.rollback()
         return _respond(
             400,
@@ -73,7 +74,7 @@ def register_error_handlers(app: Flask) -> None:
         )
 
     @app.errorhandler(RequestEntityTooLarge)
-    def too_large(error: RequestEntityTooLarge) -> tuple[object, int]:
+    def too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
         db.session.rollback()
         limit_mb = (app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
         return _respond(
@@ -87,7 +88,7 @@ def register_error_handlers(app: Flask) -> None:
         )
 
     @app.errorhandler(429)
-    def rate_limited(error: HTTPException) -> tuple[object, int]:
+    def rate_limited(error: HTTPException) -> ResponseReturnValue:
         db.session.rollback()
         if request.endpoint == "auth.login":
             message = _("Te veel inlogpogingen. Wacht een minuut en probeer het dan opnieuw.")
@@ -96,14 +97,14 @@ def register_error_handlers(app: Flask) -> None:
         return _respond(429, message, "rate_limited")
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[object, int]:
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         db.session.rollback()
         status = error.code or 500
         message = _messages().get(status, error.description or "")
         return _respond(status, message, error.name.lower().replace(" ", "_"))
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception) -> tuple[object, int]:
+    def unexpected(error: Exception) -> ResponseReturnValue:
         db.session.rollback()
         app.logger.exception("Unhandled error on %s", request.path)
         return _respond(500, _messages()[500], "server_error")

@@ -7,6 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import click
 from flask.cli import AppGroup
@@ -43,7 +44,7 @@ class _ProgressBars:
     LABELS = {"controleren": "Controleren", "opslaan": "Opslaan    "}
 
     def __init__(self) -> None:
-        self.bars: dict[str, list] = {}  # stage -> [bar, rows shown]
+        self.bars: dict[str, list[Any]] = {}  # stage -> [bar, rows shown]
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         entry = self.bars.get(stage)

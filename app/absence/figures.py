@@ -61,7 +61,7 @@ REGISTRATION_COLUMNS = (
 )
 
 
-def registrations_per_student(query: Select[Any]) -> dict[int, list[Registration]]:
+def registrations_per_student(query: Select[*tuple[Any, ...]]) -> dict[int, list[Registration]]:
     """The rows of a query over :data:`REGISTRATION_COLUMNS` as the rules' registrations, per
     student, keeping the query's (import) order."""
     result: dict[int, list[Registration]] = {}

@@ -40,6 +40,7 @@ from app.absence.settings import CodeMeaning, kind_for, normalise_code
 from app.absence.signals import evaluate_signals
 from app.core.calendar_store import load_calendar
 from app.core.schoolcalendar import SchoolCalendar, year_name_for
+from app.core.sql import table_of
 from app.core.vocabulary import AbsenceCategory
 from app.exceptions import DomainError
 from app.extensions import db
@@ -411,7 +412,7 @@ def _upsert(dialect: Any) -> tuple[str, list[str] | None]:
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise RuntimeError(f"Absence import does not support {dialect.name}")
     # inline(): no RETURNING of the new primary key, which bulk rows do not need.
-    statement = insert(AbsenceRecord.__table__).inline()
+    statement = insert(table_of(AbsenceRecord)).inline()
     statement = statement.on_conflict_do_update(
         index_elements=list(KEY_COLUMNS),
         set_={c: statement.excluded[c] for c in WRITTEN_COLUMNS if c not in KEY_COLUMNS},
@@ -652,7 +653,7 @@ def write_records(
     ``executemany`` of the upsert, PostgreSQL ``COPY`` and one upsert (docs/benchmarks.md)."""
     connection = db.session.connection()
     dialect = connection.dialect
-    table = AbsenceRecord.__table__
+    table = table_of(AbsenceRecord)
     processors = [table.c[name].type._cached_bind_processor(dialect) for name in WRITTEN_COLUMNS]
     width = len(RECORD_COLUMNS)  # then source, import and time, the same for every row
     extra = [

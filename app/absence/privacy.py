@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 
 from app.absence.figures import erase_figures
+from app.core.sql import rows_affected
 from app.extensions import db
 from app.models import AbsenceFigures, AbsenceRecord, AbsenceSignal, Student
 from app.privacy.sections import Section, plain
@@ -81,12 +82,8 @@ def signal_section(student: Student) -> Section:
 
 def erase_absence(student: Student) -> int:
     """Delete the student's absence registrations and signals."""
-    signals = db.session.execute(
-        delete(AbsenceSignal).where(AbsenceSignal.student_id == student.id)
-    ).rowcount
-    records = db.session.execute(
-        delete(AbsenceRecord).where(AbsenceRecord.student_id == student.id)
-    ).rowcount
+    signals = rows_affected(delete(AbsenceSignal).where(AbsenceSignal.student_id == student.id))
+    records = rows_affected(delete(AbsenceRecord).where(AbsenceRecord.student_id == student.id))
     erase_figures([student.id])
     return (signals or 0) + (records or 0)
 
@@ -106,5 +103,5 @@ def purge_absence_of_leavers(cutoff: datetime, dry_run: bool) -> int:
                 db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0
             )
         else:
-            total += db.session.execute(delete(model).where(condition)).rowcount or 0
+            total += rows_affected(delete(model).where(condition))
     return total

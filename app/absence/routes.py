@@ -114,7 +114,7 @@ class SignalFilters:
 
 @bp.route("/")
 @login_required
-def signals() -> str:
+def signals() -> ResponseReturnValue:
     """The signal list of the user's locations."""
     filters = SignalFilters.from_request()
     page = db.paginate(filters.query(), per_page=PAGE_SIZE, error_out=False)
@@ -140,7 +140,7 @@ def signals() -> str:
 
 @bp.route("/signalen.csv")
 @login_required
-def signals_csv() -> Response:
+def signals_csv() -> ResponseReturnValue:
     """The filtered signal list as CSV (audited per student as an export)."""
     signals = db.session.scalars(SignalFilters.from_request().query()).all()
     content = signal_list_csv(current_user, signals)
@@ -168,7 +168,7 @@ def acknowledge(signal_id: int) -> ResponseReturnValue:
 
 @bp.route("/wat-telt")
 @login_required
-def definitions() -> str:
+def definitions() -> ResponseReturnValue:
     """Wat telt als hoog verzuim: the rules with the thresholds in force."""
     settings = rule_settings()
     return render_template(
@@ -252,7 +252,7 @@ def _render_calendar(
 
 @bp.route("/kalender")
 @beheer_only
-def calendar() -> tuple[str, int]:
+def calendar() -> ResponseReturnValue:
     return _render_calendar(*_calendar_forms())
 
 
@@ -306,7 +306,7 @@ def add_period() -> ResponseReturnValue:
 
 @bp.route("/kalender/periode/<int:period_id>/verwijderen", methods=["POST"])
 @beheer_only
-def delete_period(period_id: int) -> Response:
+def delete_period(period_id: int) -> ResponseReturnValue:
     period = db.session.get(NonSchoolPeriod, period_id) or abort(404)
     name = period.school_year.name
     remove_non_school_period(period)
@@ -318,7 +318,7 @@ def delete_period(period_id: int) -> Response:
 
 @bp.route("/kalender/jaar/<int:year_id>/verwijderen", methods=["POST"])
 @beheer_only
-def delete_year(year_id: int) -> Response:
+def delete_year(year_id: int) -> ResponseReturnValue:
     year = db.session.get(SchoolYear, year_id) or abort(404)
     name = year.name
     remove_school_year(year)

@@ -581,8 +581,8 @@ def _threshold_runs(
     A stretch continues at the next event if, just before it, the window still held enough
     events; otherwise that event starts a new stretch (a new signal).
     """
-    stretches: list[list[object]] = []
-    open_stretch: list[object] | None = None
+    stretches: list[list[date]] = []
+    open_stretch: list[date] | None = None
     low = 0
     total = 0.0
     for day, weight in events:
@@ -601,11 +601,11 @@ def _threshold_runs(
             open_stretch = None
     window_first = scope.window_first_day(scope.as_of, weeks)
     now_total = sum(w for d, w in events if window_first <= d <= scope.as_of)
-    result = []
-    for stretch in stretches:
-        active = stretch is open_stretch and now_total + EPSILON >= threshold
-        result.append((stretch[0], stretch[1], stretch[2], active))  # type: ignore[arg-type]
-    return result
+    still_reached = now_total + EPSILON >= threshold
+    return [
+        (stretch[0], stretch[1], stretch[2], stretch is open_stretch and still_reached)
+        for stretch in stretches
+    ]
 
 
 def frequent_sick(figures: Mapping[date, DayFigures], scope: Scope) -> list[Finding]:

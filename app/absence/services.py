@@ -19,6 +19,7 @@ from app.absence.settings import (
     load_rule_settings,
     normalise_code,
 )
+from app.core.sql import rows_affected
 from app.core.vocabulary import AbsenceCategory
 from app.exceptions import DomainError
 from app.extensions import db
@@ -39,7 +40,8 @@ def rule_settings() -> RuleSettings:
         except SettingsError as error:
             raise DomainError(f"De verzuimregels zijn niet te lezen: {error}") from None
         cache["rules_path"] = path
-    return cache["rules"]
+    rules: RuleSettings = cache["rules"]
+    return rules
 
 
 def default_codes() -> dict[str, CodeMeaning]:
@@ -51,7 +53,8 @@ def default_codes() -> dict[str, CodeMeaning]:
         except SettingsError as error:
             raise DomainError(f"De verzuimcodes zijn niet te lezen: {error}") from None
         cache["codes_path"] = path
-    return cache["codes"]
+    codes: dict[str, CodeMeaning] = cache["codes"]
+    return codes
 
 
 # --------------------------------------------------------------------------------------------
@@ -97,13 +100,12 @@ def code_table() -> list[CodeRow]:
 
 def _apply_code(meaning: CodeMeaning) -> int:
     """Give stored registrations with this code the code's (new) meaning."""
-    result = db.session.execute(
+    changed = rows_affected(
         update(AbsenceRecord)
         .where(AbsenceRecord.code == meaning.code)
         .where(AbsenceRecord.kind == kind_for(meaning.category).value)
         .values(category=meaning.category.value, authorised=meaning.authorised)
     )
-    changed = result.rowcount or 0  # type: ignore[attr-defined]
     if changed:
         forget_figures()  # the stored day figures were computed with the old meaning
     return changed

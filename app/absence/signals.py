@@ -20,6 +20,7 @@ from app.access import students_visible_to
 from app.audit import record, record_many
 from app.core.calendar_store import load_calendar
 from app.core.localtime import local_day_bounds, local_today
+from app.core.sql import table_of
 from app.exceptions import DomainError
 from app.extensions import db
 from app.models import AbsenceSignal, Location, Student, User
@@ -174,13 +175,14 @@ def _store_findings(
             changed = dict(zip(SIGNAL_VALUES, values, strict=True))
             updates.append({"signal_id": stored[0], **changed})
     gone = [signal_id for key, (signal_id, values) in existing.items() if key not in seen]
+    signal_table = table_of(AbsenceSignal)
     summary.closed = len(was_active - still_active)
     # Every signal in scope was looked at today, changed or not.
     db.session.execute(update(AbsenceSignal).where(*conditions).values(evaluated_on=as_of))
     if updates:
         db.session.execute(
-            update(AbsenceSignal.__table__)
-            .where(AbsenceSignal.__table__.c.id == bindparam("signal_id"))
+            update(signal_table)
+            .where(signal_table.c.id == bindparam("signal_id"))
             .values({name: bindparam(name) for name in SIGNAL_VALUES}),
             updates,
         )
@@ -191,7 +193,7 @@ def _store_findings(
             .values(active=False)
         )
     for start in range(0, len(inserts), 1000):
-        db.session.execute(insert(AbsenceSignal.__table__), inserts[start : start + 1000])
+        db.session.execute(insert(signal_table), inserts[start : start + 1000])
     # Signal objects already in the session would show the values from before.
     for instance in list(db.session.identity_map.values()):
         if isinstance(instance, AbsenceSignal):

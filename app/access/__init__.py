@@ -54,8 +54,8 @@ def get_visible_student_or_404(leerlingnummer: str) -> Student:
 
 
 def login_required(view: F) -> F:
-    """Flask-Login's ``login_required``, typed: the view keeps its signature."""
-    return cast(F, flask_login.login_required(view))
+    """Flask-Login's ``login_required`` (signed out: to the login page, or 401 for the API)."""
+    return flask_login.login_required(view)
 
 
 def roles_required(allowed: frozenset[Role]) -> Callable[[F], F]:

@@ -13,10 +13,10 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.security import check_password_hash
-from werkzeug.wrappers import Response
 
 from app.access import login_required
 from app.auth.forms import CodeForm, LoginForm, LogoutForm, ReauthForm
@@ -40,7 +40,7 @@ PENDING_2FA_SECONDS = 300
 
 
 def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
 def _after_login_target() -> str:
@@ -49,7 +49,7 @@ def _after_login_target() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def login() -> str | Response:
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
@@ -75,12 +75,12 @@ def login() -> str | Response:
             start_session(user)
             return redirect(_after_login_target())
     status = 200 if not form.errors else 400
-    return render_template("auth/login.html", form=form), status  # type: ignore[return-value]
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def login_code() -> str | Response:
+def login_code() -> ResponseReturnValue:
     user_id = session.get("2fa_user_id")
     started = session.get("2fa_started", 0)
     user = db.session.get(User, user_id) if user_id else None
@@ -95,12 +95,12 @@ def login_code() -> str | Response:
             return redirect(_after_login_target())
         form.code.errors.append(_("Die code klopt niet. Probeer de nieuwste code uit de app."))
     status = 200 if not form.errors else 400
-    return render_template("auth/code.html", form=form), status  # type: ignore[return-value]
+    return render_template("auth/code.html", form=form), status
 
 
 @bp.route("/account/tweestapsverificatie", methods=["GET", "POST"])
 @login_required
-def totp_setup() -> str | Response:
+def totp_setup() -> ResponseReturnValue:
     """Set up two-factor login: scan the QR code, confirm with a code."""
     secret = session.get("totp_setup_secret") or new_totp_secret()
     session["totp_setup_secret"] = secret
@@ -116,7 +116,7 @@ def totp_setup() -> str | Response:
     uri = totp_uri(current_user, secret)
     svg = segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
     status = 200 if not form.errors else 400
-    return render_template(  # type: ignore[return-value]
+    return render_template(
         "auth/totp_setup.html",
         form=form,
         qr_data_uri=svg,
@@ -127,7 +127,7 @@ def totp_setup() -> str | Response:
 
 @bp.route("/herbevestigen", methods=["GET", "POST"])
 @login_required
-def reauthenticate() -> str | Response:
+def reauthenticate() -> ResponseReturnValue:
     """Confirm the password (and code) before an export."""
     form = ReauthForm()
     if form.validate_on_submit():
@@ -140,12 +140,12 @@ def reauthenticate() -> str | Response:
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
         form.password.errors.append(_("Wachtwoord of code klopt niet."))
     status = 200 if not form.errors else 400
-    return render_template("auth/reauth.html", form=form), status  # type: ignore[return-value]
+    return render_template("auth/reauth.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
-def logout() -> Response:
+def logout() -> ResponseReturnValue:
     form = LogoutForm()
     if not form.validate_on_submit():
         flash(_("Uitloggen mislukt, probeer het opnieuw."), "error")

@@ -106,7 +106,7 @@ class SchoolCalendar:
     ) -> SchoolCalendar:
         """A calendar from year names and (start, end[, name]) tuples; handy in tests."""
         spans = [SchoolYearSpan(name, *parse_year_name(name)) for name in years]
-        periods = [ClosedPeriod(p[0], p[1], p[2] if len(p) > 2 else "") for p in closed]  # type: ignore[misc]
+        periods = [ClosedPeriod(*p) for p in closed]
         return cls(spans, periods)
 
     # Days ------------------------------------------------------------------------------------

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Integer, Table, cast, func, insert
+from sqlalchemy import CursorResult, Executable, Integer, Table, func, insert
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.dml import Insert
@@ -17,6 +18,17 @@ def dialect_name() -> str:
     return db.session.get_bind().dialect.name
 
 
+def rows_affected(statement: Executable) -> int:
+    """Run an UPDATE or DELETE and answer how many rows it changed."""
+    result = cast(CursorResult[Any], db.session.execute(statement))
+    return result.rowcount or 0
+
+
+def table_of(model: type[Any]) -> Table:
+    """A model's Core table, for bulk statements that need no ORM bookkeeping."""
+    return cast(Table, model.__table__)
+
+
 def epoch_bucket(column: Any, seconds: int, dialect: str | None = None) -> Any:
     """The UTC bucket of a timestamp column as ``seconds since 1970 // seconds``, in SQL.
 
@@ -24,8 +36,8 @@ def epoch_bucket(column: Any, seconds: int, dialect: str | None = None) -> Any:
     local ones too. SQLite keeps UTC as text and ``strftime('%s')`` gives the seconds; ``//``
     renders an integer division (SQLAlchemy 2 turns ``/`` into a true division)."""
     if (dialect or dialect_name()) == "postgresql":
-        return cast(func.floor(func.extract("epoch", column) / seconds), Integer)
-    return cast(func.strftime("%s", column), Integer) // seconds
+        return sql_cast(func.floor(func.extract("epoch", column) / seconds), Integer)
+    return sql_cast(func.strftime("%s", column), Integer) // seconds
 
 
 def insert_ignoring_duplicates(

@@ -299,7 +299,8 @@ class Weekday(Labelled):
         return list(cls)[index]
 
     @property
-    def index(self) -> int:
+    def number(self) -> int:
+        """0 for Monday, as ``date.weekday()``."""
         return list(type(self)).index(self)
 
 

@@ -56,7 +56,7 @@ def _local(day: date, minutes_after_eight: int) -> datetime:
 
 def _break_minutes(location: Location) -> list[int]:
     """Minutes after 08:00 that fall in the location's breaks."""
-    minutes = []
+    minutes: list[int] = []
     for brk in location.break_times:
         start = brk.starts_at.hour * 60 + brk.starts_at.minute - 8 * 60
         end = brk.ends_at.hour * 60 + brk.ends_at.minute - 8 * 60

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
+from app.core.sql import rows_affected
 from app.core.vocabulary import CallStatus, CaseStatus
 from app.extensions import db
 from app.models import (
@@ -244,15 +245,14 @@ def erase_desk(student: Student) -> int:
     entries lose their link (ON DELETE SET NULL)."""
     count = 0
     for model in (ConversationReport, ParentCall, HomeVisit, DetentionAttendance, Casus):
-        result = db.session.execute(delete(model).where(model.student_id == student.id))
-        count += result.rowcount or 0
+        count += rows_affected(delete(model).where(model.student_id == student.id))
     return count
 
 
 def _delete_or_count(model: Any, condition: Any, dry_run: bool) -> int:
     if dry_run:
         return db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0
-    return db.session.execute(delete(model).where(condition)).rowcount or 0
+    return rows_affected(delete(model).where(condition))
 
 
 def purge_closed_cases(cutoff: datetime, dry_run: bool) -> int:

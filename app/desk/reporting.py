@@ -70,7 +70,12 @@ def entries_marked_for_teamleider(
         )
         .order_by(FloorEntry.occurred_at, FloorEntry.id)
     ).all()
-    return [MarkedEntry(entry=entry, marked_at=at, note=entry.note) for entry, at in rows]
+    # for_teamleider_at is set whenever for_teamleider is (the filter above).
+    return [
+        MarkedEntry(entry=entry, marked_at=at, note=entry.note)
+        for entry, at in rows
+        if at is not None
+    ]
 
 
 @dataclass(frozen=True)

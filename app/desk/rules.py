@@ -134,7 +134,9 @@ def call_due_error(due: date | None, today: date) -> str | None:
     return None
 
 
-def call_sort_key(due: date, today: date, preferred_time: str, call_id: int) -> tuple:
+def call_sort_key(
+    due: date, today: date, preferred_time: str, call_id: int
+) -> tuple[bool, date, str, int]:
     """Overdue calls on top (oldest first), then today's, then later ones."""
     return (due >= today, due, preferred_time or "~", call_id)
 

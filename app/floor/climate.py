@@ -65,7 +65,7 @@ def validate_climate(
     if zone.location_id not in user.location_ids:
         raise ClimateRejected(f"locatie {zone.location.code} hoort niet (meer) bij jouw account")
     try:
-        rating = ClimateRating(raw.get("rating"))
+        rating = ClimateRating(str(raw.get("rating")))
     except ValueError:
         raise ClimateRejected(f"onbekende klimaatscore '{str(raw.get('rating'))[:20]}'") from None
     try:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, abort, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
@@ -38,7 +37,7 @@ floor_staff = roles_required(roles.FLOOR_STAFF)
 
 
 @bp.route("/vloer/")
-def index() -> Response:
+def index() -> ResponseReturnValue:
     """The floor screen's shell. It holds no personal data (everything personal comes from the
     API below), so the service worker may cache it and open it offline."""
     labels = {
@@ -72,20 +71,20 @@ def index() -> Response:
 
 @bp.route("/api/floor/context")
 @floor_staff
-def context() -> Any:
+def context() -> ResponseReturnValue:
     return jsonify(user={"id": current_user.id}, **floor_context(current_user))
 
 
 @bp.route("/api/floor/csrf")
 @floor_staff
-def csrf() -> Any:
+def csrf() -> ResponseReturnValue:
     """A fresh CSRF token before each send: a shell opened from cache holds none."""
     return jsonify(token=generate_csrf())
 
 
 @bp.route("/api/floor/entries", methods=["POST"])
 @floor_staff
-def post_entries() -> Any:
+def post_entries() -> ResponseReturnValue:
     if not request.is_json:
         return jsonify(error="unsupported_media_type", message="Stuur JSON."), 415
     body = request.get_json(silent=True)
@@ -105,27 +104,27 @@ def post_entries() -> Any:
 
 @bp.route("/api/floor/climate")
 @floor_staff
-def climate_today() -> Any:
+def climate_today() -> ResponseReturnValue:
     """Today's own climate checks, so the sheet shows what was already tapped."""
     return jsonify(checks=[check_summary(c) for c in checks_for_day(current_user, local_today())])
 
 
 @bp.route("/api/floor/today")
 @floor_staff
-def today() -> Any:
+def today() -> ResponseReturnValue:
     entries = entries_for_day(current_user, local_today())
     return jsonify(entries=[entry_summary(e) for e in entries])
 
 
 @bp.route("/api/floor/students")
 @floor_staff
-def students() -> Any:
+def students() -> ResponseReturnValue:
     return jsonify(students=student_index(current_user))
 
 
 @bp.route("/api/floor/students/search")
 @floor_staff
-def search() -> Any:
+def search() -> ResponseReturnValue:
     """Search by a few letters of a name, class or number; answers initials, never names."""
     text = request.args.get("q", "").strip()[:40]
     if len(text) < 2:
@@ -136,7 +135,7 @@ def search() -> Any:
 
 @bp.route("/api/floor/students/<leerlingnummer>/name")
 @floor_staff
-def reveal_name(leerlingnummer: str) -> Any:
+def reveal_name(leerlingnummer: str) -> ResponseReturnValue:
     """One full name, on a deliberate tap, for a few seconds on screen. Audited."""
     student: Student | None = find_visible_student(current_user, leerlingnummer)
     if student is None:

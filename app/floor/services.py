@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from app.access import students_visible_to
 from app.core.localtime import local_day_bounds
-from app.core.sql import insert_ignoring_duplicates
+from app.core.sql import insert_ignoring_duplicates, table_of
 from app.core.vocabulary import EntryKind, FlagStatus, FlagType, Outcome, Severity, Topic
 from app.extensions import db
 from app.floor.climate import ClimateRejected, load_zones, store_climate, validate_climate
@@ -197,7 +197,7 @@ def _insert_ignoring_duplicates(
     if not rows:
         return {}
     dialect = db.session.get_bind().dialect.name
-    statement = _insert_ignoring_duplicates_statement(model.__table__, dialect)
+    statement = _insert_ignoring_duplicates_statement(table_of(model), dialect)
     return {uuid: entry_id for uuid, entry_id in db.session.execute(statement, list(rows))}
 
 
@@ -261,7 +261,7 @@ def _store(user: User, entries: Sequence[_Valid], now: datetime) -> set[str]:
         for student in e.students
     ]
     if flags:
-        db.session.execute(insert(Flag.__table__), flags)
+        db.session.execute(insert(table_of(Flag)), flags)
     return {e.uuid for _, e in stored}
 
 
@@ -282,7 +282,7 @@ def _check_batch(batch: object) -> list[Any]:
         raise BatchError("verwacht een lijst met registraties")
     if len(batch) > MAX_BATCH:
         raise BatchError(f"hoogstens {MAX_BATCH} registraties per keer")
-    return _without_nul(batch)
+    return [_without_nul(item) for item in batch]
 
 
 def accept_climate_checks(

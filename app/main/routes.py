@@ -14,6 +14,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response
@@ -31,7 +32,7 @@ SERVICE_WORKER_DIR = PROJECT_ROOT / "service_worker"
 
 @bp.route("/")
 @login_required
-def index() -> str | Response:
+def index() -> ResponseReturnValue:
     """Each role starts where its work is: staff on the floor screen."""
     if current_user.role == Role.MEDEWERKER and "floor.index" in current_app.view_functions:
         return redirect(url_for("floor.index"))
@@ -39,7 +40,7 @@ def index() -> str | Response:
 
 
 @bp.route("/taal/<code>", methods=["POST"])
-def set_language(code: str) -> Response:
+def set_language(code: str) -> ResponseReturnValue:
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
     return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
@@ -68,7 +69,7 @@ def _shell_urls() -> list[str]:
 def _shell_version() -> str:
     """A hash over the worker, the shell's static files and templates: any change to them makes
     the worker's bytes differ, so browsers install the new version and drop the old cache."""
-    cached = current_app.extensions.get("schoolfit_shell_version")
+    cached: str | None = current_app.extensions.get("schoolfit_shell_version")
     if cached and not current_app.debug:
         return cached
     digest = hashlib.sha256()
@@ -89,7 +90,7 @@ def _shell_version() -> str:
 
 
 @bp.route("/sw.js")
-def service_worker() -> Response:
+def service_worker() -> ResponseReturnValue:
     """Served from the root so its scope is the whole app; always revalidated."""
     source = (SERVICE_WORKER_DIR / "sw.js").read_text(encoding="utf-8")
     source = source.replace("__SHELL_VERSION__", _shell_version()).replace(
@@ -102,19 +103,19 @@ def service_worker() -> Response:
 
 
 @bp.route("/manifest.webmanifest")
-def manifest() -> Response:
+def manifest() -> ResponseReturnValue:
     response = send_from_directory(current_app.static_folder or "", "manifest.webmanifest")
     response.headers["Content-Type"] = "application/manifest+json"
     return response
 
 
 @bp.route("/offline")
-def offline() -> str:
+def offline() -> ResponseReturnValue:
     """Shown by the service worker when a page is not cached and the network is gone."""
     return render_template("main/offline.html")
 
 
 @bp.route("/healthz")
-def healthz() -> tuple[dict[str, str], int]:
+def healthz() -> ResponseReturnValue:
     db.session.execute(text("SELECT 1"))
     return {"status": "ok"}, 200

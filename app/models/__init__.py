@@ -10,7 +10,7 @@ from app.models.absence import (
 )
 from app.models.audit import AuditEvent
 from app.models.calendar import NonSchoolPeriod, SchoolYear
-from app.models.climate import ClimateCheck, ClimateRating
+from app.models.climate import ClimateCheck
 from app.models.desk import (
     CallAttempt,
     CaseNote,
@@ -27,14 +27,13 @@ from app.models.desk import (
 )
 from app.models.digest import DigestDelivery
 from app.models.floor import Flag, FloorEntry, QuarantinedEntry, floor_entry_student
-from app.models.org import BreakTime, Location, Role, User, Zone, user_location
-from app.models.pulse import Peiling, PeilingAnswer, PeilingDevice, PeilingStatus
+from app.models.org import BreakTime, Location, User, Zone, user_location
+from app.models.pulse import Peiling, PeilingAnswer, PeilingDevice
 from app.models.report import ReportText
 from app.models.student import Student
 
 __all__ = [
     "ClimateCheck",
-    "ClimateRating",
     "AbsenceCode",
     "AbsenceFigures",
     "AbsenceFiguresBasis",
@@ -64,10 +63,8 @@ __all__ = [
     "Peiling",
     "PeilingAnswer",
     "PeilingDevice",
-    "PeilingStatus",
     "QuarantinedEntry",
     "ReportText",
-    "Role",
     "Student",
     "User",
     "Zone",

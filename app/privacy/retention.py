@@ -10,17 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, delete, exists, func, select, update
+from sqlalchemy import Exists, Select, delete, exists, func, select, update
 
 from app.absence.privacy import purge_absence_of_leavers
 from app.core.vocabulary import FlagStatus
-from app.desk.privacy import purge_closed_cases, purge_loose_desk_records
+from app.desk.privacy import erase_desk, purge_closed_cases, purge_loose_desk_records
 from app.extensions import db
 from app.models import AuditEvent, ClimateCheck, Flag, FloorEntry, QuarantinedEntry, Student
 from app.models.floor import floor_entry_student
 from app.models.types import utcnow
-from app.privacy.subject import erase_desk, erase_floor
+from app.privacy.subject import erase_floor
 from app.pulse.services import purge_devices_of_ended_peilingen
 
 
@@ -31,11 +32,11 @@ class RetentionRule:
     apply: Callable[[datetime, bool], int]  # (cutoff, dry_run) -> affected rows
 
 
-def _count(query: Select) -> int:
+def _count(query: Select[Any]) -> int:
     return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
-def _has_students() -> object:
+def _has_students() -> Exists:
     return exists().where(floor_entry_student.c.entry_id == FloorEntry.id)
 
 

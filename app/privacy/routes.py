@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -27,7 +28,7 @@ PAGE_SIZE = 100
 
 @bp.route("/audit")
 @beheer_only
-def audit() -> str:
+def audit() -> ResponseReturnValue:
     form = AuditFilterForm(request.args)
     form.action.choices = [("", "—"), *[(a, a) for a in known_actions()]]
     criteria = AuditFilter()
@@ -49,7 +50,7 @@ def audit() -> str:
 @bp.route("/audit/leerling/<leerlingnummer>.csv")
 @beheer_only
 @recent_auth_required
-def student_trail(leerlingnummer: str) -> Response:
+def student_trail(leerlingnummer: str) -> ResponseReturnValue:
     student = db.session.scalar(select(Student).where(Student.leerlingnummer == leerlingnummer))
     if student is None or student.location_id not in current_user.location_ids:
         abort(404)
@@ -73,7 +74,7 @@ def _student_for_beheer(leerlingnummer: str) -> Student:
 @bp.route("/leerling/<leerlingnummer>")
 @beheer_only
 @recent_auth_required
-def subject(leerlingnummer: str) -> str:
+def subject(leerlingnummer: str) -> ResponseReturnValue:
     """Everything stored about one student (subject access, AVG art. 15)."""
     student = _student_for_beheer(leerlingnummer)
     sections = subject_access(student)
@@ -92,7 +93,7 @@ def subject(leerlingnummer: str) -> str:
 @bp.route("/leerling/<leerlingnummer>.json")
 @beheer_only
 @recent_auth_required
-def subject_json(leerlingnummer: str) -> Response:
+def subject_json(leerlingnummer: str) -> ResponseReturnValue:
     student = _student_for_beheer(leerlingnummer)
     body = json.dumps(as_json(student, subject_access(student)), ensure_ascii=False, indent=2)
     record(current_user, "export", "subject_access", leerlingnummer, student=student)
@@ -107,7 +108,7 @@ def subject_json(leerlingnummer: str) -> Response:
 @bp.route("/leerling/<leerlingnummer>/corrigeren", methods=["POST"])
 @beheer_only
 @recent_auth_required
-def rectify(leerlingnummer: str) -> Response | str:
+def rectify(leerlingnummer: str) -> ResponseReturnValue:
     student = _student_for_beheer(leerlingnummer)
     form = RectifyStudentForm()
     if form.validate_on_submit():
@@ -137,7 +138,7 @@ def rectify(leerlingnummer: str) -> Response | str:
 @bp.route("/leerling/<leerlingnummer>/wissen", methods=["POST"])
 @beheer_only
 @recent_auth_required
-def erase(leerlingnummer: str) -> Response:
+def erase(leerlingnummer: str) -> ResponseReturnValue:
     student = _student_for_beheer(leerlingnummer)
     form = EraseStudentForm()
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from app.absence.privacy import ABSENCE_TABLES, absence_section, erase_absence, signal_section
 from app.audit import record
+from app.core.sql import rows_affected
 from app.desk.privacy import DESK_SECTIONS, DESK_TABLES, erase_desk
 from app.exceptions import DomainError
 from app.extensions import db
@@ -121,11 +122,10 @@ def audit_section(student: Student) -> Section:
 
 def erase_floor(student: Student) -> int:
     """Unlink the student from floor entries (the anonymous count stays) and delete flags."""
-    links = db.session.execute(
+    links = rows_affected(
         delete(floor_entry_student).where(floor_entry_student.c.student_id == student.id)
-    ).rowcount
-    flags = db.session.execute(delete(Flag).where(Flag.student_id == student.id)).rowcount
-    return (links or 0) + (flags or 0)
+    )
+    return links + rows_affected(delete(Flag).where(Flag.student_id == student.id))
 
 
 # Providers in the order the export shows them; erasers run in order, the student last.

@@ -73,7 +73,7 @@ def answer_form_class(statements: tuple[Statement, ...]) -> type[AnswerFormBase]
         name = f"s_{statement.key}"
         attributes[name] = RadioField(
             statement.text,
-            choices=[SelectChoice(value, label) for value, label in SCALE],  # type: ignore[arg-type]
+            choices=[SelectChoice(value, label) for value, label in SCALE],
             coerce=_scale_value,
             validate_choice=False,
             validators=[ScaleAnswer()],

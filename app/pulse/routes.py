@@ -19,6 +19,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -136,7 +137,7 @@ def _climate_period(raw_start: str | None, raw_end: str | None) -> tuple[date, d
 
 @bp.route("/peiling/")
 @result_readers
-def results() -> Any:
+def results() -> ResponseReturnValue:
     """Per location: the peilingen, the results of one, the trend, and the climate trend."""
     locations = _own_locations()
     if not locations:
@@ -201,7 +202,7 @@ def results() -> Any:
 
 @bp.route("/peiling/nieuw", methods=["GET", "POST"])
 @openers
-def new() -> Any:
+def new() -> ResponseReturnValue:
     locations = _own_locations()
     form = OpenPeilingForm()
     form.location.choices = [(loc.code, f"{loc.code} – {loc.name}") for loc in locations]
@@ -228,7 +229,7 @@ def new() -> Any:
 
 @bp.route("/peiling/<int:peiling_id>")
 @result_readers
-def detail(peiling_id: int) -> Any:
+def detail(peiling_id: int) -> ResponseReturnValue:
     peiling = _visible_peiling_or_404(peiling_id)
     current = current_phase(peiling)
     return render_template(
@@ -248,7 +249,7 @@ def detail(peiling_id: int) -> Any:
 
 @bp.route("/peiling/<int:peiling_id>/poster")
 @result_readers
-def poster(peiling_id: int) -> Any:
+def poster(peiling_id: int) -> ResponseReturnValue:
     """An A4 poster for the aula: the QR code, the short link and what it is about."""
     peiling = _visible_peiling_or_404(peiling_id)
     return render_template(
@@ -269,7 +270,7 @@ def _qr_response(body: bytes, mimetype: str, peiling: Peiling, extension: str) -
 
 @bp.route("/peiling/<int:peiling_id>/qr.svg")
 @result_readers
-def qr_code_svg(peiling_id: int) -> Response:
+def qr_code_svg(peiling_id: int) -> ResponseReturnValue:
     peiling = _visible_peiling_or_404(peiling_id)
     link = public_link(peiling)
     body = qr_svg(
@@ -282,14 +283,14 @@ def qr_code_svg(peiling_id: int) -> Response:
 
 @bp.route("/peiling/<int:peiling_id>/qr.png")
 @result_readers
-def qr_code_png(peiling_id: int) -> Response:
+def qr_code_png(peiling_id: int) -> ResponseReturnValue:
     peiling = _visible_peiling_or_404(peiling_id)
     return _qr_response(qr_png(public_link(peiling)), "image/png", peiling, "png")
 
 
 @bp.route("/peiling/<int:peiling_id>/sluiten", methods=["POST"])
 @openers
-def close(peiling_id: int) -> Response:
+def close(peiling_id: int) -> ResponseReturnValue:
     peiling = _visible_peiling_or_404(peiling_id)
     submit(
         ClosePeilingForm(),
@@ -339,7 +340,7 @@ def _unknown_peiling() -> tuple[str, int]:
 
 @bp.route("/p/<code>", methods=["GET", "POST"])
 @limiter.limit(_answer_limit, methods=["POST"])
-def answer(code: str) -> Any:
+def answer(code: str) -> ResponseReturnValue:
     """The anonymous questionnaire. No login; one answer per device (a random token in a
     cookie); nothing about the student or the device is stored with the answers."""
     peiling = find_by_code(code)
@@ -409,7 +410,7 @@ def _already_answered(status: int) -> tuple[str, int]:
 
 
 @bp.route("/p/<code>/bedankt")
-def thanks(code: str) -> Any:
+def thanks(code: str) -> ResponseReturnValue:
     peiling = find_by_code(code)
     if peiling is None:
         return _unknown_peiling()
@@ -417,7 +418,7 @@ def thanks(code: str) -> Any:
 
 
 @bp.errorhandler(429)
-def answer_rate_limited(error: HTTPException) -> Any:
+def answer_rate_limited(error: HTTPException) -> ResponseReturnValue:
     """A burst from one address: keep the student's answers on screen and say what to do."""
     db.session.rollback()
     message = _(

@@ -23,7 +23,7 @@ from sqlalchemy import delete, func, select
 
 from app.audit import record
 from app.core.localtime import local_today
-from app.core.sql import insert_ignoring_duplicates
+from app.core.sql import insert_ignoring_duplicates, rows_affected
 from app.core.vocabulary import ClimateRating, PeilingStatus
 from app.exceptions import DomainError
 from app.extensions import db
@@ -162,9 +162,9 @@ def forget_devices_of_ended_peilingen(today: date | None = None) -> int:
     hashes deleted. For a periodic purge (e.g. ``flask privacy purge``)."""
     today = today or local_today()
     ended = select(Peiling.id).where(Peiling.ends_on < today).scalar_subquery()
-    result = db.session.execute(delete(PeilingDevice).where(PeilingDevice.peiling_id.in_(ended)))
+    deleted = rows_affected(delete(PeilingDevice).where(PeilingDevice.peiling_id.in_(ended)))
     db.session.flush()
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return deleted
 
 
 def purge_devices_of_ended_peilingen(cutoff: datetime, dry_run: bool) -> int:
@@ -176,7 +176,7 @@ def purge_devices_of_ended_peilingen(cutoff: datetime, dry_run: bool) -> int:
         return (
             db.session.scalar(select(func.count()).select_from(PeilingDevice).where(condition)) or 0
         )
-    return int(db.session.execute(delete(PeilingDevice).where(condition)).rowcount or 0)  # type: ignore[attr-defined]
+    return rows_affected(delete(PeilingDevice).where(condition))
 
 
 def current_phase(peiling: Peiling, today: date | None = None) -> Phase:

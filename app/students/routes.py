@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -18,7 +19,7 @@ PAGE_SIZE = 50
 
 @bp.route("/")
 @login_required
-def index() -> str:
+def index() -> ResponseReturnValue:
     text = request.args.get("q", "").strip()[:80]
     query = search_students(current_user, text).options(joinedload(Student.location))
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
@@ -27,7 +28,7 @@ def index() -> str:
 
 @bp.route("/<leerlingnummer>")
 @login_required
-def detail(leerlingnummer: str) -> str:
+def detail(leerlingnummer: str) -> ResponseReturnValue:
     student = get_visible_student_or_404(leerlingnummer)
     record(current_user, "view", "student", student.leerlingnummer, student=student)
     absence = absence_overview(current_user, student)  # audits the absence view itself

@@ -124,7 +124,7 @@ def records_for_period(
     ids = list(location_ids) or [-1]
     records: list[LvsRecord] = []
     if reports:
-        rows = db.session.scalars(
+        reports_held = db.session.scalars(
             select(ConversationReport)
             .join(Student, Student.id == ConversationReport.student_id)
             .where(
@@ -137,11 +137,11 @@ def records_for_period(
                 joinedload(ConversationReport.author),
             )
         )
-        records += [report_record(r) for r in rows]
+        records += [report_record(r) for r in reports_held]
     if handovers:
         first, _ = local_day_bounds(start)
         _, last = local_day_bounds(end)
-        rows = db.session.scalars(
+        handovers_made = db.session.scalars(
             select(Handover)
             .join(Casus, Casus.id == Handover.case_id)
             .join(Student, Student.id == Casus.student_id)
@@ -156,7 +156,7 @@ def records_for_period(
                 joinedload(Handover.teamleider),
             )
         )
-        records += [handover_record(h) for h in rows]
+        records += [handover_record(h) for h in handovers_made]
     return sorted(records, key=lambda r: (r.day, r.student_number, r.category))
 
 

@@ -63,7 +63,7 @@ class SlotForm(FlaskForm):
     location = ChoiceField(_l("Locatie"), choices=[], coerce=int)
     weekday = ChoiceField(
         _l("Dag"),
-        choices=choice_list((day.index, day._label) for day in list(Weekday)[:5]),
+        choices=choice_list((day.number, day._label) for day in list(Weekday)[:5]),
         coerce=int,
     )
     starts_at = LocalTimeField(_l("Tijd"), validators=[InputRequired(_l("Kies een tijd."))])

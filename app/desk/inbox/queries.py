@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.strategy_options import _AbstractLoad
 
 from app.core.localtime import LOCAL_TZ, local_day_bounds
 from app.core.vocabulary import EntryKind, FlagStatus
@@ -137,7 +138,7 @@ class Inbox:
         )
 
 
-def _entry_options():  # type: ignore[no-untyped-def]
+def _entry_options() -> tuple[_AbstractLoad, ...]:
     return (
         selectinload(FloorEntry.students).joinedload(Student.location),
         joinedload(FloorEntry.zone),

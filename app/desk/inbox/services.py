@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.orm import selectinload
 
 from app.core.vocabulary import (
@@ -211,7 +211,7 @@ def resolve_quarantined(user: User, item: QuarantinedEntry, resolution: str | No
     db.session.flush()
 
 
-def untriaged_clause():  # type: ignore[no-untyped-def]
+def untriaged_clause() -> ColumnElement[bool]:
     """Entries not yet worked out (no triage row, or one without done_at)."""
     return ~exists().where(
         and_(EntryTriage.entry_id == FloorEntry.id, EntryTriage.done_at.is_not(None))
