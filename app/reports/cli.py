@@ -16,7 +16,9 @@ from flask import current_app
 from app.exceptions import DomainError
 from app.extensions import db
 from app.reports import rules
-from app.reports.services import all_locations, audit_report, build_report
+from app.reports.builder import build_report
+from app.reports.scope import all_locations
+from app.reports.services import audit_report
 
 
 @click.command("report")

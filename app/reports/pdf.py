@@ -11,8 +11,8 @@ from pathlib import Path
 
 from flask import current_app, render_template
 
+from app.reports.model import Report
 from app.reports.presenting import period_label, scope_title, sections
-from app.reports.services import Report
 
 STYLESHEETS = ("css/reports.css", "css/reports-print.css")
 

@@ -28,8 +28,8 @@ from app.core.vocabulary import (
 )
 from app.reports import rules
 from app.reports.charts import BarChart, ColumnChart, bar_chart, column_chart
+from app.reports.model import Report
 from app.reports.rules import Count
-from app.reports.services import Report
 
 FLOW_LABELS = {
     "geopend": _l("geopend"),

@@ -25,7 +25,9 @@ from app.core.localtime import local_today
 from app.extensions import db
 from app.models import Location
 from app.reports import bp, rules
+from app.reports.builder import build_report
 from app.reports.forms import ReportPeriodForm, ReportTextForm
+from app.reports.model import Report, ReportError
 from app.reports.pdf import render_pdf
 from app.reports.presenting import (
     TABLE_NAMES,
@@ -36,16 +38,9 @@ from app.reports.presenting import (
     tables,
     theme_labels,
 )
-from app.reports.services import (
-    Report,
-    ReportError,
-    audit_report,
-    build_report,
-    draft_text,
-    readable_locations,
-    save_text,
-    scope_key,
-)
+from app.reports.scope import all_locations, readable_locations, scope_key
+from app.reports.sections.observations import draft_text
+from app.reports.services import audit_report, save_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 WHOLE_GROUP = "alle"
@@ -78,8 +73,6 @@ def _scope(code: str) -> tuple[list[str] | None, list[Location]]:
     readable = readable_locations(current_user)
     code = (code or "").strip()
     if code.lower() == WHOLE_GROUP:
-        from app.reports.services import all_locations
-
         everything = all_locations()
         if {loc.id for loc in readable} != {loc.id for loc in everything}:
             raise ScopeNotFound(code)

@@ -1,0 +1,48 @@
+"""Parent calls: tasks made, students, parents reached, interpreters, attempts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.core.vocabulary import CallResult
+from app.extensions import db
+from app.models import CallAttempt, ParentCall, Student
+from app.reports import rules
+from app.reports.model import CallFigures
+from app.reports.rules import Count
+
+REACHED = (CallResult.GESPROKEN.value, CallResult.TERUGGEBELD.value)
+
+
+def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> CallFigures:
+    calls = db.session.execute(
+        select(ParentCall.id, ParentCall.student_id, ParentCall.interpreter_needed)
+        .join(Student, Student.id == ParentCall.student_id)
+        .where(
+            Student.location_id.in_(location_ids or [-1]),
+            ParentCall.created_at >= first,
+            ParentCall.created_at < last,
+        )
+    ).all()
+    ids = [row[0] for row in calls]
+    reached: set[int] = set()
+    attempts = 0
+    if ids:
+        for call_id, result in db.session.execute(
+            select(CallAttempt.call_id, CallAttempt.result).where(CallAttempt.call_id.in_(ids))
+        ):
+            attempts += 1
+            if result.value in REACHED:
+                reached.add(call_id)
+    total = len(calls)
+    return CallFigures(
+        calls=Count(total),
+        students=Count(len({row[1] for row in calls})),
+        reached=Count(len(reached)),
+        reached_percent=rules.share(len(reached), total) if total >= rules.MIN_STUDENTS else None,
+        interpreter=Count(sum(1 for row in calls if row[2])),
+        attempts=attempts,
+    )

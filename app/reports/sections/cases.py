@@ -1,0 +1,102 @@
+"""The cases section: status at the end of the period, the flow in it, time per stage."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.core.vocabulary import CaseStatus
+from app.extensions import db
+from app.models import CaseStatusChange, Casus, Student
+from app.reports import rules
+from app.reports.model import CaseFigures, StageDuration
+from app.reports.rules import Count
+
+STATUS_ORDER = tuple(status.value for status in CaseStatus)
+STAGES = ("signaal", "preventief", "intensief", "overgedragen_copa")
+STAGE_RANK = {"signaal": 0, "preventief": 1, "intensief": 2}
+FLOW_ORDER = ("geopend", "opgeschaald", "overgedragen", "afgesloten")
+
+
+@dataclass
+class CaseRow:
+    id: int
+    student_id: int
+    location_id: int
+    opened_at: datetime
+    changes: list[tuple[datetime, str | None, str]]  # (at, from, to), oldest first
+
+
+def case_rows(location_ids: Sequence[int], first: datetime, last: datetime) -> list[CaseRow]:
+    """Cases of the locations' students that were open at some time in [first, last)."""
+    cases = db.session.execute(
+        select(Casus.id, Casus.student_id, Student.location_id, Casus.opened_at)
+        .join(Student, Student.id == Casus.student_id)
+        .where(
+            Student.location_id.in_(location_ids or [-1]),
+            Casus.opened_at < last,
+            (Casus.closed_at.is_(None)) | (Casus.closed_at >= first),
+        )
+    ).all()
+    result = {row[0]: CaseRow(row[0], row[1], row[2], row[3], []) for row in cases}
+    if result:
+        changes = db.session.execute(
+            select(
+                CaseStatusChange.case_id,
+                CaseStatusChange.at,
+                CaseStatusChange.from_status,
+                CaseStatusChange.to_status,
+            )
+            .where(CaseStatusChange.case_id.in_(list(result)))
+            .order_by(CaseStatusChange.at, CaseStatusChange.id)
+        ).all()
+        for case_id, at, from_status, to_status in changes:
+            result[case_id].changes.append(
+                (at, from_status.value if from_status else None, to_status.value)
+            )
+    return list(result.values())
+
+
+def figures(rows: Sequence[CaseRow], first: datetime, last: datetime) -> CaseFigures:
+    status_at_end: Counter[str] = Counter()
+    flow: dict[str, set[int]] = defaultdict(set)
+    stays: dict[str, list[float]] = defaultdict(list)
+    for case in rows:
+        before_end = [c for c in case.changes if c[0] < last]
+        if before_end:
+            status_at_end[before_end[-1][2]] += 1
+        for at, from_status, to_status in case.changes:
+            if not first <= at < last:
+                continue
+            if from_status is None:
+                flow["geopend"].add(case.id)
+            elif to_status == "afgesloten":
+                flow["afgesloten"].add(case.id)
+            elif to_status == "overgedragen_copa":
+                flow["overgedragen"].add(case.id)
+            elif to_status in STAGE_RANK and STAGE_RANK[to_status] > STAGE_RANK.get(
+                from_status, 99
+            ):
+                flow["opgeschaald"].add(case.id)
+        for (entered, _f, stage), (left, _f2, _t) in zip(
+            case.changes, case.changes[1:], strict=False
+        ):
+            if first <= left < last and stage in STAGES:
+                stays[stage].append((left - entered).total_seconds() / 86400)
+    stages = []
+    for stage in STAGES:
+        values = stays.get(stage, [])
+        middle = rules.median(values) if len(values) >= rules.MIN_STUDENTS else None
+        stages.append(
+            StageDuration(stage, len(values), round(middle, 1) if middle is not None else None)
+        )
+    return CaseFigures(
+        by_status={s: Count(status_at_end.get(s, 0)) for s in STATUS_ORDER},
+        flow={f: Count(len(flow.get(f, ()))) for f in FLOW_ORDER},
+        stages=stages,
+        active=Count(sum(status_at_end.values())),
+    )

@@ -1,0 +1,91 @@
+"""The locations side by side, per 100 students."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Casus, Flag, FloorEntry, HomeVisit, Location, ParentCall, Student
+from app.reports.model import ComparisonRow, LocationRef
+from app.reports.rules import Count
+
+
+def figures(
+    locations: Sequence[Location],
+    first: datetime,
+    last: datetime,
+    school_weeks: int,
+    students: dict[int, int],
+    hours_by_location: dict[int, dict[date, float]],
+) -> list[ComparisonRow]:
+    ids = [loc.id for loc in locations]
+    entries: Counter[int] = Counter()
+    tensions: Counter[int] = Counter()
+    for location_id, kind, count in db.session.execute(
+        select(FloorEntry.location_id, FloorEntry.kind, func.count())
+        .where(
+            FloorEntry.location_id.in_(ids or [-1]),
+            FloorEntry.occurred_at >= first,
+            FloorEntry.occurred_at < last,
+        )
+        .group_by(FloorEntry.location_id, FloorEntry.kind)
+    ):
+        entries[location_id] += count
+        if kind.value == "spanning":
+            tensions[location_id] += count
+
+    def per_location(query) -> Counter[int]:  # type: ignore[no-untyped-def]
+        return Counter(dict(db.session.execute(query).all()))
+
+    flagged = per_location(
+        select(Flag.location_id, func.count(func.distinct(Flag.student_id)))
+        .where(Flag.location_id.in_(ids or [-1]), Flag.raised_at >= first, Flag.raised_at < last)
+        .group_by(Flag.location_id)
+    )
+    opened = per_location(
+        select(Student.location_id, func.count(Casus.id))
+        .join(Student, Student.id == Casus.student_id)
+        .where(
+            Student.location_id.in_(ids or [-1]), Casus.opened_at >= first, Casus.opened_at < last
+        )
+        .group_by(Student.location_id)
+    )
+    calls = per_location(
+        select(Student.location_id, func.count(ParentCall.id))
+        .join(Student, Student.id == ParentCall.student_id)
+        .where(
+            Student.location_id.in_(ids or [-1]),
+            ParentCall.created_at >= first,
+            ParentCall.created_at < last,
+        )
+        .group_by(Student.location_id)
+    )
+    visits = per_location(
+        select(Student.location_id, func.count(HomeVisit.id))
+        .join(Student, Student.id == HomeVisit.student_id)
+        .where(
+            Student.location_id.in_(ids or [-1]),
+            HomeVisit.planned_at >= first,
+            HomeVisit.planned_at < last,
+        )
+        .group_by(Student.location_id)
+    )
+    return [
+        ComparisonRow(
+            location=LocationRef(loc.id, loc.code, loc.name),
+            students=students.get(loc.id, 0),
+            entries=entries.get(loc.id, 0),
+            tensions=tensions.get(loc.id, 0),
+            flagged=Count(flagged.get(loc.id, 0)),
+            cases_opened=Count(opened.get(loc.id, 0)),
+            calls=Count(calls.get(loc.id, 0)),
+            visits=Count(visits.get(loc.id, 0)),
+            unauthorised_hours=round(sum(hours_by_location.get(loc.id, {}).values()), 2),
+            school_weeks=school_weeks,
+        )
+        for loc in locations
+    ]

@@ -1,0 +1,49 @@
+"""The observations staff marked "voor rapportage", grouped by theme and location."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from app.core.localtime import LOCAL_TZ
+from app.desk import reporting as desk_reporting
+from app.models import Location
+from app.reports.model import Observation, ObservationGroup, Report
+
+
+def figures(locations: Sequence[Location], start: date, end: date) -> list[ObservationGroup]:
+    codes = {loc.id: loc.code for loc in locations}
+    groups: dict[tuple[str, str], list[Observation]] = defaultdict(list)
+    for item in desk_reporting.observations_for_report(list(codes), start, end):
+        # The topic when there is one (a conversation), else the entry's kind.
+        theme = item.topic.value if item.topic is not None else item.kind.value
+        location = codes[item.location_id]
+        groups[(theme, location)].append(
+            Observation(
+                day=item.occurred_at.astimezone(LOCAL_TZ).date(),
+                location=location,
+                zone=item.zone,
+                kind=item.kind.value,
+                theme=theme,
+                note=item.note,
+            )
+        )
+    return [
+        ObservationGroup(theme, location, items)
+        for (theme, location), items in sorted(groups.items())
+    ]
+
+
+def draft_text(report: Report, theme_labels: dict[str, object] | None = None) -> str:
+    """A first draft of the qualitative part from the observations, grouped by theme and
+    location, for the reader to rewrite (names typed in a floor note must go before export)."""
+    labels = theme_labels or {}
+    lines: list[str] = []
+    for group in report.observations:
+        lines.append(f"{labels.get(group.theme, group.theme)} — {group.location}")
+        for item in group.items:
+            note = item.note.strip() or "(geen notitie)"
+            lines.append(f"- {item.day:%d-%m-%Y}, {item.zone}: {note}")
+        lines.append("")
+    return "\n".join(lines).strip()

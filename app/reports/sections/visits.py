@@ -1,0 +1,43 @@
+"""Home visits: by status, students, visits by two people and by a mixed pair."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.core.vocabulary import VisitStatus
+from app.extensions import db
+from app.models import HomeVisit, Student
+from app.reports.model import VisitFigures
+from app.reports.rules import Count
+
+VISIT_ORDER = tuple(status.value for status in VisitStatus)
+
+
+def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> VisitFigures:
+    visits = db.session.execute(
+        select(
+            HomeVisit.status,
+            HomeVisit.student_id,
+            HomeVisit.staff_two_id,
+            HomeVisit.companion,
+            HomeVisit.mixed_pair,
+        )
+        .join(Student, Student.id == HomeVisit.student_id)
+        .where(
+            Student.location_id.in_(location_ids or [-1]),
+            HomeVisit.planned_at >= first,
+            HomeVisit.planned_at < last,
+        )
+    ).all()
+    statuses = Counter(row[0].value for row in visits)
+    done = [row for row in visits if row[0] == VisitStatus.GEDAAN]
+    return VisitFigures(
+        by_status={s: Count(statuses.get(s, 0)) for s in VISIT_ORDER},
+        students=Count(len({row[1] for row in visits})),
+        two_people=Count(sum(1 for row in done if row[2] or row[3])),
+        mixed_pairs=Count(sum(1 for row in done if row[4])),
+    )
