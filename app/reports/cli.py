@@ -45,7 +45,8 @@ def report_command(
     out: Path,
 ) -> None:
     """Maak de periodieke rapportage als PDF of als CSV-bestanden."""
-    from app.reports.presenting import table_csv, tables
+    from app.reports.layout import table_csv
+    from app.reports.presenting import tables
 
     if whole_group == bool(location_code):
         raise click.UsageError("Kies --location CODE of --all (één van beide).")

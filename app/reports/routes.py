@@ -27,17 +27,10 @@ from app.models import Location
 from app.reports import bp, rules
 from app.reports.builder import build_report
 from app.reports.forms import ReportPeriodForm, ReportTextForm
+from app.reports.layout import table_csv
 from app.reports.model import Report, ReportError
 from app.reports.pdf import render_pdf
-from app.reports.presenting import (
-    TABLE_NAMES,
-    period_label,
-    scope_title,
-    sections,
-    table_csv,
-    tables,
-    theme_labels,
-)
+from app.reports.presenting import TABLE_NAMES, period_label, scope_title, sections, tables
 from app.reports.scope import all_locations, readable_locations, scope_key
 from app.reports.sections.observations import draft_text
 from app.reports.services import audit_report, save_text
@@ -198,7 +191,7 @@ def view() -> str | Response | tuple[str, int]:
         locatie=WHOLE_GROUP if report.whole_group else report.locations[0].code,
         van=report.start.isoformat(),
         tot=report.end.isoformat(),
-        body=report.text or draft_text(report, theme_labels()),
+        body=report.text or draft_text(report),
     )
     return render_template(
         "reports/view.html",

@@ -7,15 +7,20 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.absence.figures import figures_by_student
 from app.absence.services import rule_settings
 from app.core.schoolcalendar import SchoolCalendar, monday_of
+from app.core.vocabulary import AbsenceRule
 from app.extensions import db
 from app.models import AbsenceSignal, Student
 from app.reports import rules
-from app.reports.model import AbsenceFigures, AbsenceWeek, SignalBucket
+from app.reports.charts import column_chart
+from app.reports.layout import Section, Table, number
+from app.reports.model import AbsenceFigures, AbsenceWeek, Report, SignalBucket
 from app.reports.rules import Count
 
 RULE_ORDER = ("16uur", "lrv", "patroon", "frequent_ziek", "langdurig_ziek", "te_laat")
@@ -109,4 +114,56 @@ def figures(
         buckets=buckets,
         signal_students={r: Count(len(overall.get(r, ()))) for r in RULE_ORDER},
         bucket_kind=kind,
+    )
+
+
+def present(report: Report) -> Section:
+    absence = report.absence
+    week_points = [
+        (
+            f"wk {w.monday.isocalendar().week}",
+            w.per_100,
+            number(w.per_100),
+        )
+        for w in absence.weeks
+    ]
+    trend = Table(
+        "verzuim-trend",
+        _("Ongeoorloofd verzuim per schoolweek"),
+        [_("Week van"), _("Uren"), _("Uren per 100 leerlingen")],
+        [
+            [format_date(w.monday, "dd-MM-yyyy"), number(w.hours), number(w.per_100)]
+            for w in absence.weeks
+        ],
+        note=_(
+            "Gemiddeld %(rate)s uur per 100 leerlingen per schoolweek, %(students)s leerlingen.",
+            rate=number(absence.per_100_per_week),
+            students=report.students,
+        ),
+    )
+    header = [_("Week") if absence.bucket_kind == "week" else _("Maand")]
+    header += (
+        [AbsenceRule.label_of(r) for r in next(iter(absence.buckets)).students]
+        if (absence.buckets)
+        else []
+    )
+    signal_rows = [[b.label, *(c.shown for c in b.students.values())] for b in absence.buckets]
+    signal_rows.append([_("Hele periode"), *(c.shown for c in absence.signal_students.values())])
+    signals = Table(
+        "verzuim-signalen",
+        _("Leerlingen met een nieuw verzuimsignaal, per soort"),
+        header,
+        signal_rows,
+    )
+    return Section(
+        "verzuim",
+        _("Verzuim"),
+        charts=[
+            column_chart(
+                [(label, v, t) for label, v, t in week_points],
+                title=_("Ongeoorloofde uren per 100 leerlingen per schoolweek"),
+                description="; ".join(f"{label}: {t}" for label, _v, t in week_points),
+            )
+        ],
+        tables=[trend, signals],
     )

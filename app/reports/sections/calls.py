@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core.vocabulary import CallResult
 from app.extensions import db
 from app.models import CallAttempt, ParentCall, Student
 from app.reports import rules
-from app.reports.model import CallFigures
+from app.reports.layout import Table
+from app.reports.model import CallFigures, Report
 from app.reports.rules import Count
 
 REACHED = (CallResult.GESPROKEN.value, CallResult.TERUGGEBELD.value)
@@ -46,3 +48,19 @@ def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> Cal
         interpreter=Count(sum(1 for row in calls if row[2])),
         attempts=attempts,
     )
+
+
+def table(report: Report) -> Table:
+    calls = report.calls
+    call_rows = [
+        [_("Oudercontacten (taken aangemaakt)"), calls.calls.shown],
+        [_("Leerlingen"), calls.students.shown],
+        [_("Bereikt (gesproken of teruggebeld)"), calls.reached.shown],
+        [
+            _("Aandeel bereikt"),
+            f"{calls.reached_percent}%" if calls.reached_percent is not None else "–",
+        ],
+        [_("Tolk nodig"), calls.interpreter.shown],
+        [_("Belpogingen"), str(calls.attempts)],
+    ]
+    return Table("oudercontact", _("Oudercontact"), [_("Wat"), _("Aantal")], call_rows)

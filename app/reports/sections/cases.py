@@ -7,13 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.core.vocabulary import CaseStatus
 from app.extensions import db
 from app.models import CaseStatusChange, Casus, Student
 from app.reports import rules
-from app.reports.model import CaseFigures, StageDuration
+from app.reports.charts import bar_chart
+from app.reports.layout import Section, Table, count_value, number
+from app.reports.model import CaseFigures, Report, StageDuration
 from app.reports.rules import Count
 
 STATUS_ORDER = tuple(status.value for status in CaseStatus)
@@ -99,4 +103,59 @@ def figures(rows: Sequence[CaseRow], first: datetime, last: datetime) -> CaseFig
         flow={f: Count(len(flow.get(f, ()))) for f in FLOW_ORDER},
         stages=stages,
         active=Count(sum(status_at_end.values())),
+    )
+
+
+FLOW_LABELS = {
+    "geopend": _l("geopend"),
+    "opgeschaald": _l("opgeschaald (naar preventief of intensief)"),
+    "overgedragen": _l("overgedragen aan COPA"),
+    "afgesloten": _l("afgesloten"),
+}
+
+
+def present(report: Report) -> Section:
+    cases = report.cases
+    status_rows = [(CaseStatus(s).label, c) for s, c in cases.by_status.items()]
+    flow_rows = [[str(FLOW_LABELS[f]), c.shown] for f, c in cases.flow.items()]
+    stage_rows = [
+        [
+            CaseStatus(stage.stage).label,
+            stage.count.shown,
+            number(stage.median_days) if stage.median_days is not None else "–",
+        ]
+        for stage in cases.stages
+    ]
+    return Section(
+        "casussen",
+        _("Casussen"),
+        _("%(n)s casussen waren in de periode open.", n=cases.active.shown),
+        charts=[
+            bar_chart(
+                [(label, count_value(c), c.shown) for label, c in status_rows],
+                title=_("Casussen naar status op de laatste dag van de periode"),
+                description="; ".join(f"{label}: {c.shown}" for label, c in status_rows),
+            )
+        ],
+        tables=[
+            Table(
+                "casussen-status",
+                _("Casussen naar status op de laatste dag van de periode"),
+                [_("Status"), _("Casussen")],
+                [[label, c.shown] for label, c in status_rows],
+            ),
+            Table(
+                "casussen-stroom",
+                _("Stroom in de periode"),
+                [_("Stap"), _("Casussen")],
+                flow_rows,
+            ),
+            Table(
+                "casussen-doorlooptijd",
+                _("Doorlooptijd per fase (afgeronde fasen in de periode)"),
+                [_("Fase"), _("Afgerond"), _("Mediaan dagen")],
+                stage_rows,
+                note=_("Een mediaan staat er pas bij %(n)s of meer afgeronde fasen.", n=5),
+            ),
+        ],
     )

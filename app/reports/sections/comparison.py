@@ -6,11 +6,15 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Casus, Flag, FloorEntry, HomeVisit, Location, ParentCall, Student
-from app.reports.model import ComparisonRow, LocationRef
+from app.reports import rules
+from app.reports.charts import bar_chart
+from app.reports.layout import Section, Table, number
+from app.reports.model import ComparisonRow, LocationRef, Report
 from app.reports.rules import Count
 
 
@@ -89,3 +93,57 @@ def figures(
         )
         for loc in locations
     ]
+
+
+def present(report: Report) -> Section:
+    rows = report.comparison
+    header = [
+        _("Locatie"),
+        _("Leerlingen"),
+        _("Vloerregistraties"),
+        _("Spanningen"),
+        _("Leerlingen met vlag"),
+        _("Casussen geopend"),
+        _("Oudercontacten"),
+        _("Huisbezoeken"),
+        _("Ongeoorloofde uren per week"),
+    ]
+    table_rows = [
+        [
+            row.location.code,
+            str(row.students),
+            row.rate(row.entries),
+            row.rate(row.tensions),
+            row.rate(row.flagged),
+            row.rate(row.cases_opened),
+            row.rate(row.calls),
+            row.rate(row.visits),
+            row.absence_rate,
+        ]
+        for row in rows
+    ]
+    chart_rows = []
+    for row in rows:
+        rate = rules.per_100(row.entries, row.students)
+        chart_rows.append((row.location.code, rate, number(rate)))
+    return Section(
+        "vergelijking",
+        _("Locaties naast elkaar"),
+        _("Alle cijfers per 100 leerlingen, over dezelfde periode."),
+        charts=[
+            bar_chart(
+                chart_rows,
+                title=_("Vloerregistraties per 100 leerlingen per locatie"),
+                description="; ".join(f"{c}: {t}" for c, _v, t in chart_rows),
+            )
+        ],
+        tables=[
+            Table(
+                "vergelijking",
+                _("Locaties per 100 leerlingen"),
+                header,
+                table_rows,
+                note=_("'<5': minder dan 5 leerlingen, het getal wordt niet getoond."),
+            )
+        ],
+    )

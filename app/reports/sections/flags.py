@@ -6,11 +6,14 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.core.vocabulary import FlagType
 from app.extensions import db
 from app.models import Flag
-from app.reports.model import FlagFigures
+from app.reports.layout import Section, Table
+from app.reports.model import FlagFigures, Report
 from app.reports.rules import Count
 
 FLAG_ORDER = ("zorg", "verzuimsignaal", "conflict", "thuissituatie", "veiligheid", "opvolgen")
@@ -33,4 +36,22 @@ def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> Fla
         flags={t: flags.get(t, 0) for t in FLAG_ORDER},
         students={t: Count(len(students.get(t, ()))) for t in FLAG_ORDER},
         students_total=Count(len({s for _t, s in rows})),
+    )
+
+
+def present(report: Report) -> Section:
+    flags = report.flags
+    rows = [[FlagType(t).label, str(flags.flags[t]), flags.students[t].shown] for t in flags.flags]
+    rows.append([_("Totaal"), str(sum(flags.flags.values())), flags.students_total.shown])
+    return Section(
+        "vlaggen",
+        _("Vlaggen"),
+        tables=[
+            Table(
+                "vlaggen",
+                _("Vlaggen per soort"),
+                [_("Soort"), _("Vlaggen"), _("Leerlingen")],
+                rows,
+            )
+        ],
     )

@@ -8,13 +8,17 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.core.localtime import LOCAL_TZ
 from app.core.sql import epoch_bucket
+from app.core.vocabulary import EntryKind, Outcome, Severity, Weekday
 from app.extensions import db
 from app.models import FloorEntry, Zone
-from app.reports.model import FloorFigures
+from app.reports.charts import bar_chart, column_chart
+from app.reports.layout import Section, Table
+from app.reports.model import FloorFigures, Report
 
 KIND_ORDER = ("contact", "gesprek", "groep", "spanning", "deescalatie", "vlag")
 SEVERITY_ORDER = ("laag", "middel", "hoog")
@@ -90,3 +94,72 @@ def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> Flo
         outcomes={o: outcomes.get(o, 0) for o in OUTCOME_ORDER},
         group_students=group_students,
     )
+
+
+def present(report: Report) -> list[Section]:
+    floor = report.floor
+    kinds = [(EntryKind(k).plural, float(v), str(v)) for k, v in floor.by_kind.items()]
+    kind_table = Table(
+        "vloer-soort",
+        _("Vloerregistraties per soort"),
+        [_("Soort"), _("Aantal")],
+        [[label, text] for label, _v, text in kinds] + [[_("Totaal"), str(floor.total)]],
+        note=_("Leerlingen bereikt in groepsmomenten (opgeteld): %(n)s.", n=floor.group_students),
+    )
+    zone_table = Table(
+        "vloer-zone",
+        _("Vloerregistraties per zone"),
+        [_("Zone"), _("Aantal")],
+        [[zone, str(n)] for zone, n in floor.by_zone],
+    )
+    hour_rows = [(f"{h:02d}:00", float(n), str(n)) for h, n in floor.by_hour.items()]
+    hour_table = Table(
+        "vloer-tijd",
+        _("Vloerregistraties per uur van de dag"),
+        [_("Uur"), _("Aantal")],
+        [[label, text] for label, _v, text in hour_rows],
+        note=_("Registraties vóór 07:00 tellen bij 07:00, na 15:00 bij 15:00."),
+    )
+    weekday_rows = [
+        (Weekday.of_index(d).label, float(n), str(n)) for d, n in floor.by_weekday.items()
+    ]
+    weekday_table = Table(
+        "vloer-weekdag",
+        _("Vloerregistraties per weekdag"),
+        [_("Weekdag"), _("Aantal")],
+        [[label, text] for label, _v, text in weekday_rows],
+        note=_("In het weekend: %(n)s.", n=floor.weekend) if floor.weekend else "",
+    )
+    tensions = Table(
+        "spanningen",
+        _("Spanningen naar ernst"),
+        [_("Ernst"), _("Aantal")],
+        [[Severity(s).label, str(n)] for s, n in floor.severities.items()],
+    )
+    deesc = Table(
+        "deescalaties",
+        _("De-escalaties naar uitkomst"),
+        [_("Uitkomst"), _("Aantal")],
+        [[Outcome(o).label, str(n)] for o, n in floor.outcomes.items()],
+    )
+    return [
+        Section(
+            "vloer",
+            _("Op de vloer"),
+            _("%(n)s registraties in de periode.", n=floor.total),
+            charts=[
+                bar_chart(
+                    kinds,
+                    title=_("Vloerregistraties per soort"),
+                    description="; ".join(f"{label}: {text}" for label, _v, text in kinds),
+                ),
+                column_chart(
+                    hour_rows,
+                    title=_("Vloerregistraties per uur van de dag"),
+                    description="; ".join(f"{label}: {text}" for label, _v, text in hour_rows),
+                ),
+            ],
+            tables=[kind_table, zone_table, hour_table, weekday_table],
+        ),
+        Section("spanning", _("Spanningen en de-escalaties"), tables=[tensions, deesc]),
+    ]

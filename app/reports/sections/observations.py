@@ -6,9 +6,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
+from flask_babel import format_date
+from flask_babel import gettext as _
+
 from app.core.localtime import LOCAL_TZ
+from app.core.vocabulary import EntryKind, Topic
 from app.desk import reporting as desk_reporting
 from app.models import Location
+from app.reports.layout import Table
 from app.reports.model import Observation, ObservationGroup, Report
 
 
@@ -35,15 +40,42 @@ def figures(locations: Sequence[Location], start: date, end: date) -> list[Obser
     ]
 
 
-def draft_text(report: Report, theme_labels: dict[str, object] | None = None) -> str:
+def draft_text(report: Report) -> str:
     """A first draft of the qualitative part from the observations, grouped by theme and
     location, for the reader to rewrite (names typed in a floor note must go before export)."""
-    labels = theme_labels or {}
     lines: list[str] = []
     for group in report.observations:
-        lines.append(f"{labels.get(group.theme, group.theme)} — {group.location}")
+        lines.append(f"{theme_label(group.theme)} — {group.location}")
         for item in group.items:
             note = item.note.strip() or "(geen notitie)"
             lines.append(f"- {item.day:%d-%m-%Y}, {item.zone}: {note}")
         lines.append("")
     return "\n".join(lines).strip()
+
+
+def theme_label(theme: str) -> str:
+    """An observation's theme: a floor topic when the entry had one, else the entry kind."""
+    if theme in Topic.values():
+        return Topic(theme).label
+    return EntryKind.label_of(theme).lower()
+
+
+def table(report: Report) -> Table:
+    rows = [
+        [
+            theme_label(group.theme),
+            group.location,
+            format_date(item.day, "dd-MM-yyyy"),
+            item.zone,
+            item.note,
+        ]
+        for group in report.observations
+        for item in group.items
+    ]
+    return Table(
+        "observaties",
+        _("Observaties voor de rapportage"),
+        [_("Thema"), _("Locatie"), _("Datum"), _("Zone"), _("Notitie")],
+        rows,
+        numeric_from=99,
+    )

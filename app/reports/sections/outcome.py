@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+
 from app.absence.figures import figures_by_student
 from app.absence.services import rule_settings
 from app.core.localtime import LOCAL_TZ
 from app.core.schoolcalendar import SchoolCalendar
 from app.reports import rules
-from app.reports.model import OutcomeFigures
+from app.reports.layout import Section, Table, number
+from app.reports.model import OutcomeFigures, Report
 from app.reports.rules import Count
 from app.reports.sections.cases import CaseRow
 
@@ -76,3 +79,53 @@ def figures(
         result.after_spread = rules.quartiles(afters)
         result.change_median = rules.median(changes)
     return result
+
+
+def _spread(values: tuple[float, float] | None) -> str:
+    if values is None:
+        return "–"
+    return f"{number(values[0])} – {number(values[1])}"
+
+
+def present(report: Report) -> Section:
+    o = report.outcome
+    rows = [
+        [
+            _("Leerlingen met een casus geopend in de periode, beide vensters compleet"),
+            o.students.shown,
+        ],
+        [_("Nog geen 8 schoolweken na de opening voorbij"), o.pending.shown],
+        [_("Buiten de schoolkalender"), o.outside_calendar.shown],
+    ]
+    if o.shown:
+        rows += [
+            [_("Mediaan vóór (uren per 4 schoolweken)"), number(o.before_median)],
+            [_("Spreiding vóór (1e – 3e kwartiel)"), _spread(o.before_spread)],
+            [_("Mediaan na (uren per 4 schoolweken)"), number(o.after_median)],
+            [_("Spreiding na (1e – 3e kwartiel)"), _spread(o.after_spread)],
+            [_("Mediaan van het verschil per leerling"), number(o.change_median)],
+            [_("Leerlingen met minder verzuim na"), o.lower.shown],
+            [_("Leerlingen met gelijk verzuim"), o.same.shown],
+            [_("Leerlingen met meer verzuim na"), o.higher.shown],
+        ]
+    return Section(
+        "uitkomst",
+        _("Uitkomstindicator: verzuim vóór en na de casus"),
+        _(
+            "Ongeoorloofd verzuim per 4 schoolweken in de 8 schoolweken vóór de week waarin de "
+            "casus werd geopend, tegenover de 8 schoolweken erna. Dit is een samenhang, geen "
+            "bewijs van effect: verzuim verandert ook om andere redenen (en een casus wordt vaak "
+            "juist geopend als het verzuim piekt)."
+        ),
+        tables=[
+            Table(
+                "uitkomst",
+                _("Uitkomstindicator"),
+                [_("Wat"), _("Waarde")],
+                rows,
+                note=""
+                if o.shown
+                else _("Minder dan %(n)s leerlingen: geen mediaan of spreiding.", n=5),
+            )
+        ],
+    )

@@ -6,12 +6,14 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core.vocabulary import VisitStatus
 from app.extensions import db
 from app.models import HomeVisit, Student
-from app.reports.model import VisitFigures
+from app.reports.layout import Table
+from app.reports.model import Report, VisitFigures
 from app.reports.rules import Count
 
 VISIT_ORDER = tuple(status.value for status in VisitStatus)
@@ -41,3 +43,14 @@ def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> Vis
         two_people=Count(sum(1 for row in done if row[2] or row[3])),
         mixed_pairs=Count(sum(1 for row in done if row[4])),
     )
+
+
+def table(report: Report) -> Table:
+    visits = report.visits
+    visit_rows = [[VisitStatus(s).label, c.shown] for s, c in visits.by_status.items()]
+    visit_rows += [
+        [_("Leerlingen"), visits.students.shown],
+        [_("Gedaan met z'n tweeën"), visits.two_people.shown],
+        [_("Gedaan door een gemengd duo"), visits.mixed_pairs.shown],
+    ]
+    return Table("huisbezoeken", _("Huisbezoeken"), [_("Wat"), _("Aantal")], visit_rows)
