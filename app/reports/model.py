@@ -13,6 +13,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from app.core.vocabulary import (
+    AbsenceRule,
+    CaseStatus,
+    EntryKind,
+    FlagType,
+    Outcome,
+    Severity,
+    Topic,
+    VisitStatus,
+)
 from app.exceptions import DomainError
 from app.reports import rules
 from app.reports.rules import Count
@@ -33,13 +43,13 @@ class LocationRef:
 
 @dataclass
 class FloorFigures:
-    by_kind: dict[str, int]
+    by_kind: dict[EntryKind, int]
     by_zone: list[tuple[str, int]]  # zone name (across locations), entries; most first
     by_hour: dict[int, int]  # local hour -> entries
     by_weekday: dict[int, int]  # 0 = Monday … 4 = Friday (weekend entries are left out)
     weekend: int
-    severities: dict[str, int]  # tensions (spanning) by severity
-    outcomes: dict[str, int]  # de-escalations by outcome
+    severities: dict[Severity, int]  # tensions (spanning) by severity
+    outcomes: dict[Outcome, int]  # de-escalations by outcome
     group_students: int  # students reached in group moments (sum of head counts)
 
     @property
@@ -49,14 +59,14 @@ class FloorFigures:
 
 @dataclass
 class FlagFigures:
-    flags: dict[str, int]  # flag type -> flags raised
-    students: dict[str, Count]  # flag type -> students flagged
+    flags: dict[FlagType, int]  # flags raised
+    students: dict[FlagType, Count]  # students flagged
     students_total: Count
 
 
 @dataclass
 class StageDuration:
-    stage: str
+    stage: CaseStatus
     stays: int
     median_days: float | None  # None when fewer than MIN_STUDENTS stays
 
@@ -67,7 +77,7 @@ class StageDuration:
 
 @dataclass
 class CaseFigures:
-    by_status: dict[str, Count]  # status on the last day of the period, cases active in it
+    by_status: dict[CaseStatus, Count]  # status on the last day of the period, cases active in it
     flow: dict[str, Count]  # geopend / opgeschaald / overgedragen / afgesloten in the period
     stages: list[StageDuration]
     active: Count
@@ -85,7 +95,7 @@ class CallFigures:
 
 @dataclass
 class VisitFigures:
-    by_status: dict[str, Count]
+    by_status: dict[VisitStatus, Count]
     students: Count
     two_people: Count  # done visits with a second person
     mixed_pairs: Count  # done visits by a mixed pair
@@ -112,7 +122,7 @@ class SignalBucket:
     label: str  # "wk 47" or "nov 2026"
     first: date
     last: date
-    students: dict[str, Count]  # rule -> students with a new signal of that rule
+    students: dict[AbsenceRule, Count]  # students with a new signal of that rule
 
 
 @dataclass
@@ -121,7 +131,7 @@ class AbsenceFigures:
     hours: float
     per_100_per_week: float | None  # the period's average
     buckets: list[SignalBucket]
-    signal_students: dict[str, Count]  # rule -> students with a new signal in the period
+    signal_students: dict[AbsenceRule, Count]  # students with a new signal in the period
     bucket_kind: str  # "week" or "maand"
 
 
@@ -151,14 +161,13 @@ class Observation:
     day: date
     location: str  # code
     zone: str
-    kind: str
-    theme: str  # topic code when there is one, else the entry kind
+    theme: Topic | EntryKind  # the topic when there is one (a conversation), else the kind
     note: str
 
 
 @dataclass
 class ObservationGroup:
-    theme: str
+    theme: Topic | EntryKind
     location: str
     items: list[Observation]
 

@@ -23,7 +23,6 @@ from app.reports.layout import Section, Table, number
 from app.reports.model import AbsenceFigures, AbsenceWeek, Report, SignalBucket
 from app.reports.rules import Count
 
-RULE_ORDER = ("16uur", "lrv", "patroon", "frequent_ziek", "langdurig_ziek", "te_laat")
 # The signal trend goes per school week for short periods, per month for longer ones.
 WEEKLY_SIGNALS_MAX_WEEKS = 13
 
@@ -100,9 +99,7 @@ def figures(
             if first <= triggered_on <= last:
                 per_rule[rule].add(student_id)
         buckets.append(
-            SignalBucket(
-                label, first, last, {r: Count(len(per_rule.get(r, ()))) for r in RULE_ORDER}
-            )
+            SignalBucket(label, first, last, {r: Count(len(per_rule[r])) for r in AbsenceRule})
         )
     overall: dict[str, set[int]] = defaultdict(set)
     for rule, student_id, _day in signals:
@@ -112,7 +109,7 @@ def figures(
         hours=total,
         per_100_per_week=average,
         buckets=buckets,
-        signal_students={r: Count(len(overall.get(r, ()))) for r in RULE_ORDER},
+        signal_students={r: Count(len(overall[r])) for r in AbsenceRule},
         bucket_kind=kind,
     )
 
@@ -142,11 +139,7 @@ def present(report: Report) -> Section:
         ),
     )
     header = [_("Week") if absence.bucket_kind == "week" else _("Maand")]
-    header += (
-        [AbsenceRule.label_of(r) for r in next(iter(absence.buckets)).students]
-        if (absence.buckets)
-        else []
-    )
+    header += [rule.label for rule in AbsenceRule] if absence.buckets else []
     signal_rows = [[b.label, *(c.shown for c in b.students.values())] for b in absence.buckets]
     signal_rows.append([_("Hele periode"), *(c.shown for c in absence.signal_students.values())])
     signals = Table(

@@ -16,7 +16,7 @@ from app.reports.layout import Table
 from app.reports.model import CallFigures, Report
 from app.reports.rules import Count
 
-REACHED = (CallResult.GESPROKEN.value, CallResult.TERUGGEBELD.value)
+REACHED = (CallResult.GESPROKEN, CallResult.TERUGGEBELD)
 
 
 def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> CallFigures:
@@ -37,7 +37,7 @@ def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> Cal
             select(CallAttempt.call_id, CallAttempt.result).where(CallAttempt.call_id.in_(ids))
         ):
             attempts += 1
-            if result.value in REACHED:
+            if result in REACHED:
                 reached.add(call_id)
     total = len(calls)
     return CallFigures(

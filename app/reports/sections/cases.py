@@ -20,10 +20,17 @@ from app.reports.layout import Section, Table, count_value, number
 from app.reports.model import CaseFigures, Report, StageDuration
 from app.reports.rules import Count
 
-STATUS_ORDER = tuple(status.value for status in CaseStatus)
-STAGES = ("signaal", "preventief", "intensief", "overgedragen_copa")
-STAGE_RANK = {"signaal": 0, "preventief": 1, "intensief": 2}
-FLOW_ORDER = ("geopend", "opgeschaald", "overgedragen", "afgesloten")
+# The stages a case stays in (time per stage): every status but the closed one.
+STAGES = tuple(status for status in CaseStatus if status != CaseStatus.AFGESLOTEN)
+# Escalation ("opgeschaald"): a step up this ladder.
+LADDER = (CaseStatus.SIGNAAL, CaseStatus.PREVENTIEF, CaseStatus.INTENSIEF)
+# The flow through the workflow in the period, in report order (the report's own steps).
+FLOW_LABELS = {
+    "geopend": _l("geopend"),
+    "opgeschaald": _l("opgeschaald (naar preventief of intensief)"),
+    "overgedragen": _l("overgedragen aan COPA"),
+    "afgesloten": _l("afgesloten"),
+}
 
 
 @dataclass
@@ -32,7 +39,7 @@ class CaseRow:
     student_id: int
     location_id: int
     opened_at: datetime
-    changes: list[tuple[datetime, str | None, str]]  # (at, from, to), oldest first
+    changes: list[tuple[datetime, CaseStatus | None, CaseStatus]]  # (at, from, to), oldest first
 
 
 def case_rows(location_ids: Sequence[int], first: datetime, last: datetime) -> list[CaseRow]:
@@ -59,16 +66,22 @@ def case_rows(location_ids: Sequence[int], first: datetime, last: datetime) -> l
             .order_by(CaseStatusChange.at, CaseStatusChange.id)
         ).all()
         for case_id, at, from_status, to_status in changes:
-            result[case_id].changes.append(
-                (at, from_status.value if from_status else None, to_status.value)
-            )
+            result[case_id].changes.append((at, from_status, to_status))
     return list(result.values())
 
 
+def _escalates(from_status: CaseStatus, to_status: CaseStatus) -> bool:
+    return (
+        from_status in LADDER
+        and to_status in LADDER
+        and LADDER.index(to_status) > LADDER.index(from_status)
+    )
+
+
 def figures(rows: Sequence[CaseRow], first: datetime, last: datetime) -> CaseFigures:
-    status_at_end: Counter[str] = Counter()
+    status_at_end: Counter[CaseStatus] = Counter()
     flow: dict[str, set[int]] = defaultdict(set)
-    stays: dict[str, list[float]] = defaultdict(list)
+    stays: dict[CaseStatus, list[float]] = defaultdict(list)
     for case in rows:
         before_end = [c for c in case.changes if c[0] < last]
         if before_end:
@@ -78,13 +91,11 @@ def figures(rows: Sequence[CaseRow], first: datetime, last: datetime) -> CaseFig
                 continue
             if from_status is None:
                 flow["geopend"].add(case.id)
-            elif to_status == "afgesloten":
+            elif to_status == CaseStatus.AFGESLOTEN:
                 flow["afgesloten"].add(case.id)
-            elif to_status == "overgedragen_copa":
+            elif to_status == CaseStatus.OVERGEDRAGEN_COPA:
                 flow["overgedragen"].add(case.id)
-            elif to_status in STAGE_RANK and STAGE_RANK[to_status] > STAGE_RANK.get(
-                from_status, 99
-            ):
+            elif _escalates(from_status, to_status):
                 flow["opgeschaald"].add(case.id)
         for (entered, _f, stage), (left, _f2, _t) in zip(
             case.changes, case.changes[1:], strict=False
@@ -99,28 +110,20 @@ def figures(rows: Sequence[CaseRow], first: datetime, last: datetime) -> CaseFig
             StageDuration(stage, len(values), round(middle, 1) if middle is not None else None)
         )
     return CaseFigures(
-        by_status={s: Count(status_at_end.get(s, 0)) for s in STATUS_ORDER},
-        flow={f: Count(len(flow.get(f, ()))) for f in FLOW_ORDER},
+        by_status={status: Count(status_at_end[status]) for status in CaseStatus},
+        flow={step: Count(len(flow[step])) for step in FLOW_LABELS},
         stages=stages,
         active=Count(sum(status_at_end.values())),
     )
 
 
-FLOW_LABELS = {
-    "geopend": _l("geopend"),
-    "opgeschaald": _l("opgeschaald (naar preventief of intensief)"),
-    "overgedragen": _l("overgedragen aan COPA"),
-    "afgesloten": _l("afgesloten"),
-}
-
-
 def present(report: Report) -> Section:
     cases = report.cases
-    status_rows = [(CaseStatus(s).label, c) for s, c in cases.by_status.items()]
+    status_rows = [(status.label, c) for status, c in cases.by_status.items()]
     flow_rows = [[str(FLOW_LABELS[f]), c.shown] for f, c in cases.flow.items()]
     stage_rows = [
         [
-            CaseStatus(stage.stage).label,
+            stage.stage.label,
             stage.count.shown,
             number(stage.median_days) if stage.median_days is not None else "–",
         ]

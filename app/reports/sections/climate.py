@@ -9,6 +9,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.core.schoolcalendar import SchoolCalendar
+from app.core.vocabulary import ClimateRating
 from app.models import Location
 from app.pulse.rules import MIN_GROUP_SIZE
 from app.pulse.services import climate_trend, pulse_results
@@ -92,7 +93,11 @@ def present(report: Report) -> Section:
             Table(
                 "klimaat",
                 _("Klimaatcheck per locatie"),
-                [_("Locatie"), _("Rustig"), _("Wisselend"), _("Onrustig"), _("Aandeel rustig")],
+                [
+                    _("Locatie"),
+                    *(rating.label.capitalize() for rating in ClimateRating),
+                    _("Aandeel rustig"),
+                ],
                 climate_rows,
             ),
         ],

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.core.vocabulary import EntryKind
 from app.extensions import db
 from app.models import Casus, Flag, FloorEntry, HomeVisit, Location, ParentCall, Student
 from app.reports import rules
@@ -39,7 +40,7 @@ def figures(
         .group_by(FloorEntry.location_id, FloorEntry.kind)
     ):
         entries[location_id] += count
-        if kind.value == "spanning":
+        if kind == EntryKind.SPANNING:
             tensions[location_id] += count
 
     def per_location(query) -> Counter[int]:  # type: ignore[no-untyped-def]

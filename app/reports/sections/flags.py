@@ -16,8 +16,6 @@ from app.reports.layout import Section, Table
 from app.reports.model import FlagFigures, Report
 from app.reports.rules import Count
 
-FLAG_ORDER = ("zorg", "verzuimsignaal", "conflict", "thuissituatie", "veiligheid", "opvolgen")
-
 
 def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> FlagFigures:
     rows = db.session.execute(
@@ -27,21 +25,21 @@ def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> Fla
             Flag.raised_at < last,
         )
     ).all()
-    flags: Counter[str] = Counter()
-    students: dict[str, set[int]] = defaultdict(set)
+    flags: Counter[FlagType] = Counter()
+    students: dict[FlagType, set[int]] = defaultdict(set)
     for flag_type, student_id in rows:
-        flags[flag_type.value] += 1
-        students[flag_type.value].add(student_id)
+        flags[flag_type] += 1
+        students[flag_type].add(student_id)
     return FlagFigures(
-        flags={t: flags.get(t, 0) for t in FLAG_ORDER},
-        students={t: Count(len(students.get(t, ()))) for t in FLAG_ORDER},
+        flags={flag_type: flags[flag_type] for flag_type in FlagType},
+        students={flag_type: Count(len(students[flag_type])) for flag_type in FlagType},
         students_total=Count(len({s for _t, s in rows})),
     )
 
 
 def present(report: Report) -> Section:
     flags = report.flags
-    rows = [[FlagType(t).label, str(flags.flags[t]), flags.students[t].shown] for t in flags.flags]
+    rows = [[t.label, str(n), flags.students[t].shown] for t, n in flags.flags.items()]
     rows.append([_("Totaal"), str(sum(flags.flags.values())), flags.students_total.shown])
     return Section(
         "vlaggen",

@@ -20,10 +20,7 @@ from app.reports.charts import bar_chart, column_chart
 from app.reports.layout import Section, Table
 from app.reports.model import FloorFigures, Report
 
-KIND_ORDER = ("contact", "gesprek", "groep", "spanning", "deescalatie", "vlag")
-SEVERITY_ORDER = ("laag", "middel", "hoog")
-OUTCOME_ORDER = ("opgelost", "deels", "doorverwezen")
-WEEKDAYS = range(5)
+WEEKDAYS = range(5)  # Monday to Friday, as Weekday.of_index numbers them
 # Floor work runs 08:00–11:00, but entries may be set back or made later: hours 7 to 15 show,
 # anything else is counted under the nearest end.
 HOURS = range(7, 16)
@@ -41,9 +38,9 @@ def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> Flo
         FloorEntry.occurred_at >= first,
         FloorEntry.occurred_at < last,
     )
-    kinds: Counter[str] = Counter()
-    severities: Counter[str] = Counter()
-    outcomes: Counter[str] = Counter()
+    kinds: Counter[EntryKind] = Counter()
+    severities: Counter[Severity] = Counter()
+    outcomes: Counter[Outcome] = Counter()
     group_students = 0
     for kind, severity, outcome, count, heads in db.session.execute(
         select(
@@ -56,12 +53,12 @@ def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> Flo
         .where(*where)
         .group_by(FloorEntry.kind, FloorEntry.severity, FloorEntry.outcome)
     ):
-        kinds[kind.value] += count
-        if kind.value == "spanning" and severity is not None:
-            severities[severity.value] += count
-        if kind.value == "deescalatie" and outcome is not None:
-            outcomes[outcome.value] += count
-        if kind.value == "groep":
+        kinds[kind] += count
+        if kind == EntryKind.SPANNING and severity is not None:
+            severities[severity] += count
+        if kind == EntryKind.DEESCALATIE and outcome is not None:
+            outcomes[outcome] += count
+        if kind == EntryKind.GROEP:
             group_students += int(heads or 0)
     zones = dict(
         db.session.execute(
@@ -85,20 +82,20 @@ def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> Flo
         else:
             weekend += count
     return FloorFigures(
-        by_kind={k: kinds.get(k, 0) for k in KIND_ORDER},
+        by_kind={kind: kinds[kind] for kind in EntryKind},
         by_zone=sorted(zones.items(), key=lambda item: (-item[1], item[0])),
         by_hour={h: hours.get(h, 0) for h in HOURS},
         by_weekday={d: weekdays.get(d, 0) for d in WEEKDAYS},
         weekend=weekend,
-        severities={s: severities.get(s, 0) for s in SEVERITY_ORDER},
-        outcomes={o: outcomes.get(o, 0) for o in OUTCOME_ORDER},
+        severities={severity: severities[severity] for severity in Severity},
+        outcomes={outcome: outcomes[outcome] for outcome in Outcome},
         group_students=group_students,
     )
 
 
 def present(report: Report) -> list[Section]:
     floor = report.floor
-    kinds = [(EntryKind(k).plural, float(v), str(v)) for k, v in floor.by_kind.items()]
+    kinds = [(kind.plural, float(n), str(n)) for kind, n in floor.by_kind.items()]
     kind_table = Table(
         "vloer-soort",
         _("Vloerregistraties per soort"),
@@ -134,13 +131,13 @@ def present(report: Report) -> list[Section]:
         "spanningen",
         _("Spanningen naar ernst"),
         [_("Ernst"), _("Aantal")],
-        [[Severity(s).label, str(n)] for s, n in floor.severities.items()],
+        [[severity.label, str(n)] for severity, n in floor.severities.items()],
     )
     deesc = Table(
         "deescalaties",
         _("De-escalaties naar uitkomst"),
         [_("Uitkomst"), _("Aantal")],
-        [[Outcome(o).label, str(n)] for o, n in floor.outcomes.items()],
+        [[outcome.label, str(n)] for outcome, n in floor.outcomes.items()],
     )
     return [
         Section(

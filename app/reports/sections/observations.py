@@ -19,17 +19,16 @@ from app.reports.model import Observation, ObservationGroup, Report
 
 def figures(locations: Sequence[Location], start: date, end: date) -> list[ObservationGroup]:
     codes = {loc.id: loc.code for loc in locations}
-    groups: dict[tuple[str, str], list[Observation]] = defaultdict(list)
+    groups: dict[tuple[Topic | EntryKind, str], list[Observation]] = defaultdict(list)
     for item in desk_reporting.observations_for_report(list(codes), start, end):
         # The topic when there is one (a conversation), else the entry's kind.
-        theme = item.topic.value if item.topic is not None else item.kind.value
+        theme = item.topic if item.topic is not None else item.kind
         location = codes[item.location_id]
         groups[(theme, location)].append(
             Observation(
                 day=item.occurred_at.astimezone(LOCAL_TZ).date(),
                 location=location,
                 zone=item.zone,
-                kind=item.kind.value,
                 theme=theme,
                 note=item.note,
             )
@@ -53,11 +52,9 @@ def draft_text(report: Report) -> str:
     return "\n".join(lines).strip()
 
 
-def theme_label(theme: str) -> str:
+def theme_label(theme: Topic | EntryKind) -> str:
     """An observation's theme: a floor topic when the entry had one, else the entry kind."""
-    if theme in Topic.values():
-        return Topic(theme).label
-    return EntryKind.label_of(theme).lower()
+    return theme.label if isinstance(theme, Topic) else theme.label.lower()
 
 
 def table(report: Report) -> Table:

@@ -16,8 +16,6 @@ from app.reports.layout import Table
 from app.reports.model import Report, VisitFigures
 from app.reports.rules import Count
 
-VISIT_ORDER = tuple(status.value for status in VisitStatus)
-
 
 def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> VisitFigures:
     visits = db.session.execute(
@@ -35,10 +33,10 @@ def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> Vis
             HomeVisit.planned_at < last,
         )
     ).all()
-    statuses = Counter(row[0].value for row in visits)
+    statuses = Counter(row[0] for row in visits)
     done = [row for row in visits if row[0] == VisitStatus.GEDAAN]
     return VisitFigures(
-        by_status={s: Count(statuses.get(s, 0)) for s in VISIT_ORDER},
+        by_status={status: Count(statuses[status]) for status in VisitStatus},
         students=Count(len({row[1] for row in visits})),
         two_people=Count(sum(1 for row in done if row[2] or row[3])),
         mixed_pairs=Count(sum(1 for row in done if row[4])),
@@ -47,7 +45,7 @@ def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> Vis
 
 def table(report: Report) -> Table:
     visits = report.visits
-    visit_rows = [[VisitStatus(s).label, c.shown] for s, c in visits.by_status.items()]
+    visit_rows = [[status.label, c.shown] for status, c in visits.by_status.items()]
     visit_rows += [
         [_("Leerlingen"), visits.students.shown],
         [_("Gedaan met z'n tweeën"), visits.two_people.shown],
