@@ -36,7 +36,7 @@ class Section:
 def number(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "–"
-    return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0")
+    return str(format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0"))
 
 
 def count_value(count: Count) -> float | None:

@@ -57,7 +57,7 @@ def period_label(report: Report) -> str:
 
 def scope_title(report: Report) -> str:
     if report.whole_group:
-        return _("Hele groep (%(codes)s)", codes=report.scope_label)
+        return str(_("Hele groep (%(codes)s)", codes=report.scope_label))
     return ", ".join(f"{loc.name} ({loc.code})" for loc in report.locations)
 
 

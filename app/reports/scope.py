@@ -1,13 +1,19 @@
-"""The scope of a report: which locations it covers, and which ones a user may read."""
+"""The scope of a report: which locations it covers, and who may read which.
+
+:func:`readable` is the one access rule of the reports: the views, the form's list of
+locations and the comparison all ask it. A location the reader may not see answers exactly
+like an unknown one (:class:`ScopeNotFound`, 404 in the views).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core import roles
-from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import Location, User
 from app.reports.model import ALL_SCOPE, ReportError
@@ -42,11 +48,70 @@ def scope_key(locations: Sequence[Location], whole_group: bool) -> str:
     return ALL_SCOPE if whole_group else ",".join(sorted(loc.code for loc in locations))
 
 
-def readable_locations(user: User) -> list[Location]:
-    """The locations whose reports ``user`` may read: beheer every location, teamleider and
-    locatieleider their own; nobody else any."""
-    if user.role == Role.BEHEER:
-        return all_locations()
-    if user.role in roles.REPORT_READERS:
-        return sorted(user.locations, key=lambda loc: loc.code)
-    return []
+# The ``locatie`` value of the whole group in URLs and on the form.
+WHOLE_GROUP = "alle"
+
+
+@dataclass(frozen=True)
+class Readable:
+    """The reports one user may read: those of these locations, and the whole group's or not."""
+
+    locations: list[Location]
+    whole_group: bool
+
+
+def readable(user: User) -> Readable:
+    """Who may read which report: beheer every location, teamleider and locatieleider their
+    own, nobody else any; the whole group's report whoever may read every location."""
+    if user.role in roles.BEHEER:
+        return Readable(all_locations(), whole_group=True)
+    if user.role not in roles.REPORT_READERS:
+        return Readable([], whole_group=False)
+    own = sorted(user.locations, key=lambda loc: loc.code)
+    every = {loc.id for loc in all_locations()}
+    return Readable(own, whole_group=bool(own) and {loc.id for loc in own} == every)
+
+
+class ScopeNotFound(Exception):
+    """An unknown location, or one the reader may not see (answered alike: 404)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.message = _("Onbekende locatie: '%(code)s'.", code=code[:16])
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The locations of one report, as the ``locatie`` parameter chose them."""
+
+    locations: list[Location]
+    whole_group: bool
+
+    @property
+    def codes(self) -> list[str] | None:
+        """What :func:`~app.reports.builder.build_report` takes: None for the whole group."""
+        return None if self.whole_group else [loc.code for loc in self.locations]
+
+    @property
+    def key(self) -> str:
+        """How a saved text is filed (:func:`scope_key`)."""
+        return scope_key(self.locations, self.whole_group)
+
+    @property
+    def code(self) -> str:
+        """The ``locatie`` parameter again."""
+        return WHOLE_GROUP if self.whole_group else self.locations[0].code
+
+
+def chosen_scope(access: Readable, code: str) -> Scope:
+    """The scope of the ``locatie`` parameter (a location code or ``alle``), if the reader may
+    read it; else :class:`ScopeNotFound`."""
+    code = (code or "").strip()
+    if code.lower() == WHOLE_GROUP:
+        if not access.whole_group:
+            raise ScopeNotFound(code)
+        return Scope(all_locations(), whole_group=True)
+    for location in access.locations:
+        if location.code.lower() == code.lower():
+            return Scope([location], whole_group=False)
+    raise ScopeNotFound(code)

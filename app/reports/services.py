@@ -23,8 +23,14 @@ def find_text(scope: str, start: date, end: date) -> ReportText | None:
     )
 
 
+def _object_id(scope: str, start: date, end: date) -> str:
+    """How the audit log names one report: its scope and period."""
+    return f"{scope} {start.isoformat()}..{end.isoformat()}"
+
+
 def save_text(user: User | None, scope: str, start: date, end: date, body: str) -> ReportText:
-    """Store the edited qualitative text of a report (add and flush; the caller commits)."""
+    """Store the edited qualitative text of a report, audited (add and flush; the caller
+    commits)."""
     body = (body or "").replace("\r\n", "\n").strip()
     if len(body) > REPORT_TEXT_MAX:
         raise ReportError(f"De tekst is te lang: hoogstens {REPORT_TEXT_MAX} tekens.", field="body")
@@ -36,10 +42,11 @@ def save_text(user: User | None, scope: str, start: date, end: date, body: str) 
     row.updated_by_id = user.id if user is not None else None
     row.updated_at = utcnow()
     db.session.flush()
+    record(user, "edit", "report", _object_id(scope, start, end))
     return row
 
 
 def audit_report(user: User | None, report: Report, action: str, detail: str = "") -> None:
     """One audit row per view or export of a report (who, what scope and period, how)."""
-    text = f"{report.scope} {report.start.isoformat()}..{report.end.isoformat()}"
+    text = _object_id(report.scope, report.start, report.end)
     record(user, action, "report", text, detail=detail or text)
