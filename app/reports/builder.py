@@ -23,6 +23,7 @@ from app.extensions import db
 from app.models import Student
 from app.models.types import utcnow
 from app.reports import rules
+from app.reports.filters import in_scope
 from app.reports.model import LocationRef, Report, ReportError
 from app.reports.scope import resolve_locations, scope_key
 from app.reports.sections import (
@@ -44,7 +45,7 @@ from app.reports.services import find_text
 def _student_counts(location_ids: Sequence[int]) -> dict[int, int]:
     rows = db.session.execute(
         select(Student.location_id, func.count())
-        .where(Student.location_id.in_(location_ids or [-1]), Student.active.is_(True))
+        .where(in_scope(Student.location_id, location_ids), Student.active.is_(True))
         .group_by(Student.location_id)
     ).all()
     counts = dict.fromkeys(location_ids, 0)

@@ -19,6 +19,7 @@ from app.extensions import db
 from app.models import AbsenceSignal, Student
 from app.reports import rules
 from app.reports.charts import column_chart
+from app.reports.filters import in_scope, on_days
 from app.reports.layout import Section, Table, number
 from app.reports.model import AbsenceFigures, AbsenceWeek, Report, SignalBucket
 from app.reports.rules import Count
@@ -86,9 +87,8 @@ def figures(
         select(AbsenceSignal.rule, AbsenceSignal.student_id, AbsenceSignal.triggered_on)
         .join(Student, Student.id == AbsenceSignal.student_id)
         .where(
-            Student.location_id.in_(location_ids or [-1]),
-            AbsenceSignal.triggered_on >= start,
-            AbsenceSignal.triggered_on <= end,
+            in_scope(Student.location_id, location_ids),
+            on_days(AbsenceSignal.triggered_on, start, end),
         )
     ).all()
     kind, spans = _signal_buckets(start, end, school_weeks)
@@ -155,7 +155,6 @@ def present(report: Report) -> Section:
             column_chart(
                 [(label, v, t) for label, v, t in week_points],
                 title=_("Ongeoorloofde uren per 100 leerlingen per schoolweek"),
-                description="; ".join(f"{label}: {t}" for label, _v, t in week_points),
             )
         ],
         tables=[trend, signals],

@@ -12,6 +12,7 @@ from app.core.vocabulary import CallResult
 from app.extensions import db
 from app.models import CallAttempt, ParentCall, Student
 from app.reports import rules
+from app.reports.filters import in_period, in_scope
 from app.reports.layout import Table
 from app.reports.model import CallFigures, Report
 from app.reports.rules import Count
@@ -24,9 +25,8 @@ def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> Cal
         select(ParentCall.id, ParentCall.student_id, ParentCall.interpreter_needed)
         .join(Student, Student.id == ParentCall.student_id)
         .where(
-            Student.location_id.in_(location_ids or [-1]),
-            ParentCall.created_at >= first,
-            ParentCall.created_at < last,
+            in_scope(Student.location_id, location_ids),
+            in_period(ParentCall.created_at, first, last),
         )
     ).all()
     ids = [row[0] for row in calls]

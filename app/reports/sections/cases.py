@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models import CaseStatusChange, Casus, Student
 from app.reports import rules
 from app.reports.charts import bar_chart
+from app.reports.filters import in_scope
 from app.reports.layout import Section, Table, count_value, number
 from app.reports.model import CaseFigures, Report, StageDuration
 from app.reports.rules import Count
@@ -48,7 +49,7 @@ def case_rows(location_ids: Sequence[int], first: datetime, last: datetime) -> l
         select(Casus.id, Casus.student_id, Student.location_id, Casus.opened_at)
         .join(Student, Student.id == Casus.student_id)
         .where(
-            Student.location_id.in_(location_ids or [-1]),
+            in_scope(Student.location_id, location_ids),
             Casus.opened_at < last,
             (Casus.closed_at.is_(None)) | (Casus.closed_at >= first),
         )
@@ -137,7 +138,6 @@ def present(report: Report) -> Section:
             bar_chart(
                 [(label, count_value(c), c.shown) for label, c in status_rows],
                 title=_("Casussen naar status op de laatste dag van de periode"),
-                description="; ".join(f"{label}: {c.shown}" for label, c in status_rows),
             )
         ],
         tables=[

@@ -7,16 +7,40 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from app.core.vocabulary import EntryKind
 from app.extensions import db
 from app.models import Casus, Flag, FloorEntry, HomeVisit, Location, ParentCall, Student
 from app.reports import rules
 from app.reports.charts import bar_chart
+from app.reports.filters import in_period, in_scope
 from app.reports.layout import Section, Table, number
 from app.reports.model import ComparisonRow, LocationRef, Report
 from app.reports.rules import Count
+
+
+def _per_location(query: Select[int, int]) -> Counter[int]:
+    return Counter({location_id: count for location_id, count in db.session.execute(query)})
+
+
+def _of_students(
+    counted: InstrumentedAttribute[int],
+    student_id: InstrumentedAttribute[int],
+    moment: InstrumentedAttribute[datetime],
+    ids: Sequence[int],
+    first: datetime,
+    last: datetime,
+) -> Counter[int]:
+    """Per location: the things about its students (``counted``) whose ``moment`` is in the
+    period."""
+    return _per_location(
+        select(Student.location_id, func.count(counted))
+        .join(Student, Student.id == student_id)
+        .where(in_scope(Student.location_id, ids), in_period(moment, first, last))
+        .group_by(Student.location_id)
+    )
 
 
 def figures(
@@ -33,9 +57,8 @@ def figures(
     for location_id, kind, count in db.session.execute(
         select(FloorEntry.location_id, FloorEntry.kind, func.count())
         .where(
-            FloorEntry.location_id.in_(ids or [-1]),
-            FloorEntry.occurred_at >= first,
-            FloorEntry.occurred_at < last,
+            in_scope(FloorEntry.location_id, ids),
+            in_period(FloorEntry.occurred_at, first, last),
         )
         .group_by(FloorEntry.location_id, FloorEntry.kind)
     ):
@@ -43,41 +66,17 @@ def figures(
         if kind == EntryKind.SPANNING:
             tensions[location_id] += count
 
-    def per_location(query) -> Counter[int]:  # type: ignore[no-untyped-def]
-        return Counter(dict(db.session.execute(query).all()))
-
-    flagged = per_location(
+    flagged = _per_location(
         select(Flag.location_id, func.count(func.distinct(Flag.student_id)))
-        .where(Flag.location_id.in_(ids or [-1]), Flag.raised_at >= first, Flag.raised_at < last)
+        .where(in_scope(Flag.location_id, ids), in_period(Flag.raised_at, first, last))
         .group_by(Flag.location_id)
     )
-    opened = per_location(
-        select(Student.location_id, func.count(Casus.id))
-        .join(Student, Student.id == Casus.student_id)
-        .where(
-            Student.location_id.in_(ids or [-1]), Casus.opened_at >= first, Casus.opened_at < last
-        )
-        .group_by(Student.location_id)
+    opened = _of_students(Casus.id, Casus.student_id, Casus.opened_at, ids, first, last)
+    calls = _of_students(
+        ParentCall.id, ParentCall.student_id, ParentCall.created_at, ids, first, last
     )
-    calls = per_location(
-        select(Student.location_id, func.count(ParentCall.id))
-        .join(Student, Student.id == ParentCall.student_id)
-        .where(
-            Student.location_id.in_(ids or [-1]),
-            ParentCall.created_at >= first,
-            ParentCall.created_at < last,
-        )
-        .group_by(Student.location_id)
-    )
-    visits = per_location(
-        select(Student.location_id, func.count(HomeVisit.id))
-        .join(Student, Student.id == HomeVisit.student_id)
-        .where(
-            Student.location_id.in_(ids or [-1]),
-            HomeVisit.planned_at >= first,
-            HomeVisit.planned_at < last,
-        )
-        .group_by(Student.location_id)
+    visits = _of_students(
+        HomeVisit.id, HomeVisit.student_id, HomeVisit.planned_at, ids, first, last
     )
     return [
         ComparisonRow(
@@ -135,7 +134,6 @@ def present(report: Report) -> Section:
             bar_chart(
                 chart_rows,
                 title=_("Vloerregistraties per 100 leerlingen per locatie"),
-                description="; ".join(f"{c}: {t}" for c, _v, t in chart_rows),
             )
         ],
         tables=[

@@ -11,29 +11,22 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import DetentionAttendance, DetentionSession
+from app.reports.filters import in_scope, on_days
 from app.reports.layout import Section, Table
 from app.reports.model import DetentionFigures, Report
 from app.reports.rules import Count
 
 
 def figures(location_ids: Sequence[int], start: date, end: date) -> DetentionFigures:
-    sessions = db.session.scalar(
-        select(func.count())
-        .select_from(DetentionSession)
-        .where(
-            DetentionSession.location_id.in_(location_ids or [-1]),
-            DetentionSession.held_on >= start,
-            DetentionSession.held_on <= end,
-        )
+    held = (
+        in_scope(DetentionSession.location_id, location_ids),
+        on_days(DetentionSession.held_on, start, end),
     )
+    sessions = db.session.scalar(select(func.count()).select_from(DetentionSession).where(*held))
     rows = db.session.execute(
         select(DetentionAttendance.student_id, DetentionAttendance.talk_at)
         .join(DetentionSession, DetentionSession.id == DetentionAttendance.session_id)
-        .where(
-            DetentionSession.location_id.in_(location_ids or [-1]),
-            DetentionSession.held_on >= start,
-            DetentionSession.held_on <= end,
-        )
+        .where(*held)
     ).all()
     visits = Counter(row[0] for row in rows)
     return DetentionFigures(

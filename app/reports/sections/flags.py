@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.core.vocabulary import FlagType
 from app.extensions import db
 from app.models import Flag
+from app.reports.filters import in_period, in_scope
 from app.reports.layout import Section, Table
 from app.reports.model import FlagFigures, Report
 from app.reports.rules import Count
@@ -20,9 +21,8 @@ from app.reports.rules import Count
 def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> FlagFigures:
     rows = db.session.execute(
         select(Flag.flag_type, Flag.student_id).where(
-            Flag.location_id.in_(location_ids or [-1]),
-            Flag.raised_at >= first,
-            Flag.raised_at < last,
+            in_scope(Flag.location_id, location_ids),
+            in_period(Flag.raised_at, first, last),
         )
     ).all()
     flags: Counter[FlagType] = Counter()

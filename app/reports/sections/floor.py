@@ -17,6 +17,7 @@ from app.core.vocabulary import EntryKind, Outcome, Severity, Weekday
 from app.extensions import db
 from app.models import FloorEntry, Zone
 from app.reports.charts import bar_chart, column_chart
+from app.reports.filters import in_period, in_scope
 from app.reports.layout import Section, Table
 from app.reports.model import FloorFigures, Report
 
@@ -34,9 +35,8 @@ def _hour_bucket(column: Any) -> Any:
 def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> FloorFigures:
     """Three aggregate queries, whatever the number of entries."""
     where = (
-        FloorEntry.location_id.in_(location_ids or [-1]),
-        FloorEntry.occurred_at >= first,
-        FloorEntry.occurred_at < last,
+        in_scope(FloorEntry.location_id, location_ids),
+        in_period(FloorEntry.occurred_at, first, last),
     )
     kinds: Counter[EntryKind] = Counter()
     severities: Counter[Severity] = Counter()
@@ -148,12 +148,10 @@ def present(report: Report) -> list[Section]:
                 bar_chart(
                     kinds,
                     title=_("Vloerregistraties per soort"),
-                    description="; ".join(f"{label}: {text}" for label, _v, text in kinds),
                 ),
                 column_chart(
                     hour_rows,
                     title=_("Vloerregistraties per uur van de dag"),
-                    description="; ".join(f"{label}: {text}" for label, _v, text in hour_rows),
                 ),
             ],
             tables=[kind_table, zone_table, hour_table, weekday_table],

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.core.vocabulary import VisitStatus
 from app.extensions import db
 from app.models import HomeVisit, Student
+from app.reports.filters import in_period, in_scope
 from app.reports.layout import Table
 from app.reports.model import Report, VisitFigures
 from app.reports.rules import Count
@@ -28,9 +29,8 @@ def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> Vis
         )
         .join(Student, Student.id == HomeVisit.student_id)
         .where(
-            Student.location_id.in_(location_ids or [-1]),
-            HomeVisit.planned_at >= first,
-            HomeVisit.planned_at < last,
+            in_scope(Student.location_id, location_ids),
+            in_period(HomeVisit.planned_at, first, last),
         )
     ).all()
     statuses = Counter(row[0] for row in visits)
