@@ -61,15 +61,13 @@ class Readable:
 
 
 def readable(user: User) -> Readable:
-    """Who may read which report: beheer every location, teamleider and locatieleider their
-    own, nobody else any; the whole group's report whoever may read every location."""
+    """Who may read which report (docs/reports.md): beheer every location and the whole group;
+    teamleider and locatieleider their own locations; nobody else any."""
     if user.role in roles.BEHEER:
         return Readable(all_locations(), whole_group=True)
-    if user.role not in roles.REPORT_READERS:
-        return Readable([], whole_group=False)
-    own = sorted(user.locations, key=lambda loc: loc.code)
-    every = {loc.id for loc in all_locations()}
-    return Readable(own, whole_group=bool(own) and {loc.id for loc in own} == every)
+    if user.role in roles.REPORT_READERS:
+        return Readable(sorted(user.locations, key=lambda loc: loc.code), whole_group=False)
+    return Readable([], whole_group=False)
 
 
 class ScopeNotFound(Exception):
