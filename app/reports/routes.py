@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -25,7 +35,7 @@ from app.core.localtime import local_today
 from app.core.schoolcalendar import year_name_for
 from app.extensions import db
 from app.models import ReportText
-from app.reports import bp, rules
+from app.reports import rules
 from app.reports.builder import build_report
 from app.reports.forms import ReportPeriodForm, ReportTextForm, location_choices
 from app.reports.layout import table_csv
@@ -36,6 +46,7 @@ from app.reports.scope import WHOLE_GROUP, Readable, ScopeNotFound, chosen_scope
 from app.reports.sections.observations import draft_text
 from app.reports.services import audit_report, save_text
 
+bp = Blueprint("reports", __name__, url_prefix="/rapportage")
 readers = roles_required(roles.REPORT_READERS)
 
 
