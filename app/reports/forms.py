@@ -7,9 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-
-# The WTForms stubs (types-WTForms 3.2) do not know SelectChoice yet (WTForms 3.3).
-from wtforms.fields import SelectChoice  # type: ignore[attr-defined]
+from wtforms.fields import SelectChoice
 from wtforms.validators import ValidationError
 
 from app.models.report import REPORT_TEXT_MAX
