@@ -28,7 +28,7 @@ from app.main.routes import bp as main_bp
 from app.models.types import enable_sqlite_foreign_keys
 from app.privacy.routes import bp as privacy_bp
 from app.pulse.routes import bp as pulse_bp
-from app.reports import bp as reports_bp
+from app.reports.routes import bp as reports_bp
 from app.students.routes import bp as students_bp
 from app.templating import register_template_helpers
 from config import BaseConfig, config_by_name

@@ -239,9 +239,9 @@ def list_pages(group: Group) -> list[tuple[str, str]]:
 
 
 def _report_builder() -> Callable[..., Any] | str:
-    """app.reports.services.build_report, imported lazily (another engineer builds it)."""
+    """app.reports.builder.build_report, imported lazily (another engineer builds it)."""
     try:
-        from app.reports.services import build_report
+        from app.reports.builder import build_report
     except ModuleNotFoundError as error:
         if error.name and error.name.startswith("app.reports"):
             return "not available yet"

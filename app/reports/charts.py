@@ -68,16 +68,24 @@ def _number(value: float) -> str:
     return f"{value:g}" if value == int(value) else f"{value:.1f}".replace(".", ",")
 
 
+def described(rows: Sequence[tuple[str, float | None, str]]) -> str:
+    """What a chart shows, for screen readers: "label: value text; …"."""
+    return "; ".join(f"{label}: {text}" for label, _v, text in rows)
+
+
 def column_chart(
     points: Sequence[tuple[str, float | None, str]],
     *,
     title: str,
-    description: str,
+    description: str | None = None,
     max_labels: int = 12,
 ) -> ColumnChart:
     """Vertical bars for (label, value, value text) points. A value of None draws no bar and
-    shows its text (e.g. "<5") at the baseline: a suppressed count never gets a height."""
-    chart = ColumnChart(title=title, description=description)
+    shows its text (e.g. "<5") at the baseline: a suppressed count never gets a height. The
+    description defaults to the points as text."""
+    chart = ColumnChart(
+        title=title, description=described(points) if description is None else description
+    )
     top_value = nice_max(max([v for _l, v, _t in points if v is not None] or [0]))
     plot_height = chart.baseline - chart.top
 
@@ -111,7 +119,6 @@ def column_chart(
 BAR_WIDTH = 640
 BAR_LABEL = 150
 BAR_ROW = 26
-BAR_HEIGHT = 16
 BAR_RIGHT = 60
 
 
@@ -137,10 +144,15 @@ class BarChart:
 
 
 def bar_chart(
-    rows: Sequence[tuple[str, float | None, str]], *, title: str, description: str
+    rows: Sequence[tuple[str, float | None, str]], *, title: str, description: str | None = None
 ) -> BarChart:
-    """Horizontal bars for (label, value, value text) rows, label on the left."""
-    chart = BarChart(title=title, description=description, height=BAR_ROW * len(rows) + 8)
+    """Horizontal bars for (label, value, value text) rows, label on the left; the description
+    defaults to the rows as text."""
+    chart = BarChart(
+        title=title,
+        description=described(rows) if description is None else description,
+        height=BAR_ROW * len(rows) + 8,
+    )
     top_value = nice_max(max([v for _l, v, _t in rows if v is not None] or [0]))
     span = chart.plot_right - chart.plot_left
     for i, (label, value, text) in enumerate(rows):

@@ -16,7 +16,12 @@ from flask import current_app
 from app.exceptions import DomainError
 from app.extensions import db
 from app.reports import rules
-from app.reports.services import all_locations, audit_report, build_report
+from app.reports.builder import build_report
+from app.reports.layout import table_csv
+from app.reports.pdf import render_pdf
+from app.reports.presenting import tables
+from app.reports.scope import all_locations
+from app.reports.services import audit_report
 
 
 @click.command("report")
@@ -43,8 +48,6 @@ def report_command(
     out: Path,
 ) -> None:
     """Maak de periodieke rapportage als PDF of als CSV-bestanden."""
-    from app.reports.presenting import table_csv, tables
-
     if whole_group == bool(location_code):
         raise click.UsageError("Kies --location CODE of --all (één van beide).")
     try:
@@ -61,8 +64,6 @@ def report_command(
     except (rules.PeriodError, DomainError) as error:
         raise click.UsageError(str(error)) from None
     if fmt == "pdf":
-        from app.reports.pdf import render_pdf
-
         with current_app.test_request_context():
             body = render_pdf(report)
         out.parent.mkdir(parents=True, exist_ok=True)

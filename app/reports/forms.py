@@ -3,13 +3,16 @@ nothing), and save the edited qualitative text."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice
+from wtforms.validators import ValidationError
 
 from app.models.report import REPORT_TEXT_MAX
 from app.reports.rules import PERIOD_KINDS
+from app.reports.scope import WHOLE_GROUP, Readable
 
 PERIOD_KIND_LABELS = {
     "maand": _l("Maand"),
@@ -18,9 +21,9 @@ PERIOD_KIND_LABELS = {
     "anders": _l("Eigen datums"),
 }
 TERM_CHOICES = [
-    SelectChoice("1", _l("Periode 1 (augustus – november)")),  # type: ignore[arg-type]
-    SelectChoice("2", _l("Periode 2 (december – maart)")),  # type: ignore[arg-type]
-    SelectChoice("3", _l("Periode 3 (april – juli)")),  # type: ignore[arg-type]
+    SelectChoice("1", _l("Periode 1 (augustus – november)")),
+    SelectChoice("2", _l("Periode 2 (december – maart)")),
+    SelectChoice("3", _l("Periode 3 (april – juli)")),
 ]
 
 
@@ -34,7 +37,7 @@ class ReportPeriodForm(FlaskForm):
     locatie = SelectField(_l("Locatie"), choices=[], validate_choice=False)
     soort = RadioField(
         _l("Periode"),
-        choices=[SelectChoice(kind, PERIOD_KIND_LABELS[kind]) for kind in PERIOD_KINDS],  # type: ignore[arg-type]
+        choices=[SelectChoice(kind, PERIOD_KIND_LABELS[kind]) for kind in PERIOD_KINDS],
         default="maand",
         validate_choice=False,
     )
@@ -44,6 +47,14 @@ class ReportPeriodForm(FlaskForm):
     van = StringField(_l("Van (JJJJ-MM-DD)"))
     tot = StringField(_l("Tot en met (JJJJ-MM-DD)"))
     submit = SubmitField(_l("Rapportage maken"))
+
+
+def location_choices(access: Readable) -> list[SelectChoice]:
+    """The reader's locations for the form, the whole group first when they may read it."""
+    choices = [SelectChoice(loc.code, f"{loc.code} – {loc.name}") for loc in access.locations]
+    if access.whole_group:
+        choices.insert(0, SelectChoice(WHOLE_GROUP, _("Hele groep (alle locaties)")))
+    return choices
 
 
 class ReportTextForm(FlaskForm):
@@ -57,7 +68,5 @@ class ReportTextForm(FlaskForm):
     submit = SubmitField(_l("Tekst opslaan"))
 
     def validate_body(self, field: TextAreaField) -> None:
-        from wtforms.validators import ValidationError
-
         if field.data and len(field.data) > REPORT_TEXT_MAX:
             raise ValidationError(str(_l("Hoogstens %(n)s tekens.", n=REPORT_TEXT_MAX)))

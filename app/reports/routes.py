@@ -1,177 +1,150 @@
 """Report views: thin — check access, resolve scope and period, build, audit, render.
 
-Access: ``teamleider`` and ``locatieleider`` for their own locations, ``beheer`` for every
-location and the whole group. Every other role gets 404 (the pages do not exist for them), and
-a location that is not the reader's answers exactly like an unknown one (404, same message).
-Views and exports are written to the audit log.
+Access (:func:`app.reports.scope.readable`): ``teamleider`` and ``locatieleider`` for their own
+locations, ``beheer`` for every location and the whole group. Every other role gets 404 (the
+pages do not exist for them), and a location that is not the reader's answers exactly like an
+unknown one (404, same message). Views and exports are written to the audit log.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from functools import wraps
-from typing import Any, TypeVar
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms.fields import SelectChoice
+from werkzeug.exceptions import Forbidden, NotFound
 
-from app.access import login_required
+from app.access import roles_required
 from app.auth.sessions import recent_auth_required
 from app.core import roles
+from app.core.forms import flash_form_errors, submit
 from app.core.localtime import local_today
+from app.core.schoolcalendar import year_name_for
 from app.extensions import db
-from app.models import Location
-from app.reports import bp, rules
-from app.reports.forms import ReportPeriodForm, ReportTextForm
+from app.models import ReportText
+from app.reports import rules
+from app.reports.builder import build_report
+from app.reports.forms import ReportPeriodForm, ReportTextForm, location_choices
+from app.reports.layout import table_csv
+from app.reports.model import Report, ReportError
 from app.reports.pdf import render_pdf
-from app.reports.presenting import (
-    TABLE_NAMES,
-    period_label,
-    scope_title,
-    sections,
-    table_csv,
-    tables,
-    theme_labels,
-)
-from app.reports.services import (
-    Report,
-    ReportError,
-    audit_report,
-    build_report,
-    draft_text,
-    readable_locations,
-    save_text,
-    scope_key,
-)
+from app.reports.presenting import TABLE_NAMES, period_label, scope_title, sections, tables
+from app.reports.scope import WHOLE_GROUP, Readable, ScopeNotFound, chosen_scope, readable
+from app.reports.sections.observations import draft_text
+from app.reports.services import audit_report, save_text
 
-F = TypeVar("F", bound=Callable[..., Any])
-WHOLE_GROUP = "alle"
+bp = Blueprint("reports", __name__, url_prefix="/rapportage")
+readers = roles_required(roles.REPORT_READERS)
 
 
-def report_readers(view: F) -> F:
-    """Signed in, and a role that reads reports; any other role gets 404."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if current_user.role not in roles.REPORT_READERS:
-            abort(404)
-        return view(*args, **kwargs)
-
-    wrapped.allowed_roles = roles.REPORT_READERS  # type: ignore[attr-defined]
-    return wrapped  # type: ignore[return-value]
+@bp.errorhandler(Forbidden)
+def not_for_this_role(error: Forbidden) -> ResponseReturnValue:
+    """A role that reads no reports gets 404, not 403: the pages do not exist for it."""
+    return current_app.handle_http_exception(NotFound())
 
 
-class ScopeNotFound(Exception):
-    """An unknown location, or one the reader may not see (answered alike: 404)."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.message = _("Onbekende locatie: '%(code)s'.", code=code[:16])
-
-
-def _scope(code: str) -> tuple[list[str] | None, list[Location]]:
-    """(codes for build_report, the locations) of the ``locatie`` parameter."""
-    readable = readable_locations(current_user)
-    code = (code or "").strip()
-    if code.lower() == WHOLE_GROUP:
-        from app.reports.services import all_locations
-
-        everything = all_locations()
-        if {loc.id for loc in readable} != {loc.id for loc in everything}:
-            raise ScopeNotFound(code)
-        return None, everything
-    for location in readable:
-        if location.code.lower() == code.lower():
-            return [location.code], [location]
-    raise ScopeNotFound(code)
-
-
-def _choices() -> list[SelectChoice]:
-    readable = readable_locations(current_user)
-    choices = [SelectChoice(loc.code, f"{loc.code} – {loc.name}") for loc in readable]
-    if current_user.role.value == "beheer":
-        choices.insert(0, SelectChoice(WHOLE_GROUP, _("Hele groep (alle locaties)")))
-    return choices
-
-
-def _period_args() -> tuple[date, date]:
-    return (
-        rules.parse_day(request.args.get("van"), _("begindatum")),
-        rules.parse_day(request.args.get("tot"), _("einddatum")),
-    )
-
-
-class Refused(Exception):
-    """A report that cannot be shown: the status (400 bad input, 404 unknown location) and a
-    Dutch message for the form page."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-def _build() -> Report | Response:
-    """The report the query string asks for; a redirect to the form when it asks for none."""
-    if not request.args.get("locatie") and not request.args.get("van"):
-        return redirect(url_for("reports.index"))
+def _period(start_text: str | None, end_text: str | None) -> tuple[date, date]:
+    """The period as typed; :class:`ReportError` (a Dutch message) when it makes no sense."""
     try:
-        codes, _locations = _scope(request.args.get("locatie", ""))
-    except ScopeNotFound as error:
-        raise Refused(404, error.message) from None
-    try:
-        start, end = _period_args()
-        return build_report(
-            codes,
-            start,
-            end,
-            comparison_codes=[loc.code for loc in readable_locations(current_user)],
-        )
-    except (rules.PeriodError, ReportError) as error:
-        raise Refused(400, str(error)) from None
+        start = rules.parse_day(start_text, _("begindatum"))
+        end = rules.parse_day(end_text, _("einddatum"))
+        rules.check_period(start, end)
+    except rules.PeriodError as error:
+        raise ReportError(str(error), field="periode") from None
+    return start, end
 
 
-def _refused(error: Refused) -> tuple[str, int]:
-    """The form again, filled in from the query string, with the message on top."""
+def _report_url(endpoint: str, code: str, start: date, end: date, table: str | None = None) -> str:
+    """A report's page or export; ``code`` is a location's or ``alle``."""
+    return url_for(endpoint, locatie=code, van=start.isoformat(), tot=end.isoformat(), table=table)
+
+
+def _code(report: Report) -> str:
+    return WHOLE_GROUP if report.whole_group else report.locations[0].code
+
+
+def _choice_page(form: ReportPeriodForm, error: str = "", status: int = 200) -> ResponseReturnValue:
+    return render_template("reports/index.html", form=form, error=error), status
+
+
+def _refused(access: Readable, error: str, status: int) -> ResponseReturnValue:
+    """The choice form again, filled in from the query string, with the message on top."""
+    args = request.args
     form = ReportPeriodForm(
-        locatie=request.args.get("locatie", ""),
+        locatie=args.get("locatie", ""),
         soort="anders",
-        van=request.args.get("van", ""),
-        tot=request.args.get("tot", ""),
+        van=args.get("van", ""),
+        tot=args.get("tot", ""),
     )
-    form.locatie.choices = _choices()
-    return render_template("reports/index.html", form=form, error=error.message), error.status
+    form.locatie.choices = location_choices(access)
+    return _choice_page(form, error, status)
 
 
-def _report_url(endpoint: str, report: Report, **values: str) -> str:
-    code = WHOLE_GROUP if report.whole_group else report.locations[0].code
-    return url_for(
-        endpoint, locatie=code, van=report.start.isoformat(), tot=report.end.isoformat(), **values
-    )
+def _with_report(answer: Callable[[Report], ResponseReturnValue]) -> ResponseReturnValue:
+    """The report the query string asks for, handed to ``answer``. The choice form when the
+    query asks for none; again, filled in and with the message on top, when the report cannot
+    be made (404 for a location the reader may not see, 400 for a period that makes no
+    sense)."""
+    args = request.args
+    if not args.get("locatie") and not args.get("van"):
+        return redirect(url_for("reports.index"))
+    access = readable(current_user)
+    try:
+        scope = chosen_scope(access, args.get("locatie", ""))
+    except ScopeNotFound as error:
+        return _refused(access, error.message, 404)
+    try:
+        start, end = _period(args.get("van"), args.get("tot"))
+        report = build_report(
+            scope.codes, start, end, comparison_codes=[loc.code for loc in access.locations]
+        )
+    except ReportError as error:
+        return _refused(access, error.message, 400)
+    return answer(report)
+
+
+def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _filename(report: Report, suffix: str) -> str:
+    scope = "groep" if report.whole_group else report.locations[0].code
+    return f"rapportage-{scope}-{report.start.isoformat()}-{report.end.isoformat()}{suffix}"
 
 
 @bp.route("/")
-@report_readers
-def index() -> str | Response | tuple[str, int]:
+@readers
+def index() -> ResponseReturnValue:
     """Choose scope and period; with a choice made, on to the report."""
+    access = readable(current_user)
     form = ReportPeriodForm(request.args)
-    form.locatie.choices = _choices()
-    today = local_today()
+    choices = location_choices(access)
+    form.locatie.choices = choices
     if not request.args:
+        today = local_today()
         form.maand.data = f"{today:%Y-%m}"
-        from app.core.schoolcalendar import year_name_for
-
         form.schooljaar.data = year_name_for(today)
-        form.locatie.data = form.locatie.choices[0].value if form.locatie.choices else ""
-        return render_template("reports/index.html", form=form, error="")
+        form.locatie.data = choices[0].value if choices else ""
+        return _choice_page(form)
     try:
-        codes, _locations = _scope(form.locatie.data or "")
+        scope = chosen_scope(access, form.locatie.data or "")
     except ScopeNotFound as error:
-        return render_template("reports/index.html", form=form, error=error.message), 404
+        return _choice_page(form, error.message, 404)
     try:
         start, end = rules.resolve_period(
             form.soort.data or "",
@@ -182,30 +155,25 @@ def index() -> str | Response | tuple[str, int]:
             end=form.tot.data,
         )
     except rules.PeriodError as error:
-        return render_template("reports/index.html", form=form, error=str(error)), 400
-    code = WHOLE_GROUP if codes is None else codes[0]
-    return redirect(
-        url_for("reports.view", locatie=code, van=start.isoformat(), tot=end.isoformat())
-    )
+        return _choice_page(form, str(error), 400)
+    return redirect(_report_url("reports.view", scope.code, start, end))
 
 
 @bp.route("/bekijk")
-@report_readers
-def view() -> str | Response | tuple[str, int]:
+@readers
+def view() -> ResponseReturnValue:
     """The whole report on one page, printable; with the editor of the qualitative text."""
-    try:
-        report = _build()
-    except Refused as error:
-        return _refused(error)
-    if isinstance(report, Response):
-        return report
+    return _with_report(_report_page)
+
+
+def _report_page(report: Report) -> ResponseReturnValue:
     audit_report(current_user, report, "view")
     db.session.commit()
     text_form = ReportTextForm(
-        locatie=WHOLE_GROUP if report.whole_group else report.locations[0].code,
+        locatie=_code(report),
         van=report.start.isoformat(),
         tot=report.end.isoformat(),
-        body=report.text or draft_text(report, theme_labels()),
+        body=report.text or draft_text(report),
     )
     return render_template(
         "reports/view.html",
@@ -215,91 +183,75 @@ def view() -> str | Response | tuple[str, int]:
         text_form=text_form,
         period=period_label(report),
         scope=scope_title(report),
-        pdf_url=_report_url("reports.pdf", report),
-        csv_urls=[(name, _report_url("reports.csv", report, table=name)) for name in TABLE_NAMES],
+        pdf_url=_report_url("reports.pdf", _code(report), report.start, report.end),
+        csv_urls=[
+            (name, _report_url("reports.csv", _code(report), report.start, report.end, name))
+            for name in TABLE_NAMES
+        ],
     )
 
 
 @bp.route("/tekst", methods=["POST"])
-@report_readers
-def save() -> Response:
+@readers
+def save() -> ResponseReturnValue:
     """Save the qualitative text of a report, then back to the report."""
     form = ReportTextForm()
     if not form.validate_on_submit() or not form.locatie.data:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
+        flash_form_errors(form)
         if not form.locatie.data:
             flash(_("Kies eerst een rapportage."), "error")
         return redirect(url_for("reports.index"))
     try:
-        codes, locations = _scope(form.locatie.data)
+        scope = chosen_scope(readable(current_user), form.locatie.data)
     except ScopeNotFound as error:
         abort(404, description=error.message)
-    try:
-        start = rules.parse_day(form.van.data, _("begindatum"))
-        end = rules.parse_day(form.tot.data, _("einddatum"))
-        rules.check_period(start, end)
-        scope = scope_key(locations, codes is None)
-        save_text(current_user, scope, start, end, form.body.data or "")
-    except (rules.PeriodError, ReportError) as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("reports.index"))
-    from app.audit import record
 
-    record(current_user, "edit", "report", f"{scope} {start.isoformat()}..{end.isoformat()}")
-    db.session.commit()
-    flash(_("De tekst is opgeslagen; hij staat zo in de PDF."), "success")
-    code = WHOLE_GROUP if codes is None else codes[0]
-    return redirect(
-        url_for("reports.view", locatie=code, van=start.isoformat(), tot=end.isoformat())
-        + "#kwalitatief"
+    def store() -> ReportText:
+        start, end = _period(form.van.data, form.tot.data)
+        return save_text(current_user, scope.key, start, end, form.body.data or "")
+
+    done = submit(
+        form,
+        store,
+        success=_("De tekst is opgeslagen; hij staat zo in de PDF."),
+        errors="flash",
+        validate=False,
     )
-
-
-def _filename(report: Report, suffix: str) -> str:
-    scope = "groep" if report.whole_group else report.locations[0].code
-    return f"rapportage-{scope}-{report.start.isoformat()}-{report.end.isoformat()}{suffix}"
+    if done is None:
+        return redirect(url_for("reports.index"))
+    text = done.value
+    return redirect(
+        _report_url("reports.view", scope.code, text.starts_on, text.ends_on) + "#kwalitatief"
+    )
 
 
 @bp.route("/pdf")
-@report_readers
+@readers
 @recent_auth_required
-def pdf() -> Response | tuple[str, int]:
+def pdf() -> ResponseReturnValue:
     """The whole report as a PDF (audited as an export)."""
-    try:
-        report = _build()
-    except Refused as error:
-        return _refused(error)
-    if isinstance(report, Response):
-        return report
+    return _with_report(_pdf_download)
+
+
+def _pdf_download(report: Report) -> ResponseReturnValue:
     body = render_pdf(report)
     audit_report(current_user, report, "export", detail="pdf")
     db.session.commit()
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{_filename(report, ".pdf")}"'
-    return response
+    return _download(body, "application/pdf", _filename(report, ".pdf"))
 
 
 @bp.route("/csv/<table>")
-@report_readers
+@readers
 @recent_auth_required
-def csv(table: str) -> Response | tuple[str, int]:
+def csv(table: str) -> ResponseReturnValue:
     """One table of the report as CSV (audited as an export)."""
     if table not in TABLE_NAMES:
         abort(404)
-    try:
-        report = _build()
-    except Refused as error:
-        return _refused(error)
-    if isinstance(report, Response):
-        return report
-    body = table_csv(tables(report)[table])
-    audit_report(current_user, report, "export", detail=f"csv {table}")
-    db.session.commit()
-    response = Response(body, mimetype="text/csv")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{_filename(report, "-" + table + ".csv")}"'
-    )
-    return response
+
+    def csv_download(report: Report) -> ResponseReturnValue:
+        body = table_csv(tables(report)[table])
+        audit_report(current_user, report, "export", detail=f"csv {table}")
+        db.session.commit()
+        return _download(body, "text/csv", _filename(report, f"-{table}.csv"))
+
+    return _with_report(csv_download)

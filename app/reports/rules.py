@@ -50,11 +50,6 @@ class Count:
         return self.shown
 
 
-def suppress(value: int) -> str:
-    """``3`` -> ``"<5"``; ``0`` -> ``"0"``; ``12`` -> ``"12"``."""
-    return Count(value).shown
-
-
 def parse_day(text: str | None, label: str = "datum") -> date:
     """``2026-11-24`` or ``24-11-2026``, else a Dutch error naming the field."""
     value = (text or "").strip()

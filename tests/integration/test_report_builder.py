@@ -13,7 +13,8 @@ from flask import Flask
 
 from app.core.calendar_store import load_calendar
 from app.models import Location, Student, User
-from app.reports.services import ReportError, build_report
+from app.reports.builder import build_report
+from app.reports.model import ReportError
 from tests import report_helpers as rh
 
 FIRST, LAST = rh.PERIOD

@@ -1,0 +1,115 @@
+"""The periodic report of a scope (one or more locations, or the whole group) and a period.
+
+:func:`build_report` reads across the capabilities — floor, desk, absence, pulse and climate —
+through the section modules (``app.reports.sections``) and returns a
+:class:`~app.reports.model.Report` that the page, the PDF, the CSV files and the command line
+all render. No student name or number leaves the builder.
+
+Days are local (Europe/Amsterdam) calendar days, both ends inclusive; stored times are aware
+UTC. School weeks come from the school calendar (``app.core.calendar_store.load_calendar``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app.core.calendar_store import load_calendar
+from app.core.localtime import local_range_bounds, local_today
+from app.core.schoolcalendar import SchoolCalendar
+from app.extensions import db
+from app.models import Student
+from app.models.types import utcnow
+from app.reports import rules
+from app.reports.filters import in_scope
+from app.reports.model import LocationRef, Report, ReportError
+from app.reports.scope import resolve_locations, scope_key
+from app.reports.sections import (
+    absence,
+    calls,
+    cases,
+    climate,
+    comparison,
+    detention,
+    flags,
+    floor,
+    observations,
+    outcome,
+    visits,
+)
+from app.reports.services import find_text
+
+
+def _student_counts(location_ids: Sequence[int]) -> dict[int, int]:
+    rows = db.session.execute(
+        select(Student.location_id, func.count())
+        .where(in_scope(Student.location_id, location_ids), Student.active.is_(True))
+        .group_by(Student.location_id)
+    ).all()
+    counts = dict.fromkeys(location_ids, 0)
+    counts.update({location_id: count for location_id, count in rows})
+    return counts
+
+
+def build_report(
+    location_codes: list[str] | None,
+    start: date,
+    end: date,
+    *,
+    comparison_codes: list[str] | None = None,
+    today: date | None = None,
+    calendar: SchoolCalendar | None = None,
+) -> Report:
+    """The report of the locations with these codes (None: the whole group) for the local days
+    ``start`` to ``end`` inclusive.
+
+    ``comparison_codes`` chooses the locations of the side-by-side comparison (default: every
+    location for the whole group, else the scope's own). ``today`` decides which outcome
+    windows are complete (default: today). Raises :class:`ReportError` (Dutch message) for an
+    unknown location or a period that makes no sense.
+    """
+    try:
+        rules.check_period(start, end)
+    except rules.PeriodError as error:
+        raise ReportError(str(error), field="periode") from None
+    today = today or local_today()
+    calendar = calendar or load_calendar()
+    locations = resolve_locations(location_codes)
+    compared = resolve_locations(comparison_codes) if comparison_codes else locations
+    ids = [loc.id for loc in locations]
+    first, last = local_range_bounds(start, end)
+    union = sorted({loc.id for loc in locations} | {loc.id for loc in compared})
+    students = _student_counts(union)
+    scope_students = sum(students[i] for i in ids)
+    hours = absence.unauthorised_by_week(union, start, end, calendar)
+    school_weeks = rules.school_weeks_between(calendar, start, end)
+    case_rows = cases.case_rows(ids, first, last)
+    pulse, climate_checks = climate.figures(locations, start, end, calendar, today)
+    report = Report(
+        scope=scope_key(locations, location_codes is None),
+        locations=[LocationRef(loc.id, loc.code, loc.name) for loc in locations],
+        start=start,
+        end=end,
+        generated_at=utcnow(),
+        students=scope_students,
+        school_weeks=school_weeks,
+        floor=floor.figures(ids, first, last),
+        flags=flags.figures(ids, first, last),
+        cases=cases.figures(case_rows, first, last),
+        calls=calls.figures(ids, first, last),
+        visits=visits.figures(ids, first, last),
+        detention=detention.figures(ids, start, end),
+        absence=absence.figures(ids, scope_students, start, end, calendar, hours),
+        outcome=outcome.figures(case_rows, first, last, calendar, today),
+        observations=observations.figures(locations, start, end),
+        comparison=comparison.figures(compared, first, last, len(school_weeks), students, hours),
+        pulse=pulse,
+        climate=climate_checks,
+    )
+    saved = find_text(report.scope, start, end)
+    if saved is not None:
+        report.text = saved.body
+        report.text_updated_at = saved.updated_at
+    return report

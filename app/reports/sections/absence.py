@@ -1,0 +1,161 @@
+"""The absence section: unauthorised hours per school week, and the students with a new
+signal per rule over time."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.absence.figures import figures_by_student
+from app.absence.services import rule_settings
+from app.core.schoolcalendar import SchoolCalendar, monday_of
+from app.core.vocabulary import AbsenceRule
+from app.extensions import db
+from app.models import AbsenceSignal, Student
+from app.reports import rules
+from app.reports.charts import column_chart
+from app.reports.filters import in_scope, on_days
+from app.reports.layout import Section, Table, number
+from app.reports.model import AbsenceFigures, AbsenceWeek, Report, SignalBucket
+from app.reports.rules import Count
+
+# The signal trend goes per school week for short periods, per month for longer ones.
+WEEKLY_SIGNALS_MAX_WEEKS = 13
+
+
+def unauthorised_by_week(
+    location_ids: Sequence[int], start: date, end: date, calendar: SchoolCalendar
+) -> dict[int, dict[date, float]]:
+    """Unauthorised hours per location per school week (Monday), from the day figures of every
+    active student (the same figures the absence signals use)."""
+    settings = rule_settings()
+    result: dict[int, dict[date, float]] = {}
+    for location_id in location_ids:
+        weeks: dict[date, float] = defaultdict(float)
+        per_student = figures_by_student(
+            None, start, end, calendar, settings, location_id=location_id
+        )
+        for figures in per_student.values():
+            for day, figure in figures.items():
+                if figure.unauthorised:
+                    weeks[monday_of(day)] += figure.unauthorised
+        result[location_id] = dict(weeks)
+    return result
+
+
+def _signal_buckets(
+    start: date, end: date, school_weeks: Sequence[date]
+) -> tuple[str, list[tuple[str, date, date]]]:
+    if len(school_weeks) <= WEEKLY_SIGNALS_MAX_WEEKS:
+        return "week", [
+            (f"wk {monday.isocalendar().week}", max(monday, start), min(monday + timedelta(6), end))
+            for monday in school_weeks
+        ]
+    buckets = []
+    current = date(start.year, start.month, 1)
+    while current <= end:
+        following = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+        buckets.append(
+            (f"{current:%m-%Y}", max(current, start), min(following - timedelta(1), end))
+        )
+        current = following
+    return "maand", buckets
+
+
+def figures(
+    location_ids: Sequence[int],
+    students: int,
+    start: date,
+    end: date,
+    calendar: SchoolCalendar,
+    hours_by_location: dict[int, dict[date, float]],
+) -> AbsenceFigures:
+    school_weeks = rules.school_weeks_between(calendar, start, end)
+    weeks = []
+    for monday in school_weeks:
+        hours = round(sum(hours_by_location.get(i, {}).get(monday, 0.0) for i in location_ids), 2)
+        weeks.append(AbsenceWeek(monday, hours, rules.per_100(hours, students)))
+    total = round(sum(w.hours for w in weeks), 2)
+    average = rules.per_100(total / len(weeks), students) if weeks else None
+
+    signals = db.session.execute(
+        select(AbsenceSignal.rule, AbsenceSignal.student_id, AbsenceSignal.triggered_on)
+        .join(Student, Student.id == AbsenceSignal.student_id)
+        .where(
+            in_scope(Student.location_id, location_ids),
+            on_days(AbsenceSignal.triggered_on, start, end),
+        )
+    ).all()
+    kind, spans = _signal_buckets(start, end, school_weeks)
+    buckets = []
+    for label, first, last in spans:
+        per_rule: dict[str, set[int]] = defaultdict(set)
+        for rule, student_id, triggered_on in signals:
+            if first <= triggered_on <= last:
+                per_rule[rule].add(student_id)
+        buckets.append(
+            SignalBucket(label, first, last, {r: Count(len(per_rule[r])) for r in AbsenceRule})
+        )
+    overall: dict[str, set[int]] = defaultdict(set)
+    for rule, student_id, _day in signals:
+        overall[rule].add(student_id)
+    return AbsenceFigures(
+        weeks=weeks,
+        hours=total,
+        per_100_per_week=average,
+        buckets=buckets,
+        signal_students={r: Count(len(overall[r])) for r in AbsenceRule},
+        bucket_kind=kind,
+    )
+
+
+def present(report: Report) -> Section:
+    absence = report.absence
+    week_points = [
+        (
+            f"wk {w.monday.isocalendar().week}",
+            w.per_100,
+            number(w.per_100),
+        )
+        for w in absence.weeks
+    ]
+    trend = Table(
+        "verzuim-trend",
+        _("Ongeoorloofd verzuim per schoolweek"),
+        [_("Week van"), _("Uren"), _("Uren per 100 leerlingen")],
+        [
+            [format_date(w.monday, "dd-MM-yyyy"), number(w.hours), number(w.per_100)]
+            for w in absence.weeks
+        ],
+        note=_(
+            "Gemiddeld %(rate)s uur per 100 leerlingen per schoolweek, %(students)s leerlingen.",
+            rate=number(absence.per_100_per_week),
+            students=report.students,
+        ),
+    )
+    header = [_("Week") if absence.bucket_kind == "week" else _("Maand")]
+    header += [rule.label for rule in AbsenceRule] if absence.buckets else []
+    signal_rows = [[b.label, *(c.shown for c in b.students.values())] for b in absence.buckets]
+    signal_rows.append([_("Hele periode"), *(c.shown for c in absence.signal_students.values())])
+    signals = Table(
+        "verzuim-signalen",
+        _("Leerlingen met een nieuw verzuimsignaal, per soort"),
+        header,
+        signal_rows,
+    )
+    return Section(
+        "verzuim",
+        _("Verzuim"),
+        charts=[
+            column_chart(
+                [(label, v, t) for label, v, t in week_points],
+                title=_("Ongeoorloofde uren per 100 leerlingen per schoolweek"),
+            )
+        ],
+        tables=[trend, signals],
+    )
