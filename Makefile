@@ -39,6 +39,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit --quiet --recursive app config --severity-level high
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

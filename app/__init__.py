@@ -100,6 +100,7 @@ def create_app(
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if os.environ.get("PROXY_FIX"):
         # Behind one reverse proxy (nginx) in production: trust its X-Forwarded-* headers.
+        # Flask's documented way to wrap its WSGI app (mypy sees a method being replaced).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     _init_extensions(app)

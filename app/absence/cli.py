@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import sys
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -103,12 +103,12 @@ def import_absence_command(
 @click.option("--rule", "rule", help="Only list this rule (16uur, lrv, patroon, ...).")
 @click.option("--csv", "as_csv", is_flag=True, help="One CSV line per signal.")
 def signals_command(
-    as_of: object, location_code: str | None, rule: str | None, as_csv: bool
+    as_of: datetime | None, location_code: str | None, rule: str | None, as_csv: bool
 ) -> None:
     """Evaluate the signals as of a day (default today) and list the active ones; only today's
     evaluation is stored."""
 
-    day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
+    day = as_of.date() if as_of is not None else None
     location = None
     if location_code:
         location = db.session.scalar(
@@ -131,7 +131,7 @@ def signals_command(
         writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for signal in signals:
-            writer.writerow(signal_csv_row(signal))  # type: ignore[arg-type]
+            writer.writerow(signal_csv_row(signal))
         return
     if store:
         click.echo(f"{summary.summary()[:1].upper()}{summary.summary()[1:]}.")
@@ -142,7 +142,7 @@ def signals_command(
             + (f" {summary.warning}" if summary.warning else "")
         )
     for signal in signals:
-        row = signal_csv_row(signal)  # type: ignore[arg-type]
+        row = signal_csv_row(signal)
         figures = ", ".join(
             f"{key} {row[key]}"
             for key in ("hours", "days", "episodes", "count")
@@ -244,7 +244,7 @@ def add_year_command(name: str, public_holidays: bool) -> None:
     show_default=True,
 )
 def add_holiday_command(
-    year_name: str, name: str, starts_on: object, ends_on: object, kind: str
+    year_name: str, name: str, starts_on: datetime, ends_on: datetime | None, kind: str
 ) -> None:
     """Add a holiday or other non-school day(s) to a school year."""
     year = find_school_year(year_name)
@@ -252,8 +252,8 @@ def add_holiday_command(
         raise click.ClickException(
             f"Schooljaar {year_name} bestaat niet; voeg het toe met: calendar add-year {year_name}"
         )
-    first: date = starts_on.date()  # type: ignore[attr-defined]
-    last: date = ends_on.date() if ends_on is not None else first  # type: ignore[attr-defined]
+    first = starts_on.date()
+    last = ends_on.date() if ends_on is not None else first
     try:
         period = add_non_school_period(year, name, first, last, kind)
     except DomainError as error:

@@ -68,7 +68,7 @@ def registrations_per_student(query: Select[*tuple[Any, ...]]) -> dict[int, list
     # Core execution: these are plain rows, the ORM's per-row bookkeeping only costs time.
     rows = db.session.connection().execute(query)
     for order, (student_id, *values) in enumerate(rows):
-        result.setdefault(student_id, []).append(Registration(*values, order=order))  # type: ignore[misc]
+        result.setdefault(student_id, []).append(Registration._make((*values, order)))
     return result
 
 

@@ -8,6 +8,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Select, bindparam, insert, or_, select, update
@@ -288,8 +289,10 @@ def signals_for_student(student: Student) -> list[AbsenceSignal]:
     )
 
 
-def signal_csv_row(signal: AbsenceSignal) -> dict[str, object]:
-    """One line of the CSV listing (CLI ``signals --csv`` and the download on the list page)."""
+def signal_csv_row(signal: AbsenceSignal | SimpleNamespace) -> dict[str, object]:
+    """One line of the CSV listing (CLI ``signals --csv`` and the download on the list page).
+    A ``SimpleNamespace`` with the same attributes stands for a signal that was evaluated for
+    another day and not stored."""
     student = signal.student
     return {
         "leerlingnummer": student.leerlingnummer,

@@ -70,7 +70,7 @@ def roles_required(allowed: frozenset[Role]) -> Callable[[F], F]:
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapped.allowed_roles = allowed  # type: ignore[attr-defined]
+        wrapped.__dict__["allowed_roles"] = allowed
         return cast(F, wrapped)
 
     return decorator

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import (
     Flask,
@@ -136,5 +136,5 @@ def recent_auth_required(view: F) -> F:
             return redirect(url_for("auth.reauthenticate", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 
-    wrapped.requires_recent_auth = True  # type: ignore[attr-defined]
-    return wrapped  # type: ignore[return-value]
+    wrapped.__dict__["requires_recent_auth"] = True
+    return cast(F, wrapped)

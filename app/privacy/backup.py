@@ -53,6 +53,7 @@ def backup(engine: Engine, target: Path) -> Path:
         raw = engine.raw_connection()
         try:
             with sqlite3.connect(target) as destination:
+                # On SQLite the driver connection is a sqlite3.Connection (typed as a union).
                 raw.driver_connection.backup(destination)  # type: ignore[union-attr]
         finally:
             raw.close()

@@ -79,8 +79,8 @@ def tally(key: str, distribution: Mapping[int, int]) -> StatementTally:
     unknown = set(distribution) - set(SCALE_RANGE)
     if unknown:
         raise ValueError(f"values outside the scale: {sorted(unknown)}")
-    counts = tuple(int(distribution.get(value, 0)) for value in SCALE_RANGE)
-    return StatementTally(key, counts)  # type: ignore[arg-type]
+    one, two, three, four, five = (int(distribution.get(value, 0)) for value in SCALE_RANGE)
+    return StatementTally(key, (one, two, three, four, five))
 
 
 def monday_of(day: date) -> date:
