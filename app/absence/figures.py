@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import Select, delete, insert, select
 
-from app.absence.rules import DayFigures, Registration, day_figures
+from app.absence.counting import DayFigures, Registration, day_figures
 from app.absence.settings import RuleSettings
 from app.core.schoolcalendar import SchoolCalendar
 from app.extensions import db

@@ -3,27 +3,21 @@ episodes, signals and the DUO reminder."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from app.absence.charts import BarChart, bar_chart
+from app.absence.counting import DayFigures, day_figures, round_hours
 from app.absence.figures import registrations_by_student
-from app.absence.rules import (
-    DayFigures,
-    SickEpisode,
-    WeekPoint,
-    day_figures,
-    evaluation_scope,
-    rolling_unauthorised_hours,
-    sick_episodes,
-)
+from app.absence.rules import Scope, SickEpisode, evaluation_scope, sick_episodes
 from app.absence.services import rule_settings
 from app.absence.settings import RuleSettings
 from app.absence.signals import signals_for_student
 from app.audit import record
 from app.core.calendar_store import load_calendar
 from app.core.localtime import local_today
-from app.core.schoolcalendar import SchoolCalendar
+from app.core.schoolcalendar import SchoolCalendar, monday_of
 from app.models import AbsenceSignal, Student, User
 
 GRID_WEEKS = 8
@@ -139,3 +133,31 @@ def absence_overview(
         overview.lates_window = sum(f.late for d, f in figures.items() if d >= late_first)
     overview.reminders = [s for s in signals if s.rule == "16uur" and s.active]
     return overview
+
+
+@dataclass
+class WeekPoint:
+    monday: date
+    hours: float  # unauthorised hours in the window of N school weeks ending with this week
+
+
+def rolling_unauthorised_hours(
+    figures: Mapping[date, DayFigures], scope: Scope, weeks: int | None = None
+) -> list[WeekPoint]:
+    """For every school week in the scope: unauthorised hours in the N school weeks ending with
+    it (N = the 16-hour rule's window), as the rolling chart on the student page shows."""
+    weeks = weeks or scope.settings.sixteen.weeks
+    include_sent_out = scope.settings.sixteen.include_sent_out
+    calendar = scope.calendar
+    points = []
+    mondays = sorted({monday_of(d) for d in scope.days})
+    for monday in mondays:
+        end = min(monday + timedelta(days=4), scope.as_of)
+        first = scope.window_first_day(end, weeks)
+        total = 0.0
+        for day in calendar.school_days_between(first, end):
+            figure = figures.get(day)
+            if figure is not None:
+                total += figure.unauthorised + (figure.sent_out if include_sent_out else 0.0)
+        points.append(WeekPoint(monday, round_hours(total)))
+    return points

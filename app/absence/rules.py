@@ -1,189 +1,30 @@
 """The high-absence signal rules, as pure functions over plain data (no Flask, no database).
 
 Every rule takes the figures per school day of one student (built from their registrations by
-:func:`day_figures`), the :class:`~app.core.schoolcalendar.SchoolCalendar`, the day the
-evaluation is "as of", and the :class:`~app.absence.settings.RuleSettings`. It returns
-:class:`Finding` objects whose identity — (rule, variant, window_start) — stays the same while a
-situation goes on, so the stored signal is updated rather than duplicated day after day.
+:func:`~app.absence.counting.day_figures`), the school calendar, the day the evaluation is "as
+of", and the :class:`~app.absence.settings.RuleSettings`. It returns :class:`Finding` objects
+whose identity — (rule, variant, window_start) — stays the same while a situation goes on, so
+the stored signal is updated rather than duplicated day after day.
 
-Rule codes: ``16uur``, ``lrv``, ``patroon``, ``frequent_ziek``, ``langdurig_ziek``, ``te_laat``.
-docs/absence.md describes each rule, its thresholds and its source.
+Rule codes: the values of ``AbsenceRule`` (``16uur``, ``lrv``, ``patroon``, ``frequent_ziek``,
+``langdurig_ziek``, ``te_laat``). docs/absence.md describes each rule, its thresholds and source.
 """
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
-from typing import NamedTuple
 
+from app.absence.counting import EPSILON, DayFigures, Registration, day_figures, round_hours
 from app.absence.settings import RuleSettings
 from app.core.schoolcalendar import SchoolCalendar, monday_of
-from app.core.vocabulary import AbsenceCategory, Weekday
+from app.core.vocabulary import AbsenceRule, Weekday
 
-RULE_16_HOURS = "16uur"
-RULE_LRV = "lrv"
-RULE_PATTERN = "patroon"
-RULE_FREQUENT_SICK = "frequent_ziek"
-RULE_LONG_SICK = "langdurig_ziek"
-RULE_LATE = "te_laat"
-RULES = (
-    RULE_16_HOURS,
-    RULE_LRV,
-    RULE_PATTERN,
-    RULE_FREQUENT_SICK,
-    RULE_LONG_SICK,
-    RULE_LATE,
-)
+RULES = AbsenceRule.values()
 PATTERN_WEEKLY = "week"
-
-EPSILON = 1e-9
-
-# ---------------------------------------------------------------------------------------------
-# Input: registrations, and the figures per school day derived from them
-# ---------------------------------------------------------------------------------------------
-
-
-class Registration(NamedTuple):
-    """One stored absence registration, as the rules need it.
-
-    A registration covers ``first_day``..``last_day``. Lesson hours (``first_hour`` on the first
-    day to ``last_hour`` on the last day) are known for most exports; otherwise the start time
-    (minutes after midnight, local time) and the duration in minutes, or neither (whole days).
-    ``authorised`` matters for late arrivals only (the category decides for the rest).
-    ``order`` orders registrations by when they were imported: where two registrations cover
-    the same lesson hour, the later one counts (a correction replaces what it corrects).
-
-    A named tuple, not a dataclass: an evaluation or import makes one per stored row (600,000
-    for a school group's year), and a tuple is made several times faster.
-    """
-
-    first_day: date
-    category: str
-    last_day: date | None = None
-    first_hour: int | None = None
-    last_hour: int | None = None
-    start_minute: int | None = None
-    minutes: int | None = None
-    authorised: bool = False
-    order: int = 0
-
-
-@dataclass(slots=True)
-class DayFigures:
-    """What one student missed on one school day. Hours follow the configured hour unit.
-    Slots: an evaluation reads about 100,000 of these (made and read faster without a dict)."""
-
-    unauthorised: float = 0.0
-    authorised: float = 0.0
-    sick: float = 0.0
-    sent_out: float = 0.0
-    late: int = 0
-    late_unauthorised: int = 0
-
-    def hours_of(self, categories: Iterable[str]) -> float:
-        total = 0.0
-        for category in categories:
-            if category == AbsenceCategory.ONGEOORLOOFD:
-                total += self.unauthorised
-            elif category == AbsenceCategory.GEOORLOOFD:
-                total += self.authorised
-            elif category == AbsenceCategory.ZIEK:
-                total += self.sick
-            elif category == AbsenceCategory.VERWIJDERD:
-                total += self.sent_out
-        return total
-
-    @property
-    def absent(self) -> float:
-        return self.unauthorised + self.authorised + self.sick
-
-
-@dataclass
-class _Unit:
-    category: str
-    lessons: float
-    minutes: float
-    authorised: bool = False
-
-
-def _units_of(
-    row: Registration, calendar: SchoolCalendar, settings: RuleSettings, first: date, last: date
-) -> Iterable[tuple[tuple[object, ...], _Unit]]:
-    """Split a registration into lesson-hour units per school day, keyed so that two
-    registrations of the same lesson hour overwrite each other instead of adding up."""
-    general = settings.general
-    last_day = row.last_day or row.first_day
-    single_day = last_day == row.first_day
-    if row.category == AbsenceCategory.TE_LAAT:
-        kind = "late"
-    elif row.category == AbsenceCategory.VERWIJDERD:
-        kind = "out"
-    else:
-        kind = "absent"
-    for day in calendar.school_days_between(max(row.first_day, first), min(last_day, last)):
-        if kind == "late":
-            slot = row.first_hour if row.first_hour is not None else row.start_minute
-            yield (kind, day, slot), _Unit(row.category, 0, 0, row.authorised)
-        elif single_day and row.first_hour is None and row.start_minute is not None:
-            # Times but no lesson hour: as many lessons as the duration spans.
-            minutes = row.minutes or general.lesson_minutes
-            lessons = max(1, math.ceil(minutes / general.lesson_minutes - EPSILON))
-            yield (kind, day, "T", row.start_minute), _Unit(row.category, lessons, minutes)
-        else:
-            if single_day and row.first_hour is not None:
-                hours = range(row.first_hour, max(row.first_hour, row.last_hour or 0) + 1)
-            else:
-                # A whole day, or one day of a period: from the first lesson hour on the first
-                # day and up to the last lesson hour on the last day, all lessons in between.
-                start = row.first_hour if (day == row.first_day and row.first_hour) else 1
-                end = row.last_hour if (day == last_day and row.last_hour) else None
-                hours = range(start, max(start, end or general.lessons_per_day) + 1)
-            per_lesson = float(general.lesson_minutes)
-            if single_day and row.minutes and row.first_hour is not None:
-                per_lesson = row.minutes / len(hours)
-            for hour in hours:
-                yield (kind, day, "L", hour), _Unit(row.category, 1, per_lesson)
-
-
-def day_figures(
-    rows: Iterable[Registration],
-    calendar: SchoolCalendar,
-    settings: RuleSettings,
-    *,
-    first: date = date.min,
-    last: date = date.max,
-) -> dict[date, DayFigures]:
-    """Figures per school day between ``first`` and ``last``. Registrations on days that are
-    not school days (weekends, holidays) are kept in the database but do not count here."""
-    units: dict[tuple[object, ...], _Unit] = {}
-    for row in sorted(rows, key=lambda r: r.order):
-        for key, unit in _units_of(row, calendar, settings, first, last):
-            units[key] = unit
-    clock = settings.general.hour_unit == "klokuur"
-    figures: dict[date, DayFigures] = {}
-    for key, unit in units.items():
-        day = key[1]
-        assert isinstance(day, date)
-        day_figure = figures.setdefault(day, DayFigures())
-        hours = unit.minutes / 60 if clock else unit.lessons
-        category = unit.category
-        if category == AbsenceCategory.ONGEOORLOOFD:
-            day_figure.unauthorised += hours
-        elif category == AbsenceCategory.GEOORLOOFD:
-            day_figure.authorised += hours
-        elif category == AbsenceCategory.ZIEK:
-            day_figure.sick += hours
-        elif category == AbsenceCategory.VERWIJDERD:
-            day_figure.sent_out += hours
-        elif category == AbsenceCategory.TE_LAAT:
-            day_figure.late += 1
-            if not unit.authorised:
-                day_figure.late_unauthorised += 1
-    return figures
 
 
 # ---------------------------------------------------------------------------------------------
@@ -302,10 +143,6 @@ def _runs(days: Sequence[date], calendar: SchoolCalendar) -> list[list[date]]:
     return runs
 
 
-def _round(value: float) -> float:
-    return round(value + EPSILON, 2)
-
-
 # ---------------------------------------------------------------------------------------------
 # The rules
 # ---------------------------------------------------------------------------------------------
@@ -342,12 +179,12 @@ def sixteen_hours(figures: Mapping[date, DayFigures], scope: Scope) -> list[Find
         due = scope.calendar.add_school_days(day, rule.report_within_days)
         findings.append(
             Finding(
-                rule=RULE_16_HOURS,
+                rule=AbsenceRule.ZESTIEN_UUR,
                 window_start=window[0][0],
                 window_end=day,
                 triggered_on=day,
                 active=False,
-                hours=_round(total),
+                hours=round_hours(total),
                 days=len(window),
                 count=len(findings) + 1,
                 due_on=due or _add_weekdays(day, rule.report_within_days),
@@ -404,12 +241,12 @@ def long_relative_absence(figures: Mapping[date, DayFigures], scope: Scope) -> l
             continue
         findings.append(
             Finding(
-                rule=RULE_LRV,
+                rule=AbsenceRule.LRV,
                 window_start=run[0],
                 window_end=run[-1],
                 triggered_on=trigger,
                 active=scope.ongoing(run[-1]),
-                hours=_round(sum(figures[d].unauthorised for d in run)),
+                hours=round_hours(sum(figures[d].unauthorised for d in run)),
                 days=len(run),
             )
         )
@@ -464,13 +301,13 @@ def weekly_pattern(figures: Mapping[date, DayFigures], scope: Scope) -> list[Fin
         alive = last == current or (current is not None and last == current - 1 and not week_over)
         findings.append(
             Finding(
-                rule=RULE_PATTERN,
+                rule=AbsenceRule.PATROON,
                 variant=PATTERN_WEEKLY,
                 window_start=days[0],
                 window_end=days[-1],
                 triggered_on=by_week[streak[rule.weeks - 1]][0],
                 active=alive,
-                hours=_round(sum(figures[d].hours_of(rule.categories) for d in days)),
+                hours=round_hours(sum(figures[d].hours_of(rule.categories) for d in days)),
                 days=len(days),
                 count=len(streak),
                 detail=f"{len(streak)} schoolweken op rij afwezig",
@@ -526,7 +363,7 @@ def weekday_pattern(figures: Mapping[date, DayFigures], scope: Scope) -> list[Fi
             if stands_out:
                 if open_finding is None:
                     open_finding = Finding(
-                        rule=RULE_PATTERN,
+                        rule=AbsenceRule.PATROON,
                         variant=name,
                         window_start=hits[0],
                         window_end=hits[-1],
@@ -550,7 +387,7 @@ def weekday_pattern(figures: Mapping[date, DayFigures], scope: Scope) -> list[Fi
             span = [d for d in occurrences if finding.window_start <= d <= finding.window_end]
             hit_days = [d for d in span if d in absent]
             finding.days = len(hit_days)
-            finding.hours = _round(sum(figures[d].hours_of(rule.categories) for d in hit_days))
+            finding.hours = round_hours(sum(figures[d].hours_of(rule.categories) for d in hit_days))
     return findings
 
 
@@ -567,7 +404,7 @@ class SickEpisode:
 def sick_episodes(figures: Mapping[date, DayFigures], scope: Scope) -> list[SickEpisode]:
     sick_days = [d for d in scope.figure_days(figures) if figures[d].sick > 0]
     return [
-        SickEpisode(run[0], run[-1], len(run), _round(sum(figures[d].sick for d in run)))
+        SickEpisode(run[0], run[-1], len(run), round_hours(sum(figures[d].sick for d in run)))
         for run in _runs(sick_days, scope.calendar)
     ]
 
@@ -620,12 +457,12 @@ def frequent_sick(figures: Mapping[date, DayFigures], scope: Scope) -> list[Find
         counted = [e for e in episodes if first <= e.first_day <= last]
         findings.append(
             Finding(
-                rule=RULE_FREQUENT_SICK,
+                rule=AbsenceRule.FREQUENT_ZIEK,
                 window_start=first,
                 window_end=counted[-1].last_day,
                 triggered_on=reached,
                 active=active,
-                hours=_round(sum(e.hours for e in counted)),
+                hours=round_hours(sum(e.hours for e in counted)),
                 days=sum(e.days for e in counted),
                 episodes=len(counted),
             )
@@ -643,7 +480,7 @@ def long_sick(figures: Mapping[date, DayFigures], scope: Scope) -> list[Finding]
         days = scope.calendar.school_days_between(episode.first_day, episode.last_day)
         findings.append(
             Finding(
-                rule=RULE_LONG_SICK,
+                rule=AbsenceRule.LANGDURIG_ZIEK,
                 window_start=episode.first_day,
                 window_end=episode.last_day,
                 triggered_on=days[rule.days - 1],
@@ -672,7 +509,7 @@ def late_arrivals(figures: Mapping[date, DayFigures], scope: Scope) -> list[Find
         counted = [(d, w) for d, w in events if first <= d <= last]
         findings.append(
             Finding(
-                rule=RULE_LATE,
+                rule=AbsenceRule.TE_LAAT,
                 window_start=first,
                 window_end=last,
                 triggered_on=reached,
@@ -718,36 +555,3 @@ def evaluate_figures(figures: Mapping[date, DayFigures], scope: Scope) -> list[F
     for rule in RULE_FUNCTIONS:
         findings.extend(rule(figures, scope))
     return findings
-
-
-# ---------------------------------------------------------------------------------------------
-# Figures for the student's absence overview
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class WeekPoint:
-    monday: date
-    hours: float  # unauthorised hours in the window of N school weeks ending with this week
-
-
-def rolling_unauthorised_hours(
-    figures: Mapping[date, DayFigures], scope: Scope, weeks: int | None = None
-) -> list[WeekPoint]:
-    """For every school week in the scope: unauthorised hours in the N school weeks ending with
-    it (N = the 16-hour rule's window), as the rolling chart on the student page shows."""
-    weeks = weeks or scope.settings.sixteen.weeks
-    include_sent_out = scope.settings.sixteen.include_sent_out
-    calendar = scope.calendar
-    points = []
-    mondays = sorted({monday_of(d) for d in scope.days})
-    for monday in mondays:
-        end = min(monday + timedelta(days=4), scope.as_of)
-        first = scope.window_first_day(end, weeks)
-        total = 0.0
-        for day in calendar.school_days_between(first, end):
-            figure = figures.get(day)
-            if figure is not None:
-                total += figure.unauthorised + (figure.sent_out if include_sent_out else 0.0)
-        points.append(WeekPoint(monday, _round(total)))
-    return points

@@ -58,16 +58,17 @@ def login_required(view: F) -> F:
     return flask_login.login_required(view)
 
 
-def roles_required(allowed: frozenset[Role]) -> Callable[[F], F]:
+def roles_required(allowed: frozenset[Role], *, denied: int = 403) -> Callable[[F], F]:
     """Only signed-in users with one of the ``allowed`` roles (a set of ``app.core.roles``) may
-    use the view; others get 403. The set is kept on the view for :func:`may_open`."""
+    use the view; others get ``denied`` (403, or 404 where the pages should not exist for other
+    roles). The set is kept on the view for :func:`may_open`."""
 
     def decorator(view: F) -> F:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if current_user.role not in allowed:
-                abort(403)
+                abort(denied)
             return view(*args, **kwargs)
 
         wrapped.__dict__["allowed_roles"] = allowed

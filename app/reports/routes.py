@@ -15,7 +15,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -25,7 +24,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import Forbidden, NotFound
 
 from app.access import roles_required
 from app.auth.sessions import recent_auth_required
@@ -47,13 +45,8 @@ from app.reports.sections.observations import draft_text
 from app.reports.services import audit_report, save_text
 
 bp = Blueprint("reports", __name__, url_prefix="/rapportage")
-readers = roles_required(roles.REPORT_READERS)
-
-
-@bp.errorhandler(Forbidden)
-def not_for_this_role(error: Forbidden) -> ResponseReturnValue:
-    """A role that reads no reports gets 404, not 403: the pages do not exist for it."""
-    return current_app.handle_http_exception(NotFound())
+# A role that reads no reports gets 404, not 403: the pages do not exist for it.
+readers = roles_required(roles.REPORT_READERS, denied=404)
 
 
 def _period(start_text: str | None, end_text: str | None) -> tuple[date, date]:

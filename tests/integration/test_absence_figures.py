@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from app.absence.counting import day_figures
 from app.absence.figures import (
     registrations_by_student,
     stored_basis_matches,
@@ -19,7 +20,6 @@ from app.absence.figures import (
 )
 from app.absence.importer import import_absence
 from app.absence.privacy import erase_absence
-from app.absence.rules import day_figures
 from app.absence.services import rule_settings, set_code
 from app.absence.signals import evaluate_signals
 from app.core.calendar_store import add_non_school_period, find_school_year, load_calendar

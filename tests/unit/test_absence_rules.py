@@ -6,15 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.absence.rules import (
-    Finding,
-    Registration,
-    day_figures,
-    evaluate_student,
-    evaluation_scope,
-    rolling_unauthorised_hours,
-    sick_episodes,
-)
+from app.absence.counting import Registration, day_figures
+from app.absence.overview import rolling_unauthorised_hours
+from app.absence.rules import Finding, evaluate_student, evaluation_scope, sick_episodes
 from app.absence.settings import RuleSettings
 from app.core.schoolcalendar import HOLIDAYS_2026_2027_ZUID, SchoolCalendar, plausible_holidays
 

@@ -2,7 +2,8 @@ from collections import Counter
 from datetime import date
 
 from app.absence.charts import bar_chart
-from app.absence.rules import Registration, evaluate_student
+from app.absence.counting import Registration
+from app.absence.rules import evaluate_student
 from app.absence.settings import RuleSettings, load_default_codes
 from app.core.schoolcalendar import HOLIDAYS_2026_2027_ZUID, SchoolCalendar
 from app.demo.synthetic_absence import MAGISTER_HEADER, generate, magister_csv, profiles_for
