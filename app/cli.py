@@ -87,7 +87,7 @@ def import_students_command(file: Path, partial: bool) -> None:
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Fill the database with the fictitious demo school group (not in production)."""
-    if not current_app.config.get("DEMO_DATA_ALLOWED"):
+    if not current_app.config["DEMO_DATA_ALLOWED"]:
         raise click.ClickException("Demodata is niet toegestaan met de productie-instellingen.")
 
     counts = seed_demo()

@@ -76,7 +76,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
         db.session.rollback()
-        limit_mb = (app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+        limit_mb = int(app.config["MAX_CONTENT_LENGTH"]) // (1024 * 1024)
         return _respond(
             413,
             _(

@@ -1,7 +1,11 @@
-"""Development, testing and production settings.
+"""Development, testing and production settings: every setting the app reads, with its type
+and default, in one place.
 
-Every value that differs between machines comes from an environment variable. The classes are
-instantiated by ``create_app`` so the environment is read when an app is made, not at import.
+Every value that differs between machines comes from an environment variable (named as the
+setting). The classes are instantiated by ``create_app`` so the environment is read when an app
+is made, not at import. A value that cannot be read is not fatal when only one feature needs it
+(the SMTP port for the digest e-mail): the setting falls back to its default and the problem is
+kept in ``SETTING_PROBLEMS``, which that feature reports when it runs.
 """
 
 from __future__ import annotations
@@ -23,6 +27,11 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name, "").strip()
+    return Path(value) if value else None
+
+
 class BaseConfig:
     """Settings shared by every environment."""
 
@@ -30,27 +39,31 @@ class BaseConfig:
     DEBUG = False
     TESTING = False
 
-    def __init__(self) -> None:
-        if "TOTP_REQUIRED_ROLES" in os.environ:
-            roles = os.environ["TOTP_REQUIRED_ROLES"].split(",")
-            self.TOTP_REQUIRED_ROLES = tuple(r.strip() for r in roles if r.strip())
-        self.SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEV_SECRET)
-        self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or self.default_database_url()
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-        self.APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000")
-        self.MAIL_FROM = os.environ.get("MAIL_FROM", "schoolfit@localhost")
-        self.SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
-        # Kept as given: app/digest/mail.py checks it (a bad value must not stop the whole app)
-        # and, when empty, takes the usual port of SMTP_SECURITY.
-        self.SMTP_PORT = os.environ.get("SMTP_PORT", "")
-        self.SMTP_USER = os.environ.get("SMTP_USER", "")
-        self.SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
-        self.SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "none")
-
-    # Uploads (student and absence exports) are refused above this size with a clear message.
-    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # --- secrets and storage (from the environment) ---------------------------------------
+    SECRET_KEY: str = INSECURE_DEV_SECRET
+    SQLALCHEMY_DATABASE_URI: str = ""
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # Where the login and pulse rate limits are counted ("memory://", or Redis in production).
+    RATELIMIT_STORAGE_URI: str = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Settings from the environment that could not be read: {setting: Dutch message}.
+    SETTING_PROBLEMS: dict[str, str] = {}
+
+    # --- e-mail (the 14:00 digest) ----------------------------------------------------------
+    # The app's own address, for links in e-mails.
+    APP_BASE_URL: str = "http://127.0.0.1:5000"
+    MAIL_FROM: str = "schoolfit@localhost"
+    SMTP_HOST: str = "localhost"
+    # None: the usual port of SMTP_SECURITY (25, 587 for starttls, 465 for tls).
+    SMTP_PORT: int | None = None
+    SMTP_USER: str = ""
+    SMTP_PASSWORD: str = ""
+    SMTP_SECURITY: str = "none"  # none, starttls or tls
+
+    # --- sessions, accounts and the web ------------------------------------------------------
+    # Uploads (student and absence exports) are refused above this size with a clear message.
+    MAX_CONTENT_LENGTH: int = 10 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -62,14 +75,38 @@ class BaseConfig:
     # server from the session's own timestamps, so its expiry date need not move each request.
     SESSION_REFRESH_EACH_REQUEST = False
     # Signed out after this long without activity (desk work; the floor's queue survives it).
-    IDLE_TIMEOUT = timedelta(minutes=30)
+    IDLE_TIMEOUT: timedelta = timedelta(minutes=30)
     # Signed out this long after signing in, whatever the activity.
-    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
+    SESSION_ABSOLUTE_LIFETIME: timedelta = timedelta(hours=12)
     # Exports ask for the password again when the last authentication is older than this.
-    REAUTH_WINDOW = timedelta(minutes=10)
+    REAUTH_WINDOW: timedelta = timedelta(minutes=10)
+    # Roles that must use two-factor login (TOTP), by value. Production: beheer.
+    TOTP_REQUIRED_ROLES: tuple[str, ...] = ()
+    # Werkzeug's password hash; tests use a cheap scrypt (the suite creates hundreds).
+    PASSWORD_HASH_METHOD: str = "scrypt"  # noqa: S105 - a method name, not a secret
+    LOGIN_RATE_LIMIT: str = "10 per minute;30 per hour"
+    # Answers to a leerlingpeiling per client address. A class on the school's Wi-Fi shares one
+    # address, so this allows a full class answering at once; raise it when a whole school
+    # answers in the same hour behind one address.
+    PULSE_ANSWER_RATE_LIMIT: str = "40 per minute;400 per hour"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session does
+    WTF_CSRF_FIELD_NAME: str = "csrf_token"
+    FORCE_HTTPS: bool = False
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    LANGUAGES: tuple[str, ...] = ("nl", "en")
+    DEMO_DATA_ALLOWED: bool = True
+
+    # --- absence -----------------------------------------------------------------------------
+    # The signal thresholds and the default reason codes; None: config/absence_rules.toml and
+    # config/absence_codes.toml.
+    ABSENCE_RULES_FILE: Path | None = None
+    ABSENCE_CODES_FILE: Path | None = None
+
+    # --- privacy -----------------------------------------------------------------------------
     # How long each kind of data is kept, in days (reasons in docs/privacy.md). Enforced by
     # `flask --app app privacy purge`, meant to run nightly.
-    RETENTION_DAYS = {
+    RETENTION_DAYS: dict[str, int] = {
         "anonymous_floor_entries": 2 * 365,
         "named_floor_entries": 365,
         "handled_flags": 365,
@@ -82,16 +119,39 @@ class BaseConfig:
         "peiling_devices": 0,  # from the day after the peiling's last day
         "audit_log": 5 * 365,
     }
-    # Roles that must use two-factor login (TOTP). Production: beheer (see ProductionConfig).
-    TOTP_REQUIRED_ROLES: tuple[str, ...] = ()
-    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session does
-    FORCE_HTTPS = False
-    BABEL_DEFAULT_LOCALE = "nl"
-    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
-    LANGUAGES = ("nl", "en")
-    LOGIN_RATE_LIMIT = "10 per minute;30 per hour"
-    RATELIMIT_HEADERS_ENABLED = True
-    DEMO_DATA_ALLOWED = True
+
+    def __init__(self) -> None:
+        env = os.environ
+        self.SETTING_PROBLEMS = {}
+        self.SECRET_KEY = env.get("SECRET_KEY", INSECURE_DEV_SECRET)
+        self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or self.default_database_url()
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", self.RATELIMIT_STORAGE_URI)
+        self.APP_BASE_URL = env.get("APP_BASE_URL", self.APP_BASE_URL)
+        self.MAIL_FROM = env.get("MAIL_FROM", self.MAIL_FROM)
+        self.SMTP_HOST = env.get("SMTP_HOST", self.SMTP_HOST)
+        self.SMTP_PORT = self._port("SMTP_PORT")
+        self.SMTP_USER = env.get("SMTP_USER", "")
+        self.SMTP_PASSWORD = env.get("SMTP_PASSWORD", "")
+        self.SMTP_SECURITY = env.get("SMTP_SECURITY", self.SMTP_SECURITY)
+        self.PULSE_ANSWER_RATE_LIMIT = env.get(
+            "PULSE_ANSWER_RATE_LIMIT", self.PULSE_ANSWER_RATE_LIMIT
+        )
+        self.ABSENCE_RULES_FILE = _env_path("ABSENCE_RULES_FILE")
+        self.ABSENCE_CODES_FILE = _env_path("ABSENCE_CODES_FILE")
+        if "TOTP_REQUIRED_ROLES" in env:
+            roles = env["TOTP_REQUIRED_ROLES"].split(",")
+            self.TOTP_REQUIRED_ROLES = tuple(r.strip() for r in roles if r.strip())
+
+    def _port(self, name: str) -> int | None:
+        """A port number from the environment; empty means the usual one (None)."""
+        value = os.environ.get(name, "").strip()
+        if not value:
+            return None
+        if value.isdigit() and 0 < int(value) < 65536:
+            return int(value)
+        self.SETTING_PROBLEMS[name] = f"{name} '{value}' is geen poort."
+        return None
 
     def default_database_url(self) -> str:
         return f"sqlite:///{PROJECT_ROOT / 'instance' / 'schoolfit.db'}"
@@ -105,17 +165,16 @@ class DevelopmentConfig(BaseConfig):
 class TestingConfig(BaseConfig):
     NAME = "testing"
     TESTING = True
+    # Tests that need a low limit set it themselves.
+    LOGIN_RATE_LIMIT = "1000 per minute"
+    # scrypt at a low cost: the suite creates hundreds of accounts. Production uses the default.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - a method name, not a secret
 
     def __init__(self) -> None:
         super().__init__()
         self.SECRET_KEY = "testing-secret-key"  # noqa: S105
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
         self.SMTP_HOST = "127.0.0.1"
-
-    # Tests that need a low limit set it themselves.
-    LOGIN_RATE_LIMIT = "1000 per minute"
-    # scrypt at a low cost: the suite creates hundreds of accounts. Production uses the default.
-    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - a method name, not a secret
 
 
 class ProductionConfig(BaseConfig):

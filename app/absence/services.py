@@ -33,7 +33,7 @@ from app.models import AbsenceCode, AbsenceRecord, User
 def rule_settings() -> RuleSettings:
     """The thresholds in force: ``ABSENCE_RULES_FILE`` or config/absence_rules.toml."""
     cache = current_app.extensions.setdefault("schoolfit_absence", {})
-    path = current_app.config.get("ABSENCE_RULES_FILE")
+    path = current_app.config["ABSENCE_RULES_FILE"]
     if cache.get("rules_path") != path or "rules" not in cache:
         try:
             cache["rules"] = load_rule_settings(path)
@@ -46,7 +46,7 @@ def rule_settings() -> RuleSettings:
 
 def default_codes() -> dict[str, CodeMeaning]:
     cache = current_app.extensions.setdefault("schoolfit_absence", {})
-    path = current_app.config.get("ABSENCE_CODES_FILE")
+    path = current_app.config["ABSENCE_CODES_FILE"]
     if cache.get("codes_path") != path or "codes" not in cache:
         try:
             cache["codes"] = load_default_codes(path)

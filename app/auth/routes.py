@@ -121,7 +121,7 @@ def totp_setup() -> ResponseReturnValue:
         form=form,
         qr_data_uri=svg,
         secret=secret,
-        required=current_user.role.value in current_app.config.get("TOTP_REQUIRED_ROLES", ()),
+        required=current_user.role.value in current_app.config["TOTP_REQUIRED_ROLES"],
     ), status
 
 

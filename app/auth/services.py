@@ -35,7 +35,7 @@ _DUMMY_HASH = generate_password_hash("timing-equaliser-not-a-password", method="
 def hash_password(password: str) -> str:
     """scrypt, Werkzeug's memory-hard KDF (its default cost unless the config lowers it for
     the test suite)."""
-    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if current_app else "scrypt"
+    method = current_app.config["PASSWORD_HASH_METHOD"] if current_app else "scrypt"
     return generate_password_hash(password, method=method)
 
 

@@ -66,7 +66,7 @@ def start_session(user: User) -> None:
     # started before the token was made could otherwise send back a session without it (seen
     # as a logout refused for its token on the floor screen). Flask-WTF caches the token of
     # this request in ``g``: drop it, so a token is made for (and stored in) the new session.
-    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    g.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)
     generate_csrf()
 
 
@@ -115,7 +115,7 @@ def register_session_rules(app: Flask) -> None:
         if _is_activity() and now - last_active >= ACTIVITY_RESOLUTION_SECONDS:
             session["last_active"] = now
 
-        required = current_app.config.get("TOTP_REQUIRED_ROLES", ())
+        required = current_app.config["TOTP_REQUIRED_ROLES"]
         needs_setup = current_user.role.value in required and not current_user.totp_enabled
         if needs_setup and request.endpoint not in SETUP_ALLOWED:
             if request.path.startswith("/api/"):

@@ -213,7 +213,7 @@ def compose(
     ``sender``: a plain-text part and an HTML alternative, with links to the pages. No student
     names, no free-text notes."""
     now = now or utcnow()
-    base_url = str(current_app.config.get("APP_BASE_URL") or "http://localhost").rstrip("/")
+    base_url = str(current_app.config["APP_BASE_URL"]).rstrip("/")
     with current_app.test_request_context("/", base_url=base_url):
         sections = [mail_section(d) for d in digests]
         context = {"recipient": recipient, "sections": sections, "base_url": base_url}

@@ -68,6 +68,9 @@ class SmtpSettings:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> SmtpSettings:
         """The settings, checked; an empty SMTP_PORT takes the usual port of SMTP_SECURITY."""
+        problems = config.get("SETTING_PROBLEMS") or {}
+        if "SMTP_PORT" in problems:
+            raise MailError(problems["SMTP_PORT"], fatal=True)
         security = str(config.get("SMTP_SECURITY") or "none").strip().lower()
         if security not in SECURITY_MODES:
             raise MailError(

@@ -71,17 +71,13 @@ bp = Blueprint("pulse", __name__)
 result_readers = roles_required(roles.PULSE_READERS)
 openers = roles_required(roles.PULSE_OPENERS)
 
-# Per client address, in the limiter's own storage (never stored with answers). A class on the
-# school's Wi-Fi shares one address, so the limit allows a full class answering at once;
-# PULSE_ANSWER_RATE_LIMIT overrides it (a whole school answering in the same hour behind one
-# address needs more).
-DEFAULT_ANSWER_RATE_LIMIT = "40 per minute;400 per hour"
 DEVICE_COOKIE_PREFIX = "sf_peiling_"
 DEVICE_COOKIE_PATH = "/p/"
 
 
 def _answer_limit() -> str:
-    return str(current_app.config.get("PULSE_ANSWER_RATE_LIMIT", DEFAULT_ANSWER_RATE_LIMIT))
+    # Per client address, in the limiter's own storage (never stored with answers).
+    return str(current_app.config["PULSE_ANSWER_RATE_LIMIT"])
 
 
 # -- staff: helpers --------------------------------------------------------------------------
@@ -316,7 +312,7 @@ def _set_device_cookie(response: Response, peiling: Peiling, token: str) -> None
         token,
         expires=expires.astimezone(UTC),
         path=DEVICE_COOKIE_PATH,
-        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
         httponly=True,
         samesite="Lax",
     )

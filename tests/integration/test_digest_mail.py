@@ -537,8 +537,15 @@ def test_an_empty_port_takes_the_usual_port_of_the_security_mode(
 
 
 def test_a_bad_port_does_not_stop_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only the digest command refuses it (above); every other page and command still works."""
+    """Only the digest refuses it; every other page and command still works."""
     monkeypatch.setenv("SMTP_PORT", "abc")
     served = create_app("testing")
-    assert served.config["SMTP_PORT"] == "abc"
+    assert served.config["SMTP_PORT"] is None
     assert served.test_client().get("/login").status_code == 200
+    with pytest.raises(delivery.MailError, match="SMTP_PORT 'abc' is geen poort."):
+        delivery.SmtpSettings.from_config(served.config)
+
+
+def test_a_port_from_the_environment_is_a_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMTP_PORT", "2525")
+    assert create_app("testing").config["SMTP_PORT"] == 2525
