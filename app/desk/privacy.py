@@ -32,8 +32,8 @@ from app.models import (
 from app.privacy.sections import Section, plain
 
 # The desk tables with a student column, covered by the functions below. Their child tables
-# (casus_status, casus_notitie, overdracht, oudercontact_poging) go with them (ON DELETE CASCADE).
-DESK_TABLES = {"casus", "gespreksverslag", "oudercontact", "huisbezoek", "nablijfklas_leerling"}
+# (case_status_change, case_note, handover, call_attempt) go with them (ON DELETE CASCADE).
+DESK_TABLES = {"casus", "conversation_report", "parent_call", "home_visit", "detention_attendance"}
 
 
 def _name(user: Any) -> str:

@@ -113,7 +113,7 @@ class Casus(Model):
 class CaseStatusChange(Model):
     """One status change of a case: who, when, why. The first row records the opening."""
 
-    __tablename__ = "casus_status"
+    __tablename__ = "case_status_change"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("casus.id", ondelete="CASCADE"), index=True)
@@ -130,7 +130,7 @@ class CaseStatusChange(Model):
 class CaseNote(Model):
     """A note on a case (also after the handover to COPA), or a recorded review (evaluatie)."""
 
-    __tablename__ = "casus_notitie"
+    __tablename__ = "case_note"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("casus.id", ondelete="CASCADE"), index=True)
@@ -154,8 +154,8 @@ class CaseNote(Model):
 class ConversationReport(Model):
     """A worked-out conversation (gespreksverslag)."""
 
-    __tablename__ = "gespreksverslag"
-    __table_args__ = (Index("ix_gespreksverslag_student_held", "student_id", "held_on"),)
+    __tablename__ = "conversation_report"
+    __table_args__ = (Index("ix_conversation_report_student_held", "student_id", "held_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"))
@@ -212,8 +212,8 @@ class ParentCall(Model):
     """A parent-call task (oudercontact). Phone numbers are not stored: staff call from the
     student information system, which stays the source of contact details."""
 
-    __tablename__ = "oudercontact"
-    __table_args__ = (Index("ix_oudercontact_assignee_status_due", "assignee_id", "status", "due"),)
+    __tablename__ = "parent_call"
+    __table_args__ = (Index("ix_parent_call_assignee_status_due", "assignee_id", "status", "due"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
@@ -254,11 +254,11 @@ class ParentCall(Model):
 class CallAttempt(Model):
     """One attempt to reach a parent, with its result and a note."""
 
-    __tablename__ = "oudercontact_poging"
+    __tablename__ = "call_attempt"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(
-        ForeignKey("oudercontact.id", ondelete="CASCADE"), index=True
+        ForeignKey("parent_call.id", ondelete="CASCADE"), index=True
     )
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
@@ -283,8 +283,8 @@ class HomeVisit(Model):
     Whether the pair is mixed (man/woman) is confirmed per visit by whoever plans it: the app
     keeps no gender data about staff."""
 
-    __tablename__ = "huisbezoek"
-    __table_args__ = (Index("ix_huisbezoek_status_planned", "status", "planned_at"),)
+    __tablename__ = "home_visit"
+    __table_args__ = (Index("ix_home_visit_status_planned", "status", "planned_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
@@ -329,8 +329,8 @@ class HomeVisit(Model):
 class DetentionSession(Model):
     """A detention-class session (nablijfklas) at a location."""
 
-    __tablename__ = "nablijfklas"
-    __table_args__ = (Index("ix_nablijfklas_location_held", "location_id", "held_on"),)
+    __tablename__ = "detention_session"
+    __table_args__ = (Index("ix_detention_session_location_held", "location_id", "held_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
@@ -351,12 +351,12 @@ class DetentionSession(Model):
 class DetentionAttendance(Model):
     """A student present at a session, with the reflection and restoration talk."""
 
-    __tablename__ = "nablijfklas_leerling"
+    __tablename__ = "detention_attendance"
     __table_args__ = (UniqueConstraint("session_id", "student_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(
-        ForeignKey("nablijfklas.id", ondelete="CASCADE"), index=True
+        ForeignKey("detention_session.id", ondelete="CASCADE"), index=True
     )
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
     what_happened: Mapped[str] = mapped_column(String(NOTE_TEXT), default="")
@@ -381,7 +381,7 @@ class DetentionAttendance(Model):
 class HandoverSlot(Model):
     """The weekly handover moment of a location (SchoolFit, team leader and COPA)."""
 
-    __tablename__ = "overdrachtsmoment"
+    __tablename__ = "handover_slot"
     __table_args__ = (UniqueConstraint("location_id", "weekday", "starts_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -397,10 +397,10 @@ class HandoverSlot(Model):
 class Handover(Model):
     """A handover of a case to COPA in the fixed format; COPA accepts or returns it."""
 
-    __tablename__ = "overdracht"
+    __tablename__ = "handover"
     __table_args__ = (
         Index(
-            "uq_overdracht_pending_case",
+            "uq_handover_pending_case",
             "case_id",
             unique=True,
             sqlite_where=text("status = 'ingediend'"),
@@ -454,10 +454,10 @@ class EntryTriage(Model):
     """The desk's state of one floor entry: worked out (and how), or closed with a reason; and
     the marks "voor rapportage" (periodic report) and "voor teamleider" (daily digest)."""
 
-    __tablename__ = "bureau_triage"
+    __tablename__ = "entry_triage"
     __table_args__ = (
-        Index("ix_bureau_triage_for_teamleider_at", "for_teamleider_at"),
-        Index("ix_bureau_triage_for_report_at", "for_report_at"),
+        Index("ix_entry_triage_for_teamleider_at", "for_teamleider_at"),
+        Index("ix_entry_triage_for_report_at", "for_report_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -470,9 +470,9 @@ class EntryTriage(Model):
     close_reason: Mapped[str] = mapped_column(String(200), default="")
     case_id: Mapped[int | None] = mapped_column(ForeignKey("casus.id", ondelete="SET NULL"))
     report_id: Mapped[int | None] = mapped_column(
-        ForeignKey("gespreksverslag.id", ondelete="SET NULL")
+        ForeignKey("conversation_report.id", ondelete="SET NULL")
     )
-    call_id: Mapped[int | None] = mapped_column(ForeignKey("oudercontact.id", ondelete="SET NULL"))
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("parent_call.id", ondelete="SET NULL"))
     for_report: Mapped[bool] = mapped_column(Boolean, default=False)
     for_report_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     for_teamleider: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -107,7 +107,7 @@ class QuarantinedEntry(Model):
     """An entry sent from a phone that the server could not accept, kept with the reason for
     review at the desk (for example a student who has left the location)."""
 
-    __tablename__ = "floor_quarantine"
+    __tablename__ = "quarantined_entry"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The phone's UUID when it was a valid one; retries answer "quarantined" again.

@@ -40,17 +40,17 @@ from tests.integration.test_desk_inbox import floor_item, log_floor
 def test_desk_tables_with_a_student_column_are_all_covered(app: object) -> None:
     desk_tables = {t.name for t in db.metadata.sorted_tables} & {
         "casus",
-        "casus_status",
-        "casus_notitie",
-        "gespreksverslag",
-        "oudercontact",
-        "oudercontact_poging",
-        "huisbezoek",
-        "nablijfklas",
-        "nablijfklas_leerling",
-        "overdracht",
-        "overdrachtsmoment",
-        "bureau_triage",
+        "case_status_change",
+        "case_note",
+        "conversation_report",
+        "parent_call",
+        "call_attempt",
+        "home_visit",
+        "detention_session",
+        "detention_attendance",
+        "handover",
+        "handover_slot",
+        "entry_triage",
     }
     with_student = {
         table

@@ -1,0 +1,169 @@
+"""The migrations on a database of their own: the schema they build equals the models', and the
+renaming migrations keep every row, up and down (on SQLite and PostgreSQL alike)."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import bindparam, create_engine, func, inspect, select, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.auth.services import find_user_by_email
+from app.core.localtime import local_today
+from app.demo.seed import seed_demo
+from app.desk.cases.services import add_note
+from app.desk.conversations.services import ReportInput, create_report
+from app.extensions import db
+from app.floor.services import accept_entries
+from app.models import Casus, FloorEntry, User
+
+# Revision 0012 renamed these tables (old name -> new name).
+RENAMED = {
+    "casus_status": "case_status_change",
+    "casus_notitie": "case_note",
+    "gespreksverslag": "conversation_report",
+    "oudercontact": "parent_call",
+    "oudercontact_poging": "call_attempt",
+    "huisbezoek": "home_visit",
+    "nablijfklas": "detention_session",
+    "nablijfklas_leerling": "detention_attendance",
+    "overdrachtsmoment": "handover_slot",
+    "overdracht": "handover",
+    "bureau_triage": "entry_triage",
+    "floor_quarantine": "quarantined_entry",
+}
+
+
+@pytest.fixture
+def own_database(database_url: str) -> Iterator[str]:
+    """An empty database next to the suite's (the suite's stays migrated to the head)."""
+    if database_url.startswith("sqlite"):
+        with tempfile.TemporaryDirectory(prefix="schoolfit-migrations-") as directory:
+            yield f"sqlite:///{Path(directory) / 'migrations.db'}"
+        return
+    server = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS schoolfit_migrations"))
+        connection.execute(text("CREATE DATABASE schoolfit_migrations"))
+    yield make_url(database_url).set(database="schoolfit_migrations").render_as_string(False)
+    with server.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS schoolfit_migrations WITH (FORCE)"))
+    server.dispose()
+
+
+@pytest.fixture
+def migrating_app(own_database: str) -> Iterator[Flask]:
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=own_database)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def schema_differences() -> list[object]:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, db.metadata))
+
+
+def row_counts(tables: list[str]) -> dict[str, int]:
+    with db.engine.connect() as connection:
+        return {
+            table: connection.execute(
+                select(func.count()).select_from(text(f'"{table}"'))
+            ).scalar_one()
+            for table in tables
+        }
+
+
+def constraint_and_index_names() -> set[tuple[str, str]]:
+    """(table, name) of every constraint and index the database holds."""
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            constraints = connection.execute(
+                text(
+                    "SELECT t.relname, c.conname FROM pg_constraint c "
+                    "JOIN pg_class t ON t.oid = c.conrelid WHERE t.relname IN :tables"
+                ).bindparams(bindparam("tables", expanding=True)),
+                {"tables": [t.name for t in db.metadata.sorted_tables]},
+            ).all()
+            indexes = connection.execute(
+                text("SELECT tablename, indexname FROM pg_indexes WHERE schemaname = 'public'")
+            ).all()
+            return {(table, name) for table, name in [*constraints, *indexes]}
+        found: set[tuple[str, str]] = set()
+        rows = connection.execute(text("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+        for kind, name, table, sql in rows:
+            if kind == "index" and not name.startswith("sqlite_autoindex"):
+                found.add((table, name))
+            found.update((table, c) for c in re.findall(r"CONSTRAINT (\w+)", sql or ""))
+        return found
+
+
+def add_desk_work() -> None:
+    """What the demo leaves out: a worked-out entry (its triage refers to the report), a case
+    note and a quarantined entry."""
+    staff = find_user_by_email("medewerker@demo.schoolfit.nl")
+    entry = db.session.scalars(
+        select(FloorEntry).where(FloorEntry.staff_id == staff.id, FloorEntry.students.any())
+    ).first()
+    student = entry.students[0]
+    report = ReportInput(
+        held_on=local_today(), with_whom=["leerling"], with_other="", topics=["gedrag"], summary="x"
+    )
+    create_report(staff, student, report, entry=entry)
+    case = db.session.scalars(select(Casus)).first()
+    add_note(db.session.get(User, case.owner_id), case, "een notitie")
+    accept_entries(staff, [{"uuid": str(uuid.uuid4()), "kind": "onbekend"}])
+
+
+def test_the_migrated_schema_equals_the_models(migrating_app: Flask) -> None:
+    """Tables, columns, types, indexes and constraints: what Alembic would generate is nothing."""
+    upgrade(revision="head")
+    assert schema_differences() == []
+
+
+def test_renaming_the_desk_tables_keeps_every_row_both_ways(migrating_app: Flask) -> None:
+    upgrade(revision="head")
+    seed_demo()  # cases, reports, calls, visits, detention, handovers through the services
+    add_desk_work()
+    db.session.commit()
+    before = row_counts(list(RENAMED.values()))
+    assert all(before.values()), before
+
+    downgrade(revision="0011")
+    db.session.remove()
+    names = set(inspect(db.engine).get_table_names())
+    assert set(RENAMED) <= names and not set(RENAMED.values()) & names
+    assert row_counts(list(RENAMED)) == {old: before[new] for old, new in RENAMED.items()}
+
+    upgrade(revision="head")
+    db.session.remove()
+    assert row_counts(list(RENAMED.values())) == before
+    assert schema_differences() == []
+    # Each name starts with its own table's (the naming convention), none with a former name.
+    misnamed = {
+        (table, name)
+        for table, name in constraint_and_index_names()
+        if table != "alembic_version" and not re.match(rf"(pk|fk|uq|ix|ck)_{table}(_|$)", name)
+    }
+    assert misnamed == set()
+    # The foreign keys still hold: every attempt belongs to a call, every triage to its report.
+    with db.engine.connect() as connection:
+        orphans = connection.execute(
+            text(
+                "SELECT count(*) FROM call_attempt a LEFT JOIN parent_call c ON c.id = a.call_id "
+                "WHERE c.id IS NULL"
+            )
+        ).scalar_one()
+    assert orphans == 0
