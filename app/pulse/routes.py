@@ -25,7 +25,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from app.access import can_see_location, roles_required
+from app.access import can_see_location, may_open, roles_required
 from app.core import roles
 from app.core.forms import form_page, submit
 from app.core.localtime import LOCAL_TZ, local_today
@@ -187,7 +187,7 @@ def results() -> ResponseReturnValue:
         start_label=start_label,
         phase_label=phase_label,
         withheld_reason=withheld_reason,
-        can_open=current_user.role in roles.PULSE_OPENERS,
+        can_open=may_open("pulse.new"),
         scale=SCALE,
         minimum=MIN_GROUP_SIZE,
     )
@@ -237,7 +237,7 @@ def detail(peiling_id: int) -> ResponseReturnValue:
         link=public_link(peiling),
         respondents=respondent_counts([peiling.id])[peiling.id],
         close_form=ClosePeilingForm(),
-        can_close=current_user.role in roles.PULSE_OPENERS and peiling.status == PeilingStatus.OPEN,
+        can_close=may_open("pulse.close") and peiling.status == PeilingStatus.OPEN,
         statements=statements_for(peiling.questionnaire),
         minimum=MIN_GROUP_SIZE,
     )

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.access.cases import can_work_on_student
+from app.access.desk_records import calls_visible_to
 from app.audit import record
 from app.core import roles
 from app.core.localtime import local_today
@@ -90,13 +91,10 @@ def create_call(
 
 
 def find_call(user: User, call_id: int) -> ParentCall | None:
-    """A parent call of a student at the user's locations (case workers only)."""
-    if user.role not in roles.CASE_WORKERS:
-        return None
+    """A parent call the user may see (``calls_visible_to``), else None."""
     return db.session.scalar(
-        select(ParentCall)
-        .join(Student, Student.id == ParentCall.student_id)
-        .where(ParentCall.id == call_id, Student.location_id.in_(user.location_ids or {-1}))
+        calls_visible_to(user)
+        .where(ParentCall.id == call_id)
         .options(
             joinedload(ParentCall.student),
             joinedload(ParentCall.assignee),

@@ -9,6 +9,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.access.desk_records import sessions_visible_to, works_at
 from app.audit import record, record_many
 from app.core import roles
 from app.core.localtime import local_today
@@ -40,7 +41,7 @@ def create_session(
     today = today or local_today()
     if user.role not in roles.CASE_WORKERS:
         raise DomainError("Je kunt geen nablijfklas vastleggen.")
-    if location is None or location.id not in user.location_ids:
+    if location is None or not works_at(user, location.id):
         raise DomainError("Kies een van je locaties.", field="location")
     if held_on is None:
         raise DomainError("Kies de datum.", field="held_on")
@@ -87,14 +88,10 @@ def supervisor_choices(locations: Iterable[Location]) -> list[tuple[int, str]]:
 
 
 def find_session(user: User, session_id: int) -> DetentionSession | None:
-    if user.role not in roles.CASE_WORKERS:
-        return None
+    """A session the user may see (``sessions_visible_to``), else None."""
     return db.session.scalar(
-        select(DetentionSession)
-        .where(
-            DetentionSession.id == session_id,
-            DetentionSession.location_id.in_(user.location_ids or {-1}),
-        )
+        sessions_visible_to(user)
+        .where(DetentionSession.id == session_id)
         .options(
             joinedload(DetentionSession.location),
             joinedload(DetentionSession.supervisor),
@@ -107,8 +104,7 @@ def find_session(user: User, session_id: int) -> DetentionSession | None:
 def sessions_for(user: User, limit: int = 60) -> list[DetentionSession]:
     return list(
         db.session.scalars(
-            select(DetentionSession)
-            .where(DetentionSession.location_id.in_(user.location_ids or {-1}))
+            sessions_visible_to(user)
             .options(
                 joinedload(DetentionSession.location),
                 joinedload(DetentionSession.supervisor),

@@ -9,6 +9,7 @@ from datetime import datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.access.desk_records import manages_slots_at, slots_manageable_by
 from app.core import roles
 from app.desk import rules
 from app.desk.common import clean_text
@@ -68,7 +69,7 @@ def add_slot(
 ) -> HandoverSlot:
     if user.role not in roles.SLOT_MANAGERS:
         raise DomainError("Je kunt geen overdrachtsmomenten instellen.")
-    if location is None or location.id not in user.location_ids:
+    if location is None or not manages_slots_at(user, location.id):
         raise DomainError("Kies een van je locaties.", field="location")
     if weekday is None or not 0 <= weekday <= 6:
         raise DomainError("Kies een dag.", field="weekday")
@@ -98,18 +99,12 @@ def add_slot(
 
 
 def find_slot(user: User, slot_id: int) -> HandoverSlot | None:
-    if user.role not in roles.SLOT_MANAGERS:
-        return None
-    return db.session.scalar(
-        select(HandoverSlot).where(
-            HandoverSlot.id == slot_id, HandoverSlot.location_id.in_(user.location_ids or {-1})
-        )
-    )
+    return db.session.scalar(slots_manageable_by(user).where(HandoverSlot.id == slot_id))
 
 
 def toggle_slot(user: User, slot: HandoverSlot) -> None:
     """Switch a handover moment off (or on again); past handovers keep their moment."""
-    if user.role not in roles.SLOT_MANAGERS or slot.location_id not in user.location_ids:
+    if not manages_slots_at(user, slot.location_id):
         raise DomainError("Je kunt dit overdrachtsmoment niet wijzigen.")
     slot.active = not slot.active
     db.session.flush()

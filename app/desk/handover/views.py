@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import login_required, roles_required
+from app.access import login_required, may_open, roles_required
 from app.access.case_rules import CaseAccess
 from app.access.cases import find_case
 from app.core import roles
@@ -96,7 +96,7 @@ def new_handover(case_id: int) -> ResponseReturnValue:
         case=case,
         moments=moments,
         blocked=blocked,
-        can_manage_slots=current_user.role in roles.SLOT_MANAGERS,
+        can_manage_slots=may_open("desk.slots"),
     )
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_
 from sqlalchemy.orm import joinedload
 
 from app.access.cases import can_work_on_student
+from app.access.desk_records import visits_visible_to
 from app.audit import record
 from app.core import roles
 from app.core.localtime import LOCAL_TZ, local_today
@@ -96,12 +97,10 @@ def visit_warnings(visit: HomeVisit, location: Location) -> list[str]:
 
 
 def find_visit(user: User, visit_id: int) -> HomeVisit | None:
-    if user.role not in roles.CASE_WORKERS:
-        return None
+    """A visit the user may see (``visits_visible_to``), else None."""
     return db.session.scalar(
-        select(HomeVisit)
-        .join(Student, Student.id == HomeVisit.student_id)
-        .where(HomeVisit.id == visit_id, Student.location_id.in_(user.location_ids or {-1}))
+        visits_visible_to(user)
+        .where(HomeVisit.id == visit_id)
         .options(
             joinedload(HomeVisit.student).joinedload(Student.location),
             joinedload(HomeVisit.staff_one),
@@ -142,12 +141,8 @@ def visits_for(user: User, *, include_done_days: int = 30) -> list[HomeVisit]:
     since = utcnow() - timedelta(days=include_done_days)
     return list(
         db.session.scalars(
-            select(HomeVisit)
-            .join(Student, Student.id == HomeVisit.student_id)
-            .where(
-                Student.location_id.in_(user.location_ids or {-1}),
-                or_(HomeVisit.status == VisitStatus.GEPLAND, HomeVisit.planned_at >= since),
-            )
+            visits_visible_to(user)
+            .where(or_(HomeVisit.status == VisitStatus.GEPLAND, HomeVisit.planned_at >= since))
             .options(
                 joinedload(HomeVisit.student).joinedload(Student.location),
                 joinedload(HomeVisit.staff_one),
