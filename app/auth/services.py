@@ -136,10 +136,6 @@ def unlock(user: User) -> None:
 # ---------- two-factor login (TOTP) ----------
 
 
-def totp_required(user: User, required_roles: Iterable[str]) -> bool:
-    return user.role.value in set(required_roles)
-
-
 def new_totp_secret() -> str:
     return pyotp.random_base32()
 
@@ -165,12 +161,6 @@ def enable_totp(user: User, secret: str, code: str) -> None:
     user.totp_secret = secret
     user.totp_enabled = True
     record(user, "enable_2fa", "user", user.id)
-
-
-def disable_totp(user: User, by: User) -> None:
-    user.totp_secret = None
-    user.totp_enabled = False
-    record(by, "disable_2fa", "user", user.id)
 
 
 def parse_role(value: str) -> Role:

@@ -132,10 +132,6 @@ class SchoolCalendar:
         """School days from ``first`` to ``last`` inclusive."""
         return self.days[bisect_left(self.days, first) : bisect_right(self.days, last)]
 
-    def last_school_day_on_or_before(self, day: date) -> date | None:
-        position = bisect_right(self.days, day)
-        return self.days[position - 1] if position else None
-
     def previous_school_day(self, day: date) -> date | None:
         """The school day before ``day`` (``day`` itself need not be a school day)."""
         position = bisect_left(self.days, day)

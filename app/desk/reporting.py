@@ -15,18 +15,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.localtime import local_day_bounds
-from app.core.vocabulary import CallStatus, CaseStatus, EntryKind, HandoverStatus, Topic
-from app.desk import rules
+from app.core.vocabulary import CaseStatus, EntryKind, Topic
 from app.extensions import db
 from app.models import (
     Casus,
     EntryTriage,
     FloorEntry,
-    Handover,
     Location,
-    ParentCall,
     Student,
-    User,
     Zone,
 )
 
@@ -122,70 +118,6 @@ def observations_for_report(
         .order_by(FloorEntry.occurred_at, FloorEntry.id)
     )
     return [ReportObservation(*row) for row in rows]
-
-
-def open_parent_calls(location_ids: Iterable[int], today: date) -> list[ParentCall]:
-    """Open parent-call tasks of the locations, overdue on top (for the digest)."""
-    calls = db.session.scalars(
-        select(ParentCall)
-        .join(Student, Student.id == ParentCall.student_id)
-        .where(
-            Student.location_id.in_(list(location_ids) or [-1]),
-            ParentCall.status == CallStatus.OPEN,
-        )
-        .options(joinedload(ParentCall.student), joinedload(ParentCall.assignee))
-    ).all()
-    return sorted(calls, key=lambda c: rules.call_sort_key(c.due, today, c.preferred_time, c.id))
-
-
-def cases_to_discuss(
-    location_ids: Iterable[int], today: date, teamleider: User | None = None
-) -> list[Casus]:
-    """Open cases a team leader should discuss: intensive (high absence), a review falling
-    due within the week, or a handover pending at COPA. Optionally only one team leader's."""
-    pending = select(Handover.case_id).where(Handover.status == HandoverStatus.INGEDIEND)
-    query = (
-        select(Casus)
-        .join(Student, Student.id == Casus.student_id)
-        .where(
-            Student.location_id.in_(list(location_ids) or [-1]),
-            Casus.status != CaseStatus.AFGESLOTEN,
-            (Casus.status == CaseStatus.INTENSIEF)
-            | (
-                Casus.status.in_(list(rules.TRAJECTORY_STATUSES))
-                & (Casus.review_date <= today + rules.REVIEW_WINDOW)
-            )
-            | Casus.id.in_(pending),
-        )
-        .options(joinedload(Casus.student), joinedload(Casus.owner), joinedload(Casus.teamleider))
-        .order_by(Casus.review_date, Casus.id)
-    )
-    if teamleider is not None:
-        query = query.where(Casus.teamleider_id == teamleider.id)
-    return list(db.session.scalars(query))
-
-
-def handovers_between(location_ids: Iterable[int], start: date, end: date) -> list[Handover]:
-    """Handovers submitted between local days ``start`` and ``end`` (inclusive)."""
-    first, _ = local_day_bounds(start)
-    _, last = local_day_bounds(end)
-    return list(
-        db.session.scalars(
-            select(Handover)
-            .join(Casus, Casus.id == Handover.case_id)
-            .join(Student, Student.id == Casus.student_id)
-            .where(
-                Student.location_id.in_(list(location_ids) or [-1]),
-                Handover.submitted_at >= first,
-                Handover.submitted_at < last,
-            )
-            .options(
-                joinedload(Handover.case).joinedload(Casus.student),
-                joinedload(Handover.submitted_by),
-            )
-            .order_by(Handover.submitted_at)
-        )
-    )
 
 
 def case_counts_by_status(location_ids: Iterable[int]) -> dict[CaseStatus, int]:

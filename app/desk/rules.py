@@ -141,10 +141,6 @@ def call_sort_key(
     return (due >= today, due, preferred_time or "~", call_id)
 
 
-def is_overdue(due: date, today: date) -> bool:
-    return due < today
-
-
 # --- home visits -----------------------------------------------------------------------------
 
 

@@ -483,9 +483,5 @@ class EntryTriage(Model):
     case: Mapped[Casus | None] = relationship()
 
     @property
-    def is_done(self) -> bool:
-        return self.done_at is not None
-
-    @property
     def outcome_label(self) -> str:
         return self.outcome.label if self.outcome else ""

@@ -41,9 +41,5 @@ class DigestDelivery(Model):
     user: Mapped[User] = relationship()
     location: Mapped[Location] = relationship()
 
-    @property
-    def is_sent(self) -> bool:
-        return self.sent_at is not None
-
     def __repr__(self) -> str:
         return f"<DigestDelivery user={self.user_id} location={self.location_id} {self.day}>"

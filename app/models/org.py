@@ -121,9 +121,6 @@ class User(UserMixin, Model):
     def location_ids(self) -> set[int]:
         return {location.id for location in self.locations}
 
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
-
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
 

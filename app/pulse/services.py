@@ -156,17 +156,6 @@ def close_peiling(user: User, peiling: Peiling, *, now: datetime | None = None) 
     record(user, "update", "peiling", peiling.id, detail="gesloten")
 
 
-def forget_devices_of_ended_peilingen(today: date | None = None) -> int:
-    """Empty the device register of every peiling whose last day has passed: once a peiling
-    takes no more answers, "this phone has answered" is no longer needed. Returns the number of
-    hashes deleted. For a periodic purge (e.g. ``flask privacy purge``)."""
-    today = today or local_today()
-    ended = select(Peiling.id).where(Peiling.ends_on < today).scalar_subquery()
-    deleted = rows_affected(delete(PeilingDevice).where(PeilingDevice.peiling_id.in_(ended)))
-    db.session.flush()
-    return deleted
-
-
 def purge_devices_of_ended_peilingen(cutoff: datetime, dry_run: bool) -> int:
     """Retention rule (``app.privacy.retention``): the device register of every peiling whose
     last day lies before ``cutoff``; counts only on a dry run."""
@@ -495,16 +484,9 @@ class ClimateTrend:
     def week_total(self, monday: date) -> ClimateCounts:
         return sum((self.cell(z.id, monday) for z in self.zones), ClimateCounts())
 
-    def zone_total(self, zone_id: int) -> ClimateCounts:
-        return sum((self.cell(zone_id, w) for w in self.weeks), ClimateCounts())
-
     @property
     def total(self) -> ClimateCounts:
         return sum(self.cells.values(), ClimateCounts())
-
-    @property
-    def max_cell_total(self) -> int:
-        return max((c.total for c in self.cells.values()), default=0)
 
 
 def climate_trend(

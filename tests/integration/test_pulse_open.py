@@ -12,6 +12,7 @@ from app.core.localtime import local_today
 from app.core.vocabulary import PeilingStatus, Role
 from app.extensions import db
 from app.models import AuditEvent, Peiling, PeilingDevice, User
+from app.models.types import utcnow
 from app.pulse.services import CODE_ALPHABET, find_by_code
 from tests.conftest import csrf_token_from
 from tests.pulse_helpers import add_answers, make_peiling
@@ -140,7 +141,7 @@ def test_the_device_registers_of_ended_peilingen_can_be_purged(
     app: Flask, teamleider: User, locations: dict
 ) -> None:
     from app.models import PeilingAnswer
-    from app.pulse.services import forget_devices_of_ended_peilingen
+    from app.pulse.services import purge_devices_of_ended_peilingen
 
     ended = make_peiling(
         app, teamleider, locations["ZS"], starts_on=local_today() - timedelta(days=20), days=5
@@ -148,9 +149,11 @@ def test_the_device_registers_of_ended_peilingen_can_be_purged(
     add_answers(app, ended, 2)
     running = make_peiling(app, teamleider, locations["HK"])
     add_answers(app, running, 3)
-    assert forget_devices_of_ended_peilingen() == 2
+    now = utcnow()
+    assert purge_devices_of_ended_peilingen(now, dry_run=True) == 2
+    assert purge_devices_of_ended_peilingen(now, dry_run=False) == 2
     db.session.commit()
     devices = db.session.scalars(select(PeilingDevice.peiling_id)).all()
     assert devices == [running.id] * 3
     assert db.session.scalar(select(func.count()).select_from(PeilingAnswer)) == 5 * 5
-    assert forget_devices_of_ended_peilingen() == 0
+    assert purge_devices_of_ended_peilingen(now, dry_run=False) == 0

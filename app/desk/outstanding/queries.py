@@ -43,11 +43,6 @@ class Outstanding:
         return [c for c in self.calls if c.due <= today]
 
     @property
-    def calls_later(self) -> list[ParentCall]:
-        today = local_today()
-        return [c for c in self.calls if c.due > today]
-
-    @property
     def total(self) -> int:
         return (
             len(self.calls)
