@@ -1,7 +1,7 @@
 """Fill English msgstrs in app/translations/en/LC_MESSAGES/messages.po from a JSON dictionary.
 
 Usage: python scripts/fill_translations.py TRANSLATIONS.json
-Only empty msgstrs are filled; prints the msgids still untranslated so none is missed.
+Only empty or fuzzy msgstrs are filled; prints the msgids still untranslated so none is missed.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def main() -> int:
     for message in catalog:
         if not message.id:
             continue
-        if message.id in mapping and not message.string:
+        if message.id in mapping and (not message.string or "fuzzy" in message.flags):
             message.string = mapping[message.id]
             message.flags.discard("fuzzy")
         if not message.string or "fuzzy" in message.flags:
