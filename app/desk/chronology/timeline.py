@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -90,11 +91,11 @@ def _floor(student_id: int) -> list[TimelineItem]:
         if entry.topic:
             detail = entry.topic.label
         elif entry.severity:
-            detail = f"ernst {entry.severity.label}"
+            detail = _("ernst %(severity)s", severity=entry.severity.label)
         elif entry.outcome:
             detail = entry.outcome.label
         title = entry.kind_label + (f" – {detail}" if detail else "") + f" ({entry.zone.name})"
-        lines = [("Notitie", entry.note)] if entry.note else []
+        lines = [(_("Notitie"), entry.note)] if entry.note else []
         items.append(
             TimelineItem(
                 "vloer",
@@ -122,16 +123,16 @@ def _flags(student_id: int) -> list[TimelineItem]:
     for flag in flags:
         lines = []
         if flag.entry is not None and flag.entry.note:
-            lines.append(("Notitie", flag.entry.note))
+            lines.append((_("Notitie"), flag.entry.note))
         if flag.status == FlagStatus.AFGEHANDELD:
             who = flag.handled_by.name if flag.handled_by else ""
-            lines.append(("Afgehandeld", f"{flag.handled_note} ({who})".strip()))
+            lines.append((_("Afgehandeld"), f"{flag.handled_note} ({who})".strip()))
         zone = f" ({flag.entry.zone.name})" if flag.entry is not None else ""
         items.append(
             TimelineItem(
                 "vlag",
                 flag.raised_at,
-                f"Vlag: {flag.flag_type.label}{zone}",
+                _("Vlag: %(kind)s", kind=flag.flag_type.label) + zone,
                 flag.raised_by.name,
                 lines,
                 tone="warn" if flag.status == FlagStatus.OPEN else "",
@@ -150,19 +151,19 @@ def _reports(student_id: int) -> list[TimelineItem]:
     for report in reports:
         created_day = report.created_at.astimezone(LOCAL_TZ).date()
         at = report.created_at if created_day == report.held_on else _midday(report.held_on)
-        lines = [("Onderwerpen", report.topics_label), ("Besproken", report.summary)]
+        lines = [(_("Onderwerpen"), report.topics_label), (_("Besproken"), report.summary)]
         if report.agreements:
-            lines.append(("Afspraken", report.agreements))
+            lines.append((_("Afspraken"), report.agreements))
         if report.next_step:
             due = report.next_step_due.strftime("%d-%m-%Y") if report.next_step_due else ""
             lines.append(
-                ("Volgende stap", f"{report.next_step} ({due})" if due else report.next_step)
+                (_("Volgende stap"), f"{report.next_step} ({due})" if due else report.next_step)
             )
         items.append(
             TimelineItem(
                 "verslag",
                 at,
-                f"Gespreksverslag met {report.partners_label}",
+                _("Gespreksverslag met %(who)s", who=report.partners_label),
                 report.author.name,
                 lines,
                 ("desk.report_detail", {"report_id": report.id}),
@@ -185,14 +186,14 @@ def _calls(student_id: int) -> list[TimelineItem]:
     items = []
     for call in calls:
         link = ("desk.call_detail", {"call_id": call.id})
-        lines = [("Waarover", call.subject), ("Bellen op", call.due.strftime("%d-%m-%Y"))]
+        lines = [(_("Waarover"), call.subject), (_("Bellen op"), call.due.strftime("%d-%m-%Y"))]
         if call.interpreter_needed:
-            lines.append(("Tolk", call.language))
+            lines.append((_("Tolk"), call.language))
         items.append(
             TimelineItem(
                 "oudercontact",
                 call.created_at,
-                "Oudercontact gepland",
+                _("Oudercontact gepland"),
                 call.created_by.name,
                 lines,
                 link,
@@ -203,9 +204,9 @@ def _calls(student_id: int) -> list[TimelineItem]:
                 TimelineItem(
                     "oudercontact",
                     attempt.at,
-                    f"Belpoging: {attempt.result.label}",
+                    _("Belpoging: %(result)s", result=attempt.result.label),
                     attempt.by.name,
-                    [("Notitie", attempt.note)] if attempt.note else [],
+                    [(_("Notitie"), attempt.note)] if attempt.note else [],
                     link,
                     tone="ok"
                     if attempt.result in (CallResult.GESPROKEN, CallResult.TERUGGEBELD)
@@ -232,16 +233,16 @@ def _visits(student_id: int) -> list[TimelineItem]:
             )
             if p
         )
-        lines = [("Reden", visit.reason), ("Met", people)]
+        lines = [(_("Reden"), visit.reason), (_("Met"), people)]
         if visit.status == VisitStatus.GEDAAN:
-            lines.append(("Verslag", visit.report))
+            lines.append((_("Verslag"), visit.report))
         elif visit.status == VisitStatus.GEANNULEERD:
-            lines.append(("Geannuleerd", visit.cancel_reason))
+            lines.append((_("Geannuleerd"), visit.cancel_reason))
         items.append(
             TimelineItem(
                 "huisbezoek",
                 visit.planned_at,
-                f"Huisbezoek ({visit.status_label})",
+                _("Huisbezoek (%(status)s)", status=visit.status_label),
                 visit.staff_one.name,
                 lines,
                 ("desk.visit_detail", {"visit_id": visit.id}),
@@ -264,12 +265,12 @@ def _detention(student_id: int) -> list[TimelineItem]:
     for row in rows:
         lines = []
         if row.what_happened:
-            lines.append(("Wat er gebeurde", row.what_happened))
+            lines.append((_("Wat er gebeurde"), row.what_happened))
         if row.reflection:
-            lines.append(("Reflectie", row.reflection))
+            lines.append((_("Reflectie"), row.reflection))
         if row.agreement:
-            lines.append(("Afspraak", row.agreement))
-        title = f"Nablijfklas {row.session.location.code}"
+            lines.append((_("Afspraak"), row.agreement))
+        title = _("Nablijfklas %(location)s", location=row.session.location.code)
         if not row.has_talk:
             title += " (nog geen gesprek)"
         at = row.talk_at if row.talk_at else _midday(row.session.held_on)
@@ -297,16 +298,20 @@ def _status(student_id: int) -> list[TimelineItem]:
     items = []
     for change in changes:
         if change.from_status is None:
-            title = f"Casus geopend als {change.to_status.label}"
+            title = _("Casus geopend als %(status)s", status=change.to_status.label)
         else:
-            title = f"Status {change.from_status.label} → {change.to_status.label}"
+            title = _(
+                "Status %(before)s → %(after)s",
+                before=change.from_status.label,
+                after=change.to_status.label,
+            )
         items.append(
             TimelineItem(
                 "status",
                 change.at,
                 title,
                 change.by.name,
-                [("Waarom", change.reason)],
+                [(_("Waarom"), change.reason)],
                 ("desk.case_detail", {"case_id": change.case_id}),
             )
         )
@@ -327,11 +332,11 @@ def _handovers(student_id: int) -> list[TimelineItem]:
             TimelineItem(
                 "overdracht",
                 handover.submitted_at,
-                "Overdracht naar COPA ingediend",
+                _("Overdracht naar COPA ingediend"),
                 handover.submitted_by.name,
                 [
-                    ("Criteria", "; ".join(handover.criteria_labels)),
-                    ("Hulpvragen", handover.help_questions),
+                    (_("Criteria"), "; ".join(handover.criteria_labels)),
+                    (_("Hulpvragen"), handover.help_questions),
                 ],
                 link,
             )
@@ -341,9 +346,9 @@ def _handovers(student_id: int) -> list[TimelineItem]:
                 TimelineItem(
                     "overdracht",
                     handover.decided_at,
-                    f"Overdracht {handover.status_label}",
+                    _("Overdracht %(status)s", status=handover.status_label),
                     handover.decided_by.name,
-                    [("Toelichting", handover.decision_note)] if handover.decision_note else [],
+                    [(_("Toelichting"), handover.decision_note)] if handover.decision_note else [],
                     link,
                 )
             )
@@ -361,12 +366,12 @@ def _notes(student_id: int) -> list[TimelineItem]:
     for note in notes:
         lines = [("", note.text)]
         if note.is_review and note.next_review_date:
-            lines.append(("Volgende evaluatie", note.next_review_date.strftime("%d-%m-%Y")))
+            lines.append((_("Volgende evaluatie"), note.next_review_date.strftime("%d-%m-%Y")))
         items.append(
             TimelineItem(
                 "notitie",
                 note.at,
-                "Evaluatie" if note.is_review else "Notitie",
+                _("Evaluatie") if note.is_review else _("Notitie"),
                 note.author.name,
                 lines,
             )
@@ -385,19 +390,19 @@ def _absence(student_id: int) -> list[TimelineItem]:
         lines = []
         figures = absence_figures(signal)
         if figures:
-            lines.append(("Cijfers", figures))
+            lines.append((_("Cijfers"), figures))
         start, end = getattr(signal, "window_start", None), getattr(signal, "window_end", None)
         if isinstance(start, date) and isinstance(end, date):
-            lines.append(("Periode", f"{start:%d-%m-%Y} – {end:%d-%m-%Y}"))
+            lines.append((_("Periode"), f"{start:%d-%m-%Y} – {end:%d-%m-%Y}"))
         if getattr(signal, "detail", ""):
             lines.append(("", signal.detail))
         if getattr(signal, "active", True) is False:
-            lines.append(("", "niet meer actief"))
+            lines.append(("", _("niet meer actief")))
         items.append(
             TimelineItem(
                 "verzuim",
                 _midday(day),
-                f"Verzuimsignaal: {AbsenceRule.label_of(signal.rule)}",
+                _("Verzuimsignaal: %(rule)s", rule=AbsenceRule.label_of(signal.rule)),
                 "",
                 lines,
                 date_only=True,
