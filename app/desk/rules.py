@@ -10,16 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from app.core.localtime import LOCAL_TZ
 from app.core.vocabulary import (
     CallResult,
     CaseStatus,
     HandoverCriterion,
     Weekday,
 )
-
-LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 
 S = CaseStatus
 
@@ -44,27 +42,19 @@ REVIEW_PERIOD = timedelta(weeks=6)
 # Reviews are checked weekly: a review falling due within the coming week is outstanding.
 REVIEW_WINDOW = timedelta(days=7)
 
-STATUS_NAMES = {
-    S.SIGNAAL: "signaal",
-    S.PREVENTIEF: "preventief",
-    S.INTENSIEF: "intensief",
-    S.OVERGEDRAGEN_COPA: "overgedragen aan COPA",
-    S.AFGESLOTEN: "afgesloten",
-}
-
 
 def transition_error(
     current: CaseStatus, target: CaseStatus, *, via_handover: bool = False
 ) -> str | None:
     """Why a case may not go from ``current`` to ``target`` (a Dutch message), or None."""
     if current == target:
-        return f"De casus is al {STATUS_NAMES[current]}."
+        return f"De casus is al {current.dutch}."
     if target == S.OVERGEDRAGEN_COPA:
         if via_handover and current in HANDOVER_FROM:
             return None
         if via_handover:
             return (
-                f"Een casus met status {STATUS_NAMES[current]} kan niet worden overgedragen; "
+                f"Een casus met status {current.dutch} kan niet worden overgedragen; "
                 "eerst preventief of intensief."
             )
         return (
@@ -74,11 +64,8 @@ def transition_error(
     if current == S.AFGESLOTEN:
         return "Een afgesloten casus gaat niet meer open. Open zo nodig een nieuwe casus."
     if target not in ALLOWED_TRANSITIONS[current]:
-        allowed = ", ".join(STATUS_NAMES[s] for s in sorted_statuses(ALLOWED_TRANSITIONS[current]))
-        return (
-            f"Van {STATUS_NAMES[current]} naar {STATUS_NAMES[target]} mag niet. "
-            f"Mogelijk: {allowed}."
-        )
+        allowed = ", ".join(s.dutch for s in sorted_statuses(ALLOWED_TRANSITIONS[current]))
+        return f"Van {current.dutch} naar {target.dutch} mag niet. Mogelijk: {allowed}."
     return None
 
 

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.core.vocabulary import ClimateRating
+
 # -- share agreeing per statement: horizontal bars -------------------------------------------
 
 BARS_WIDTH = 400
@@ -145,7 +147,8 @@ GRID_CELL_H = 44
 GRID_HEADER = 28
 GRID_BAR_W = 26
 GRID_BAR_MAX = 34
-RATING_ORDER = ("rustig", "wisselend", "onrustig")  # bottom to top
+# The stacked bars of a zone grid cell, bottom to top: the vocabulary's order.
+RATING_ORDER = ClimateRating.values()
 
 
 @dataclass(frozen=True)
