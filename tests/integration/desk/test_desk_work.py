@@ -32,7 +32,7 @@ from app.models import (
     User,
 )
 from tests.conftest import csrf_token_from
-from tests.integration.test_desk_inbox import confirm_screened, floor_item, log_floor
+from tests.integration.desk.test_desk_inbox import confirm_screened, floor_item, log_floor
 
 
 @pytest.fixture

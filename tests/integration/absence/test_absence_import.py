@@ -373,7 +373,7 @@ def test_only_beheer_uploads(
     assert response.status_code == 403
 
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples"
 
 
 @pytest.mark.parametrize(

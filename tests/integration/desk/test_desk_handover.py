@@ -31,7 +31,7 @@ from app.models import (
     User,
 )
 from tests.conftest import csrf_token_from, login
-from tests.integration.test_desk_inbox import confirm_screened, floor_item, log_floor
+from tests.integration.desk.test_desk_inbox import confirm_screened, floor_item, log_floor
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ from app.models import (
     Student,
     User,
 )
-from tests.integration.test_authorization_matrix import (
+from tests.integration.authorization.test_authorization_matrix import (
     LOGIN,
     SIGNED_OUT_OK,
     Rule,

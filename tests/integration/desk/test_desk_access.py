@@ -26,7 +26,7 @@ from app.desk.handover.services import (
 from app.desk.handover.slots import upcoming_moments
 from app.extensions import db
 from app.models import AuditEvent, Casus, HandoverSlot, Location, Student, User
-from tests.integration.test_desk_inbox import confirm_screened
+from tests.integration.desk.test_desk_inbox import confirm_screened
 
 SCHOOLFIT = Role.MEDEWERKER
 

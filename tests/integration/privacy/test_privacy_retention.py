@@ -118,7 +118,7 @@ def test_open_flags_stay_until_handled(
 
 
 def test_climate_checks_expire(locations: dict, make_user: Callable[..., User]) -> None:
-    from tests.integration.test_floor_climate import check
+    from tests.integration.floor.test_floor_climate import check
 
     staff = make_user(Role.MEDEWERKER, ("ZS",))
     accept_climate_checks(staff, [check(locations["ZS"])])

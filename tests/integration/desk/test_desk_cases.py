@@ -32,7 +32,7 @@ from app.models import (
     User,
 )
 from tests.conftest import csrf_token_from
-from tests.integration.test_desk_inbox import (
+from tests.integration.desk.test_desk_inbox import (
     confirm_screened,
     count_queries,
     floor_item,

@@ -214,7 +214,7 @@ def _routes(app: Flask) -> list[tuple[str, str, str]]:
 def _all_rules() -> dict[str, Rule]:
     """These rules and desk mode's, which tests/integration/test_desk_authorization.py runs
     with its own objects (cases, calls, visits …) against the same semantics."""
-    from tests.integration.test_desk_authorization import DESK_RULES
+    from tests.integration.authorization.test_desk_authorization import DESK_RULES
 
     return {**ROUTE_RULES, **DESK_RULES}
 
