@@ -18,8 +18,7 @@ from app import create_app
 from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import Location, Student, User
-
-PASSWORD = "correct-horse-battery"
+from tests.client_helpers import PASSWORD, login
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -185,23 +184,6 @@ def make_student(app: Flask, locations: dict[str, Location]) -> Callable[..., St
         return student
 
     return factory
-
-
-def csrf_token_from(client: FlaskClient, path: str = "/login") -> str:
-    """The CSRF token a page hands out (read from its hidden input)."""
-    import re
-
-    html = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html
-    )
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-def login(client: FlaskClient, email: str, password: str = PASSWORD) -> object:
-    token = csrf_token_from(client, "/login")
-    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
 
 
 @pytest.fixture

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pytest
 from flask import Flask
 from playwright.sync_api import ConsoleMessage, Page, Response
 from werkzeug.serving import make_server
 
-from tests.conftest import PASSWORD
+from tests.e2e.browser_helpers import PHONE, LiveServer
 from tests.pgserver import free_port
 
 CHROMIUM = "/usr/bin/chromium"
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1366, "height": 800}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -56,13 +53,6 @@ def browser_context_args(browser_context_args: dict) -> dict:
         "timezone_id": "Europe/Amsterdam",
         "service_workers": "allow",
     }
-
-
-@dataclass
-class LiveServer:
-    url: str
-    app: Flask
-    hits: dict[str, int] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -118,11 +108,3 @@ def console_errors(page: Page) -> list[str]:
     page.on("response", on_response)
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
-
-
-def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base_url}/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_load_state("networkidle")

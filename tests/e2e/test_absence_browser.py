@@ -17,7 +17,7 @@ from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import AbsenceRecord, Student, User
 from tests.absence_helpers import magister_csv, magister_day, magister_row, school_calendar
-from tests.e2e.conftest import LiveServer, sign_in
+from tests.e2e.browser_helpers import LiveServer, sign_in
 
 MON = date(2026, 9, 14)
 

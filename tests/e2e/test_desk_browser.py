@@ -15,7 +15,7 @@ from app.core.vocabulary import CaseStatus, Role
 from app.extensions import db
 from app.floor.services import accept_entries
 from app.models import Casus, HandoverSlot, Location, Student, User
-from tests.e2e.conftest import LAPTOP, LiveServer, sign_in
+from tests.e2e.browser_helpers import LAPTOP, LiveServer, sign_in
 
 
 @pytest.fixture

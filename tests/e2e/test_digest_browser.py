@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from app.models import Location, Student, User
 from tests.digest_helpers import DAY, Scenario, build_scenario
-from tests.e2e.conftest import LiveServer, sign_in
+from tests.e2e.browser_helpers import LiveServer, sign_in
 
 PAGE = f"/digest/ZS/{DAY.isoformat()}"
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import Flag, FloorEntry, Student, User
-from tests.e2e.conftest import LiveServer, sign_in
+from tests.e2e.browser_helpers import LiveServer, sign_in
 
 SYNC_TIMEOUT = 30_000  # the undo window (10 s) plus a sync pass
 

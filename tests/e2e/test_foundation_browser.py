@@ -4,7 +4,7 @@ from playwright.sync_api import Page, expect
 
 from app.core.vocabulary import Role
 from app.models import User
-from tests.e2e.conftest import LiveServer, sign_in
+from tests.e2e.browser_helpers import LiveServer, sign_in
 
 
 def test_login_page_on_a_phone(

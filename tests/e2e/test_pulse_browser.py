@@ -10,7 +10,7 @@ from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import PeilingAnswer, PeilingDevice, User
 from app.pulse.statements import CURRENT_QUESTIONNAIRE, statements_for
-from tests.e2e.conftest import LiveServer, sign_in
+from tests.e2e.browser_helpers import LiveServer, sign_in
 from tests.pulse_helpers import make_peiling
 
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from app.core.vocabulary import Role
 from app.models import Location, Student, User
 from tests import report_helpers as rh
-from tests.e2e.conftest import LiveServer, sign_in
+from tests.e2e.browser_helpers import LiveServer, sign_in
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from app.core.vocabulary import Role
 from app.exceptions import DomainError
 from app.extensions import db
 from app.models import User
-from tests.conftest import PASSWORD, csrf_token_from, login
+from tests.client_helpers import PASSWORD, csrf_token_from, login
 from tests.floor_helpers import entry
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import User
-from tests.conftest import csrf_token_from, login
+from tests.client_helpers import csrf_token_from, login
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.BEHEER])

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from app.core.vocabulary import Role
 from app.extensions import db, limiter
 from app.models import User
-from tests.conftest import PASSWORD, csrf_token_from, login
+from tests.client_helpers import PASSWORD, csrf_token_from, login
 
 
 def test_login_page_is_dutch(client: FlaskClient) -> None:

@@ -11,7 +11,7 @@ from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import Student, User
 from app.students.services import ImportRejected, import_students
-from tests.conftest import csrf_token_from
+from tests.client_helpers import csrf_token_from
 
 HEADER = "leerlingnummer;roepnaam;tussenvoegsel;achternaam;klas;locatie;mentor"
 

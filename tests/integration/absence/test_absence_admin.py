@@ -24,7 +24,7 @@ from app.models import (
     User,
 )
 from tests.absence_helpers import magister_csv, magister_day, school_calendar
-from tests.conftest import csrf_token_from
+from tests.client_helpers import csrf_token_from
 
 MON = date(2026, 9, 14)
 

@@ -27,7 +27,7 @@ from tests.absence_helpers import (
     school_calendar,
     somtoday_csv,
 )
-from tests.conftest import csrf_token_from
+from tests.client_helpers import csrf_token_from
 
 MON = date(2026, 9, 14)
 AS_OF = date(2026, 9, 18)

@@ -17,7 +17,7 @@ from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import AbsenceSignal, AuditEvent, Location, Student, User
 from tests.absence_helpers import magister_csv, magister_day, magister_row, school_calendar
-from tests.conftest import csrf_token_from
+from tests.client_helpers import csrf_token_from
 
 MON = date(2026, 9, 14)
 AS_OF = date(2026, 9, 18)

@@ -28,7 +28,7 @@ from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import Location, Student, User
 from tests import absence_helpers
-from tests.conftest import csrf_token_from, login
+from tests.client_helpers import csrf_token_from, login
 
 ALL = frozenset(Role)
 

@@ -26,6 +26,7 @@ from app.desk.handover.services import (
 from app.desk.handover.slots import upcoming_moments
 from app.extensions import db
 from app.models import AuditEvent, Casus, HandoverSlot, Location, Student, User
+from tests.client_helpers import csrf_token_from
 from tests.integration.desk.test_desk_inbox import confirm_screened
 
 SCHOOLFIT = Role.MEDEWERKER
@@ -232,8 +233,6 @@ def test_copa_decides_only_on_own_location(
 ) -> None:
     login_as(Role.COPA, ("GL",))
     confirm_screened(client)
-    from tests.conftest import csrf_token_from
-
     token = csrf_token_from(client, "/bureau/afgeschermd")
     response = client.post(
         f"/bureau/overdrachten/{world['pending_handover']}/accepteren", data={"csrf_token": token}
@@ -282,8 +281,6 @@ def test_impossible_ids_answer_404(client: FlaskClient, login_as: Callable[..., 
     huge = "9" * 30
     assert client.get(f"/bureau/casussen/{huge}").status_code == 404
     assert client.get(f"/bureau/oudercontact/{huge}").status_code == 404
-    from tests.conftest import csrf_token_from
-
     token = csrf_token_from(client, "/bureau/afgeschermd")
     assert (
         client.post(f"/bureau/inbox/{huge}/afsluiten", data={"csrf_token": token}).status_code

@@ -30,7 +30,7 @@ from app.models import (
     Student,
     User,
 )
-from tests.conftest import csrf_token_from, login
+from tests.client_helpers import csrf_token_from, login
 from tests.integration.desk.test_desk_inbox import confirm_screened, floor_item, log_floor
 
 

@@ -21,7 +21,7 @@ from app.extensions import db
 from app.floor.services import accept_entries
 from app.models import EntryTriage, Flag, FloorEntry, Location, QuarantinedEntry, Student, User
 from app.models.types import utcnow
-from tests.conftest import csrf_token_from
+from tests.client_helpers import csrf_token_from
 
 
 def floor_item(

@@ -14,7 +14,7 @@ from app.core.localtime import local_today
 from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import AuditEvent, Location, Student, User
-from tests.conftest import login
+from tests.client_helpers import login
 from tests.digest_helpers import DAY, Scenario, build_scenario
 
 PAGE = f"/digest/ZS/{DAY.isoformat()}"

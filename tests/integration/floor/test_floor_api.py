@@ -9,6 +9,7 @@ from app.core.vocabulary import EntryKind, FlagStatus, FlagType, Role
 from app.extensions import db
 from app.floor.services import BatchError, accept_entries
 from app.models import AuditEvent, Flag, FloorEntry, QuarantinedEntry, Student, User
+from tests.client_helpers import login
 from tests.floor_helpers import entry
 
 
@@ -230,8 +231,6 @@ def test_csrf_and_login_are_required(
     assert response.status_code == 401
     assert response.get_json()["error"] == "login_required"
     assert client.get("/api/floor/csrf").status_code == 401
-    from tests.conftest import login
-
     login(client, make_user(Role.MEDEWERKER).email)
     no_token = client.post("/api/floor/entries", json={"entries": [item]})
     assert no_token.status_code == 400 and no_token.get_json()["error"] == "csrf"

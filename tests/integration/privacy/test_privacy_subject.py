@@ -13,7 +13,7 @@ from app.extensions import db
 from app.floor.services import accept_entries
 from app.models import AuditEvent, Flag, FloorEntry, Student, User
 from app.privacy.subject import COVERED_TABLES
-from tests.conftest import csrf_token_from
+from tests.client_helpers import csrf_token_from
 from tests.floor_helpers import entry
 
 

@@ -12,7 +12,7 @@ from app.core.localtime import local_today
 from app.core.vocabulary import PeilingStatus, Role
 from app.extensions import db
 from app.models import Peiling, User
-from tests.conftest import csrf_token_from
+from tests.client_helpers import csrf_token_from
 from tests.pulse_helpers import make_peiling
 
 OPENERS = {Role.TEAMLEIDER, Role.BEHEER}

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import AuditEvent, Peiling, PeilingDevice, User
 from app.models.types import utcnow
 from app.pulse.services import CODE_ALPHABET, find_by_code
-from tests.conftest import csrf_token_from
+from tests.client_helpers import csrf_token_from
 from tests.pulse_helpers import add_answers, make_peiling
 
 

@@ -21,7 +21,7 @@ from app.pulse.services import (
     pulse_results,
     pulse_trend,
 )
-from tests.conftest import login
+from tests.client_helpers import login
 from tests.pulse_helpers import KEYS, add_answers, close, full_answers, make_peiling
 
 

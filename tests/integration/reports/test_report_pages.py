@@ -21,7 +21,7 @@ from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import AuditEvent, Location, ReportText, Student, User
 from tests import report_helpers as rh
-from tests.conftest import csrf_token_from
+from tests.client_helpers import csrf_token_from
 
 NOVEMBER = "locatie=ZS&van=2026-11-01&tot=2026-11-30"
 
