@@ -24,7 +24,7 @@ from app.desk.cases.services import open_case
 from app.extensions import db
 from app.models import Student, User
 from tests.client_helpers import login
-from tests.integration.desk.test_desk_inbox import confirm_screened
+from tests.desk_helpers import confirm_screened
 
 SCRIPT = "<script>alert(1)</script>"
 values = (

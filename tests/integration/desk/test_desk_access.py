@@ -27,7 +27,7 @@ from app.desk.handover.slots import upcoming_moments
 from app.extensions import db
 from app.models import AuditEvent, Casus, HandoverSlot, Location, Student, User
 from tests.client_helpers import csrf_token_from
-from tests.integration.desk.test_desk_inbox import confirm_screened
+from tests.desk_helpers import confirm_screened
 
 SCHOOLFIT = Role.MEDEWERKER
 

@@ -31,25 +31,8 @@ from app.models import (
     Student,
     User,
 )
-from tests.client_helpers import csrf_token_from
-from tests.integration.desk.test_desk_inbox import (
-    confirm_screened,
-    count_queries,
-    floor_item,
-    log_floor,
-)
-
-
-@pytest.fixture
-def staff(login_as: Callable[..., User], client: FlaskClient) -> User:
-    user = login_as(Role.MEDEWERKER, ("ZS",))
-    confirm_screened(client)
-    return user
-
-
-@pytest.fixture
-def token(client: FlaskClient, staff: User) -> str:
-    return csrf_token_from(client, "/bureau/afgeschermd")
+from tests.desk_helpers import floor_item, log_floor
+from tests.integration.desk.test_desk_inbox import count_queries
 
 
 def opened_case(user: User, student: Student, status: CaseStatus = CaseStatus.SIGNAAL) -> Casus:

@@ -31,7 +31,7 @@ from app.models import (
     User,
 )
 from tests.client_helpers import csrf_token_from, login
-from tests.integration.desk.test_desk_inbox import confirm_screened, floor_item, log_floor
+from tests.desk_helpers import confirm_screened, floor_item, log_floor
 
 
 @pytest.fixture
@@ -46,18 +46,6 @@ def slot(locations: dict[str, Location]) -> HandoverSlot:
     db.session.add(slot)
     db.session.commit()
     return slot
-
-
-@pytest.fixture
-def staff(login_as: Callable[..., User], client: FlaskClient) -> User:
-    user = login_as(Role.MEDEWERKER, ("ZS",))
-    confirm_screened(client)
-    return user
-
-
-@pytest.fixture
-def token(client: FlaskClient, staff: User) -> str:
-    return csrf_token_from(client, "/bureau/afgeschermd")
 
 
 def preventive_case(user: User, student: Student) -> Casus:

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
@@ -19,59 +17,10 @@ from sqlalchemy import event, func, select
 from app.core.vocabulary import FlagStatus, Role
 from app.extensions import db
 from app.floor.services import accept_entries
-from app.models import EntryTriage, Flag, FloorEntry, Location, QuarantinedEntry, Student, User
+from app.models import EntryTriage, Flag, Location, QuarantinedEntry, Student, User
 from app.models.types import utcnow
 from tests.client_helpers import csrf_token_from
-
-
-def floor_item(
-    location: Location,
-    kind: str = "vlag",
-    *,
-    zone: str = "aula",
-    minutes_ago: int = 1,
-    students: tuple[str, ...] = (),
-    **fields: Any,
-) -> dict[str, Any]:
-    """A floor entry as the phone sends it."""
-    item: dict[str, Any] = {
-        "uuid": str(uuid.uuid4()),
-        "kind": kind,
-        "zone_id": next(z.id for z in location.zones if z.name == zone),
-        "occurred_at": (datetime.now(UTC) - timedelta(minutes=minutes_ago)).isoformat(),
-        "students": list(students),
-        "note": "",
-    }
-    if kind == "vlag":
-        item["flag_type"] = "opvolgen"
-    item.update(fields)
-    return item
-
-
-def log_floor(user: User, *items: dict[str, Any]) -> list[FloorEntry]:
-    results = accept_entries(user, list(items))
-    db.session.commit()
-    uuids = [r.uuid for r in results]
-    found = {e.uuid: e for e in db.session.scalars(select(FloorEntry))}
-    return [found[u] for u in uuids if u in found]
-
-
-def confirm_screened(client: FlaskClient) -> None:
-    token = csrf_token_from(client, "/bureau/afgeschermd")
-    response = client.post("/bureau/afgeschermd", data={"confirm": "y", "csrf_token": token})
-    assert response.status_code == 302
-
-
-@pytest.fixture
-def staff(login_as: Callable[..., User], client: FlaskClient) -> User:
-    user = login_as(Role.MEDEWERKER, ("ZS",))
-    confirm_screened(client)
-    return user
-
-
-@pytest.fixture
-def token(client: FlaskClient, staff: User) -> str:
-    return csrf_token_from(client, "/bureau/afgeschermd")
+from tests.desk_helpers import confirm_screened, floor_item, log_floor
 
 
 @contextmanager

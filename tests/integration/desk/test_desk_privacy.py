@@ -34,7 +34,7 @@ from app.models import (
     Student,
     User,
 )
-from tests.integration.desk.test_desk_inbox import floor_item, log_floor
+from tests.desk_helpers import floor_item, log_floor
 
 
 def test_desk_tables_with_a_student_column_are_all_covered(app: object) -> None:

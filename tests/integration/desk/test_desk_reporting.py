@@ -12,7 +12,7 @@ from app.desk.cases.services import open_case
 from app.desk.inbox.services import toggle_mark
 from app.extensions import db
 from app.models import Location, Student, User
-from tests.integration.desk.test_desk_inbox import floor_item, log_floor
+from tests.desk_helpers import floor_item, log_floor
 
 
 def test_marked_entries_for_digest_and_report(
