@@ -1,5 +1,6 @@
-"""Counting the SQL statements a block sends, for the tests that keep list pages and the floor
-sync free of N+1 queries."""
+"""Counting the SQL statements a block sends, for the tests that keep list pages, case pages,
+the digest builder, the audit log and the floor sync free of N+1 queries. The one way to count
+them: no test listens to SQLAlchemy's events itself."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager

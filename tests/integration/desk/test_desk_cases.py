@@ -32,7 +32,7 @@ from app.models import (
     User,
 )
 from tests.desk_helpers import floor_item, log_floor
-from tests.integration.desk.test_desk_inbox import count_queries
+from tests.statement_count import counted_statements
 
 
 def opened_case(user: User, student: Student, status: CaseStatus = CaseStatus.SIGNAAL) -> Casus:
@@ -312,10 +312,10 @@ def test_case_list_filters_and_query_count(
         db.session.commit()
 
     add(2)
-    with count_queries(app) as few:
+    with counted_statements() as few:
         assert client.get("/bureau/casussen").status_code == 200
     add(10)
-    with count_queries(app) as many:
+    with counted_statements() as many:
         html = client.get("/bureau/casussen").get_data(as_text=True)
     assert "12 casussen" in html
     assert len(many) == len(few), "\n".join(many)
@@ -440,10 +440,10 @@ def test_case_page_query_count_does_not_grow_with_the_chronology(
         db.session.commit()
 
     add(1)
-    with count_queries(app) as few:
+    with counted_statements() as few:
         assert client.get(f"/bureau/casussen/{case.id}").status_code == 200
     add(6)
-    with count_queries(app) as many:
+    with counted_statements() as many:
         assert client.get(f"/bureau/casussen/{case.id}").status_code == 200
     assert len(many) == len(few), "\n".join(many)
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.core.vocabulary import FlagStatus, Role
 from app.extensions import db
@@ -21,22 +19,7 @@ from app.models import EntryTriage, Flag, Location, QuarantinedEntry, Student, U
 from app.models.types import utcnow
 from tests.client_helpers import csrf_token_from
 from tests.desk_helpers import confirm_screened, floor_item, log_floor
-
-
-@contextmanager
-def count_queries(app: Flask) -> Iterator[list[str]]:
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
+from tests.statement_count import counted_statements
 
 
 def test_desk_asks_for_a_screened_place_once_per_session(
@@ -300,10 +283,10 @@ def test_inbox_query_count_does_not_grow_with_rows(
         )
 
     add(2)
-    with count_queries(app) as few:
+    with counted_statements() as few:
         assert client.get("/bureau/").status_code == 200
     add(12)
-    with count_queries(app) as many:
+    with counted_statements() as many:
         html = client.get("/bureau/").get_data(as_text=True)
     assert "28 te verwerken" in html
     assert len(many) == len(few), "\n".join(many)

@@ -9,13 +9,11 @@ tests).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.core.calendar_store import load_calendar
 from app.core.vocabulary import CaseStatus, Role
@@ -44,21 +42,7 @@ from tests.digest_helpers import (
     log,
     slot,
 )
-
-
-@contextmanager
-def count_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
+from tests.statement_count import counted_statements
 
 
 @pytest.fixture
@@ -290,7 +274,7 @@ def test_a_fixed_number_of_queries_whatever_the_data(
     scenario: Scenario, make_student: Callable[..., Student]
 ) -> None:
     """No N+1: more entries, students and signals do not add queries."""
-    with count_queries() as first:
+    with counted_statements() as first:
         build_digest(scenario.location, DAY, now=at(DAY, 14))
     extra = [make_student("ZS", class_name="4A") for _ in range(5)]
     for n, student in enumerate(extra):
@@ -323,7 +307,7 @@ def test_a_fixed_number_of_queries_whatever_the_data(
                 students=(student,),
             )
     db.session.commit()
-    with count_queries() as second:
+    with counted_statements() as second:
         digest = build_digest(scenario.location, DAY, now=at(DAY, 14))
     assert len(second) == len(first) <= 30
     before = sum(1 for x in _at_zs_on(scenario, DAY) if x.kind == "spanning")
