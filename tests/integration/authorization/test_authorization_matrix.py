@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -26,30 +25,21 @@ from flask.testing import FlaskClient
 
 from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import Location, Student, User
+from app.models import User
 from tests import absence_helpers
-from tests.client_helpers import csrf_token_from, login
-
-ALL = frozenset(Role)
-
-
-@dataclass(frozen=True)
-class Rule:
-    public: bool = False
-    roles: frozenset[Role] = ALL
-    # The route reads objects of a location: other-location objects answer 404.
-    scoped: bool = False
-    # Some routes answer 404 (not 403) to roles that may never see the object.
-    denied_status: int = 403
-
-
-PUBLIC = Rule(public=True)
-LOGIN = Rule()
-
-
-def roles(*allowed: Role, scoped: bool = False, denied_status: int = 403) -> Rule:
-    return Rule(roles=frozenset(allowed), scoped=scoped, denied_status=denied_status)
-
+from tests.matrix_helpers import (
+    DESK_RULES,
+    LOGIN,
+    PUBLIC,
+    SIGNED_OUT_OK,
+    Rule,
+    World,
+    app_routes,
+    call_route,
+    role_failure,
+    roles,
+    sign_in,
+)
 
 R = Role
 ROUTE_RULES: dict[str, Rule] = {
@@ -121,8 +111,8 @@ ROUTE_RULES: dict[str, Rule] = {
     "privacy.subject_json": roles(R.BEHEER, scoped=True),
     "privacy.rectify": roles(R.BEHEER, scoped=True),
     "privacy.erase": roles(R.BEHEER, scoped=True),
-    # reports: the location is a query parameter (tests/integration/test_report_pages.py checks
-    # own/other/unknown locations); other roles get 404, the pages do not exist for them.
+    # reports: the location is a query parameter (tests/integration/reports/test_report_pages.py
+    # checks own/other/unknown locations); other roles get 404, the pages do not exist for them.
     "reports.index": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, denied_status=404),
     "reports.view": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, denied_status=404),
     "reports.save": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, denied_status=404),
@@ -175,55 +165,17 @@ def _peiling_id(world: World, own: bool) -> int:
     return world.extra[key]
 
 
-@dataclass
-class World:
-    own: Location
-    other: Location
-    student: Student
-    other_student: Student
-    colleague: User
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@pytest.fixture
-def world(
-    locations: dict[str, Location],
-    make_user: Callable[..., User],
-    make_student: Callable[..., Student],
-) -> World:
-    return World(
-        own=locations["ZS"],
-        other=locations["GL"],
-        student=make_student("ZS"),
-        other_student=make_student("GL"),
-        colleague=make_user(Role.MEDEWERKER, ("ZS",)),
-    )
-
-
-def _routes(app: Flask) -> list[tuple[str, str, str]]:
-    """(endpoint, rule, method) for every route; static files are not views."""
-    result = []
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
-            continue
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            result.append((rule.endpoint, rule.rule, method))
-    return sorted(result)
-
-
 def _all_rules() -> dict[str, Rule]:
-    """These rules and desk mode's, which tests/integration/test_desk_authorization.py runs
-    with its own objects (cases, calls, visits …) against the same semantics."""
-    from tests.integration.authorization.test_desk_authorization import DESK_RULES
-
+    """These rules and desk mode's, which test_desk_authorization.py runs with its own objects
+    (cases, calls, visits …) against the same semantics."""
     return {**ROUTE_RULES, **DESK_RULES}
 
 
 def test_every_route_has_a_rule(app: Flask) -> None:
     all_rules = _all_rules()
-    missing = sorted({endpoint for endpoint, _, _ in _routes(app)} - set(all_rules))
+    missing = sorted({endpoint for endpoint, _, _ in app_routes(app)} - set(all_rules))
     assert not missing, f"routes without an authorization rule: {missing}"
-    stale = sorted(set(all_rules) - {endpoint for endpoint, _, _ in _routes(app)})
+    stale = sorted(set(all_rules) - {endpoint for endpoint, _, _ in app_routes(app)})
     assert not stale, f"rules for routes that no longer exist: {stale}"
 
 
@@ -241,38 +193,13 @@ def _url(rule: str, endpoint: str, world: World, own: bool) -> str:
     return re.sub(r"<(?:(\w+):)?(\w+)>", fill, rule)
 
 
-def _call(client: FlaskClient, method: str, url: str, token: str | None) -> int:
-    if method == "GET":
-        return client.get(url).status_code
-    data = {"csrf_token": token} if token else {}
-    headers = {"X-CSRFToken": token} if token else {}
-    if url.startswith("/api/"):
-        return client.post(url, json={"entries": []}, headers=headers).status_code
-    return client.post(url, data=data).status_code
-
-
-def _sign_in(client: FlaskClient, user: User) -> str:
-    with client.session_transaction() as session:
-        session.clear()
-    response = login(client, user.email)
-    assert response.status_code == 302
-    import time
-
-    with client.session_transaction() as session:
-        session["reauth_at"] = int(time.time()) + 3600  # exports: no re-auth prompt here
-    return csrf_token_from(client, "/herbevestigen")
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "route" in metafunc.fixturenames:
         from app import create_app
 
         app = create_app("testing")
-        routes = [r for r in _routes(app) if r[0] in ROUTE_RULES]
+        routes = [r for r in app_routes(app) if r[0] in ROUTE_RULES]
         metafunc.parametrize("route", routes, ids=[f"{m} {e}" for e, _, m in routes])
-
-
-SIGNED_OUT_OK = {302, 401}
 
 
 def test_route_answers_as_its_rule_says(
@@ -287,7 +214,7 @@ def test_route_answers_as_its_rule_says(
     failures: list[str] = []
 
     # Signed out.
-    status = _call(client, method, _url(rule_text, endpoint, world, True), None)
+    status = call_route(client, method, _url(rule_text, endpoint, world, True), None)
     if rule.public:
         if status >= 500:
             failures.append(f"signed out: {status}")
@@ -296,25 +223,13 @@ def test_route_answers_as_its_rule_says(
 
     for role in Role:
         user = make_user(role, ("ZS",))
-        token = _sign_in(client, user)
+        token = sign_in(client, user)
         for own in (True, False):
             if not own and not rule.scoped:
                 continue
-            status = _call(client, method, _url(rule_text, endpoint, world, own), token)
-            where = "own" if own else "other"
-            if status >= 500:
-                failures.append(f"{role.value}/{where}: {status}")
-            elif rule.public:
-                continue
-            elif role not in rule.roles:
-                if status not in (rule.denied_status, 404):
-                    failures.append(
-                        f"{role.value}/{where}: {status}, expected {rule.denied_status}"
-                    )
-            elif not own:
-                if status != 404:
-                    failures.append(f"{role.value}/{where}: {status}, expected 404")
-            elif status in (401, 403, 404):
-                failures.append(f"{role.value}/{where}: {status}, expected access")
+            status = call_route(client, method, _url(rule_text, endpoint, world, own), token)
+            failure = role_failure(rule, role, own, status)
+            if failure:
+                failures.append(failure)
     db.session.rollback()
     assert not failures, f"{method} {rule_text}: " + "; ".join(failures)

@@ -1,8 +1,9 @@
 """The authorization matrix for desk mode: every desk route × every role × own/other location,
-with the semantics of tests/integration/test_authorization_matrix.py (whose helpers it uses).
+with the semantics of test_authorization_matrix.py (the shared parts, ``DESK_RULES`` among them,
+are in tests/matrix_helpers.py).
 
 ``DESK_RULES``, ``DESK_ARGUMENTS`` and ``DESK_FIXED`` are written so the global matrix can take
-them over as they are (``ROUTE_RULES.update(DESK_RULES)`` …); its ``_sign_in`` then also needs
+them over as they are (``ROUTE_RULES.update(DESK_RULES)`` …); its ``sign_in`` then also needs
 ``session["desk_screened_at"]`` set, as done below, so desk pages skip the screened-place
 confirmation the way exports skip re-authentication.
 """
@@ -36,80 +37,22 @@ from app.models import (
     Flag,
     FloorEntry,
     HandoverSlot,
-    Location,
     QuarantinedEntry,
     Student,
     User,
 )
-from tests.integration.authorization.test_authorization_matrix import (
-    LOGIN,
+from tests.matrix_helpers import (
+    CASE_WORKERS,
+    DESK_RULES,
     SIGNED_OUT_OK,
     Rule,
     World,
-    _call,
-    _routes,
-    _sign_in,
-    roles,
+    app_routes,
+    call_route,
+    role_failure,
+    sign_in,
 )
 
-R = Role
-CASE_READERS = (R.MEDEWERKER, R.TEAMLEIDER, R.COPA)
-CASE_WORKERS = (R.MEDEWERKER, R.TEAMLEIDER)
-SLOT_MANAGERS = (R.TEAMLEIDER, R.COPA, R.LOCATIELEIDER, R.BEHEER)
-
-DESK_RULES = {
-    "desk.screened": LOGIN,
-    "desk.home": LOGIN,
-    "desk.lvs_copied": LOGIN,  # answers 404 for a record the user may not see
-    "desk.inbox": roles(R.MEDEWERKER),
-    "desk.close_group": roles(R.MEDEWERKER),
-    # the inbox acts on the signed-in user's own entries, flags and quarantined items only
-    "desk.close_entry": roles(R.MEDEWERKER, scoped=True),
-    "desk.reopen_entry": roles(R.MEDEWERKER, scoped=True),
-    "desk.toggle_mark": roles(R.MEDEWERKER, scoped=True),
-    "desk.link_entry": roles(R.MEDEWERKER, scoped=True),
-    "desk.close_flag": roles(R.MEDEWERKER, scoped=True),
-    "desk.resolve_quarantine": roles(R.MEDEWERKER, scoped=True),
-    "desk.outstanding": roles(*CASE_WORKERS),
-    "desk.calls_today": roles(*CASE_WORKERS),
-    "desk.visits": roles(*CASE_WORKERS),
-    "desk.detention": roles(*CASE_WORKERS),
-    "desk.new_detention": roles(*CASE_WORKERS),
-    "desk.export": roles(*CASE_WORKERS),
-    "desk.cases": roles(*CASE_READERS),
-    "desk.slots": roles(*SLOT_MANAGERS),
-    "desk.slot_toggle": roles(*SLOT_MANAGERS, scoped=True),
-    "desk.new_case": roles(*CASE_WORKERS, scoped=True),
-    "desk.new_report": roles(*CASE_WORKERS, scoped=True),
-    "desk.new_call": roles(*CASE_WORKERS, scoped=True),
-    "desk.new_visit": roles(*CASE_WORKERS, scoped=True),
-    # cases: COPA sees handed-over ones; locatieleider and beheer see none (404)
-    "desk.case_detail": roles(*CASE_READERS, scoped=True, denied_status=404),
-    # The matrix's case is with COPA (accepted handover): only COPA changes its status, it has no
-    # review and cannot be handed over again; the case pages' own tests cover the other states.
-    "desk.case_status": roles(R.COPA, scoped=True),
-    "desk.case_note": roles(*CASE_READERS, scoped=True),
-    "desk.case_assign": roles(*CASE_WORKERS, scoped=True),
-    "desk.case_review": roles(scoped=True),
-    "desk.new_handover": roles(scoped=True),
-    "desk.handover_detail": roles(*CASE_READERS, scoped=True, denied_status=404),
-    "desk.handover_seen": roles(*CASE_READERS, scoped=True, denied_status=404),
-    "desk.handover_accept": roles(R.COPA, scoped=True),
-    "desk.handover_return": roles(R.COPA, scoped=True),
-    "desk.report_detail": roles(*CASE_READERS, scoped=True, denied_status=404),
-    "desk.edit_report": roles(*CASE_WORKERS, scoped=True),
-    "desk.report_step_done": roles(*CASE_WORKERS, scoped=True),
-    "desk.call_detail": roles(*CASE_WORKERS, scoped=True),
-    "desk.call_attempt": roles(*CASE_WORKERS, scoped=True),
-    "desk.call_cancel": roles(*CASE_WORKERS, scoped=True),
-    "desk.visit_detail": roles(*CASE_WORKERS, scoped=True),
-    "desk.visit_report": roles(*CASE_WORKERS, scoped=True),
-    "desk.visit_cancel": roles(*CASE_WORKERS, scoped=True),
-    "desk.detention_detail": roles(*CASE_WORKERS, scoped=True),
-    "desk.detention_add": roles(*CASE_WORKERS, scoped=True),
-    "desk.detention_talk": roles(*CASE_WORKERS, scoped=True),
-    "desk.detention_remove": roles(*CASE_WORKERS, scoped=True),
-}
 DESK_FIXED = {"desk.toggle_mark": {"mark": "rapportage"}}
 
 
@@ -127,8 +70,8 @@ def _desk(w: Any) -> dict[str, Any]:
         return w.extra["desk"]
     built: dict[str, Any] = {}
     for own, location, student in ((True, w.own, w.student), (False, w.other, w.other_student)):
-        staff = w.colleague if own else _make(R.MEDEWERKER, location)
-        copa = _make(R.COPA, location)
+        staff = w.colleague if own else _make(Role.MEDEWERKER, location)
+        copa = _make(Role.COPA, location)
         slot = HandoverSlot(
             location_id=location.id, weekday=2, starts_at=time(13), place="", active=True
         )
@@ -325,29 +268,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "desk_route" in metafunc.fixturenames:
         from app import create_app
 
-        routes = [r for r in _routes(create_app("testing")) if r[0].startswith("desk.")]
+        routes = [r for r in app_routes(create_app("testing")) if r[0].startswith("desk.")]
         metafunc.parametrize("desk_route", routes, ids=[f"{m} {e}" for e, _, m in routes])
 
 
 def test_every_desk_route_has_a_rule(app: Flask) -> None:
-    endpoints = {endpoint for endpoint, _, _ in _routes(app) if endpoint.startswith("desk.")}
+    endpoints = {endpoint for endpoint, _, _ in app_routes(app) if endpoint.startswith("desk.")}
     assert endpoints == set(DESK_RULES)
-
-
-@pytest.fixture
-def world(
-    locations: dict[str, Location],
-    make_user: Callable[..., User],
-    make_student: Callable[..., Student],
-) -> World:
-    """The global matrix's world: ZS is "own", GL "other"."""
-    return World(
-        own=locations["ZS"],
-        other=locations["GL"],
-        student=make_student("ZS"),
-        other_student=make_student("GL"),
-        colleague=make_user(Role.MEDEWERKER, ("ZS",)),
-    )
 
 
 def test_desk_route_answers_as_its_rule_says(
@@ -359,30 +286,20 @@ def test_desk_route_answers_as_its_rule_says(
     endpoint, rule_text, method = desk_route
     rule: Rule = DESK_RULES[endpoint]
     failures: list[str] = []
-    status = _call(client, method, _url(rule_text, endpoint, world, True), None)
+    status = call_route(client, method, _url(rule_text, endpoint, world, True), None)
     if status not in SIGNED_OUT_OK | {400}:
         failures.append(f"signed out: {status}, expected login (302/401)")
     for role in Role:
         user = make_user(role, ("ZS",))
-        token = _sign_in(client, user)
+        token = sign_in(client, user)
         with client.session_transaction() as session:
             session["desk_screened_at"] = "matrix"
         for own in (True, False):
             if not own and not rule.scoped:
                 continue
-            status = _call(client, method, _url(rule_text, endpoint, world, own), token)
-            where = "own" if own else "other"
-            if status >= 500:
-                failures.append(f"{role.value}/{where}: {status}")
-            elif role not in rule.roles:
-                if status not in (rule.denied_status, 404):
-                    failures.append(
-                        f"{role.value}/{where}: {status}, expected {rule.denied_status}"
-                    )
-            elif not own:
-                if status != 404:
-                    failures.append(f"{role.value}/{where}: {status}, expected 404")
-            elif status in (401, 403, 404):
-                failures.append(f"{role.value}/{where}: {status}, expected access")
+            status = call_route(client, method, _url(rule_text, endpoint, world, own), token)
+            failure = role_failure(rule, role, own, status)
+            if failure:
+                failures.append(failure)
     db.session.rollback()
     assert not failures, f"{method} {rule_text}: " + "; ".join(failures)
