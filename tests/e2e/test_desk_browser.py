@@ -3,9 +3,8 @@ a parent call with two attempts → a handover → COPA accepts → COPA's list 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import time
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -16,6 +15,7 @@ from app.extensions import db
 from app.floor.services import accept_entries
 from app.models import Casus, HandoverSlot, Location, Student, User
 from tests.e2e.browser_helpers import LAPTOP, LiveServer, sign_in
+from tests.floor_helpers import entry
 
 
 @pytest.fixture
@@ -64,15 +64,15 @@ def test_morning_flag_to_copa(
     accept_entries(
         staff,
         [
-            {
-                "uuid": str(uuid.uuid4()),
-                "kind": "vlag",
-                "zone_id": next(z.id for z in zs.zones if z.name == "kantine"),
-                "occurred_at": (datetime.now(UTC) - timedelta(minutes=2)).isoformat(),
-                "students": [student.leerlingnummer],
-                "flag_type": "zorg",
-                "note": "zat alleen en huilde in de kantine",
-            }
+            entry(
+                zs,
+                "vlag",
+                zone="kantine",
+                minutes_ago=2,
+                students=[student.leerlingnummer],
+                flag_type="zorg",
+                note="zat alleen en huilde in de kantine",
+            )
         ],
     )
     db.session.commit()

@@ -15,7 +15,7 @@ from app.exceptions import DomainError
 from app.extensions import db
 from app.models import User
 from tests.client_helpers import PASSWORD, csrf_token_from, login
-from tests.floor_helpers import entry
+from tests.floor_helpers import entry, floor_csrf
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ def test_a_tap_within_the_minute_does_not_resend_the_session_cookie(
     """The idle clock moves to the minute: a second tap soon after the first leaves the
     session as it was, so the response carries no new cookie; a tap a minute later does."""
     login_as(Role.MEDEWERKER, ("ZS",))
-    token = client.get("/api/floor/csrf").get_json()["token"]
+    token = floor_csrf(client)
 
     def tap() -> object:
         body = {"entries": [entry(locations["ZS"])]}

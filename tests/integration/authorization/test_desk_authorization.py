@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import time, timedelta
 from typing import Any
 
 import pytest
@@ -41,6 +41,7 @@ from app.models import (
     Student,
     User,
 )
+from tests.desk_helpers import floor_item
 from tests.matrix_helpers import (
     CASE_WORKERS,
     DESK_RULES,
@@ -162,15 +163,9 @@ def _entry_for(w: Any, own: bool, kind: str = "vlag") -> FloorEntry:
         user = data["staff"]
     location = data["location"]
     student: Student = data["student"]
-    item = {
-        "uuid": str(uuid.uuid4()),
-        "kind": kind,
-        "zone_id": location.zones[0].id,
-        "occurred_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
-        "students": [student.leerlingnummer],
-        "flag_type": "opvolgen",
-        "note": "",
-    }
+    item = floor_item(
+        location, kind, zone=location.zones[0].name, students=(student.leerlingnummer,)
+    )
     accept_entries(user, [item])
     db.session.commit()
     entry = db.session.scalar(select(FloorEntry).where(FloorEntry.uuid == item["uuid"]))

@@ -9,7 +9,7 @@ from datetime import time, timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.core.localtime import local_today
 from app.core.vocabulary import CallResult, CallStatus, CaseStatus, Role, TriageOutcome, VisitStatus
@@ -31,12 +31,8 @@ from app.models import (
     Student,
     User,
 )
+from tests.db_helpers import count
 from tests.desk_helpers import floor_item, log_floor
-
-
-def count(model: type) -> int:
-    return db.session.scalar(select(func.count()).select_from(model)) or 0
-
 
 # --- conversation reports ---------------------------------------------------------------------
 

@@ -3,32 +3,20 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.core.vocabulary import EntryKind, FlagStatus, FlagType, Role
 from app.extensions import db
 from app.floor.services import BatchError, accept_entries
 from app.models import AuditEvent, Flag, FloorEntry, QuarantinedEntry, Student, User
 from tests.client_helpers import login
-from tests.floor_helpers import entry
-
-
-def count(model: type) -> int:
-    return db.session.scalar(select(func.count()).select_from(model)) or 0
-
-
-def csrf(client: FlaskClient) -> str:
-    return client.get("/api/floor/csrf").get_json()["token"]
+from tests.db_helpers import count
+from tests.floor_helpers import entry, floor_csrf
 
 
 def post(client: FlaskClient, entries: object, token: str | None = None) -> object:
-    headers = {"X-CSRFToken": token or csrf(client)}
+    headers = {"X-CSRFToken": token or floor_csrf(client)}
     return client.post("/api/floor/entries", json={"entries": entries}, headers=headers)
-
-
-@pytest.fixture
-def staff(login_as: Callable[..., User]) -> User:
-    return login_as(Role.MEDEWERKER, ("ZS", "HK"))
 
 
 def test_a_batch_of_every_kind_is_stored(
@@ -75,7 +63,7 @@ def test_a_batch_of_every_kind_is_stored(
 
 def test_retries_are_idempotent(client: FlaskClient, staff: User, locations: dict) -> None:
     batch = [entry(locations["ZS"]) for _ in range(3)]
-    token = csrf(client)
+    token = floor_csrf(client)
     first = post(client, batch, token).get_json()["results"]
     second = post(client, batch, token).get_json()["results"]
     third = post(client, batch[:1] + [entry(locations["ZS"])], token).get_json()["results"]
@@ -190,7 +178,9 @@ def test_another_locations_student_and_zone_are_refused(
 def test_unusable_batch_answers_400_and_stores_nothing(
     client: FlaskClient, staff: User, body: object
 ) -> None:
-    response = client.post("/api/floor/entries", json=body, headers={"X-CSRFToken": csrf(client)})
+    response = client.post(
+        "/api/floor/entries", json=body, headers={"X-CSRFToken": floor_csrf(client)}
+    )
     assert response.status_code == 400
     assert response.get_json()["error"] in {"bad_batch", "bad_request"}
     assert count(QuarantinedEntry) == 0
@@ -218,7 +208,7 @@ def test_nul_characters_never_reach_the_database(
 
 def test_wrong_content_type(client: FlaskClient, staff: User) -> None:
     response = client.post(
-        "/api/floor/entries", data="entries=1", headers={"X-CSRFToken": csrf(client)}
+        "/api/floor/entries", data="entries=1", headers={"X-CSRFToken": floor_csrf(client)}
     )
     assert response.status_code == 415
 

@@ -1,6 +1,5 @@
-import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -10,29 +9,11 @@ from app.core.localtime import local_today
 from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import ClimateCheck, QuarantinedEntry, User
-
-
-def check(
-    location,
-    zone: str = "aula",
-    rating: str = "rustig",
-    *,
-    minutes_ago: int = 1,
-    day=None,
-    note: str = "",
-) -> dict:
-    return {
-        "uuid": str(uuid.uuid4()),
-        "zone_id": next(z.id for z in location.zones if z.name == zone),
-        "day": (day or local_today()).isoformat(),
-        "rating": rating,
-        "note": note,
-        "checked_at": (datetime.now(UTC) - timedelta(minutes=minutes_ago)).isoformat(),
-    }
+from tests.floor_helpers import climate_check, floor_csrf
 
 
 def send(client: FlaskClient, items: list) -> list[dict]:
-    token = client.get("/api/floor/csrf").get_json()["token"]
+    token = floor_csrf(client)
     response = client.post(
         "/api/floor/entries", json={"climate": items}, headers={"X-CSRFToken": token}
     )
@@ -42,6 +23,7 @@ def send(client: FlaskClient, items: list) -> list[dict]:
 
 @pytest.fixture
 def staff(login_as: Callable[..., User]) -> User:
+    """Here a staff member of ZS only (the floor tests' own staff member works at HK too)."""
     return login_as(Role.MEDEWERKER, ("ZS",))
 
 
@@ -54,9 +36,13 @@ def test_one_check_per_zone_and_day_a_second_tap_replaces(
     client: FlaskClient, staff: User, locations: dict
 ) -> None:
     zs = locations["ZS"]
-    first = send(client, [check(zs, "aula", "onrustig", minutes_ago=5), check(zs, "gang")])
+    first = send(
+        client, [climate_check(zs, "aula", "onrustig", minutes_ago=5), climate_check(zs, "gang")]
+    )
     assert [r["status"] for r in first] == ["stored", "stored"]
-    send(client, [check(zs, "aula", "wisselend", minutes_ago=1, note="na de pauze rustiger")])
+    send(
+        client, [climate_check(zs, "aula", "wisselend", minutes_ago=1, note="na de pauze rustiger")]
+    )
     stored = checks()
     assert [(c.zone.name, c.rating) for c in stored] == [("aula", "wisselend"), ("gang", "rustig")]
     assert stored[0].note == "na de pauze rustiger" and stored[0].staff_id == staff.id
@@ -67,8 +53,10 @@ def test_an_older_tap_arriving_late_does_not_overwrite(
     client: FlaskClient, staff: User, locations: dict
 ) -> None:
     zs = locations["ZS"]
-    send(client, [check(zs, "aula", "rustig", minutes_ago=1)])
-    send(client, [check(zs, "aula", "onrustig", minutes_ago=30)])  # tapped earlier, sent later
+    send(client, [climate_check(zs, "aula", "rustig", minutes_ago=1)])
+    send(
+        client, [climate_check(zs, "aula", "onrustig", minutes_ago=30)]
+    )  # tapped earlier, sent later
     assert [c.rating for c in checks()] == ["rustig"]
 
 
@@ -78,9 +66,9 @@ def test_each_staff_member_has_their_own_check(
     from app.floor.services import accept_climate_checks
 
     colleague = make_user(Role.MEDEWERKER, ("ZS",))
-    accept_climate_checks(colleague, [check(locations["ZS"], "aula", "onrustig")])
+    accept_climate_checks(colleague, [climate_check(locations["ZS"], "aula", "onrustig")])
     db.session.commit()
-    send(client, [check(locations["ZS"], "aula", "rustig")])
+    send(client, [climate_check(locations["ZS"], "aula", "rustig")])
     assert sorted(c.rating for c in checks()) == ["onrustig", "rustig"]
     today = client.get("/api/floor/climate").get_json()["checks"]
     assert [(c["zone"], c["rating"]) for c in today] == [("aula", "rustig")]
@@ -100,7 +88,7 @@ def test_each_staff_member_has_their_own_check(
 def test_bad_checks_are_kept_in_quarantine(
     client: FlaskClient, staff: User, locations: dict, changes: dict, reason: str
 ) -> None:
-    result = send(client, [check(locations["ZS"]) | changes])[0]
+    result = send(client, [climate_check(locations["ZS"]) | changes])[0]
     assert result["status"] == "quarantined" and reason in result["reason"]
     assert checks() == []
     assert db.session.scalar(select(QuarantinedEntry)) is not None
@@ -109,6 +97,6 @@ def test_bad_checks_are_kept_in_quarantine(
 def test_another_locations_zone_is_refused(
     client: FlaskClient, staff: User, locations: dict
 ) -> None:
-    result = send(client, [check(locations["GL"])])[0]
+    result = send(client, [climate_check(locations["GL"])])[0]
     assert result["status"] == "quarantined"
     assert "locatie GL hoort niet" in result["reason"]

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import FloorEntry, QuarantinedEntry, User
+from tests.floor_helpers import floor_csrf
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
@@ -59,7 +60,7 @@ def test_any_json_body_gets_a_clear_answer(
 ) -> None:
     if not hasattr(client, "_fuzz_token"):
         login_as(Role.MEDEWERKER)
-        client._fuzz_token = client.get("/api/floor/csrf").get_json()["token"]  # type: ignore[attr-defined]
+        client._fuzz_token = floor_csrf(client)  # type: ignore[attr-defined]
     response = client.post(
         "/api/floor/entries", json=body, headers={"X-CSRFToken": client._fuzz_token}
     )  # type: ignore[attr-defined]
@@ -74,7 +75,7 @@ def test_every_item_is_stored_or_kept_with_a_reason(
 ) -> None:
     if not hasattr(client, "_fuzz_token"):
         login_as(Role.MEDEWERKER)
-        client._fuzz_token = client.get("/api/floor/csrf").get_json()["token"]  # type: ignore[attr-defined]
+        client._fuzz_token = floor_csrf(client)  # type: ignore[attr-defined]
     entries_before, kept_before = _counts()
     response = client.post(
         "/api/floor/entries", json={"entries": batch}, headers={"X-CSRFToken": client._fuzz_token}

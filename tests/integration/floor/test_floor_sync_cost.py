@@ -3,14 +3,13 @@ and the batch behaviour that the per-batch (not per-entry) statements must keep.
 
 from collections.abc import Callable
 
-import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import Flag, FloorEntry, QuarantinedEntry, Student, User
-from tests.floor_helpers import entry
+from tests.db_helpers import count
+from tests.floor_helpers import entry, floor_csrf
 from tests.statement_count import counted_statements
 
 # A batch costs: the user with their locations (one join), the zones with their location (one
@@ -18,11 +17,6 @@ from tests.statement_count import counted_statements
 # their students and their flags — however many entries the batch holds.
 STATEMENTS_ONE_ENTRY = 6
 STATEMENTS_TEN_FLAGS = 7
-
-
-@pytest.fixture
-def staff(login_as: Callable[..., User]) -> User:
-    return login_as(Role.MEDEWERKER, ("ZS", "HK"))
 
 
 def post(client: FlaskClient, entries: list, token: str) -> list[dict]:
@@ -33,15 +27,11 @@ def post(client: FlaskClient, entries: list, token: str) -> list[dict]:
     return response.get_json()["results"]
 
 
-def count(model: type) -> int:
-    return db.session.scalar(select(func.count()).select_from(model)) or 0
-
-
 def test_one_entry_costs_a_fixed_number_of_statements(
     client: FlaskClient, staff: User, locations: dict, make_student: Callable[..., Student]
 ) -> None:
     lotte = make_student("ZS")
-    token = client.get("/api/floor/csrf").get_json()["token"]
+    token = floor_csrf(client)
     item = entry(locations["ZS"], "gesprek", topic="motivatie", students=[lotte.leerlingnummer])
     with counted_statements() as statements:
         results = post(client, [item], token)
@@ -53,7 +43,7 @@ def test_ten_entries_cost_no_more_statements_than_one(
     client: FlaskClient, staff: User, locations: dict, make_student: Callable[..., Student]
 ) -> None:
     students = [make_student("ZS" if n % 2 else "HK") for n in range(10)]
-    token = client.get("/api/floor/csrf").get_json()["token"]
+    token = floor_csrf(client)
     batch = [
         entry(
             locations["ZS"],
@@ -86,7 +76,7 @@ def test_answers_follow_the_input_order_in_a_mixed_batch(
     first = entry(zs, "vlag", flag_type="opvolgen", students=[amir.leerlingnummer])
     bad = entry(zs, "groep", head_count=0)
     second = entry(zs, "contact")
-    token = client.get("/api/floor/csrf").get_json()["token"]
+    token = floor_csrf(client)
     results = post(client, [first, bad, "garbage", first, second, bad], token)
     assert [(r["uuid"], r["status"]) for r in results] == [
         (first["uuid"], "stored"),
@@ -110,7 +100,7 @@ def test_a_quarantined_uuid_stays_quarantined_when_it_would_pass_now(
     lotte.active = False
     db.session.commit()
     item = entry(locations["ZS"], "gesprek", topic="gedrag", students=[lotte.leerlingnummer])
-    token = client.get("/api/floor/csrf").get_json()["token"]
+    token = floor_csrf(client)
     first = post(client, [item], token)[0]
     assert first["status"] == "quarantined"
 

@@ -15,7 +15,9 @@ from app.models import AuditEvent, ClimateCheck, Flag, FloorEntry, QuarantinedEn
 from app.models.floor import floor_entry_student
 from app.models.types import utcnow
 from app.privacy.retention import purge
-from tests.floor_helpers import entry
+from tests.db_helpers import count
+from tests.floor_helpers import climate_check, entry
+from tests.pulse_helpers import add_answers, make_peiling
 
 DAYS = {
     "anonymous_floor_entries": 730,
@@ -30,10 +32,6 @@ DAYS = {
     "peiling_devices": 0,
     "audit_log": 1825,
 }
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model)) or 0
 
 
 def test_purge_applies_each_period(
@@ -118,10 +116,8 @@ def test_open_flags_stay_until_handled(
 
 
 def test_climate_checks_expire(locations: dict, make_user: Callable[..., User]) -> None:
-    from tests.integration.floor.test_floor_climate import check
-
     staff = make_user(Role.MEDEWERKER, ("ZS",))
-    accept_climate_checks(staff, [check(locations["ZS"])])
+    accept_climate_checks(staff, [climate_check(locations["ZS"])])
     db.session.commit()
     db.session.scalar(select(ClimateCheck)).checked_at = utcnow() - timedelta(days=731)
     db.session.commit()
@@ -197,7 +193,6 @@ def test_the_device_register_of_ended_peilingen_is_emptied(
     app, locations: dict, make_user: Callable[..., User]
 ) -> None:
     from app.models import PeilingDevice
-    from tests.pulse_helpers import add_answers, make_peiling
 
     opener = make_user(Role.TEAMLEIDER, ("ZS",))
     ended = make_peiling(app, opener, locations["ZS"], starts_on=local_today() - timedelta(days=20))
