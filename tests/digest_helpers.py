@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from app.core.vocabulary import CallResult, CaseStatus, Role
@@ -353,3 +354,14 @@ def build_scenario(
     )
     db.session.commit()
     return s
+
+
+@pytest.fixture(name="scenario")
+def scenario_fixture(
+    locations: dict[str, Location],
+    make_user: Callable[..., User],
+    make_student: Callable[..., Student],
+) -> Scenario:
+    """The scenario as the fixture ``scenario`` (the digest's and the browser tests' conftest
+    make it available)."""
+    return build_scenario(locations, make_user, make_student)

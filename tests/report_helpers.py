@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
@@ -453,3 +454,15 @@ def find_student(number: str) -> Student:
     student = db.session.scalar(select(Student).where(Student.leerlingnummer == number))
     assert student is not None
     return student
+
+
+@pytest.fixture(name="world")
+def world_fixture(
+    app: Flask,
+    locations: dict[str, Location],
+    make_user: Callable[..., User],
+    make_student: Callable[..., Student],
+) -> World:
+    """The world as the fixture ``world`` (the report tests' and the browser tests' conftest make
+    it available)."""
+    return build_world(app, locations, make_user, make_student)

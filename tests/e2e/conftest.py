@@ -1,4 +1,5 @@
-"""Browser tests: Playwright driving Debian's Chromium against a live server on loopback."""
+"""Browser tests: Playwright driving Debian's Chromium against a live server on loopback; the
+digest's scenario and the reports' world are fixtures here too."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from flask import Flask
 from playwright.sync_api import ConsoleMessage, Page, Response
 from werkzeug.serving import make_server
 
+from tests.digest_helpers import scenario_fixture  # noqa: F401 (the fixture ``scenario``)
 from tests.e2e.browser_helpers import PHONE, LiveServer
 from tests.pgserver import free_port
+from tests.report_helpers import world_fixture  # noqa: F401 (the fixture ``world``)
 
 CHROMIUM = "/usr/bin/chromium"
 

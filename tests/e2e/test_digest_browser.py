@@ -5,25 +5,13 @@ team leader, print layout, and no console errors or CSP violations."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-import pytest
 from playwright.sync_api import Page, expect
 
-from app.models import Location, Student, User
-from tests.digest_helpers import DAY, Scenario, build_scenario
+from tests.digest_helpers import DAY, Scenario
 from tests.e2e.browser_helpers import LiveServer, sign_in
 
 PAGE = f"/digest/ZS/{DAY.isoformat()}"
-
-
-@pytest.fixture
-def scenario(
-    locations: dict[str, Location],
-    make_user: Callable[..., User],
-    make_student: Callable[..., Student],
-) -> Scenario:
-    return build_scenario(locations, make_user, make_student)
 
 
 def test_team_leader_reads_the_digest_on_a_phone(

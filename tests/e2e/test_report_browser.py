@@ -5,24 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
-from flask import Flask
 from playwright.sync_api import Page, expect
 
 from app.core.vocabulary import Role
-from app.models import Location, Student, User
+from app.models import User
 from tests import report_helpers as rh
 from tests.e2e.browser_helpers import LiveServer, sign_in
-
-
-@pytest.fixture
-def world(
-    app: Flask,
-    locations: dict[str, Location],
-    make_user: Callable[..., User],
-    make_student: Callable[..., Student],
-) -> rh.World:
-    return rh.build_world(app, locations, make_user, make_student)
 
 
 def test_team_leader_makes_a_month_report_and_writes_the_text(

@@ -38,20 +38,10 @@ from tests.digest_helpers import (
     Logged,
     Scenario,
     at,
-    build_scenario,
     log,
     slot,
 )
 from tests.statement_count import counted_statements
-
-
-@pytest.fixture
-def scenario(
-    locations: dict[str, Location],
-    make_user: Callable[..., User],
-    make_student: Callable[..., Student],
-) -> Scenario:
-    return build_scenario(locations, make_user, make_student)
 
 
 def _at_zs_on(s: Scenario, day: date) -> list[Logged]:

@@ -27,9 +27,9 @@ from app.core.calendar_store import load_calendar
 from app.core.vocabulary import Role
 from app.digest import delivery
 from app.extensions import db
-from app.models import AuditEvent, DigestDelivery, Location, Student, User
+from app.models import AuditEvent, DigestDelivery, Location, User
 from app.models.types import utcnow
-from tests.digest_helpers import DAY, Scenario, build_scenario
+from tests.digest_helpers import DAY, Scenario
 from tests.pgserver import free_port
 
 BASE_URL = "https://schoolfit.example.nl"
@@ -85,15 +85,6 @@ def smtp(app: Flask) -> Iterator[Inbox]:
         yield inbox
     finally:
         controller.stop()
-
-
-@pytest.fixture
-def scenario(
-    locations: dict[str, Location],
-    make_user: Callable[..., User],
-    make_student: Callable[..., Student],
-) -> Scenario:
-    return build_scenario(locations, make_user, make_student)
 
 
 def send(runner: FlaskCliRunner, *args: str) -> Any:

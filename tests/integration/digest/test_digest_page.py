@@ -13,22 +13,13 @@ from sqlalchemy import select
 from app.core.localtime import local_today
 from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import AuditEvent, Location, Student, User
+from app.models import AuditEvent, User
 from tests.client_helpers import login
-from tests.digest_helpers import DAY, Scenario, build_scenario
+from tests.digest_helpers import DAY, Scenario
 
 PAGE = f"/digest/ZS/{DAY.isoformat()}"
 OTHER = f"/digest/GL/{DAY.isoformat()}"
 READERS = (Role.TEAMLEIDER, Role.LOCATIELEIDER, Role.BEHEER)
-
-
-@pytest.fixture
-def scenario(
-    locations: dict[str, Location],
-    make_user: Callable[..., User],
-    make_student: Callable[..., Student],
-) -> Scenario:
-    return build_scenario(locations, make_user, make_student)
 
 
 @pytest.mark.parametrize("role", list(Role))

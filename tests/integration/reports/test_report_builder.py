@@ -5,30 +5,18 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
 from flask import Flask
 
 from app.core.calendar_store import load_calendar
-from app.models import Location, Student, User
 from app.reports.builder import build_report
 from app.reports.model import ReportError
 from tests import report_helpers as rh
 
 FIRST, LAST = rh.PERIOD
 RANK = {"signaal": 0, "preventief": 1, "intensief": 2}
-
-
-@pytest.fixture
-def world(
-    app: Flask,
-    locations: dict[str, Location],
-    make_user: Callable[..., User],
-    make_student: Callable[..., Student],
-) -> rh.World:
-    return rh.build_world(app, locations, make_user, make_student)
 
 
 def _report(app: Flask, codes: list[str] | None, **kwargs: object):  # type: ignore[no-untyped-def]

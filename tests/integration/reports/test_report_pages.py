@@ -13,27 +13,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
 from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import AuditEvent, Location, ReportText, Student, User
+from app.models import AuditEvent, Location, ReportText, User
 from tests import report_helpers as rh
 from tests.client_helpers import csrf_token_from
 
 NOVEMBER = "locatie=ZS&van=2026-11-01&tot=2026-11-30"
-
-
-@pytest.fixture
-def world(
-    app: Flask,
-    locations: dict[str, Location],
-    make_user: Callable[..., User],
-    make_student: Callable[..., Student],
-) -> rh.World:
-    return rh.build_world(app, locations, make_user, make_student)
 
 
 def _fresh_auth(client: FlaskClient) -> None:
