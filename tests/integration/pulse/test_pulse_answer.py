@@ -1,6 +1,5 @@
 """Students answering a peiling: anonymity, one answer per device, bad input, rate limiting."""
 
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -9,7 +8,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, inspect, select
 
 from app.core.localtime import local_today
-from app.core.vocabulary import Role
 from app.extensions import db, limiter
 from app.models import Location, Peiling, PeilingAnswer, PeilingDevice, User
 from app.pulse.statements import SCALE_VALUES
@@ -24,11 +22,6 @@ from tests.pulse_helpers import (
 
 USER_AGENT = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) PulseTestBrowser/1.0"
 STUDENT_ADDRESS = "198.51.100.23"
-
-
-@pytest.fixture
-def teamleider(make_user: Callable[..., User]) -> User:
-    return make_user(Role.TEAMLEIDER, ("ZS",))
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from tests.pulse_helpers import add_answers, make_peiling
 
 @pytest.fixture
 def teamleider(client: FlaskClient, login_as: Callable[..., User]) -> User:
+    """Here a team leader of ZS and HK, signed in (the pulse tests' own one is neither)."""
     return login_as(Role.TEAMLEIDER, ("ZS", "HK"))
 
 

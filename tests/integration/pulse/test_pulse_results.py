@@ -26,11 +26,6 @@ from tests.pulse_helpers import KEYS, add_answers, close, full_answers, make_pei
 
 
 @pytest.fixture
-def teamleider(make_user: Callable[..., User]) -> User:
-    return make_user(Role.TEAMLEIDER, ("ZS",))
-
-
-@pytest.fixture
 def signed_in(client: FlaskClient, teamleider: User) -> User:
     assert login(client, teamleider.email).status_code == 302
     return teamleider
