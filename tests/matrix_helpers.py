@@ -6,6 +6,7 @@ counts as rules too (tests/integration/authorization/ runs both matrices)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,6 +99,42 @@ def role_failure(rule: Rule, role: Role, own: bool, status: int) -> str | None:
     elif status in (401, 403, 404):
         return f"{role.value}/{where}: {status}, expected access"
     return None
+
+
+def matrix_failures(
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    rule: Rule,
+    method: str,
+    url: Callable[[bool], str],
+    *,
+    desk_screened: bool = False,
+) -> list[str]:
+    """Call a route signed out, then as each role (a user of ZS), with the URL of an own and, for
+    a scoped rule, an other location's object (``url(own)``, built just before each call); what
+    does not answer as ``rule`` says. ``desk_screened``: the session has confirmed the screened
+    place, as desk mode asks."""
+    failures: list[str] = []
+    status = call_route(client, method, url(True), None)
+    if rule.public:
+        if status >= 500:
+            failures.append(f"signed out: {status}")
+    elif status not in SIGNED_OUT_OK | {400}:  # 400: a POST refused for its missing CSRF token
+        failures.append(f"signed out: {status}, expected login (302/401)")
+    for role in Role:
+        user = make_user(role, ("ZS",))
+        token = sign_in(client, user)
+        if desk_screened:
+            with client.session_transaction() as session:
+                session["desk_screened_at"] = "matrix"
+        for own in (True, False):
+            if not own and not rule.scoped:
+                continue
+            status = call_route(client, method, url(own), token)
+            failure = role_failure(rule, role, own, status)
+            if failure:
+                failures.append(failure)
+    return failures
 
 
 # --- desk mode ---

@@ -31,14 +31,11 @@ from tests.matrix_helpers import (
     DESK_RULES,
     LOGIN,
     PUBLIC,
-    SIGNED_OUT_OK,
     Rule,
     World,
     app_routes,
-    call_route,
-    role_failure,
+    matrix_failures,
     roles,
-    sign_in,
 )
 
 R = Role
@@ -211,25 +208,8 @@ def test_route_answers_as_its_rule_says(
 ) -> None:
     endpoint, rule_text, method = route
     rule = ROUTE_RULES[endpoint]
-    failures: list[str] = []
-
-    # Signed out.
-    status = call_route(client, method, _url(rule_text, endpoint, world, True), None)
-    if rule.public:
-        if status >= 500:
-            failures.append(f"signed out: {status}")
-    elif status not in SIGNED_OUT_OK | {400}:  # 400: a POST refused for its missing CSRF token
-        failures.append(f"signed out: {status}, expected login (302/401)")
-
-    for role in Role:
-        user = make_user(role, ("ZS",))
-        token = sign_in(client, user)
-        for own in (True, False):
-            if not own and not rule.scoped:
-                continue
-            status = call_route(client, method, _url(rule_text, endpoint, world, own), token)
-            failure = role_failure(rule, role, own, status)
-            if failure:
-                failures.append(failure)
+    failures = matrix_failures(
+        client, make_user, rule, method, lambda own: _url(rule_text, endpoint, world, own)
+    )
     db.session.rollback()
     assert not failures, f"{method} {rule_text}: " + "; ".join(failures)

@@ -3,9 +3,10 @@ with the semantics of test_authorization_matrix.py (the shared parts, ``DESK_RUL
 are in tests/matrix_helpers.py).
 
 ``DESK_RULES``, ``DESK_ARGUMENTS`` and ``DESK_FIXED`` are written so the global matrix can take
-them over as they are (``ROUTE_RULES.update(DESK_RULES)`` …); its ``sign_in`` then also needs
-``session["desk_screened_at"]`` set, as done below, so desk pages skip the screened-place
-confirmation the way exports skip re-authentication.
+them over as they are (``ROUTE_RULES.update(DESK_RULES)`` …); it then also needs
+``session["desk_screened_at"]`` set after signing in (``matrix_failures(desk_screened=True)``, as
+done below), so desk pages skip the screened-place confirmation the way exports skip
+re-authentication.
 """
 
 from __future__ import annotations
@@ -45,13 +46,10 @@ from tests.desk_helpers import floor_item
 from tests.matrix_helpers import (
     CASE_WORKERS,
     DESK_RULES,
-    SIGNED_OUT_OK,
     Rule,
     World,
     app_routes,
-    call_route,
-    role_failure,
-    sign_in,
+    matrix_failures,
 )
 
 DESK_FIXED = {"desk.toggle_mark": {"mark": "rapportage"}}
@@ -280,21 +278,13 @@ def test_desk_route_answers_as_its_rule_says(
 ) -> None:
     endpoint, rule_text, method = desk_route
     rule: Rule = DESK_RULES[endpoint]
-    failures: list[str] = []
-    status = call_route(client, method, _url(rule_text, endpoint, world, True), None)
-    if status not in SIGNED_OUT_OK | {400}:
-        failures.append(f"signed out: {status}, expected login (302/401)")
-    for role in Role:
-        user = make_user(role, ("ZS",))
-        token = sign_in(client, user)
-        with client.session_transaction() as session:
-            session["desk_screened_at"] = "matrix"
-        for own in (True, False):
-            if not own and not rule.scoped:
-                continue
-            status = call_route(client, method, _url(rule_text, endpoint, world, own), token)
-            failure = role_failure(rule, role, own, status)
-            if failure:
-                failures.append(failure)
+    failures = matrix_failures(
+        client,
+        make_user,
+        rule,
+        method,
+        lambda own: _url(rule_text, endpoint, world, own),
+        desk_screened=True,
+    )
     db.session.rollback()
     assert not failures, f"{method} {rule_text}: " + "; ".join(failures)
