@@ -1,13 +1,18 @@
 """Desk mode's test helpers: floor entries as the phone sends them, logged through the floor's
-own service, and the screened-place confirmation a desk session starts with."""
+own service; the screened-place confirmation a desk session starts with; and complete inputs for
+the report and handover services."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.core.localtime import local_today
+from app.desk.conversations.services import ReportInput
+from app.desk.handover.services import HandoverInput
 from app.extensions import db
 from app.floor.services import accept_entries
 from app.models import FloorEntry, Location, User
@@ -44,3 +49,26 @@ def confirm_screened(client: FlaskClient) -> None:
     token = csrf_token_from(client, "/bureau/afgeschermd")
     response = client.post("/bureau/afgeschermd", data={"confirm": "y", "csrf_token": token})
     assert response.status_code == 302
+
+
+def report_input(**changes: Any) -> ReportInput:
+    """A conversation report held today with the student about behaviour (summary "s"), with
+    ``changes`` to its fields."""
+    report = ReportInput(
+        held_on=local_today(), with_whom=["leerling"], with_other="", topics=["gedrag"], summary="s"
+    )
+    return replace(report, **changes)
+
+
+def handover_input(moment: str, **changes: Any) -> HandoverInput:
+    """A complete handover for ``moment`` (criterion "complex", no team leader), with ``changes``
+    to its fields."""
+    handover = HandoverInput(
+        criteria=["complex"],
+        summary="s",
+        help_questions="h",
+        proposed_next_step="p",
+        moment=moment,
+        teamleider=None,
+    )
+    return replace(handover, **changes)

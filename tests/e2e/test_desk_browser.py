@@ -14,6 +14,7 @@ from app.core.vocabulary import CaseStatus, Role
 from app.extensions import db
 from app.floor.services import accept_entries
 from app.models import Casus, HandoverSlot, Location, Student, User
+from tests.desk_helpers import report_input
 from tests.e2e.browser_helpers import LAPTOP, LiveServer, sign_in
 from tests.floor_helpers import entry
 
@@ -167,8 +168,7 @@ def test_copy_for_lvs_button(
     make_student: Callable[..., Student],
     console_errors: list[str],
 ) -> None:
-    from app.core.localtime import local_today
-    from app.desk.conversations.services import ReportInput, create_report
+    from app.desk.conversations.services import create_report
     from app.models import AuditEvent
 
     staff = make_user(Role.MEDEWERKER, ("ZS",))
@@ -176,10 +176,7 @@ def test_copy_for_lvs_button(
     report = create_report(
         staff,
         student,
-        ReportInput(
-            held_on=local_today(),
-            with_whom=["leerling"],
-            with_other="",
+        report_input(
             topics=["motivatie"],
             summary="Over de lessen gesproken.",
             internal_note="alleen intern",

@@ -26,9 +26,9 @@ from app.core.localtime import local_today
 from app.core.vocabulary import CaseStatus, Role
 from app.desk.calls.services import create_call
 from app.desk.cases.services import open_case
-from app.desk.conversations.services import ReportInput, create_report
+from app.desk.conversations.services import create_report
 from app.desk.detention.services import create_session
-from app.desk.handover.services import HandoverInput, accept_handover, submit_handover
+from app.desk.handover.services import accept_handover, submit_handover
 from app.desk.handover.slots import upcoming_moments
 from app.desk.visits.services import plan_visit
 from app.extensions import db
@@ -42,7 +42,7 @@ from app.models import (
     Student,
     User,
 )
-from tests.desk_helpers import floor_item
+from tests.desk_helpers import floor_item, handover_input, report_input
 from tests.matrix_helpers import (
     CASE_WORKERS,
     DESK_RULES,
@@ -82,26 +82,13 @@ def _desk(w: Any) -> dict[str, Any]:
         handover = submit_handover(
             staff,
             case,
-            HandoverInput(
-                criteria=["complex"],
-                summary="s",
-                help_questions="h",
-                proposed_next_step="p",
-                moment=upcoming_moments(location.id)[0].value,
-                teamleider=None,
-            ),
+            handover_input(upcoming_moments(location.id)[0].value),
         )
         accept_handover(copa, handover, "")
         report = create_report(
             staff,
             student,
-            ReportInput(
-                held_on=local_today(),
-                with_whom=["leerling"],
-                with_other="",
-                topics=["gedrag"],
-                summary="s",
-            ),
+            report_input(),
         )
         call = create_call(staff, student, due=local_today(), assignee=staff, subject="s")
         visit, _ = plan_visit(
@@ -194,13 +181,7 @@ def _report(w: Any, own: bool) -> int:
         report = create_report(
             user,
             data["student"],
-            ReportInput(
-                held_on=local_today(),
-                with_whom=["leerling"],
-                with_other="",
-                topics=["gedrag"],
-                summary="s",
-            ),
+            report_input(),
         )
         db.session.commit()
         return report.id

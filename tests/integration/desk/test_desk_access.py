@@ -16,9 +16,8 @@ from app.core.localtime import local_today
 from app.core.vocabulary import CaseStatus, Role
 from app.desk.calls.services import create_call
 from app.desk.cases.services import open_case
-from app.desk.conversations.services import ReportInput, create_report
+from app.desk.conversations.services import create_report
 from app.desk.handover.services import (
-    HandoverInput,
     accept_handover,
     return_handover,
     submit_handover,
@@ -27,7 +26,7 @@ from app.desk.handover.slots import upcoming_moments
 from app.extensions import db
 from app.models import AuditEvent, Casus, HandoverSlot, Location, Student, User
 from tests.client_helpers import csrf_token_from
-from tests.desk_helpers import confirm_screened
+from tests.desk_helpers import confirm_screened, handover_input, report_input
 
 SCHOOLFIT = Role.MEDEWERKER
 
@@ -71,13 +70,7 @@ def world(
     report = create_report(
         zs_staff,
         plain.student,
-        ReportInput(
-            held_on=local_today(),
-            with_whom=["leerling"],
-            with_other="",
-            topics=["gedrag"],
-            summary="s",
-        ),
+        report_input(),
     )
     call = create_call(
         zs_staff, plain.student, due=local_today(), assignee=zs_staff, subject="bellen"
@@ -87,41 +80,20 @@ def world(
     pending_handover = submit_handover(
         zs_staff,
         pending,
-        HandoverInput(
-            criteria=["complex"],
-            summary="s",
-            help_questions="h",
-            proposed_next_step="p",
-            moment=moment,
-            teamleider=None,
-        ),
+        handover_input(moment),
     )
     accepted = case_for(zs_staff, "ZS")
     accepted_handover = submit_handover(
         zs_staff,
         accepted,
-        HandoverInput(
-            criteria=["complex"],
-            summary="s",
-            help_questions="h",
-            proposed_next_step="p",
-            moment=moment,
-            teamleider=None,
-        ),
+        handover_input(moment),
     )
     accept_handover(copa, accepted_handover, "")
     returned = case_for(zs_staff, "ZS")
     returned_handover = submit_handover(
         zs_staff,
         returned,
-        HandoverInput(
-            criteria=["complex"],
-            summary="s",
-            help_questions="h",
-            proposed_next_step="p",
-            moment=moment,
-            teamleider=None,
-        ),
+        handover_input(moment),
     )
     return_handover(copa, returned_handover, "nog niet")
     gl = case_for(gl_staff, "GL")

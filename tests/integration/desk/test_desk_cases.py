@@ -17,7 +17,7 @@ from app.core.vocabulary import CaseStatus, FlagStatus, Role, TriageOutcome
 from app.desk import rules
 from app.desk.calls.services import create_call, log_attempt
 from app.desk.cases.services import CaseAlreadyOpen, add_note, change_status, open_case
-from app.desk.conversations.services import ReportInput, create_report
+from app.desk.conversations.services import create_report
 from app.desk.handover.services import handover_prefill
 from app.extensions import db
 from app.models import (
@@ -31,7 +31,7 @@ from app.models import (
     Student,
     User,
 )
-from tests.desk_helpers import floor_item, log_floor
+from tests.desk_helpers import floor_item, log_floor, report_input
 from tests.statement_count import counted_statements
 
 
@@ -426,13 +426,7 @@ def test_case_page_query_count_does_not_grow_with_the_chronology(
             create_report(
                 staff,
                 student,
-                ReportInput(
-                    held_on=local_today(),
-                    with_whom=["leerling"],
-                    with_other="",
-                    topics=["gedrag"],
-                    summary="s",
-                ),
+                report_input(),
             )
             call = create_call(staff, student, due=local_today(), assignee=staff, subject="s")
             log_attempt(staff, call, CallResult.VOICEMAIL, "")

@@ -16,7 +16,7 @@ from app.core.vocabulary import CallResult, CaseStatus, HandoverStatus, Role
 from app.desk.calls.services import create_call, log_attempt
 from app.desk.cases.services import open_case
 from app.desk.conversations.services import ReportInput, create_report
-from app.desk.handover.services import HandoverInput, return_handover, submit_handover
+from app.desk.handover.services import return_handover, submit_handover
 from app.desk.handover.slots import upcoming_moments
 from app.exceptions import DomainError
 from app.extensions import db
@@ -31,7 +31,7 @@ from app.models import (
     User,
 )
 from tests.client_helpers import csrf_token_from, login
-from tests.desk_helpers import confirm_screened, floor_item, log_floor
+from tests.desk_helpers import confirm_screened, floor_item, handover_input, log_floor, report_input
 
 
 @pytest.fixture
@@ -286,13 +286,8 @@ def test_handover_returned_shows_in_outstanding(
     handover = submit_handover(
         staff,
         case,
-        HandoverInput(
-            criteria=["meerdere_hulpvragen"],
-            summary="s",
-            help_questions="h",
-            proposed_next_step="p",
-            moment=upcoming_moments(slot.location_id)[0].value,
-            teamleider=None,
+        handover_input(
+            upcoming_moments(slot.location_id)[0].value, criteria=["meerdere_hulpvragen"]
         ),
     )
     db.session.commit()
@@ -355,27 +350,13 @@ def test_csv_export_per_period(
     create_report(
         staff,
         student,
-        ReportInput(
-            held_on=local_today(),
-            with_whom=["leerling"],
-            with_other="",
-            topics=["gedrag"],
-            summary='=HYPERLINK("x")',
-            internal_note="intern",
-        ),
+        report_input(summary='=HYPERLINK("x")', internal_note="intern"),
     )
     case = preventive_case(staff, student)
     submit_handover(
         staff,
         case,
-        HandoverInput(
-            criteria=["complex"],
-            summary="s",
-            help_questions="h",
-            proposed_next_step="p",
-            moment=upcoming_moments(slot.location_id)[0].value,
-            teamleider=None,
-        ),
+        handover_input(upcoming_moments(slot.location_id)[0].value),
     )
     other = make_student("GL")
     gl_user = db.session.scalar(select(User).where(User.id == staff.id))

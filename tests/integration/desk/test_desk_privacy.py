@@ -12,9 +12,9 @@ from app.core.vocabulary import CallResult, CaseStatus, Role
 from app.desk import privacy
 from app.desk.calls.services import create_call, log_attempt
 from app.desk.cases.services import add_note, open_case
-from app.desk.conversations.services import ReportInput, create_report
+from app.desk.conversations.services import create_report
 from app.desk.detention.services import add_to_session, create_session
-from app.desk.handover.services import HandoverInput, accept_handover, submit_handover
+from app.desk.handover.services import accept_handover, submit_handover
 from app.desk.handover.slots import upcoming_moments
 from app.desk.visits.services import plan_visit
 from app.extensions import db
@@ -34,7 +34,7 @@ from app.models import (
     Student,
     User,
 )
-from tests.desk_helpers import floor_item, log_floor
+from tests.desk_helpers import floor_item, handover_input, log_floor, report_input
 
 
 def test_desk_tables_with_a_student_column_are_all_covered(app: object) -> None:
@@ -90,14 +90,7 @@ def test_sections_and_erasure(
     create_report(
         staff,
         student,
-        ReportInput(
-            held_on=local_today(),
-            with_whom=["leerling"],
-            with_other="",
-            topics=["gedrag"],
-            summary="gesprek",
-            internal_note="intern",
-        ),
+        report_input(summary="gesprek", internal_note="intern"),
     )
     call = create_call(staff, student, due=local_today(), assignee=staff, subject="bellen")
     log_attempt(staff, call, CallResult.VOICEMAIL, "ingesproken")
@@ -125,14 +118,7 @@ def test_sections_and_erasure(
     handover = submit_handover(
         staff,
         case,
-        HandoverInput(
-            criteria=["complex"],
-            summary="s",
-            help_questions="h",
-            proposed_next_step="p",
-            moment=upcoming_moments(locations["ZS"].id)[0].value,
-            teamleider=None,
-        ),
+        handover_input(upcoming_moments(locations["ZS"].id)[0].value),
     )
     accept_handover(copa, handover, "")
     db.session.commit()

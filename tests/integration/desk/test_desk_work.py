@@ -15,7 +15,7 @@ from app.core.localtime import local_today
 from app.core.vocabulary import CallResult, CallStatus, CaseStatus, Role, TriageOutcome, VisitStatus
 from app.desk.calls.services import create_call
 from app.desk.cases.services import open_case
-from app.desk.conversations.services import ReportInput, create_report
+from app.desk.conversations.services import create_report
 from app.desk.detention.services import add_to_session, create_session
 from app.desk.visits.services import plan_visit
 from app.extensions import db
@@ -32,7 +32,7 @@ from app.models import (
     User,
 )
 from tests.db_helpers import count
-from tests.desk_helpers import floor_item, log_floor
+from tests.desk_helpers import floor_item, log_floor, report_input
 
 # --- conversation reports ---------------------------------------------------------------------
 
@@ -152,24 +152,12 @@ def test_report_edit_by_author_only(
     mine = create_report(
         staff,
         student,
-        ReportInput(
-            held_on=local_today(),
-            with_whom=["leerling"],
-            with_other="",
-            topics=["gedrag"],
-            summary="eerste versie",
-        ),
+        report_input(summary="eerste versie"),
     )
     theirs = create_report(
         colleague,
         student,
-        ReportInput(
-            held_on=local_today(),
-            with_whom=["leerling"],
-            with_other="",
-            topics=["gedrag"],
-            summary="van collega",
-        ),
+        report_input(summary="van collega"),
     )
     db.session.commit()
     client.post(
