@@ -76,7 +76,7 @@ def add_lateness_signal(student_id: int) -> Any:
     return signal
 
 
-# --- Objects for the authorization matrix (tests/integration/test_authorization_matrix.py) ---
+# --- Objects for the authorization matrix (tests/integration/authorization/) ---
 
 
 def matrix_signal_id(world: Any, own: bool) -> int:
