@@ -2,7 +2,7 @@
 
 No Flask, no database: ``app.access.cases`` supplies the facts (role, same location, whether a
 handover makes the case visible to COPA, the status); tested with tables in
-``tests/unit/test_access_rules.py``.
+``tests/unit/test_desk_rules.py``.
 """
 
 from __future__ import annotations

@@ -40,6 +40,10 @@ def confirm_screened_place(page: Page) -> None:
     expect(page.get_by_role("heading", name="Zit je op een afgeschermde plek?")).to_be_visible()
     page.get_by_label("Ik zit op een afgeschermde plek").check()
     page.get_by_role("button", name="Verder naar het bureau").click()
+    # The desk page it leads to is ready when its script has set up the buttons: a click
+    # before that would go unheard (the copy test failed that way under load).
+    page.wait_for_url(lambda url: "/afgeschermd" not in url)
+    page.wait_for_selector("body[data-desk-ready=true]")
 
 
 def test_morning_flag_to_copa(
