@@ -2,8 +2,8 @@
 
 Each capability contributes a *section provider*: a function that, for one student, returns the
 rows it stores about them, and an *eraser* that deletes them. Adding a model that holds student
-data means adding both here — tests/integration/privacy/test_privacy_subject.py checks that every table
-with a student column is covered.
+data means adding both here — tests/integration/privacy/test_privacy_subject.py checks that
+every table with a student column is covered.
 """
 
 from __future__ import annotations
