@@ -31,6 +31,7 @@ from app.models.org import BreakTime, Location, User, Zone, user_location
 from app.models.pulse import Peiling, PeilingAnswer, PeilingDevice
 from app.models.report import ReportText
 from app.models.student import Student
+from app.models.submission import FormSubmission
 
 __all__ = [
     "ClimateCheck",
@@ -54,6 +55,7 @@ __all__ = [
     "DigestDelivery",
     "EntryTriage",
     "Flag",
+    "FormSubmission",
     "FloorEntry",
     "Handover",
     "HandoverSlot",

@@ -165,6 +165,10 @@ class AbsenceSignal(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Optimistic locking: every ORM update checks the version it read and raises it, so of two
+    # changes made at once one is refused instead of both half-applying (app/core/forms.py).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"))
     rule: Mapped[str] = mapped_column(String(16))
     variant: Mapped[str] = mapped_column(String(12), default="")

@@ -73,6 +73,10 @@ class Casus(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Optimistic locking: every ORM update checks the version it read and raises it, so of two
+    # changes made at once one is refused instead of both half-applying (app/core/forms.py).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
     status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus), default=CaseStatus.SIGNAAL)
     reason: Mapped[str] = mapped_column(String(SHORT_TEXT))  # aanleiding
@@ -216,6 +220,10 @@ class ParentCall(Model):
     __table_args__ = (Index("ix_parent_call_assignee_status_due", "assignee_id", "status", "due"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Optimistic locking: every ORM update checks the version it read and raises it, so of two
+    # changes made at once one is refused instead of both half-applying (app/core/forms.py).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(
         ForeignKey("casus.id", ondelete="SET NULL"), index=True
@@ -287,6 +295,10 @@ class HomeVisit(Model):
     __table_args__ = (Index("ix_home_visit_status_planned", "status", "planned_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Optimistic locking: every ORM update checks the version it read and raises it, so of two
+    # changes made at once one is refused instead of both half-applying (app/core/forms.py).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(
         ForeignKey("casus.id", ondelete="SET NULL"), index=True
@@ -409,6 +421,10 @@ class Handover(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Optimistic locking: every ORM update checks the version it read and raises it, so of two
+    # changes made at once one is refused instead of both half-applying (app/core/forms.py).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     case_id: Mapped[int] = mapped_column(ForeignKey("casus.id", ondelete="CASCADE"), index=True)
     status: Mapped[HandoverStatus] = mapped_column(
         enum_column(HandoverStatus, 15), default=HandoverStatus.INGEDIEND
@@ -461,6 +477,10 @@ class EntryTriage(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Optimistic locking: every ORM update checks the version it read and raises it, so of two
+    # changes made at once one is refused instead of both half-applying (app/core/forms.py).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     entry_id: Mapped[int] = mapped_column(
         ForeignKey("floor_entry.id", ondelete="CASCADE"), unique=True
     )

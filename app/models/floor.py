@@ -80,6 +80,10 @@ class Flag(Model):
     __table_args__ = (Index("ix_flag_location_status", "location_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Optimistic locking: every ORM update checks the version it read and raises it, so of two
+    # changes made at once one is refused instead of both half-applying (app/core/forms.py).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
     flag_type: Mapped[FlagType] = mapped_column(enum_column(FlagType, 20))
