@@ -18,6 +18,7 @@ from app.auth.routes import bp as auth_bp
 from app.auth.services import load_user
 from app.auth.sessions import register_session_rules
 from app.cli import register_cli
+from app.core.forms import register_form_rules
 from app.desk.routes import bp as desk_bp
 from app.digest.routes import bp as digest_bp
 from app.errors import register_error_handlers, wants_json
@@ -108,6 +109,7 @@ def create_app(
     _register_cli(app)
 
     register_error_handlers(app)
+    register_form_rules(app)
     register_template_helpers(app)
     register_caching_rules(app)
     register_session_rules(app)

@@ -8,14 +8,21 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from app.access import may_open
+from app.core.forms import new_token
 from app.core.localtime import local_time_text
 from app.core.vocabulary import VOCABULARY
 from app.navigation import nav_items
 
 # Templates name a value's label as ``vocab.CaseStatus.label_of(value)``.
 VOCAB = SimpleNamespace(**{vocabulary.__name__: vocabulary for vocabulary in VOCABULARY})
+
+
+def once_field() -> Markup:
+    """The one-time token of a hand-written form (``app.core.forms.OnceForm`` renders its own)."""
+    return Markup('<input type="hidden" name="once" value="{}">').format(new_token())
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -25,7 +32,9 @@ def register_template_helpers(app: Flask) -> None:
             return ""
         return local_time_text(value, fmt)
 
-    app.jinja_env.globals.update(vocab=VOCAB, may_open=may_open, nav_items=nav_items)
+    app.jinja_env.globals.update(
+        vocab=VOCAB, may_open=may_open, nav_items=nav_items, once_field=once_field
+    )
 
     @app.context_processor
     def inject_globals() -> dict[str, Any]:

@@ -118,6 +118,7 @@ class BaseConfig:
         "absence_of_leavers": 5 * 365,  # after the student left
         "peiling_devices": 0,  # from the day after the peiling's last day
         "audit_log": 5 * 365,
+        "form_submissions": 2,  # the one-time tokens of sent forms (double-click protection)
     }
 
     def __init__(self) -> None:

@@ -18,7 +18,7 @@ from app.desk.calls.services import create_call, log_attempt
 from app.desk.cases.services import change_status, open_case
 from app.desk.handover.services import HandoverInput, submit_handover
 from app.desk.handover.slots import upcoming_moments
-from app.desk.inbox.services import toggle_mark
+from app.desk.inbox.services import set_mark
 from app.desk.visits.services import plan_visit, record_visit
 from app.extensions import db
 from app.floor.services import accept_climate_checks, accept_entries
@@ -197,7 +197,7 @@ def build_scenario(
     floor(staff, zs, "contact", at(DAY + timedelta(days=1), 9, 0), "aula")
 
     # Marked "voor teamleider" at the desk in the afternoon.
-    toggle_mark(staff, marked, "teamleider")
+    set_mark(staff, marked, "teamleider")
     triage = db.session.scalar(select(EntryTriage).where(EntryTriage.entry_id == marked.id))
     triage.for_teamleider_at = at(DAY, 12, 40)
 

@@ -32,7 +32,7 @@ from app.desk.cases.services import change_status, open_case
 from app.desk.detention.services import add_to_session, create_session, record_talk
 from app.desk.handover.services import HandoverInput, accept_handover, submit_handover
 from app.desk.handover.slots import add_slot, upcoming_moments
-from app.desk.inbox.services import toggle_mark
+from app.desk.inbox.services import set_mark
 from app.desk.visits.services import cancel_visit, plan_visit, record_visit
 from app.extensions import db
 from app.floor.services import accept_climate_checks, accept_entries
@@ -242,7 +242,7 @@ def build_world(
         if item.marked:
             entry = db.session.scalar(select(FloorEntry).where(FloorEntry.uuid == raw["uuid"]))
             assert entry is not None
-            toggle_mark(user, entry, "rapportage")
+            set_mark(user, entry, "rapportage")
     db.session.commit()
 
     # Climate checks at ZS: two zones on three days.

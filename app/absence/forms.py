@@ -6,10 +6,11 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.core.forms import OnceForm
 from app.core.vocabulary import AbsenceCategory, NonSchoolKind
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(OnceForm):
     note = TextAreaField(
         _l("Wat gebeurt er met dit signaal?"),
         validators=[DataRequired(_l("Schrijf kort op wat er gebeurt.")), Length(min=3, max=500)],
@@ -38,7 +39,7 @@ class AbsenceImportForm(FlaskForm):
     submit = SubmitField(_l("Importeren"))
 
 
-class SchoolYearForm(FlaskForm):
+class SchoolYearForm(OnceForm):
     name = StringField(
         _l("Schooljaar (bijv. 2027-2028)"),
         validators=[DataRequired(_l("Vul een schooljaar in.")), Length(max=9)],
@@ -54,7 +55,7 @@ def kind_choices() -> list[tuple[str, str]]:
     return NonSchoolKind.choices()
 
 
-class NonSchoolPeriodForm(FlaskForm):
+class NonSchoolPeriodForm(OnceForm):
     school_year = SelectField(_l("Schooljaar"), choices=[])
     name = StringField(
         _l("Naam (bijv. Herfstvakantie)"),

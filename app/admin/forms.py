@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core.forms import OnceForm
 from app.core.vocabulary import Role
 
 
@@ -28,7 +29,7 @@ def role_choices() -> list[tuple[str, str]]:
     return [(role.value, role.label) for role in Role]
 
 
-class UserForm(FlaskForm):
+class UserForm(OnceForm):
     name = StringField(
         _l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=120)]
     )
@@ -79,7 +80,7 @@ class StudentImportForm(FlaskForm):
     submit = SubmitField(_l("Importeren"))
 
 
-class ZoneForm(FlaskForm):
+class ZoneForm(OnceForm):
     name = StringField(
         _l("Nieuwe zone"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=60)]
     )

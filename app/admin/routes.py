@@ -17,7 +17,7 @@ from app.auth.services import (
     update_user,
 )
 from app.core import roles
-from app.core.forms import form_page, submit
+from app.core.forms import form_page, submit, wanted_state
 from app.extensions import db
 from app.models import Location, User, Zone
 from app.students.services import import_students
@@ -170,6 +170,7 @@ def toggle_zone(zone_id: int) -> ResponseReturnValue:
     if zone is None:
         abort(404)
     # CSRFProtect has already checked this POST's token.
-    set_zone_active(zone, not zone.active)
+    wanted = wanted_state()
+    set_zone_active(zone, (not zone.active) if wanted is None else wanted)
     db.session.commit()
     return redirect(url_for("admin.locations", _anchor=f"loc-{zone.location.code}"))

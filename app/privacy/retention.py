@@ -18,7 +18,15 @@ from app.absence.privacy import purge_absence_of_leavers
 from app.core.vocabulary import FlagStatus
 from app.desk.privacy import erase_desk, purge_closed_cases, purge_loose_desk_records
 from app.extensions import db
-from app.models import AuditEvent, ClimateCheck, Flag, FloorEntry, QuarantinedEntry, Student
+from app.models import (
+    AuditEvent,
+    ClimateCheck,
+    Flag,
+    FloorEntry,
+    FormSubmission,
+    QuarantinedEntry,
+    Student,
+)
 from app.models.floor import floor_entry_student
 from app.models.types import utcnow
 from app.privacy.subject import erase_floor
@@ -100,6 +108,15 @@ def purge_audit_log(cutoff: datetime, dry_run: bool) -> int:
     return count
 
 
+def purge_form_submissions(cutoff: datetime, dry_run: bool) -> int:
+    """The one-time tokens of sent forms: only needed while a page could be sent again."""
+    old = select(FormSubmission.id).where(FormSubmission.submitted_at < cutoff)
+    count = _count(old)
+    if not dry_run and count:
+        db.session.execute(delete(FormSubmission).where(FormSubmission.submitted_at < cutoff))
+    return count
+
+
 ANONYMISED_LAST_NAME = "(vertrokken)"
 
 
@@ -169,6 +186,9 @@ RULES: list[RetentionRule] = [
         purge_devices_of_ended_peilingen,
     ),
     RetentionRule("audit_log", "auditgebeurtenissen verwijderd", purge_audit_log),
+    RetentionRule(
+        "form_submissions", "tokens van verstuurde formulieren verwijderd", purge_form_submissions
+    ),
 ]
 
 

@@ -10,10 +10,11 @@ from wtforms import DateField, Field, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, StopValidation
 
+from app.core.forms import OnceForm
 from app.pulse.statements import SCALE, SCALE_VALUES, Statement
 
 
-class OpenPeilingForm(FlaskForm):
+class OpenPeilingForm(OnceForm):
     # Not validated as a choice: the view answers 404 for a location that is not the user's own.
     location = SelectField(_l("Locatie"), choices=[], validate_choice=False)
     starts_on = DateField(

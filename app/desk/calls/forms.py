@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
@@ -14,13 +13,14 @@ from app.core.fields import (
     too_long,
     vocabulary_choices,
 )
+from app.core.forms import OnceForm
 from app.core.vocabulary import (
     CallResult,
 )
 from app.models.desk import NOTE_TEXT, SHORT_TEXT
 
 
-class CallForm(FlaskForm):
+class CallForm(OnceForm):
     subject = StringField(
         _l("Waarover"),
         validators=[DataRequired(_l("Vul in waarover je belt.")), too_long(SHORT_TEXT)],
@@ -44,7 +44,7 @@ class CallForm(FlaskForm):
     submit = SubmitField(_l("Oudercontact plannen"))
 
 
-class AttemptForm(FlaskForm):
+class AttemptForm(OnceForm):
     result = ChoiceRadioField(
         _l("Resultaat"),
         choices=vocabulary_choices(CallResult),
@@ -55,7 +55,7 @@ class AttemptForm(FlaskForm):
     submit = SubmitField(_l("Poging vastleggen"))
 
 
-class CancelForm(FlaskForm):
+class CancelForm(OnceForm):
     reason = StringField(
         _l("Reden"),
         validators=[DataRequired(_l("Vul een reden in.")), too_long(SHORT_TEXT)],

@@ -12,10 +12,11 @@ from app.core.fields import (
     LocalDateField,
     too_long,
 )
+from app.core.forms import OnceForm
 from app.models.desk import LONG_TEXT, NOTE_TEXT, SHORT_TEXT
 
 
-class CaseForm(FlaskForm):
+class CaseForm(OnceForm):
     reason = StringField(
         _l("Aanleiding"),
         validators=[DataRequired(_l("Vul de aanleiding in.")), too_long(SHORT_TEXT)],
@@ -27,7 +28,7 @@ class CaseForm(FlaskForm):
     submit = SubmitField(_l("Casus openen"))
 
 
-class StatusForm(FlaskForm):
+class StatusForm(OnceForm):
     status = ChoiceField(_l("Nieuwe status"), choices=[])
     reason = TextAreaField(
         _l("Waarom"),
@@ -43,7 +44,7 @@ class AssignForm(FlaskForm):
     submit = SubmitField(_l("Opslaan"))
 
 
-class NoteForm(FlaskForm):
+class NoteForm(OnceForm):
     text = TextAreaField(
         _l("Notitie"),
         validators=[DataRequired(_l("Vul de notitie in.")), too_long(LONG_TEXT)],
@@ -51,7 +52,7 @@ class NoteForm(FlaskForm):
     submit = SubmitField(_l("Notitie toevoegen"))
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(OnceForm):
     text = TextAreaField(
         _l("Evaluatie"),
         validators=[DataRequired(_l("Vul de evaluatie in.")), too_long(LONG_TEXT)],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
@@ -14,6 +13,7 @@ from app.core.fields import (
     too_long,
     vocabulary_choices,
 )
+from app.core.forms import OnceForm
 from app.core.vocabulary import (
     ConversationPartner,
     ReportTopic,
@@ -21,7 +21,7 @@ from app.core.vocabulary import (
 from app.models.desk import LONG_TEXT, NOTE_TEXT, SHORT_TEXT
 
 
-class ReportForm(FlaskForm):
+class ReportForm(OnceForm):
     held_on = LocalDateField(
         _l("Datum van het gesprek"),
         validators=[InputRequired(_l("Kies de datum van het gesprek."))],

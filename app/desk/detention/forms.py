@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
@@ -13,10 +12,11 @@ from app.core.fields import (
     LocalTimeField,
     too_long,
 )
+from app.core.forms import OnceForm
 from app.models.desk import NOTE_TEXT, SHORT_TEXT
 
 
-class DetentionForm(FlaskForm):
+class DetentionForm(OnceForm):
     location = ChoiceField(_l("Locatie"), choices=[], coerce=int)
     held_on = LocalDateField(_l("Datum"), validators=[InputRequired(_l("Kies de datum."))])
     starts_at = LocalTimeField(_l("Begintijd"), validators=[Optional()])
@@ -25,13 +25,13 @@ class DetentionForm(FlaskForm):
     submit = SubmitField(_l("Nablijfklas aanmaken"))
 
 
-class AddStudentForm(FlaskForm):
+class AddStudentForm(OnceForm):
     leerlingnummer = HiddenField(validators=[DataRequired(_l("Kies een leerling."))])
     what_happened = StringField(_l("Aanleiding"), validators=[too_long(NOTE_TEXT)])
     submit = SubmitField(_l("Toevoegen"))
 
 
-class TalkForm(FlaskForm):
+class TalkForm(OnceForm):
     what_happened = TextAreaField(
         _l("Wat er gebeurde"),
         validators=[DataRequired(_l("Vul in wat er gebeurde.")), too_long(NOTE_TEXT)],

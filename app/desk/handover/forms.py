@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired
 
@@ -16,6 +15,7 @@ from app.core.fields import (
     too_long,
     vocabulary_choices,
 )
+from app.core.forms import OnceForm
 from app.core.vocabulary import (
     HandoverCriterion,
     Weekday,
@@ -23,7 +23,7 @@ from app.core.vocabulary import (
 from app.models.desk import LONG_TEXT, NOTE_TEXT
 
 
-class HandoverForm(FlaskForm):
+class HandoverForm(OnceForm):
     criteria = MultiCheckboxField(
         _l("Criteria (minstens één)"),
         choices=vocabulary_choices(HandoverCriterion),
@@ -46,12 +46,12 @@ class HandoverForm(FlaskForm):
     submit = SubmitField(_l("Overdracht indienen"))
 
 
-class AcceptHandoverForm(FlaskForm):
+class AcceptHandoverForm(OnceForm):
     note = TextAreaField(_l("Toelichting (optioneel)"), validators=[too_long(NOTE_TEXT)])
     submit = SubmitField(_l("Accepteren"))
 
 
-class ReturnHandoverForm(FlaskForm):
+class ReturnHandoverForm(OnceForm):
     reason = TextAreaField(
         _l("Reden van teruggeven"),
         validators=[DataRequired(_l("Vul de reden van teruggeven in.")), too_long(NOTE_TEXT)],
@@ -59,7 +59,7 @@ class ReturnHandoverForm(FlaskForm):
     submit = SubmitField(_l("Teruggeven"))
 
 
-class SlotForm(FlaskForm):
+class SlotForm(OnceForm):
     location = ChoiceField(_l("Locatie"), choices=[], coerce=int)
     weekday = ChoiceField(
         _l("Dag"),

@@ -117,13 +117,20 @@ def record_handover_view(user: User, handover: Handover) -> None:
     record(user, "view", "overdracht", handover.id, student=handover.case.student)
 
 
+def _refuse_if_decided(handover: Handover) -> None:
+    """Read the handover's state as it is now (a colleague may just have decided): a decision
+    is made once. Two decisions at the very same moment are told apart by the version check."""
+    db.session.refresh(handover)
+    if handover.status != HandoverStatus.INGEDIEND:
+        raise DomainError("Over deze overdracht is al beslist.")
+
+
 def accept_handover(user: User, handover: Handover, note: str | None) -> None:
     """COPA accepts: the case becomes ``overgedragen_copa`` (recorded in its history)."""
     case = handover.case
+    _refuse_if_decided(handover)
     if not access_to(user, case).decide_handover:
         raise DomainError("Alleen COPA van deze locatie beslist over een overdracht.")
-    if handover.status != HandoverStatus.INGEDIEND:
-        raise DomainError("Over deze overdracht is al beslist.")
     problem = rules.transition_error(case.status, CaseStatus.OVERGEDRAGEN_COPA, via_handover=True)
     if problem:
         raise DomainError(problem)
@@ -151,10 +158,9 @@ def accept_handover(user: User, handover: Handover, note: str | None) -> None:
 
 def return_handover(user: User, handover: Handover, reason: str | None) -> None:
     """COPA returns a handover with a reason; the case stays with SchoolFit."""
+    _refuse_if_decided(handover)
     if not access_to(user, handover.case).decide_handover:
         raise DomainError("Alleen COPA van deze locatie beslist over een overdracht.")
-    if handover.status != HandoverStatus.INGEDIEND:
-        raise DomainError("Over deze overdracht is al beslist.")
     handover.decision_note = clean_text(
         reason, "de reden van teruggeven", NOTE_TEXT, required=True, field="reason"
     )

@@ -102,9 +102,10 @@ def find_slot(user: User, slot_id: int) -> HandoverSlot | None:
     return db.session.scalar(slots_manageable_by(user).where(HandoverSlot.id == slot_id))
 
 
-def toggle_slot(user: User, slot: HandoverSlot) -> None:
-    """Switch a handover moment off (or on again); past handovers keep their moment."""
+def set_slot_active(user: User, slot: HandoverSlot, active: bool | None = None) -> None:
+    """Switch a handover moment off or on (None: the other way round); past handovers keep
+    their moment."""
     if not manages_slots_at(user, slot.location_id):
         raise DomainError("Je kunt dit overdrachtsmoment niet wijzigen.")
-    slot.active = not slot.active
+    slot.active = (not slot.active) if active is None else active
     db.session.flush()

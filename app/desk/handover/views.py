@@ -13,7 +13,7 @@ from app.access.case_rules import CaseAccess
 from app.access.cases import find_case
 from app.core import roles
 from app.core.fields import ActionForm, choice_list
-from app.core.forms import form_action, form_page, form_status, submit
+from app.core.forms import form_action, form_page, form_status, submit, wanted_state
 from app.core.localtime import to_local
 from app.core.vocabulary import CaseStatus, HandoverStatus, Role
 from app.desk import rules
@@ -224,7 +224,7 @@ def slot_toggle(slot_id: int) -> ResponseReturnValue:
         abort(404)
     submit(
         ActionForm(),
-        lambda: slots.toggle_slot(current_user, slot),
+        lambda: slots.set_slot_active(current_user, slot, wanted_state()),
         success=_("Overdrachtsmoment bijgewerkt."),
         errors="flash",
     )

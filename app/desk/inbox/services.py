@@ -153,8 +153,10 @@ def reopen_entry(user: User, entry: FloorEntry) -> None:
 MARKS = ("rapportage", "teamleider")
 
 
-def toggle_mark(user: User, entry: FloorEntry, mark: str) -> bool:
-    """Switch "voor rapportage" or "voor teamleider" on an own entry; answers the new state."""
+def set_mark(user: User, entry: FloorEntry, mark: str, on: bool | None = None) -> bool:
+    """Set "voor rapportage" or "voor teamleider" on an own entry to ``on`` (None: the other
+    way round); answers the new state. Setting a state, not flipping it, makes a second click
+    or a second tab harmless."""
     if entry.staff_id != user.id:
         raise DomainError("Je kunt alleen je eigen registraties markeren.")
     if mark not in MARKS:
@@ -162,13 +164,15 @@ def toggle_mark(user: User, entry: FloorEntry, mark: str) -> bool:
     triage = triage_of(entry)
     now = utcnow()
     if mark == "rapportage":
-        triage.for_report = not triage.for_report
-        triage.for_report_at = now if triage.for_report else None
-        state = triage.for_report
+        state = (not triage.for_report) if on is None else on
+        if state != triage.for_report:
+            triage.for_report = state
+            triage.for_report_at = now if state else None
     else:
-        triage.for_teamleider = not triage.for_teamleider
-        triage.for_teamleider_at = now if triage.for_teamleider else None
-        state = triage.for_teamleider
+        state = (not triage.for_teamleider) if on is None else on
+        if state != triage.for_teamleider:
+            triage.for_teamleider = state
+            triage.for_teamleider_at = now if state else None
     db.session.flush()
     return state
 

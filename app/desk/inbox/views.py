@@ -13,7 +13,7 @@ from flask_login import current_user
 from app.access import roles_required
 from app.core import roles
 from app.core.fields import ActionForm
-from app.core.forms import flash_form_errors, form_action, submit
+from app.core.forms import flash_form_errors, form_action, submit, wanted_state
 from app.core.localtime import local_today
 from app.desk.blueprint import MAX_ID, bp
 from app.desk.cases.services import link_entry as link_entry_to_case
@@ -132,7 +132,7 @@ def toggle_mark(entry_id: int, mark: str) -> ResponseReturnValue:
     entry = _own_entry_or_404(entry_id)
     submit(
         ActionForm(),
-        lambda: services.toggle_mark(current_user, entry, mark),
+        lambda: services.set_mark(current_user, entry, mark, wanted_state()),
         success=lambda state: _mark_message(mark, state),
         errors="flash",
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired
 
@@ -13,10 +12,11 @@ from app.core.fields import (
     LocalTimeField,
     too_long,
 )
+from app.core.forms import OnceForm
 from app.models.desk import LONG_TEXT, SHORT_TEXT
 
 
-class VisitForm(FlaskForm):
+class VisitForm(OnceForm):
     planned_on = LocalDateField(
         _l("Datum"), validators=[InputRequired(_l("Kies de datum van het huisbezoek."))]
     )
@@ -36,7 +36,7 @@ class VisitForm(FlaskForm):
     submit = SubmitField(_l("Huisbezoek plannen"))
 
 
-class VisitReportForm(FlaskForm):
+class VisitReportForm(OnceForm):
     report = TextAreaField(
         _l("Verslag"),
         validators=[DataRequired(_l("Vul het verslag in.")), too_long(LONG_TEXT)],

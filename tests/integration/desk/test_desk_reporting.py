@@ -9,7 +9,7 @@ from app.core.localtime import local_today
 from app.core.vocabulary import CaseStatus, Role
 from app.desk import reporting
 from app.desk.cases.services import open_case
-from app.desk.inbox.services import toggle_mark
+from app.desk.inbox.services import set_mark
 from app.extensions import db
 from app.models import Location, Student, User
 from tests.desk_helpers import floor_item, log_floor
@@ -34,9 +34,9 @@ def test_marked_entries_for_digest_and_report(
         floor_item(locations["HK"], "contact", note="rustig op het plein"),
         floor_item(locations["ZS"], "contact", note="niet gemarkeerd"),
     )
-    toggle_mark(staff, zs_entry, "teamleider")
-    toggle_mark(staff, zs_entry, "rapportage")
-    toggle_mark(staff, hk_entry, "rapportage")
+    set_mark(staff, zs_entry, "teamleider")
+    set_mark(staff, zs_entry, "rapportage")
+    set_mark(staff, hk_entry, "rapportage")
     db.session.commit()
     today = local_today()
 

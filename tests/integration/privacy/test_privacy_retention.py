@@ -11,7 +11,16 @@ from app.core.localtime import local_today
 from app.core.vocabulary import FlagStatus, Role
 from app.extensions import db
 from app.floor.services import accept_climate_checks, accept_entries
-from app.models import AuditEvent, ClimateCheck, Flag, FloorEntry, QuarantinedEntry, Student, User
+from app.models import (
+    AuditEvent,
+    ClimateCheck,
+    Flag,
+    FloorEntry,
+    FormSubmission,
+    QuarantinedEntry,
+    Student,
+    User,
+)
 from app.models.floor import floor_entry_student
 from app.models.types import utcnow
 from app.privacy.retention import purge
@@ -31,6 +40,7 @@ DAYS = {
     "absence_of_leavers": 1825,
     "peiling_devices": 0,
     "audit_log": 1825,
+    "form_submissions": 2,
 }
 
 
@@ -60,6 +70,10 @@ def test_purge_applies_each_period(
     flag.status = FlagStatus.AFGEHANDELD
     flag.raised_at = now - timedelta(days=400)
     db.session.scalar(select(QuarantinedEntry)).received_at = now - timedelta(days=91)
+    db.session.add_all(
+        FormSubmission(token=f"{n:032x}", user_id=staff.id, submitted_at=now - timedelta(days=age))
+        for n, age in ((1, 3), (2, 1))  # three days old: gone; yesterday's: kept
+    )
     old_event = record(staff, "view", "student", student.leerlingnummer, student=student)
     old_event.at = now - timedelta(days=6 * 365)
     record(staff, "view", "student", student.leerlingnummer, student=student)
@@ -79,6 +93,7 @@ def test_purge_applies_each_period(
         "absence_of_leavers": 0,
         "peiling_devices": 0,
         "audit_log": 1,
+        "form_submissions": 1,
     }
     assert count(FloorEntry) == 4  # a dry run changes nothing
 
@@ -91,6 +106,7 @@ def test_purge_applies_each_period(
     recent_named = db.session.get(FloorEntry, rows[3].id)
     assert recent_named is not None and recent_named.students == [student]
     assert count(Flag) == 0 and count(QuarantinedEntry) == 0 and count(AuditEvent) == 1
+    assert count(FormSubmission) == 1
     links = db.session.scalar(select(func.count()).select_from(floor_entry_student))
     assert links == 1
 
