@@ -227,3 +227,38 @@ def test_screen_is_veiled_when_left_idle(
     expect(veil).to_be_hidden()
     assert page.url.endswith("/bureau/")
     assert console_errors == []
+
+
+def test_a_double_click_on_save_stores_one_report(
+    page: Page,
+    live_server: LiveServer,
+    make_user: Callable[..., User],
+    make_student: Callable[..., Student],
+    console_errors: list[str],
+) -> None:
+    """Impatient clicking: the report form sent twice in a row is stored once."""
+    from app.models import ConversationReport
+
+    staff = make_user(Role.MEDEWERKER, ("ZS",))
+    student = make_student("ZS")
+    sign_in(page, live_server.url, staff.email)
+    page.goto(f"{live_server.url}/bureau/leerling/{student.leerlingnummer}/verslag/nieuw")
+    confirm_screened_place(page)
+    page.get_by_label("Wat is er besproken").fill("Over de lessen gesproken.")
+    page.get_by_label("motivatie").check()
+    save = page.get_by_role("button", name="Verslag opslaan")
+    # Two sendings of the same page, as a double click or a click after a slow answer gives.
+    page.evaluate(
+        """() => {
+            const form = document.querySelector("form[method=post] textarea").form;
+            const data = new FormData(form);
+            return Promise.all([1, 2].map(() =>
+                fetch(form.action, {method: "POST", body: data, credentials: "same-origin"})));
+        }"""
+    )
+    save.click()
+    expect(page.get_by_text("Dit formulier was al verstuurd")).to_be_visible()
+    db.session.expire_all()
+    reports = db.session.scalars(select(ConversationReport)).all()
+    assert [r.summary for r in reports] == ["Over de lessen gesproken."]
+    assert console_errors == []
