@@ -27,6 +27,8 @@ from app.floor.routes import bp as floor_bp
 from app.http_caching import register_caching_rules
 from app.main.routes import bp as main_bp
 from app.models.types import enable_sqlite_foreign_keys
+from app.observability.logs import configure_logging
+from app.observability.metrics import register_metrics
 from app.privacy.routes import bp as privacy_bp
 from app.pulse.routes import bp as pulse_bp
 from app.reports.routes import bp as reports_bp
@@ -108,6 +110,8 @@ def create_app(
     _register_blueprints(app)
     _register_cli(app)
 
+    configure_logging(app)
+    register_metrics(app)
     register_error_handlers(app)
     register_form_rules(app)
     register_template_helpers(app)

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from app.extensions import db
+from app.observability.logs import route_of_request
 
 
 def wants_json() -> bool:
@@ -106,5 +107,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> ResponseReturnValue:
         db.session.rollback()
-        app.logger.exception("Unhandled error on %s", request.path)
+        # The route template, not the path: a path can hold a leerlingnummer.
+        app.logger.exception("Unhandled error on %s", route_of_request())
         return _respond(500, _messages()[500], "server_error")

@@ -97,6 +97,12 @@ class BaseConfig:
     LANGUAGES: tuple[str, ...] = ("nl", "en")
     DEMO_DATA_ALLOWED: bool = True
 
+    # --- logs and metrics (docs/operations.md) ------------------------------------------------
+    LOG_FORMAT: str = "text"  # "json": one JSON line per record on stderr, with request fields
+    LOG_LEVEL: str = "INFO"
+    # /metrics answers only with this token (Authorization: Bearer …); empty: no metrics page.
+    METRICS_TOKEN: str = ""
+
     # --- absence -----------------------------------------------------------------------------
     # The signal thresholds and the default reason codes; None: config/absence_rules.toml and
     # config/absence_codes.toml.
@@ -138,6 +144,9 @@ class BaseConfig:
         self.PULSE_ANSWER_RATE_LIMIT = env.get(
             "PULSE_ANSWER_RATE_LIMIT", self.PULSE_ANSWER_RATE_LIMIT
         )
+        self.LOG_FORMAT = env.get("LOG_FORMAT", self.LOG_FORMAT).strip().lower()
+        self.LOG_LEVEL = env.get("LOG_LEVEL", self.LOG_LEVEL).strip().upper()
+        self.METRICS_TOKEN = env.get("METRICS_TOKEN", "").strip()
         self.ABSENCE_RULES_FILE = _env_path("ABSENCE_RULES_FILE")
         self.ABSENCE_CODES_FILE = _env_path("ABSENCE_CODES_FILE")
         if "TOTP_REQUIRED_ROLES" in env:

@@ -99,12 +99,19 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app(migrated_database: str) -> Iterator[Flask]:
+def app_settings() -> dict[str, object]:
+    """Settings a test module changes for its app (override this fixture in the module)."""
+    return {}
+
+
+@pytest.fixture
+def app(migrated_database: str, app_settings: dict[str, object]) -> Iterator[Flask]:
     app = create_app(
         "testing",
         SQLALCHEMY_DATABASE_URI=migrated_database,
         WTF_CSRF_ENABLED=True,
         SERVER_NAME=None,
+        **app_settings,
     )
     app.test_client_class = IsolatedClient
     with app.app_context():

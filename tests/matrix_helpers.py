@@ -28,10 +28,14 @@ class Rule:
     scoped: bool = False
     # Some routes answer 404 (not 403) to roles that may never see the object.
     denied_status: int = 403
+    # For a machine with its own token (the metrics scraper): no person, signed in or not,
+    # gets anything but 401 (token on, none given) or 404 (the page is off).
+    token_only: bool = False
 
 
 PUBLIC = Rule(public=True)
 LOGIN = Rule()
+TOKEN_ONLY = Rule(token_only=True)
 
 
 def roles(*allowed: Role, scoped: bool = False, denied_status: int = 403) -> Rule:
@@ -88,6 +92,8 @@ def role_failure(rule: Rule, role: Role, own: bool, status: int) -> str | None:
     where = "own" if own else "other"
     if status >= 500:
         return f"{role.value}/{where}: {status}"
+    if rule.token_only:
+        return None if status in (401, 404) else f"{role.value}/{where}: {status}, expected 401/404"
     if rule.public:
         return None
     if role not in rule.roles:
@@ -119,6 +125,9 @@ def matrix_failures(
     if rule.public:
         if status >= 500:
             failures.append(f"signed out: {status}")
+    elif rule.token_only:
+        if status not in (401, 404):
+            failures.append(f"signed out: {status}, expected 401/404")
     elif status not in SIGNED_OUT_OK | {400}:  # 400: a POST refused for its missing CSRF token
         failures.append(f"signed out: {status}, expected login (302/401)")
     for role in Role:

@@ -38,6 +38,7 @@ from app.exceptions import DomainError
 from app.extensions import db
 from app.imports.tabular import Table, TableError, read_table
 from app.models import AbsenceImport, AbsenceRecord, Student, User
+from app.observability.metrics import counted_import
 from app.students.services import ImportRejected, RowProblem
 
 
@@ -110,6 +111,7 @@ def read_absence_table(data: bytes, filename: str) -> Table:
     return table
 
 
+@counted_import("absence")
 def import_absence(
     data: bytes,
     filename: str,

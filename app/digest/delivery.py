@@ -34,6 +34,7 @@ from app.extensions import db
 from app.models import Location, User
 from app.models.digest import DELIVERY_ERROR_MAX, DigestDelivery
 from app.models.types import utcnow
+from app.observability.metrics import DIGEST_EMAILS
 
 SECURITY_MODES = ("none", "starttls", "tls")
 # The usual port of each mode (RFC 8314: implicit TLS on 465, submission with STARTTLS on 587).
@@ -325,10 +326,12 @@ def send_planned(
         message = compose(user, built, mailer.settings.sender, now=now)
         mailer.send(message)
     except MailError as error:
+        DIGEST_EMAILS.labels(result="failed").inc()
         for row in rows:
             row.error = error.message[:DELIVERY_ERROR_MAX]
         db.session.flush()
         raise
+    DIGEST_EMAILS.labels(result="sent").inc()
     for row in rows:
         row.sent_at = now
         row.error = ""

@@ -29,6 +29,7 @@ from app.floor.services import (
 from app.models import Student
 from app.models.climate import CLIMATE_NOTE_MAX
 from app.models.floor import NOTE_MAX_LENGTH
+from app.observability.metrics import count_floor_batch
 from app.students.services import search_students
 
 bp = Blueprint("floor", __name__)
@@ -99,6 +100,7 @@ def post_entries() -> ResponseReturnValue:
         db.session.rollback()
         return jsonify(error="bad_batch", message=str(error)), 400
     db.session.commit()
+    count_floor_batch(r.status for r in results)
     return jsonify(results=[r.as_json() for r in results])
 
 

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.imports.tabular import read_table
 from app.models import Location, Student, User
 from app.models.types import utcnow
+from app.observability.metrics import counted_import
 
 STUDENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "leerlingnummer": ("stamnummer", "stamnr", "leerlingnr", "llnr", "leerling nummer"),
@@ -145,6 +146,7 @@ def _validate_rows(rows: list[dict[str, str]], lines: list[int]) -> list[_Studen
     return parsed
 
 
+@counted_import("students")
 def import_students(data: bytes, filename: str, *, full: bool = True) -> StudentImportResult:
     """Upsert students from an export, all or nothing.
 

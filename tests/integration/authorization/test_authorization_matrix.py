@@ -31,6 +31,7 @@ from tests.matrix_helpers import (
     DESK_RULES,
     LOGIN,
     PUBLIC,
+    TOKEN_ONLY,
     Rule,
     World,
     app_routes,
@@ -47,6 +48,7 @@ ROUTE_RULES: dict[str, Rule] = {
     "main.manifest": PUBLIC,
     "main.offline": PUBLIC,
     "main.healthz": PUBLIC,
+    "metrics.metrics": TOKEN_ONLY,  # off (404) in tests; tests/integration/test_observability.py
     "auth.login": PUBLIC,
     "auth.login_code": PUBLIC,  # without a pending password step it sends you to /login
     "auth.logout": LOGIN,
