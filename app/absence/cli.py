@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from app.core.calendar_store import (
     load_calendar,
     remove_non_school_period,
 )
+from app.core.csv_export import write_csv
 from app.core.localtime import local_today
 from app.exceptions import DomainError
 from app.extensions import db
@@ -128,10 +128,8 @@ def signals_command(
     db.session.commit()
     signals = _stored_signals(location, rule) if store else _unstored_signals(summary, rule)
     if as_csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        for signal in signals:
-            writer.writerow(signal_csv_row(signal))
+        rows = (signal_csv_row(signal) for signal in signals)
+        write_csv(sys.stdout, CSV_COLUMNS, rows, delimiter=",", lineterminator="\n")
         return
     if store:
         click.echo(f"{summary.summary()[:1].upper()}{summary.summary()[1:]}.")

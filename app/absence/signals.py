@@ -3,8 +3,6 @@ or command commits)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -20,6 +18,7 @@ from app.absence.services import rule_settings
 from app.access import students_visible_to
 from app.audit import record, record_many
 from app.core.calendar_store import load_calendar
+from app.core.csv_export import csv_text
 from app.core.localtime import local_day_bounds, local_today
 from app.core.sql import table_of
 from app.exceptions import DomainError
@@ -340,13 +339,9 @@ def record_signals_shown(user: User, students: Iterable[Student]) -> None:
 
 
 def signal_list_csv(user: User, signals: Sequence[AbsenceSignal]) -> str:
-    """The signals as CSV (with a BOM, ``;``-separated, for Dutch Excel); audited as an export
-    for each student in it."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, delimiter=";")
-    writer.writeheader()
-    for signal in signals:
-        writer.writerow(signal_csv_row(signal))
+    """The signals as CSV (with a BOM, ``;``-separated, for Dutch Excel; every cell neutralised
+    against formulas); audited as an export for each student in it."""
+    content = csv_text(CSV_COLUMNS, [signal_csv_row(signal) for signal in signals])
     exported = {signal.student for signal in signals}
     record_many(user, "export", "absence_signal", ((s.leerlingnummer, s) for s in exported))
-    return "\ufeff" + buffer.getvalue()
+    return content
