@@ -15,6 +15,7 @@ from app.demo.seed import seed_demo
 from app.digest.cli import digest_cli
 from app.exceptions import DomainError
 from app.extensions import db
+from app.imports.tabular import read_import_file
 from app.privacy.cli import backup_command, privacy_cli
 from app.reports.cli import report_command
 from app.students.services import import_students
@@ -76,7 +77,7 @@ def list_users_command() -> None:
 def import_students_command(file: Path, partial: bool) -> None:
     """Import students from a Magister/SOMtoday export (CSV or .xlsx)."""
     try:
-        result = import_students(file.read_bytes(), file.name, full=not partial)
+        result = import_students(read_import_file(file), file.name, full=not partial)
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from None

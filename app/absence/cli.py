@@ -28,6 +28,7 @@ from app.core.csv_export import write_csv
 from app.core.localtime import local_today
 from app.exceptions import DomainError
 from app.extensions import db
+from app.imports.tabular import read_import_file
 from app.models import AbsenceSignal, Location, NonSchoolPeriod, Student
 
 calendar_cli = AppGroup("calendar", help="Manage the school calendar (school years, holidays).")
@@ -80,7 +81,7 @@ def import_absence_command(
     progress = _ProgressBars()
     try:
         result = import_absence(
-            file.read_bytes(),
+            read_import_file(file),
             file.name,
             skip_unknown_students=skip_unknown_students,
             replace_period=replace_period,
