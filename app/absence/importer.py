@@ -34,6 +34,7 @@ from app.absence.import_storage import (
 from app.absence.services import effective_codes, rule_settings
 from app.absence.signals import evaluate_signals
 from app.core.calendar_store import load_calendar
+from app.core.localtime import local_today
 from app.exceptions import DomainError
 from app.extensions import db
 from app.imports.tabular import Table, TableError, read_table
@@ -67,6 +68,9 @@ class AbsenceImportResult:
     first_day: date | None = None
     last_day: date | None = None
     source: str = ""
+    # Registrations that begin after the day of the import: stored, not counted in signals.
+    future: int = 0
+    first_future_day: date | None = None
     import_id: int | None = None
     signals: Any = None  # app.absence.signals.EvaluationSummary, when evaluated
 
@@ -93,6 +97,12 @@ class AbsenceImportResult:
             parts.append(
                 f"{self.skipped_rows} regels van {len(self.skipped_students)} onbekende "
                 f"leerling(en) overgeslagen: {numbers}" + (f" en nog {more}" if more > 0 else "")
+            )
+        if self.future and self.first_future_day:
+            parts.append(
+                f"let op: {self.future} registratie(s) liggen na vandaag (de eerste op "
+                f"{self.first_future_day:%d-%m-%Y}); ze zijn bewaard, maar tellen niet mee voor "
+                "de signalen zolang die dag niet geweest is. Controleer de datums in het LVS"
             )
         if self.signals is not None:
             parts.append(self.signals.summary())
@@ -126,6 +136,9 @@ def import_absence(
     ``replace_period``: the file is the whole truth for its students over its period (first to
     last day in it): their stored registrations in that period that the file no longer has —
     deleted in the LVS — are removed. Students without any row in the file are left alone.
+
+    Registrations that begin after ``as_of`` (default: today) are stored with a warning in the
+    result; the signals do not count them until their day (:func:`evaluate_signals`).
 
     Raises :class:`AbsenceImportRejected` (bad rows) or :class:`TableError` (unreadable file);
     then nothing changes. ``progress(stage, done, total)`` is called as rows are checked and
@@ -183,6 +196,10 @@ def import_absence(
             + (" van bekende leerlingen." if result.skipped_rows else ".")
         )
     _store(records, result, checker, filename, user, progress, replace_period=replace_period)
+    today = as_of or local_today()
+    future = sorted(key[1] for key in records if key[1] > today)
+    result.future = len(future)
+    result.first_future_day = future[0] if future else None
     if evaluate:
         student_ids = {key[0] for key in records}
         result.signals = evaluate_signals(as_of, student_ids=student_ids)

@@ -53,11 +53,16 @@ def evaluate_signals(
     student_ids: Iterable[int] | None = None,
     location: Location | None = None,
     store: bool = True,
+    today: date | None = None,
 ) -> EvaluationSummary:
     """Run every rule for the active students (all, some, or one location's) as of ``as_of``
     (default: today) and store the outcome: new signals are added, existing ones updated, and
-    signals that no longer hold are marked inactive (their acknowledgement stays)."""
-    as_of = as_of or local_today()
+    signals that no longer hold are marked inactive (their acknowledgement stays).
+
+    Registrations dated after ``today`` (default: the real today) never count, also when
+    ``as_of`` is a later day: nobody knows yet whether the student will be absent."""
+    today = today or local_today()
+    as_of = as_of or today
     ids = set(student_ids) if student_ids is not None else None
     calendar = load_calendar()
     settings = rule_settings()
@@ -66,12 +71,14 @@ def evaluate_signals(
     if scope is None:
         summary.warning = f"Geen schooljaar in de schoolkalender op of vóór {as_of:%d-%m-%Y}."
     else:
+        if as_of > today:
+            summary.warning = "Verzuim na vandaag telt niet mee."
         if store:
             ensure_figures(calendar, settings)
         by_student = figures_by_student(
             ids,
             scope.first,
-            as_of,
+            min(as_of, today),
             calendar,
             settings,
             location_id=location.id if location else None,

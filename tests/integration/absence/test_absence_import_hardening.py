@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,10 +14,20 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 
 from app.absence.importer import AbsenceImportRejected, import_absence
+from app.absence.signals import evaluate_signals
+from app.core.localtime import local_today
+from app.core.schoolcalendar import year_name_for
 from app.core.vocabulary import Role
+from app.demo.absence import seed_school_year
 from app.extensions import db
-from app.models import AbsenceRecord, Student, User
-from tests.absence_helpers import SOMTODAY_HEADER, magister_csv, school_calendar
+from app.models import AbsenceRecord, AbsenceSignal, Student, User
+from tests.absence_helpers import (
+    SOMTODAY_HEADER,
+    magister_csv,
+    magister_day,
+    magister_row,
+    school_calendar,
+)
 from tests.client_helpers import csrf_token_from
 
 MON = date(2026, 9, 14)
@@ -98,3 +108,55 @@ def test_upload_and_cli_answer_overflow_with_row_messages(
     assert isinstance(result.exception, SystemExit)
     assert "Regel 2: begin: '0001-01-01T00:00:00+05:00' valt buiten de jaren" in result.output
     assert count_records() == 0
+
+
+# --- rows in the future ------------------------------------------------------------------------
+
+
+def test_rows_after_the_import_day_are_stored_with_a_warning(student: Student) -> None:
+    tuesday, wednesday = MON.replace(day=15), MON.replace(day=16)
+    rows = [magister_row("100231", MON, 1), *magister_day("100231", wednesday)]
+    result = import_absence(magister_csv(*rows), "verzuim.csv", as_of=tuesday)
+    db.session.commit()
+    assert (result.inserted, result.future, result.first_future_day) == (9, 8, wednesday)
+    assert (
+        "let op: 8 registratie(s) liggen na vandaag (de eerste op 16-09-2026); ze zijn bewaard, "
+        "maar tellen niet mee voor de signalen zolang die dag niet geweest is" in result.summary()
+    )
+    assert count_records() == 9
+    same_day = import_absence(magister_csv(*rows), "verzuim.csv", as_of=wednesday)
+    assert same_day.future == 0 and "na vandaag" not in same_day.summary()
+
+
+def test_rows_in_the_future_do_not_count_in_signals(student: Student) -> None:
+    """16 hours of truancy on Wednesday and Thursday, imported on Tuesday."""
+    tuesday, friday = MON.replace(day=15), MON.replace(day=18)
+    rows = magister_day("100231", MON.replace(day=16)) + magister_day("100231", MON.replace(day=17))
+    import_absence(magister_csv(*rows), "verzuim.csv", as_of=tuesday)
+    db.session.commit()
+    ahead = evaluate_signals(friday, today=tuesday, store=False)
+    assert ahead.active == 0 and ahead.warning == "Verzuim na vandaag telt niet mee."
+    assert db.session.scalar(select(func.count(AbsenceSignal.id))) == 0
+    # Once those days have been, they count.
+    later = evaluate_signals(friday, today=friday, store=False)
+    assert later.active >= 1 and not later.warning
+
+
+def test_the_upload_page_shows_the_warning(
+    client: FlaskClient, login_as: Callable[..., User], student: Student
+) -> None:
+    today = local_today()
+    future = today + timedelta(days=30)
+    for day in (today, future):
+        seed_school_year(year_name_for(day))
+    db.session.commit()
+    login_as(Role.BEHEER)
+    token = csrf_token_from(client, "/verzuim/import")
+    data = magister_csv(magister_row("100231", today, 1), magister_row("100231", future, 1))
+    client.post(
+        "/verzuim/import",
+        data={"csrf_token": token, "file": (io.BytesIO(data), "verzuim.csv")},
+        content_type="multipart/form-data",
+    )
+    page = client.get("/verzuim/import").get_data(as_text=True)
+    assert f"let op: 1 registratie(s) liggen na vandaag (de eerste op {future:%d-%m-%Y})" in page
