@@ -35,6 +35,7 @@ from app.absence.services import effective_codes, rule_settings
 from app.absence.signals import evaluate_signals
 from app.core.calendar_store import load_calendar
 from app.core.localtime import local_today
+from app.core.locks import hold_import_lock
 from app.exceptions import DomainError
 from app.extensions import db
 from app.imports.tabular import Table, TableError, read_table
@@ -140,9 +141,9 @@ def import_absence(
     Registrations that begin after ``as_of`` (default: today) are stored with a warning in the
     result; the signals do not count them until their day (:func:`evaluate_signals`).
 
-    Raises :class:`AbsenceImportRejected` (bad rows) or :class:`TableError` (unreadable file);
-    then nothing changes. ``progress(stage, done, total)`` is called as rows are checked and
-    written.
+    Raises :class:`AbsenceImportRejected` (bad rows), :class:`TableError` (unreadable file) or
+    :class:`~app.core.locks.ImportBusy` (another absence import runs); then nothing changes.
+    ``progress(stage, done, total)`` is called as rows are checked and written.
     """
     table = read_absence_table(data, filename)
     total = len(table.rows)
@@ -195,6 +196,9 @@ def import_absence(
             "Niets geïmporteerd: het bestand bevat geen verzuimregels"
             + (" van bekende leerlingen." if result.skipped_rows else ".")
         )
+    # Checking the file needed no lock; what is stored is read and written under it, so an
+    # import started twice at once imports once (app/core/locks.py).
+    hold_import_lock("absence")
     _store(records, result, checker, filename, user, progress, replace_period=replace_period)
     today = as_of or local_today()
     future = sorted(key[1] for key in records if key[1] > today)
