@@ -106,6 +106,8 @@ class BaseConfig:
     IMPORT_MAX_CELL_CHARS: int = 4_000
     # A CSV file's size; for an .xlsx file, what its parts unpack to, together.
     IMPORT_MAX_BYTES: int = 100 * 1024 * 1024
+    # How long an uploaded student export waits on the server for its preview to be confirmed.
+    STUDENT_IMPORT_PREVIEW_LIFETIME: timedelta = timedelta(minutes=30)
 
     # --- absence -----------------------------------------------------------------------------
     # The signal thresholds and the default reason codes; None: config/absence_rules.toml and
@@ -129,6 +131,7 @@ class BaseConfig:
         "peiling_devices": 0,  # from the day after the peiling's last day
         "audit_log": 5 * 365,
         "form_submissions": 2,  # the one-time tokens of sent forms (double-click protection)
+        "student_import_uploads": 1,  # files uploaded for a preview and never confirmed
     }
 
     def __init__(self) -> None:

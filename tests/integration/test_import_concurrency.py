@@ -1,4 +1,4 @@
-"""An import started twice at once imports once, with two real
+"""An import started twice at once imports once (students and absence), with two real
 concurrent database sessions: on PostgreSQL the second is refused at once by the advisory lock;
 on SQLite it waits for the database's write lock and then finds everything already stored."""
 
@@ -10,15 +10,19 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+import app.students.importing as importing
 from app.absence.importer import import_absence
 from app.core.locks import BUSY, ImportBusy
 from app.exceptions import DomainError
 from app.extensions import db
-from app.models import AbsenceImport, AbsenceRecord, Student
+from app.models import AbsenceImport, AbsenceRecord, Location, Student
+from app.students.importing import import_students
 from tests.absence_helpers import magister_csv, magister_day, school_calendar
+from tests.student_import_helpers import csv_bytes
 
 MON = date(2026, 9, 14)
 WAIT = 30  # seconds a thread may take at most; far more than it needs
@@ -98,3 +102,25 @@ def test_an_absence_import_started_twice_at_once_imports_once(
         assert db.session.scalar(select(func.count(AbsenceImport.id))) == 1
     else:
         assert (second.inserted, second.unchanged) == (0, 16)
+
+
+def test_a_student_import_started_twice_at_once_imports_once(
+    app: Flask, locations: dict[str, Location], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = csv_bytes(*(f"{1001 + n};Kind{n};;Zuid;2B;ZS;" for n in range(30)))
+    paused = Paused()
+    plan_rows = importing.plan_rows
+
+    def plan_after_a_pause(*args: Any, **kwargs: Any) -> importing.StudentImportPlan:
+        paused.pause()  # the lock is held: the plan is read and written under it
+        return plan_rows(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "plan_rows", plan_after_a_pause)
+    results = run_twice(app, lambda: import_students(data, "leerlingen.csv"), paused)
+    assert results["first"].created == 30
+    assert db.session.scalar(select(func.count(Student.id))) == 30
+    second = results["second"]
+    if db.engine.dialect.name == "postgresql":
+        assert isinstance(second, ImportBusy) and second.message == BUSY
+    else:
+        assert (second.created, second.unchanged) == (0, 30)
