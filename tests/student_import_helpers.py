@@ -67,7 +67,8 @@ def confirmation(page: str, **extra: str) -> dict[str, str]:
     box, or a field changed)."""
     fields = dict(
         re.findall(
-            r'id="(csrf_token|token|fingerprint)" name="[^"]+" type="hidden" value="([^"]*)"', page
+            r'id="(csrf_token|once|token|fingerprint)" name="[^"]+" type="hidden" value="([^"]*)"',
+            page,
         )
     )
     assert {"csrf_token", "token", "fingerprint"} <= set(fields), "no confirmation form"

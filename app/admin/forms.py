@@ -81,8 +81,9 @@ class StudentImportForm(FlaskForm):
     submit = SubmitField(_l("Voorbeeld bekijken"))
 
 
-class ConfirmStudentImportForm(FlaskForm):
-    """Confirms one preview: its upload and the fingerprint of what it showed."""
+class ConfirmStudentImportForm(OnceForm):
+    """Confirms one preview: its upload and the fingerprint of what it showed (and, as every
+    form that changes data, it is stored once: a double click leads to the first's page)."""
 
     token = HiddenField(validators=[DataRequired(), Length(max=64)])
     fingerprint = HiddenField(validators=[DataRequired(), Length(max=64)])

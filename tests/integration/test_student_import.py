@@ -1,5 +1,4 @@
 import io
-import re
 from collections.abc import Callable
 
 import pytest
@@ -14,6 +13,7 @@ from app.models import Student, User
 from app.students.importing import ImportNeedsConfirmation, import_students
 from app.students.services import ImportRejected
 from tests.client_helpers import csrf_token_from
+from tests.student_import_helpers import confirmation
 
 HEADER = "leerlingnummer;roepnaam;tussenvoegsel;achternaam;klas;locatie;mentor"
 
@@ -136,23 +136,9 @@ def test_upload_page_shows_a_preview_and_imports_after_the_confirmation(
     assert count_students() == 0  # nothing yet
     preview = client.get("/beheer/leerlingen/import/voorbeeld").get_data(as_text=True)
     assert "Er is nog niets veranderd." in preview
-    response = client.post(
-        "/beheer/leerlingen/import/bevestigen", data=confirmation_of(preview, token_of(preview))
-    )
+    response = client.post("/beheer/leerlingen/import/bevestigen", data=confirmation(preview))
     assert response.status_code == 302
     assert count_students() == 1
-
-
-def token_of(page: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-
-
-def confirmation_of(page: str, csrf: str, **extra: str) -> dict[str, str]:
-    """The confirmation form of a preview page, as the browser would send it."""
-    fields = dict(
-        re.findall(r'id="(token|fingerprint)" name="[^"]+" type="hidden" value="([^"]*)"', page)
-    )
-    return {"csrf_token": csrf, **fields, **extra}
 
 
 @pytest.mark.parametrize(
