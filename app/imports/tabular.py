@@ -102,17 +102,25 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _bounded_lines(lines: Iterable[str], limits: ImportLimits) -> Iterator[str]:
+def _bounded_lines(text: io.TextIOBase, limits: ImportLimits) -> Iterator[str]:
     """The file's lines, refusing one longer than any row within the limits can be (a line of
-    millions of separators would otherwise become millions of cells at once)."""
+    millions of separators would otherwise become millions of cells at once). Checked a block of
+    lines at a time, so the check costs next to nothing per line."""
     longest = limits.max_line_chars
-    for number, line in enumerate(lines, start=1):
-        if len(line) > longest:
-            raise TableError(
-                f"Regel {dutch_number(number)}: de regel is langer dan een export kan zijn "
-                f"(meer dan {dutch_number(longest)} tekens)."
-            )
-        yield line
+
+    def blocks() -> Iterator[list[str]]:
+        seen = 0
+        while block := text.readlines(1 << 16):
+            if max(map(len, block)) > longest:
+                number = seen + next(i for i, line in enumerate(block, 1) if len(line) > longest)
+                raise TableError(
+                    f"Regel {dutch_number(number)}: de regel is langer dan een export kan zijn "
+                    f"(meer dan {dutch_number(longest)} tekens)."
+                )
+            seen += len(block)
+            yield block
+
+    return itertools.chain.from_iterable(blocks())
 
 
 def _read_csv(
