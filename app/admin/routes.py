@@ -27,6 +27,7 @@ from app.auth.services import (
 from app.core import roles
 from app.core.fields import ActionForm
 from app.core.forms import form_page, submit, wanted_state
+from app.exceptions import DomainError
 from app.extensions import db
 from app.models import Location, StudentImportUpload, User, Zone
 from app.students.staging import (
@@ -186,7 +187,11 @@ def student_import_preview() -> ResponseReturnValue:
     if upload is None:
         flash(STALE, "error")
         return redirect(url_for("admin.import_students_page"))
-    return _preview_page(upload, ConfirmStudentImportForm())
+    try:
+        return _preview_page(upload, ConfirmStudentImportForm())
+    except DomainError as error:  # the kept file no longer passes (the limits were lowered)
+        flash(error.message, "error")
+        return redirect(url_for("admin.import_students_page"))
 
 
 @bp.route("/leerlingen/import/bevestigen", methods=["POST"])
