@@ -15,9 +15,10 @@ from app.demo.seed import seed_demo
 from app.digest.cli import digest_cli
 from app.exceptions import DomainError
 from app.extensions import db
+from app.imports.tabular import read_import_file
 from app.privacy.cli import backup_command, privacy_cli
 from app.reports.cli import report_command
-from app.students.services import import_students
+from app.students.importing import import_students
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
 
@@ -73,14 +74,25 @@ def list_users_command() -> None:
     is_flag=True,
     help="Only add and update; do not deactivate students missing from the file.",
 )
-def import_students_command(file: Path, partial: bool) -> None:
-    """Import students from a Magister/SOMtoday export (CSV or .xlsx)."""
+@click.option(
+    "--confirm",
+    is_flag=True,
+    help="Import even when students with open work, or more than 10%% of a location's active "
+    "students, would be deactivated (without it such an import changes nothing).",
+)
+def import_students_command(file: Path, partial: bool, confirm: bool) -> None:
+    """Import students from a Magister/SOMtoday export (CSV or .xlsx): prints what the import
+    does, all or nothing."""
     try:
-        result = import_students(file.read_bytes(), file.name, full=not partial)
+        result = import_students(
+            read_import_file(file), file.name, full=not partial, confirm=confirm
+        )
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from None
     db.session.commit()
+    for line in result.preview:
+        click.echo(line)
     click.echo(f"Import klaar ({', '.join(result.locations)}): {result.summary()}.")
 
 

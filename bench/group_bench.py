@@ -282,6 +282,9 @@ def measure_in_process(
         DEBUG=False,
         SQLALCHEMY_DATABASE_URI=url,
         LOGIN_RATE_LIMIT="1000 per minute",
+        # 10x imports 6 million absence rows (360 MB): beyond an import's default limits.
+        IMPORT_MAX_ROWS=100_000_000,
+        IMPORT_MAX_BYTES=10 * 1024**3,
     )
     with app.app_context():
         upgrade(revision="heads")

@@ -103,6 +103,18 @@ class BaseConfig:
     # /metrics answers only with this token (Authorization: Bearer …); empty: no metrics page.
     METRICS_TOKEN: str = ""
 
+    # --- imports (students and absence; the upload pages and the command line) --------------
+    # A file beyond any of these is refused with a Dutch message as soon as it is seen to be,
+    # within seconds, before it ties up a worker (docs/imports.md). A year's absence export of a
+    # school group is about 600,000 rows, 40 MB as CSV.
+    IMPORT_MAX_ROWS: int = 1_000_000  # lines after the header
+    IMPORT_MAX_COLUMNS: int = 200
+    IMPORT_MAX_CELL_CHARS: int = 4_000
+    # A CSV file's size; for an .xlsx file, what its parts unpack to, together.
+    IMPORT_MAX_BYTES: int = 100 * 1024 * 1024
+    # How long an uploaded student export waits on the server for its preview to be confirmed.
+    STUDENT_IMPORT_PREVIEW_LIFETIME: timedelta = timedelta(minutes=30)
+
     # --- absence -----------------------------------------------------------------------------
     # The signal thresholds and the default reason codes; None: config/absence_rules.toml and
     # config/absence_codes.toml.
@@ -125,6 +137,7 @@ class BaseConfig:
         "peiling_devices": 0,  # from the day after the peiling's last day
         "audit_log": 5 * 365,
         "form_submissions": 2,  # the one-time tokens of sent forms (double-click protection)
+        "student_import_uploads": 1,  # files uploaded for a preview and never confirmed
     }
 
     def __init__(self) -> None:
@@ -147,6 +160,14 @@ class BaseConfig:
         self.LOG_FORMAT = env.get("LOG_FORMAT", self.LOG_FORMAT).strip().lower()
         self.LOG_LEVEL = env.get("LOG_LEVEL", self.LOG_LEVEL).strip().upper()
         self.METRICS_TOKEN = env.get("METRICS_TOKEN", "").strip()
+
+        for name in (
+            "IMPORT_MAX_ROWS",
+            "IMPORT_MAX_COLUMNS",
+            "IMPORT_MAX_CELL_CHARS",
+            "IMPORT_MAX_BYTES",
+        ):
+            setattr(self, name, self._count(name, getattr(self, name)))
         self.ABSENCE_RULES_FILE = _env_path("ABSENCE_RULES_FILE")
         self.ABSENCE_CODES_FILE = _env_path("ABSENCE_CODES_FILE")
         if "TOTP_REQUIRED_ROLES" in env:
@@ -162,6 +183,16 @@ class BaseConfig:
             return int(value)
         self.SETTING_PROBLEMS[name] = f"{name} '{value}' is geen poort."
         return None
+
+    def _count(self, name: str, default: int) -> int:
+        """A positive whole number from the environment; empty means the default."""
+        value = os.environ.get(name, "").strip().replace("_", "")
+        if not value:
+            return default
+        if value.isascii() and value.isdigit() and int(value) > 0:
+            return int(value)
+        self.SETTING_PROBLEMS[name] = f"{name} '{value}' is geen positief geheel getal."
+        return default
 
     def default_database_url(self) -> str:
         return f"sqlite:///{PROJECT_ROOT / 'instance' / 'schoolfit.db'}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -25,9 +24,11 @@ from app.core.calendar_store import (
     load_calendar,
     remove_non_school_period,
 )
+from app.core.csv_export import write_csv
 from app.core.localtime import local_today
 from app.exceptions import DomainError
 from app.extensions import db
+from app.imports.tabular import read_import_file
 from app.models import AbsenceSignal, Location, NonSchoolPeriod, Student
 
 calendar_cli = AppGroup("calendar", help="Manage the school calendar (school years, holidays).")
@@ -80,7 +81,7 @@ def import_absence_command(
     progress = _ProgressBars()
     try:
         result = import_absence(
-            file.read_bytes(),
+            read_import_file(file),
             file.name,
             skip_unknown_students=skip_unknown_students,
             replace_period=replace_period,
@@ -128,10 +129,8 @@ def signals_command(
     db.session.commit()
     signals = _stored_signals(location, rule) if store else _unstored_signals(summary, rule)
     if as_csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        for signal in signals:
-            writer.writerow(signal_csv_row(signal))
+        rows = (signal_csv_row(signal) for signal in signals)
+        write_csv(sys.stdout, CSV_COLUMNS, rows, delimiter=",", lineterminator="\n")
         return
     if store:
         click.echo(f"{summary.summary()[:1].upper()}{summary.summary()[1:]}.")

@@ -4,6 +4,7 @@ the import can refuse the whole file with all its reasons at once."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,6 +21,7 @@ from app.absence.parsing import (
     Moment,
     MomentParser,
     cached,
+    is_magister_type,
     parse_kind,
     parse_lesson_hours,
     parse_yes_no,
@@ -57,6 +59,12 @@ MAX_PERIOD_DAYS = 366
 
 
 MAX_LINES_SHOWN = 8
+
+
+UNREADABLE_ROW = "een waarde in deze regel is niet te lezen"
+
+
+log = logging.getLogger(__name__)
 
 
 # Columns written for each registration, in this order.
@@ -159,7 +167,18 @@ class RowChecker:
         )
 
     def check(self, row: dict[str, str], line: int) -> tuple[Any, ...] | None:
-        """The registration as a tuple of :data:`RECORD_COLUMNS`, or None (problem or skip)."""
+        """The registration as a tuple of :data:`RECORD_COLUMNS`, or None (problem or skip).
+
+        Every cell parser turns a value it cannot read into a Dutch problem; a value that
+        slips past them all still becomes a problem of its row, never an error of the import."""
+        try:
+            return self._check(row, line)
+        except (ValueError, OverflowError, ArithmeticError):
+            log.exception("absence import: row %s has a value no parser caught", line)
+            self.problems.append(RowProblem(line, UNREADABLE_ROW))
+            return None
+
+    def _check(self, row: dict[str, str], line: int) -> tuple[Any, ...] | None:
         errors: list[str] = []
         number = row.get("leerlingnummer", "")
         student_id = self.students.get(number)
@@ -178,7 +197,7 @@ class RowChecker:
             self.not_absence += 1
             return None
         if kind is not None:
-            self.sources.add("magister" if row["soort"].strip().isdigit() else "somtoday")
+            self.sources.add("magister" if is_magister_type(row["soort"]) else "somtoday")
         begin = end = None
         text = row.get("begin", "")
         if not text:

@@ -34,6 +34,8 @@ from app.absence.import_storage import (
 from app.absence.services import effective_codes, rule_settings
 from app.absence.signals import evaluate_signals
 from app.core.calendar_store import load_calendar
+from app.core.localtime import local_today
+from app.core.locks import hold_import_lock
 from app.exceptions import DomainError
 from app.extensions import db
 from app.imports.tabular import Table, TableError, read_table
@@ -68,6 +70,9 @@ class AbsenceImportResult:
     first_day: date | None = None
     last_day: date | None = None
     source: str = ""
+    # Registrations that begin after the day of the import: stored, not counted in signals.
+    future: int = 0
+    first_future_day: date | None = None
     import_id: int | None = None
     signals: Any = None  # app.absence.signals.EvaluationSummary, when evaluated
 
@@ -94,6 +99,12 @@ class AbsenceImportResult:
             parts.append(
                 f"{self.skipped_rows} regels van {len(self.skipped_students)} onbekende "
                 f"leerling(en) overgeslagen: {numbers}" + (f" en nog {more}" if more > 0 else "")
+            )
+        if self.future and self.first_future_day:
+            parts.append(
+                f"let op: {self.future} registratie(s) liggen na vandaag (de eerste op "
+                f"{self.first_future_day:%d-%m-%Y}); ze zijn bewaard, maar tellen niet mee voor "
+                "de signalen zolang die dag niet geweest is. Controleer de datums in het LVS"
             )
         if self.signals is not None:
             parts.append(self.signals.summary())
@@ -129,9 +140,12 @@ def import_absence(
     last day in it): their stored registrations in that period that the file no longer has —
     deleted in the LVS — are removed. Students without any row in the file are left alone.
 
-    Raises :class:`AbsenceImportRejected` (bad rows) or :class:`TableError` (unreadable file);
-    then nothing changes. ``progress(stage, done, total)`` is called as rows are checked and
-    written.
+    Registrations that begin after ``as_of`` (default: today) are stored with a warning in the
+    result; the signals do not count them until their day (:func:`evaluate_signals`).
+
+    Raises :class:`AbsenceImportRejected` (bad rows), :class:`TableError` (unreadable file) or
+    :class:`~app.core.locks.ImportBusy` (another absence import runs); then nothing changes.
+    ``progress(stage, done, total)`` is called as rows are checked and written.
     """
     table = read_absence_table(data, filename)
     total = len(table.rows)
@@ -184,7 +198,14 @@ def import_absence(
             "Niets geïmporteerd: het bestand bevat geen verzuimregels"
             + (" van bekende leerlingen." if result.skipped_rows else ".")
         )
+    # Checking the file needed no lock; what is stored is read and written under it, so an
+    # import started twice at once imports once (app/core/locks.py).
+    hold_import_lock("absence")
     _store(records, result, checker, filename, user, progress, replace_period=replace_period)
+    today = as_of or local_today()
+    future = sorted(key[1] for key in records if key[1] > today)
+    result.future = len(future)
+    result.first_future_day = future[0] if future else None
     if evaluate:
         student_ids = {key[0] for key in records}
         result.signals = evaluate_signals(as_of, student_ids=student_ids)

@@ -17,17 +17,23 @@ from app.imports.tabular import normalise_header
 
 T = TypeVar("T")
 
+# Patterns read ASCII digits only: int() reads other scripts' digits, but not superscripts.
 # 14-09-2026, 14-09-2026 08:30, 14/9/2026 8:30:00, 14.09.2026
 _DUTCH = re.compile(
-    r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?$"
+    r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?$",
+    re.ASCII,
 )
 # 2026-09-14, 2026-09-14T08:30, 2026-09-14 08:30:00, 2026-09-14T08:30:00.000+02:00, ...Z
 _ISO = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2})?)?$"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?)?$",
+    re.ASCII,
 )
 
 DATE_HINT = "verwacht bijvoorbeeld 14-09-2026 08:30 of 2026-09-14T08:30"
+# Years an export can mean. Beyond them Python's dates overflow when an offset or 24:00 moves a
+# moment (year 1 with +05:00, 31-12-9999 24:00); the school calendar holds far fewer anyway.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
 class CellError(ValueError):
@@ -90,18 +96,26 @@ class MomentParser:
     @staticmethod
     def _parse(text: str) -> Moment:
         cleaned = text.strip()
-        try:
-            match = _DUTCH.match(cleaned)
-            if match:
-                d, m, y, hh, mm, _ss = match.groups()
-                return _build(int(y), int(m), int(d), hh, mm, None)
+        zone = None
+        match = _DUTCH.match(cleaned)
+        if match:
+            d, m, y, hh, mm, _ss = match.groups()
+        else:
             match = _ISO.match(cleaned)
-            if match:
-                y, m, d, hh, mm, _ss, zone = match.groups()
-                return _build(int(y), int(m), int(d), hh, mm, zone)
-        except ValueError:
+            if match is None:
+                raise CellError(f"'{cleaned[:30]}' is geen datum ({DATE_HINT})")
+            y, m, d, hh, mm, _ss, zone = match.groups()
+        if not FIRST_YEAR <= int(y) <= LAST_YEAR:
+            raise CellError(
+                f"'{cleaned[:30]}' valt buiten de jaren {FIRST_YEAR}–{LAST_YEAR}; "
+                "controleer het jaar"
+            )
+        try:
+            moment = _build(int(y), int(m), int(d), hh, mm, zone)
+            moment.utc()  # it must have a moment in UTC too
+        except (ValueError, OverflowError):
             raise CellError(f"'{cleaned[:30]}' is geen bestaande datum of tijd") from None
-        raise CellError(f"'{cleaned[:30]}' is geen datum ({DATE_HINT})")
+        return moment
 
 
 def cached(parse: Callable[[str], T]) -> Callable[[str], T]:
@@ -119,7 +133,7 @@ def cached(parse: Callable[[str], T]) -> Callable[[str], T]:
     return parse_cached
 
 
-_LESSON = re.compile(r"^(\d{1,2})(?:e|ste|de)?(?:\s*[-–]\s*(\d{1,2})(?:e|ste|de)?)?$")
+_LESSON = re.compile(r"^(\d{1,2})(?:e|ste|de)?(?:\s*[-–]\s*(\d{1,2})(?:e|ste|de)?)?$", re.ASCII)
 MAX_LESSON_HOUR = 15
 
 
@@ -196,6 +210,14 @@ _KIND_WORDS = {
 }
 
 
+_MAGISTER_TYPE = re.compile(r"[0-9]{1,4}")
+
+
+def is_magister_type(text: str) -> bool:
+    """A Verantwoordingtype number (a few ASCII digits; ``str.isdigit`` also takes ``²``)."""
+    return _MAGISTER_TYPE.fullmatch(text.strip()) is not None
+
+
 def parse_kind(text: str) -> str | None:
     """The kind of a registration, None when the cell is empty.
 
@@ -205,7 +227,7 @@ def parse_kind(text: str) -> str | None:
     cleaned = text.strip()
     if not cleaned:
         return None
-    if cleaned.isdigit():
+    if is_magister_type(cleaned):
         return _MAGISTER_TYPES.get(str(int(cleaned)), KIND_NOT_ABSENCE)
     kind = _KIND_WORDS.get(normalise_header(cleaned))
     if kind is None:

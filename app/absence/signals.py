@@ -3,8 +3,6 @@ or command commits)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -20,6 +18,7 @@ from app.absence.services import rule_settings
 from app.access import students_visible_to
 from app.audit import record, record_many
 from app.core.calendar_store import load_calendar
+from app.core.csv_export import csv_text
 from app.core.localtime import local_day_bounds, local_today
 from app.core.sql import table_of
 from app.exceptions import DomainError
@@ -54,11 +53,16 @@ def evaluate_signals(
     student_ids: Iterable[int] | None = None,
     location: Location | None = None,
     store: bool = True,
+    today: date | None = None,
 ) -> EvaluationSummary:
     """Run every rule for the active students (all, some, or one location's) as of ``as_of``
     (default: today) and store the outcome: new signals are added, existing ones updated, and
-    signals that no longer hold are marked inactive (their acknowledgement stays)."""
-    as_of = as_of or local_today()
+    signals that no longer hold are marked inactive (their acknowledgement stays).
+
+    Registrations dated after ``today`` (default: the real today) never count, also when
+    ``as_of`` is a later day: nobody knows yet whether the student will be absent."""
+    today = today or local_today()
+    as_of = as_of or today
     ids = set(student_ids) if student_ids is not None else None
     calendar = load_calendar()
     settings = rule_settings()
@@ -67,12 +71,14 @@ def evaluate_signals(
     if scope is None:
         summary.warning = f"Geen schooljaar in de schoolkalender op of vóór {as_of:%d-%m-%Y}."
     else:
+        if as_of > today:
+            summary.warning = "Verzuim na vandaag telt niet mee."
         if store:
             ensure_figures(calendar, settings)
         by_student = figures_by_student(
             ids,
             scope.first,
-            as_of,
+            min(as_of, today),
             calendar,
             settings,
             location_id=location.id if location else None,
@@ -340,13 +346,9 @@ def record_signals_shown(user: User, students: Iterable[Student]) -> None:
 
 
 def signal_list_csv(user: User, signals: Sequence[AbsenceSignal]) -> str:
-    """The signals as CSV (with a BOM, ``;``-separated, for Dutch Excel); audited as an export
-    for each student in it."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, delimiter=";")
-    writer.writeheader()
-    for signal in signals:
-        writer.writerow(signal_csv_row(signal))
+    """The signals as CSV (with a BOM, ``;``-separated, for Dutch Excel; every cell neutralised
+    against formulas); audited as an export for each student in it."""
+    content = csv_text(CSV_COLUMNS, [signal_csv_row(signal) for signal in signals])
     exported = {signal.student for signal in signals}
     record_many(user, "export", "absence_signal", ((s.leerlingnummer, s) for s in exported))
-    return "\ufeff" + buffer.getvalue()
+    return content

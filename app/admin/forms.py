@@ -6,6 +6,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -76,6 +77,18 @@ class StudentImportForm(FlaskForm):
     full = BooleanField(
         _l("Volledige export: leerlingen die ontbreken worden gedeactiveerd (niet verwijderd)"),
         default=True,
+    )
+    submit = SubmitField(_l("Voorbeeld bekijken"))
+
+
+class ConfirmStudentImportForm(OnceForm):
+    """Confirms one preview: its upload and the fingerprint of what it showed (and, as every
+    form that changes data, it is stored once: a double click leads to the first's page)."""
+
+    token = HiddenField(validators=[DataRequired(), Length(max=64)])
+    fingerprint = HiddenField(validators=[DataRequired(), Length(max=64)])
+    risks_seen = BooleanField(
+        _l("Ik heb de leerlingen met lopend werk en de aantallen per locatie gezien; importeer")
     )
     submit = SubmitField(_l("Importeren"))
 

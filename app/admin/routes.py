@@ -1,12 +1,20 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from app.access import roles_required
-from app.admin.forms import EditUserForm, ResetPasswordForm, StudentImportForm, UserForm, ZoneForm
+from app.admin.forms import (
+    ConfirmStudentImportForm,
+    EditUserForm,
+    ResetPasswordForm,
+    StudentImportForm,
+    UserForm,
+    ZoneForm,
+)
 from app.admin.services import add_zone, list_locations, set_zone_active
 from app.auth.services import (
     create_user,
@@ -17,10 +25,19 @@ from app.auth.services import (
     update_user,
 )
 from app.core import roles
+from app.core.fields import ActionForm
 from app.core.forms import form_page, submit, wanted_state
+from app.exceptions import DomainError
 from app.extensions import db
-from app.models import Location, User, Zone
-from app.students.services import import_students
+from app.models import Location, StudentImportUpload, User, Zone
+from app.students.staging import (
+    STALE,
+    confirm_student_import,
+    discard_student_import,
+    pending_upload,
+    preview,
+    stage_student_import,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -127,18 +144,88 @@ def reset_password(user_id: int) -> ResponseReturnValue:
 @bp.route("/leerlingen/import", methods=["GET", "POST"])
 @beheer_only
 def import_students_page() -> ResponseReturnValue:
+    """Step 1: upload. The file is checked and kept for its preview; nothing is imported."""
     form = StudentImportForm()
     problems: list[str] = []
     upload = form.file.data
     if submit(
         form,
-        lambda: import_students(upload.read(), upload.filename or "", full=bool(form.full.data)),
-        success=lambda result: _("Import klaar: %(summary)s.", summary=result.summary()),
+        lambda: stage_student_import(
+            current_user, upload.read(), upload.filename or "", full=bool(form.full.data)
+        ),
         # Every problem of the file, one per line, listed above the form.
         on_refused=lambda error: problems.extend(error.message.splitlines()),
     ):
+        return redirect(url_for("admin.student_import_preview"))
+    return form_page(
+        "admin/import_students.html", form, problems=problems, pending=pending_upload(current_user)
+    )
+
+
+def _preview_page(
+    upload: StudentImportUpload, form: ConfirmStudentImportForm
+) -> ResponseReturnValue:
+    """The plan as it is now, and the form that confirms exactly this plan."""
+    plan = preview(upload)
+    form.token.data = upload.token
+    form.fingerprint.data = plan.fingerprint()
+    form.risks_seen.data = False  # seen again for this plan
+    return form_page(
+        "admin/import_students_preview.html",
+        form,
+        plan=plan,
+        upload=upload,
+        cancel_form=ActionForm(prefix="annuleren"),
+    )
+
+
+@bp.route("/leerlingen/import/voorbeeld")
+@beheer_only
+def student_import_preview() -> ResponseReturnValue:
+    """Step 2: what the import would do, with a confirmation."""
+    upload = pending_upload(current_user)
+    if upload is None:
+        flash(STALE, "error")
         return redirect(url_for("admin.import_students_page"))
-    return form_page("admin/import_students.html", form, problems=problems)
+    try:
+        return _preview_page(upload, ConfirmStudentImportForm())
+    except DomainError as error:  # the kept file no longer passes (the limits were lowered)
+        flash(error.message, "error")
+        return redirect(url_for("admin.import_students_page"))
+
+
+@bp.route("/leerlingen/import/bevestigen", methods=["POST"])
+@beheer_only
+def confirm_student_import_view() -> ResponseReturnValue:
+    """Step 3: import the previewed file, if the preview still holds."""
+    form = ConfirmStudentImportForm()
+    if submit(
+        form,
+        lambda: confirm_student_import(
+            current_user,
+            form.token.data or "",
+            form.fingerprint.data or "",
+            risks_seen=bool(form.risks_seen.data),
+        ),
+        success=lambda result: _("Import klaar: %(summary)s.", summary=result.summary()),
+    ):
+        return redirect(url_for("admin.import_students_page"))
+    upload = pending_upload(current_user)
+    if upload is None:  # expired, replaced or already imported: start again
+        return redirect(url_for("admin.import_students_page"))
+    return _preview_page(upload, form)
+
+
+@bp.route("/leerlingen/import/annuleren", methods=["POST"])
+@beheer_only
+def cancel_student_import() -> ResponseReturnValue:
+    submit(
+        ActionForm(prefix="annuleren"),
+        lambda: discard_student_import(current_user),
+        success=_("Import geannuleerd; het bestand is verwijderd."),
+        errors="flash",
+    )
+    return redirect(url_for("admin.import_students_page"))
 
 
 @bp.route("/locaties", methods=["GET"])

@@ -184,16 +184,6 @@ def slot_label(weekday: int, starts_at: time) -> str:
 
 # --- LVS -------------------------------------------------------------------------------------
 
-CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): Excel runs cells starting with these."""
-    if value and value.startswith(CSV_FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 MAX_EXPORT_DAYS = 366
 
 

@@ -2,28 +2,31 @@
 
 Magister and SOMtoday exports vary per school: ``;`` or ``,`` delimited, UTF-8 with or without a
 byte-order mark, or Windows-1252 (Excel on Dutch Windows), and sometimes .xlsx. Every problem is
-reported as a :class:`TableError` with a Dutch message.
+reported as a :class:`TableError` with a Dutch message. A file is read within the limits of
+:class:`~app.imports.limits.ImportLimits` (rows, columns, cell size, bytes), checked as it is
+read, so a file far beyond them is refused within seconds.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from pathlib import Path
 
-from openpyxl import load_workbook
-
-from app.exceptions import DomainError
+from app.imports.limits import ImportLimits, TableError, dutch_number
+from app.imports.xlsx import read_xlsx
 
 XLSX_MAGIC = b"PK\x03\x04"
+# A NUL this early means UTF-16 or a binary file; later it is a bad line.
+BINARY_PREFIX = 4096
 
-
-class TableError(DomainError):
-    """The file as a whole cannot be read."""
+__all__ = ["ImportLimits", "Table", "TableError", "read_import_file", "read_table"]
 
 
 @dataclass
@@ -43,24 +46,54 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
+UNREADABLE_TEXT = (
+    "Het bestand is niet te lezen: het lijkt UTF-16 of een binair bestand. Sla het op als "
+    "CSV (UTF-8 of Windows-1252) of als .xlsx."
+)
+
+
+def _refuse_nul(data: bytes) -> None:
+    """A NUL byte anywhere: no CSV holds one (and PostgreSQL stores none)."""
+    position = data.find(b"\x00")
+    if position < 0:
+        return
+    if position < BINARY_PREFIX:
+        raise TableError(UNREADABLE_TEXT)
+    line = data.count(b"\n", 0, position) + 1
+    raise TableError(
+        f"Regel {dutch_number(line)}: bevat een NUL-teken (een binair teken, geen tekst). Sla "
+        "het bestand opnieuw op als CSV of als .xlsx."
+    )
+
+
+def _encoding(data: bytes) -> tuple[str, str]:
+    """The codec that reads all of ``data`` and its name: UTF-8 (with or without BOM) or
+    Windows-1252. Checked piece by piece, without keeping the decoded text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise TableError(UNREADABLE_TEXT)
+    error = None
+    for codec, name in (("utf-8-sig", "utf-8"), ("cp1252", "windows-1252")):
+        decoder = codecs.getincrementaldecoder(codec)()
+        try:
+            for start in range(0, len(data), 1 << 20):
+                decoder.decode(data[start : start + (1 << 20)])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as problem:
+            error = problem
+            continue
+        return codec, name
+    position = error.start if error is not None else 0
+    raise TableError(
+        "Het bestand is niet te lezen: de tekenset is geen UTF-8 of Windows-1252 "
+        f"(onleesbaar teken op positie {position})."
+    )
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """Decode UTF-8 (with or without BOM) or Windows-1252; refuse anything else."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
-        raise TableError(
-            "Het bestand is niet te lezen: het lijkt UTF-16 of een binair bestand. Sla het op als "
-            "CSV (UTF-8 of Windows-1252) of als .xlsx."
-        )
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "windows-1252"
-    except UnicodeDecodeError as error:
-        raise TableError(
-            "Het bestand is niet te lezen: de tekenset is geen UTF-8 of Windows-1252 "
-            f"(onleesbaar teken op positie {error.start})."
-        ) from None
+    _refuse_nul(data)
+    codec, name = _encoding(data)
+    return data.decode(codec), name
 
 
 def _sniff_delimiter(first_line: str) -> str:
@@ -69,24 +102,47 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat(sep="T", timespec="minutes")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, time):
-        return value.strftime("%H:%M")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def _bounded_lines(text: io.TextIOBase, limits: ImportLimits) -> Iterator[str]:
+    """The file's lines, refusing one longer than any row within the limits can be (a line of
+    millions of separators would otherwise become millions of cells at once). Checked a block of
+    lines at a time, so the check costs next to nothing per line."""
+    longest = limits.max_line_chars
+
+    def blocks() -> Iterator[list[str]]:
+        seen = 0
+        while block := text.readlines(1 << 16):
+            if max(map(len, block)) > longest:
+                number = seen + next(i for i, line in enumerate(block, 1) if len(line) > longest)
+                raise TableError(
+                    f"Regel {dutch_number(number)}: de regel is langer dan een export kan zijn "
+                    f"(meer dan {dutch_number(longest)} tekens)."
+                )
+            seen += len(block)
+            yield block
+
+    return itertools.chain.from_iterable(blocks())
 
 
-def _read_csv(text: str) -> tuple[list[str], Iterable[tuple[int, list[str]]], str]:
-    first_line = text.split("\n", 1)[0]
-    delimiter = _sniff_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def _read_csv(
+    data: bytes, limits: ImportLimits
+) -> tuple[list[str], Iterator[tuple[int, list[str]]], str, str]:
+    if len(data) > limits.max_bytes:
+        raise limits.too_big()
+    _refuse_nul(data)
+    if max(data.count(b"\n"), data.count(b"\r")) > limits.max_rows + 1:
+        raise limits.too_many_rows()
+    codec, encoding = _encoding(data)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=codec, newline="")
+    lines = _bounded_lines(text, limits)
+    first_line = next(lines, "")
+    delimiter = _sniff_delimiter(first_line.rstrip("\r\n"))
+    reader = csv.reader(itertools.chain([first_line], lines), delimiter=delimiter)
+
+    def problem(error: csv.Error) -> TableError:
+        if "field larger than field limit" in str(error):
+            return limits.cell_too_long(reader.line_num)
+        return TableError(f"Regel {reader.line_num}: geen geldige CSV ({error}).")
+
     try:
         header = next(reader)
     except StopIteration:
@@ -94,34 +150,42 @@ def _read_csv(text: str) -> tuple[list[str], Iterable[tuple[int, list[str]]], st
     except csv.Error as error:
         raise TableError(f"De kopregel is geen geldige CSV: {error}.") from None
 
-    def rows() -> Iterable[tuple[int, list[str]]]:
+    def rows() -> Iterator[tuple[int, list[str]]]:
         try:
             for values in reader:
                 yield reader.line_num, values
         except csv.Error as error:
-            raise TableError(f"Regel {reader.line_num}: geen geldige CSV ({error}).") from None
+            raise problem(error) from None
 
-    return header, rows(), delimiter
+    return header, rows(), encoding, delimiter
 
 
-def _read_xlsx(data: bytes) -> tuple[list[str], Iterable[tuple[int, list[str]]]]:
+def _read_xlsx(
+    data: bytes, limits: ImportLimits
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    rows = read_xlsx(data, limits)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise TableError("Het .xlsx-bestand is beschadigd of geen Excel-bestand.") from None
-    sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
-    try:
-        header = [_cell_text(v) for v in next(iterator)]
+        _line, header = next(rows)
     except StopIteration:
         raise TableError("Het bestand is leeg.") from None
+    return header, rows
 
-    def rows() -> Iterable[tuple[int, list[str]]]:
-        for number, values in enumerate(iterator, start=2):
-            yield number, [_cell_text(v) for v in values]
-        workbook.close()
 
-    return header, rows()
+def _check_row(line: int, values: list[str], limits: ImportLimits) -> None:
+    if line > limits.max_rows + 1:
+        raise limits.too_many_rows(line)
+    if len(values) > limits.max_columns:
+        raise limits.too_many_columns(line)
+    if values and max(map(len, values)) > limits.max_cell_chars:
+        raise limits.cell_too_long(line)
+
+
+def read_import_file(path: Path, limits: ImportLimits | None = None) -> bytes:
+    """A file named on the command line, refused unread when it is larger than the limits."""
+    limits = limits or ImportLimits.current()
+    if path.stat().st_size > limits.max_bytes:
+        raise limits.too_big()
+    return path.read_bytes()
 
 
 def read_table(
@@ -129,23 +193,26 @@ def read_table(
     filename: str,
     aliases: Mapping[str, Iterable[str]],
     required: Iterable[str],
+    *,
+    limits: ImportLimits | None = None,
 ) -> Table:
     """Read ``data`` and map its columns to canonical names.
 
     ``aliases`` maps a canonical name to the header names that mean it (matched with
     :func:`normalise_header`); columns that are not mentioned are ignored. Fully empty lines are
     skipped. Raises :class:`TableError` when the file is empty, unreadable or lacks a required
-    column.
+    column, or holds more than ``limits`` (default: the app's settings) allow.
     """
-    if not data or not data.strip():
+    limits = limits or ImportLimits.current()
+    if not data or data.isspace():  # (strip() would copy a 100 MB file)
         raise TableError("Het bestand is leeg.")
     encoding, delimiter = "binary", ""
     if data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
-        header, rows = _read_xlsx(data)
+        header, rows = _read_xlsx(data, limits)
         encoding = "xlsx"
     else:
-        text, encoding = decode_text(data)
-        header, rows, delimiter = _read_csv(text)
+        header, rows, encoding, delimiter = _read_csv(data, limits)
+    _check_row(1, header, limits)
 
     lookup = {
         normalise_header(alias): canonical
@@ -171,6 +238,7 @@ def read_table(
 
     table = Table(columns=list(positions), encoding=encoding, delimiter=delimiter)
     for line_number, values in rows:
+        _check_row(line_number, values, limits)
         if not any(v.strip() for v in values):
             continue
         table.rows.append(

@@ -30,7 +30,7 @@ from app.models.floor import Flag, FloorEntry, QuarantinedEntry, floor_entry_stu
 from app.models.org import BreakTime, Location, User, Zone, user_location
 from app.models.pulse import Peiling, PeilingAnswer, PeilingDevice
 from app.models.report import ReportText
-from app.models.student import Student
+from app.models.student import Student, StudentImportUpload
 from app.models.submission import FormSubmission
 
 __all__ = [
@@ -68,6 +68,7 @@ __all__ = [
     "QuarantinedEntry",
     "ReportText",
     "Student",
+    "StudentImportUpload",
     "User",
     "Zone",
     "floor_entry_student",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
@@ -54,3 +54,22 @@ def initials_for(first_name: str, last_name: str) -> str:
     first = first_name.strip()[:1].upper()
     last = last_name.strip()[:1].upper()
     return f"{first}.{last}." if first and last else (first or last) + "."
+
+
+class StudentImportUpload(Model):
+    """A student export uploaded for a preview, kept on the server until its user confirms the
+    import (or uploads another file, or cancels): the confirmation imports exactly the file the
+    preview showed, never a file sent again. One per user; deleted after the import, and by the
+    nightly purge when it is older than a day (it holds the students' names)."""
+
+    __tablename__ = "student_import_upload"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    # Random, named by the confirmation form: an older preview's form no longer matches.
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    full: Mapped[bool] = mapped_column(Boolean)
+    digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of content
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
+from app.core.csv_export import csv_text
 from app.core.localtime import local_day_bounds, to_local
 from app.extensions import db
 from app.models import AuditEvent, Student, User
@@ -57,20 +56,18 @@ def student_trail_csv(student: Student) -> str:
         .options(joinedload(AuditEvent.user))
         .order_by(AuditEvent.at, AuditEvent.id)
     )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(["tijdstip", "gebruiker", "rol", "actie", "object", "id", "adres", "detail"])
-    for event in events:
-        writer.writerow(
-            [
-                to_local(event.at).strftime("%Y-%m-%d %H:%M:%S"),
-                event.user.email if event.user else "",
-                event.user.role.value if event.user else "",
-                event.action,
-                event.object_type,
-                event.object_id,
-                event.client_address,
-                event.detail,
-            ]
-        )
-    return buffer.getvalue()
+    header = ["tijdstip", "gebruiker", "rol", "actie", "object", "id", "adres", "detail"]
+    rows = (
+        [
+            to_local(event.at).strftime("%Y-%m-%d %H:%M:%S"),
+            event.user.email if event.user else "",
+            event.user.role.value if event.user else "",
+            event.action,
+            event.object_type,
+            event.object_id,
+            event.client_address,
+            event.detail,
+        ]
+        for event in events
+    )
+    return csv_text(header, rows, bom=False)

@@ -26,6 +26,7 @@ from app.models import (
     FormSubmission,
     QuarantinedEntry,
     Student,
+    StudentImportUpload,
 )
 from app.models.floor import floor_entry_student
 from app.models.types import utcnow
@@ -117,6 +118,15 @@ def purge_form_submissions(cutoff: datetime, dry_run: bool) -> int:
     return count
 
 
+def purge_student_import_uploads(cutoff: datetime, dry_run: bool) -> int:
+    """Student exports uploaded for a preview that was never confirmed (they hold names)."""
+    old = select(StudentImportUpload.id).where(StudentImportUpload.uploaded_at < cutoff)
+    count = _count(old)
+    if not dry_run and count:
+        db.session.execute(delete(StudentImportUpload).where(StudentImportUpload.id.in_(old)))
+    return count
+
+
 ANONYMISED_LAST_NAME = "(vertrokken)"
 
 
@@ -188,6 +198,11 @@ RULES: list[RetentionRule] = [
     RetentionRule("audit_log", "auditgebeurtenissen verwijderd", purge_audit_log),
     RetentionRule(
         "form_submissions", "tokens van verstuurde formulieren verwijderd", purge_form_submissions
+    ),
+    RetentionRule(
+        "student_import_uploads",
+        "niet bevestigde leerlingimports (geüploade bestanden) verwijderd",
+        purge_student_import_uploads,
     ),
 ]
 

@@ -4,12 +4,11 @@ and tables of text cells (suppressed counts already read "<5"); each table is al
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from flask_babel import format_decimal
 
+from app.core.csv_export import csv_text
 from app.reports.charts import BarChart, ColumnChart
 from app.reports.rules import Count
 
@@ -45,26 +44,7 @@ def count_value(count: Count) -> float | None:
 
 
 def table_csv(table: Table) -> str:
-    """One table as CSV for Excel in Dutch: ``;``-separated, with a BOM."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(table.header)
-    writer.writerows(_safe(row) for row in table.rows)
-    return "\ufeff" + buffer.getvalue()
-
-
-def _safe(row: list[str]) -> list[str]:
-    """Cells that a spreadsheet would run as a formula get a leading apostrophe (CSV
-    injection: a floor note like ``=HYPERLINK(…)``)."""
-    return [
-        "'" + cell if cell[:1] in ("=", "+", "-", "@") and not _is_number(cell) else cell
-        for cell in row
-    ]
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell.replace(",", ".").replace(".", "", cell.count(".") - 1))
-    except ValueError:
-        return False
-    return True
+    """One table as CSV for Excel in Dutch: ``;``-separated, with a BOM; cells that a
+    spreadsheet would run as a formula (a floor note like ``=HYPERLINK(…)``) are neutralised
+    by the one CSV writer."""
+    return csv_text(table.header, table.rows)

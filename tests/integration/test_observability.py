@@ -18,7 +18,9 @@ from flask.testing import FlaskClient
 
 from app.core.vocabulary import Role
 from app.extensions import db
+from app.imports.tabular import TableError
 from app.models import Student, User
+from app.students.importing import import_students
 from tests.absence_helpers import add_lateness_signal
 from tests.client_helpers import login
 from tests.floor_helpers import entry, floor_csrf
@@ -101,6 +103,29 @@ def test_metrics_count_requests_floor_entries_imports_and_signals(
     assert metric(after, "schoolfit_absence_signals_active", rule="te_laat") == 1
     # Routes are named by their endpoint: no path, so no student number, in any label.
     assert student.leerlingnummer not in after
+
+
+def test_metrics_count_import_rows_and_refusals(
+    metrics_app: Flask, client: FlaskClient, locations: dict
+) -> None:
+    before = scrape(client)
+    header = "leerlingnummer;roepnaam;tussenvoegsel;achternaam;klas;locatie;mentor"
+    rows = [header, "2001;Amir;;Haddou;2B;ZS;ABC", "2002;Sara;de;Vries;2B;ZS;ABC"]
+    import_students("\r\n".join(rows).encode(), "leerlingen.csv", full=False)
+    with pytest.raises(TableError):
+        import_students(b"naam;klas\r\nAmir;2B\r\n", "leerlingen.csv", full=False)
+    db.session.commit()
+    after = scrape(client)
+    assert (
+        metric(after, "schoolfit_import_rows_total", kind="students")
+        - metric(before, "schoolfit_import_rows_total", kind="students")
+        == 2
+    )
+    assert (
+        metric(after, "schoolfit_import_failures_total", kind="students")
+        - metric(before, "schoolfit_import_failures_total", kind="students")
+        == 1
+    )
 
 
 def wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:

@@ -10,8 +10,10 @@ from sqlalchemy import func, select
 from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import Student, User
-from app.students.services import ImportRejected, import_students
+from app.students.importing import ImportNeedsConfirmation, import_students
+from app.students.services import ImportRejected
 from tests.client_helpers import csrf_token_from
+from tests.student_import_helpers import confirmation
 
 HEADER = "leerlingnummer;roepnaam;tussenvoegsel;achternaam;klas;locatie;mentor"
 
@@ -35,9 +37,14 @@ def test_import_creates_updates_and_deactivates(locations: dict) -> None:
     )
     db.session.commit()
     assert (first.created, first.updated, first.deactivated) == (3, 0, 0)
-    second = import_students(
-        csv_bytes("1001;Lotte;;de Groot;3B;ZS;ABC", "1004;Ilse;;Smit;1A;ZS;"), "x.csv"
-    )
+    second_file = csv_bytes("1001;Lotte;;de Groot;3B;ZS;ABC", "1004;Ilse;;Smit;1A;ZS;")
+    # Half of ZS's active students would go: not without a confirmation.
+    with pytest.raises(ImportNeedsConfirmation) as caught:
+        import_students(second_file, "x.csv")
+    assert "ZS: 1 van de 2 actieve leerlingen (50%) worden gedeactiveerd" in caught.value.message
+    db.session.rollback()
+    assert count_students() == 3
+    second = import_students(second_file, "x.csv", confirm=True)
     db.session.commit()
     assert (second.created, second.updated, second.deactivated) == (1, 1, 1)
     amir = db.session.scalar(select(Student).where(Student.leerlingnummer == "1002"))
@@ -119,9 +126,17 @@ def upload(client: FlaskClient, data: bytes, filename: str = "export.csv") -> ob
     )
 
 
-def test_upload_page_imports(client: FlaskClient, login_as: Callable[..., User]) -> None:
+def test_upload_page_shows_a_preview_and_imports_after_the_confirmation(
+    client: FlaskClient, login_as: Callable[..., User]
+) -> None:
     login_as(Role.BEHEER)
     response = upload(client, csv_bytes("1001;Lotte;;de Groot;2B;ZS;ABC"))
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/beheer/leerlingen/import/voorbeeld"
+    assert count_students() == 0  # nothing yet
+    preview = client.get("/beheer/leerlingen/import/voorbeeld").get_data(as_text=True)
+    assert "Er is nog niets veranderd." in preview
+    response = client.post("/beheer/leerlingen/import/bevestigen", data=confirmation(preview))
     assert response.status_code == 302
     assert count_students() == 1
 

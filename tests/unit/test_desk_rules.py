@@ -231,21 +231,6 @@ def test_next_moments_are_weekly_in_local_time_across_dst() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("=SUM(A1)", "'=SUM(A1)"),
-        ("+31 6", "'+31 6"),
-        ("-", "'-"),
-        ("@cmd", "'@cmd"),
-        ("gewoon", "gewoon"),
-        ("", ""),
-    ],
-)
-def test_csv_cells_never_start_a_formula(value: str, expected: str) -> None:
-    assert rules.csv_safe(value) == expected
-
-
-@pytest.mark.parametrize(
     ("start", "end", "message"),
     [
         (None, date(2026, 1, 1), "Kies een begin- en einddatum."),

@@ -1,6 +1,6 @@
 """The house rules of docs/architecture.md that a reviewer would otherwise check by hand: no
 import cycles, no imports inside functions (but the documented one), no module over 600 lines,
-no role test in a template."""
+no role test in a template, one CSV writer."""
 
 from __future__ import annotations
 
@@ -97,5 +97,18 @@ def test_templates_ask_access_helpers_instead_of_testing_roles() -> None:
         for path in (ROOT / "templates").rglob("*.html")
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if role_test.search(line)
+    ]
+    assert offending == []
+
+
+def test_every_csv_is_written_by_the_one_writer() -> None:
+    """CSV files are written only through app/core/csv_export.py, which neutralises formulas."""
+    writer = re.compile(r"\bcsv\.(writer|DictWriter)\b|\.writerows?\(")
+    offending = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in APP.rglob("*.py")
+        if path != APP / "core" / "csv_export.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if writer.search(line)
     ]
     assert offending == []

@@ -8,8 +8,6 @@ case notes) never do.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,9 +15,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.core.csv_export import csv_text
 from app.core.localtime import LOCAL_TZ, local_day_bounds
 from app.core.vocabulary import HandoverStatus
-from app.desk.rules import csv_safe
 from app.extensions import db
 from app.models import Casus, ConversationReport, Handover, Student
 
@@ -175,23 +173,19 @@ CSV_COLUMNS = [
 
 def to_csv(records: Iterable[LvsRecord]) -> bytes:
     """Semicolon-separated UTF-8 with a byte-order mark, as Dutch Excel opens it; every cell
-    guarded against formula injection."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for record in records:
-        writer.writerow(
-            csv_safe(value)
-            for value in (
-                _day(record.day),
-                record.student_number,
-                record.student_name,
-                record.class_name,
-                record.location,
-                record.author,
-                record.category,
-                record.summary,
-                record.agreements,
-            )
+    guarded against formula injection (app.core.csv_export)."""
+    rows = (
+        (
+            _day(record.day),
+            record.student_number,
+            record.student_name,
+            record.class_name,
+            record.location,
+            record.author,
+            record.category,
+            record.summary,
+            record.agreements,
         )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        for record in records
+    )
+    return csv_text(CSV_COLUMNS, rows).encode("utf-8")

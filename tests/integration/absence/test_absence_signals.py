@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import AbsenceSignal, AuditEvent, Location, Student, User
 from tests.absence_helpers import magister_csv, magister_day, magister_row, school_calendar
 from tests.client_helpers import csrf_token_from
+from tests.csv_helpers import HOSTILE_CLASSES, cells, formula_cells
 
 MON = date(2026, 9, 14)
 AS_OF = date(2026, 9, 18)
@@ -185,6 +186,27 @@ def test_csv_download_is_filtered_and_audited(
         select(AuditEvent).where(AuditEvent.user_id == user.id, AuditEvent.action == "export")
     ).all()
     assert {e.student_id for e in exports} == {students["zs"].id}
+
+
+@pytest.mark.parametrize("klas", HOSTILE_CLASSES)
+def test_signal_csv_web_and_cli_neutralise_hostile_classes(
+    client: FlaskClient,
+    runner: FlaskCliRunner,
+    login_as: Callable[..., User],
+    students: dict[str, Student],
+    klas: str,
+) -> None:
+    students["zs"].class_name = klas
+    db.session.commit()
+    login_as(Role.TEAMLEIDER, ("ZS",))
+    web = client.get("/verzuim/signalen.csv").get_data(as_text=True)
+    assert formula_cells(web) == [] and {row[4] for row in cells(web)[1:]} == {f"'{klas}"}
+    cli = runner.invoke(args=["signals", "--date", "2026-09-18", "--csv"])
+    assert cli.exit_code == 0, cli.output
+    assert formula_cells(cli.output, ",") == []
+    # On standard output lines end in "\n", and a carriage return in a cell becomes one too.
+    shown = {row[4] for row in cells(cli.output, ",")[1:] if row[0] == "300001"}
+    assert shown == {f"'{klas}".replace("\r", "\n")}
 
 
 def test_student_page_shows_the_absence_overview(

@@ -31,6 +31,7 @@ from app.models import (
     User,
 )
 from tests.client_helpers import csrf_token_from, login
+from tests.csv_helpers import HOSTILE_CLASSES, HOSTILE_NAMES, cells, formula_cells
 from tests.desk_helpers import confirm_screened, floor_item, handover_input, log_floor, report_input
 
 
@@ -400,6 +401,28 @@ def test_csv_export_per_period(
     )
     assert bad.status_code == 400
     assert "De einddatum ligt voor de begindatum." in bad.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("name", "klas"), list(zip(HOSTILE_NAMES, HOSTILE_CLASSES, strict=True)))
+def test_csv_export_neutralises_hostile_names_and_classes(
+    client: FlaskClient,
+    staff: User,
+    token: str,
+    make_student: Callable[..., Student],
+    name: str,
+    klas: str,
+) -> None:
+    student = make_student("ZS", first_name=name, last_name=name, class_name=klas)
+    create_report(staff, student, report_input(summary=name, agreements=klas))
+    db.session.commit()
+    today = local_today().isoformat()
+    data = {"csrf_token": token, "start": today, "end": today, "location": "0", "reports": "y"}
+    response = client.post("/bureau/lvs-export", data=data)
+    assert response.status_code == 200
+    text = response.get_data().decode("utf-8-sig")
+    assert formula_cells(text) == []
+    row = cells(text)[1]
+    assert (row[2], row[3]) == (f"'{name} {name}", f"'{klas}")
 
 
 def test_slots_are_configured_per_location(

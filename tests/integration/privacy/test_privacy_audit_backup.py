@@ -18,6 +18,7 @@ from app.core.vocabulary import Role
 from app.extensions import db
 from app.floor.services import accept_entries
 from app.models import AuditEvent, Student, User
+from tests.csv_helpers import HOSTILE_NAMES, cells, formula_cells
 from tests.floor_helpers import entry
 
 
@@ -80,6 +81,23 @@ def test_student_trail_export_asks_for_the_password_and_is_audited(
     assert [(e.object_type, e.student_id) for e in exports] == [("audit_trail", lotte.id)]
     gl = make_student("GL")
     assert client.get(f"/privacy/audit/leerling/{gl.leerlingnummer}.csv").status_code == 404
+
+
+def test_student_trail_csv_neutralises_hostile_details(
+    client: FlaskClient, login_as: Callable[..., User], make_student: Callable[..., Student]
+) -> None:
+    admin = login_as(Role.BEHEER, ("ZS",))
+    student = make_student("ZS", class_name="=1+1")
+    for detail in HOSTILE_NAMES:
+        record(admin, "view", "student", student.leerlingnummer, student=student, detail=detail)
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["reauth_at"] = int(time.time())
+    response = client.get(f"/privacy/audit/leerling/{student.leerlingnummer}.csv")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and formula_cells(text) == []
+    details = [row[7] for row in cells(text)[1:]]
+    assert details == [f"'{detail}" for detail in HOSTILE_NAMES]
 
 
 def _row_counts(engine) -> dict[str, int]:

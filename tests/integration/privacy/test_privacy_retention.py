@@ -41,6 +41,7 @@ DAYS = {
     "peiling_devices": 0,
     "audit_log": 1825,
     "form_submissions": 2,
+    "student_import_uploads": 1,
 }
 
 
@@ -94,6 +95,7 @@ def test_purge_applies_each_period(
         "peiling_devices": 0,
         "audit_log": 1,
         "form_submissions": 1,
+        "student_import_uploads": 0,
     }
     assert count(FloorEntry) == 4  # a dry run changes nothing
 

@@ -18,9 +18,10 @@ from sqlalchemy import select
 
 from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import AuditEvent, Location, ReportText, User
+from app.models import AuditEvent, Location, ReportText, User, Zone
 from tests import report_helpers as rh
 from tests.client_helpers import csrf_token_from
+from tests.csv_helpers import HOSTILE_NAMES, cells, formula_cells
 
 NOVEMBER = "locatie=ZS&van=2026-11-01&tot=2026-11-30"
 
@@ -238,6 +239,25 @@ def test_csv_per_table_with_suppression(
         select(AuditEvent.detail).where(AuditEvent.action == "export").order_by(AuditEvent.id)
     ).all()
     assert details == ["csv oudercontact", "csv vloer-soort"]
+
+
+def test_csv_neutralises_hostile_zone_names(
+    client: FlaskClient, login_as: Callable[..., User], world: rh.World
+) -> None:
+    """Zone names are typed by beheer and end up in the report's floor table."""
+    zones = db.session.scalars(
+        select(Zone).join(Location).where(Location.code == "ZS").order_by(Zone.id)
+    ).all()
+    for zone, name in zip(zones, HOSTILE_NAMES, strict=False):
+        zone.name = name[:60]
+    db.session.commit()
+    login_as(Role.TEAMLEIDER, ("ZS",))
+    _fresh_auth(client)
+    response = client.get(f"/rapportage/csv/vloer-zone?{NOVEMBER}")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and formula_cells(text) == []
+    shown = {row[0] for row in cells(text)[1:]}
+    assert shown & {f"'{name[:60]}" for name in HOSTILE_NAMES}
 
 
 def test_qualitative_text_is_edited_saved_and_exported(
