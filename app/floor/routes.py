@@ -88,7 +88,8 @@ def csrf() -> ResponseReturnValue:
 def post_entries() -> ResponseReturnValue:
     if not request.is_json:
         return jsonify(error="unsupported_media_type", message="Stuur JSON."), 415
-    body = request.get_json(silent=True)
+    # Not silent: JSON that is invalid, too deep or too large is answered 400/413 with a message.
+    body = request.get_json()
     if not isinstance(body, dict) or not ({"entries", "climate"} & body.keys()):
         return jsonify(
             error="bad_request", message="Ongeldige JSON: verwacht entries of climate."

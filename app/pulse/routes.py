@@ -29,6 +29,7 @@ from app.access import can_see_location, may_open, roles_required
 from app.core import roles
 from app.core.forms import form_page, submit
 from app.core.localtime import LOCAL_TZ, local_today
+from app.core.request_input import int_arg
 from app.core.vocabulary import PeilingStatus
 from app.exceptions import DomainError
 from app.extensions import db, limiter
@@ -148,8 +149,8 @@ def results() -> ResponseReturnValue:
 
     peilingen = peilingen_for(location)  # newest first
     all_results = results_for(peilingen)
-    selected_id = request.args.get("peiling", type=int)
-    if request.args.get("peiling") and selected_id not in {p.id for p in peilingen}:
+    selected_id = int_arg("peiling")
+    if selected_id is not None and selected_id not in {p.id for p in peilingen}:
         abort(404)
     selected = next((r for r in all_results if r.peiling.id == selected_id), None)
     if selected is None and all_results:
