@@ -104,7 +104,7 @@ class QuarantineBatch:
             "fingerprint": key,
             "repeat_key": None if uuid else key,
             "repeats": 1,
-            "last_received_at": self.now,
+            "last_received_at": None,  # set when it arrives again
         }
         verdict = Verdict(QUARANTINED, reason, row)
         self.verdicts.append(verdict)
@@ -196,7 +196,7 @@ def _add_repeats(rows: list[dict[str, Any]]) -> None:
         index_elements=["staff_id", "repeat_key"],
         set_={
             "repeats": table.c.repeats + statement.excluded.repeats,
-            "last_received_at": statement.excluded.last_received_at,
+            "last_received_at": statement.excluded.received_at,
             "resolved_at": None,
             "resolved_by_id": None,
         },

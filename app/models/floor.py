@@ -135,6 +135,7 @@ class QuarantinedEntry(Model):
     # anyone) sending the same thing again adds to ``repeats`` instead of adding a row.
     repeat_key: Mapped[str | None] = mapped_column(String(64))
     repeats: Mapped[int] = mapped_column(Integer, default=1)
+    # When a repeat last arrived (None: it arrived once).
     last_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
