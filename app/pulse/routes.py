@@ -56,6 +56,7 @@ from app.pulse.services import (
     default_climate_period,
     find_by_code,
     has_answered,
+    issued_for,
     new_device_token,
     not_open_message,
     open_peiling,
@@ -63,7 +64,6 @@ from app.pulse.services import (
     respondent_counts,
     results_for,
     submit_answers,
-    valid_device_token,
 )
 from app.pulse.statements import SCALE, statements_for
 
@@ -338,8 +338,9 @@ def _unknown_peiling() -> tuple[str, int]:
 @bp.route("/p/<code>", methods=["GET", "POST"])
 @limiter.limit(_answer_limit, methods=["POST"])
 def answer(code: str) -> ResponseReturnValue:
-    """The anonymous questionnaire. No login; one answer per device (a random token in a
-    cookie); nothing about the student or the device is stored with the answers."""
+    """The anonymous questionnaire. No login; one answer per device token, which the server
+    issues (signed) when the questionnaire is opened and keeps in a cookie on the phone; nothing
+    about the student or the device is stored with the answers (docs/pulse.md)."""
     peiling = find_by_code(code)
     if peiling is None:
         return _unknown_peiling()
@@ -391,8 +392,9 @@ def answer(code: str) -> ResponseReturnValue:
             )
     html = render_template("pulse/answer.html", peiling=peiling, form=form, problem=problem)
     response = make_response(html, status)
-    if not valid_device_token(token):
-        _set_device_cookie(response, peiling, new_device_token())
+    if issued_for(peiling, token) != "fresh":
+        # Opened without a token of ours (or with a made-up or stale one): issue one now.
+        _set_device_cookie(response, peiling, new_device_token(peiling))
     return response
 
 
