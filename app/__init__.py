@@ -19,6 +19,7 @@ from app.auth.services import load_user
 from app.auth.sessions import register_session_rules
 from app.cli import register_cli
 from app.core.forms import register_form_rules
+from app.core.request_input import register_request_limits
 from app.desk.routes import bp as desk_bp
 from app.digest.routes import bp as digest_bp
 from app.errors import register_error_handlers, wants_json
@@ -106,6 +107,7 @@ def create_app(
         # Flask's documented way to wrap its WSGI app (mypy sees a method being replaced).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
+    register_request_limits(app)  # first: its hook caps a JSON body before anything reads it
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

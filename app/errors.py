@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from app.core.request_input import RefusedInput
 from app.extensions import db
 from app.observability.logs import route_of_request
 
@@ -77,6 +78,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
         db.session.rollback()
+        if request.is_json:
+            limit_kb = int(request.max_content_length or 0) // 1024
+            return _respond(
+                413, _("Het verzoek is te groot (maximaal %(kb)s kB).", kb=limit_kb), "too_large"
+            )
         limit_mb = int(app.config["MAX_CONTENT_LENGTH"]) // (1024 * 1024)
         return _respond(
             413,
@@ -96,6 +102,11 @@ def register_error_handlers(app: Flask) -> None:
         else:
             message = _messages()[429]
         return _respond(429, message, "rate_limited")
+
+    @app.errorhandler(RefusedInput)
+    def refused_input(error: RefusedInput) -> ResponseReturnValue:
+        db.session.rollback()
+        return _respond(400, error.message, "bad_request")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:

@@ -60,7 +60,10 @@ def add_answers(
     with app.test_request_context():
         for _ in range(count):
             submit_answers(
-                peiling, new_device_token(), answers or full_answers(), today=peiling.starts_on
+                peiling,
+                new_device_token(peiling),
+                answers or full_answers(),
+                today=peiling.starts_on,
             )
         db.session.commit()
 

@@ -51,6 +51,7 @@ from app.core.calendar_store import (
 )
 from app.core.fields import ActionForm
 from app.core.forms import form_page, submit
+from app.core.request_input import paginate
 from app.core.vocabulary import AbsenceCategory
 from app.errors import wants_json
 from app.exceptions import DomainError
@@ -117,7 +118,7 @@ class SignalFilters:
 def signals() -> ResponseReturnValue:
     """The signal list of the user's locations."""
     filters = SignalFilters.from_request()
-    page = db.paginate(filters.query(), per_page=PAGE_SIZE, error_out=False)
+    page = paginate(filters.query(), per_page=PAGE_SIZE)
     students = {signal.student for signal in page.items}
     record_signals_shown(current_user, students)
     # Render before committing: a commit expires the loaded signals and students, and the

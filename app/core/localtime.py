@@ -19,11 +19,25 @@ def local_today(now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(LOCAL_TZ).date()
 
 
+# The first and last moments Python can hold: local midnight of 0001-01-01 lies before the
+# first, and the day after 9999-12-31 after the last (a date typed in a filter or a URL).
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+LATEST = datetime.max.replace(tzinfo=UTC)
+
+
+def _local_midnight(day: date) -> datetime:
+    try:
+        return datetime.combine(day, time.min, tzinfo=LOCAL_TZ).astimezone(UTC)
+    except OverflowError:
+        return EARLIEST if day.year == date.min.year else LATEST
+
+
 def local_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """[start, end) of a local calendar day, in UTC (handles the DST change days)."""
-    start = datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=LOCAL_TZ)
-    return start.astimezone(UTC), end.astimezone(UTC)
+    """[start, end) of a local calendar day, in UTC (handles the DST change days). At the ends
+    of the calendar the bounds stop at the first and last moments Python can hold."""
+    if day == date.max:
+        return _local_midnight(day), LATEST
+    return _local_midnight(day), _local_midnight(day + timedelta(days=1))
 
 
 def local_range_bounds(start: date, end: date) -> tuple[datetime, datetime]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
@@ -15,6 +16,7 @@ from app.core.localtime import local_today
 from app.core.vocabulary import ClimateRating, EntryKind, FlagType, Outcome, Severity, Topic
 from app.extensions import db
 from app.floor.climate import check_summary, checks_for_day
+from app.floor.rules import MAX_HEAD_COUNT, kinds_for_phone
 from app.floor.services import (
     MAX_BATCH,
     BatchError,
@@ -26,6 +28,7 @@ from app.floor.services import (
     student_index,
     student_token,
 )
+from app.floor.today import quarantined_for_phone
 from app.models import Student
 from app.models.climate import CLIMATE_NOTE_MAX
 from app.models.floor import NOTE_MAX_LENGTH
@@ -60,6 +63,9 @@ def index() -> ResponseReturnValue:
         "floor/index.html",
         **labels,
         details=details,
+        kind_fields=kinds_for_phone(),
+        missing_messages=missing_messages(),
+        max_head_count=MAX_HEAD_COUNT,
         climate_ratings={value: str(label) for value, label in ClimateRating.choices()},
         climate_note_max=CLIMATE_NOTE_MAX,
         note_max=NOTE_MAX_LENGTH,
@@ -68,6 +74,18 @@ def index() -> ResponseReturnValue:
     response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+def missing_messages() -> dict[str, str]:
+    """What the phone says when a required field (app/floor/rules.py) is still empty."""
+    return {
+        "students": _("Kies eerst een leerling."),
+        "topic": _("Kies een onderwerp."),
+        "severity": _("Kies de ernst."),
+        "outcome": _("Kies de uitkomst."),
+        "flag_type": _("Kies de soort vlag."),
+        "head_count": _("Vul een aantal tussen 1 en %(max)s in.", max=MAX_HEAD_COUNT),
+    }
 
 
 @bp.route("/api/floor/context")
@@ -88,7 +106,8 @@ def csrf() -> ResponseReturnValue:
 def post_entries() -> ResponseReturnValue:
     if not request.is_json:
         return jsonify(error="unsupported_media_type", message="Stuur JSON."), 415
-    body = request.get_json(silent=True)
+    # Not silent: JSON that is invalid, too deep or too large is answered 400/413 with a message.
+    body = request.get_json()
     if not isinstance(body, dict) or not ({"entries", "climate"} & body.keys()):
         return jsonify(
             error="bad_request", message="Ongeldige JSON: verwacht entries of climate."
@@ -114,8 +133,13 @@ def climate_today() -> ResponseReturnValue:
 @bp.route("/api/floor/today")
 @floor_staff
 def today() -> ResponseReturnValue:
+    """Today's own entries, and the own entries kept in quarantine that the desk has not
+    resolved yet (the phone shows those as "niet verwerkt — zie bureau")."""
     entries = entries_for_day(current_user, local_today())
-    return jsonify(entries=[entry_summary(e) for e in entries])
+    return jsonify(
+        entries=[entry_summary(e) for e in entries],
+        quarantined=quarantined_for_phone(current_user),
+    )
 
 
 @bp.route("/api/floor/students")

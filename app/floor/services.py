@@ -3,7 +3,6 @@ minimal data a phone needs offline. Plain functions; the view commits."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,14 +19,21 @@ from app.core.sql import insert_ignoring_duplicates, table_of
 from app.core.vocabulary import EntryKind, FlagStatus, FlagType, Outcome, Severity, Topic
 from app.extensions import db
 from app.floor.climate import ClimateRejected, load_zones, store_climate, validate_climate
-from app.floor.validation import Rejected, db_id, parse_time
+from app.floor.quarantine import QuarantineBatch, Verdict
+from app.floor.rules import (
+    MAX_HEAD_COUNT,
+    MAX_STUDENTS_PER_ENTRY,
+    incomplete_reason,
+    missing_fields,
+)
+from app.floor.validation import Rejected, clean_text, db_id, parse_time
 from app.models import Flag, FloorEntry, Location, QuarantinedEntry, Student, User, Zone
 from app.models.floor import NOTE_MAX_LENGTH, floor_entry_student
 from app.models.types import utcnow
 
 MAX_BATCH = 100
-MAX_STUDENTS_PER_ENTRY = 30
-MAX_HEAD_COUNT = 500
+# Student numbers are at most 20 characters; a longer one cannot match and is cut for the query.
+STUDENT_NUMBER_MAX = 20
 UUID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -38,7 +44,9 @@ class BatchError(ValueError):
 @dataclass(frozen=True)
 class EntryResult:
     uuid: str
-    status: str  # stored | duplicate | quarantined
+    # stored | duplicate | quarantined (kept for the desk) | refused (not kept: the quarantine
+    # limits; a phone keeps such an entry and sends it again later)
+    status: str
     reason: str = ""
 
     def as_json(self) -> dict[str, str]:
@@ -66,10 +74,21 @@ class _Valid:
 
 
 def _choice(enum_class: type[Any], value: object, label: str) -> Any:
+    if not isinstance(value, str):
+        raise Rejected(f"onbekende {label} ({type(value).__name__})")
     try:
         return enum_class(value)
     except ValueError:
-        raise Rejected(f"onbekende {label} '{str(value)[:40]}'") from None
+        raise Rejected(f"onbekende {label} '{value[:40]}'") from None
+
+
+def _student_number(value: object) -> str | None:
+    """A student number as the phone sends it (text, or a whole number), else None."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    if isinstance(value, int) and not 0 <= value < 10**STUDENT_NUMBER_MAX:
+        return None
+    return str(value)[:STUDENT_NUMBER_MAX]
 
 
 class _Lookups:
@@ -86,7 +105,7 @@ class _Lookups:
                 continue
             students = raw.get("students")
             if isinstance(students, list):
-                numbers.update(str(n)[:20] for n in students if isinstance(n, str | int))
+                numbers.update(n for n in map(_student_number, students) if n is not None)
             if isinstance(raw.get("uuid"), str):
                 uuids.add(raw["uuid"].lower())
         self.zones = load_zones(raw_entries)
@@ -123,7 +142,30 @@ def _insert_ignoring_duplicates_statement(table: Table, dialect: str) -> Executa
 
 
 def _validate(raw: Mapping[str, Any], lookups: _Lookups, now: datetime) -> _Valid:
+    """Every field of one entry, each value checked; :class:`Rejected` with the first reason."""
     kind = _choice(EntryKind, raw.get("kind"), "soort registratie")
+    missing = missing_fields(kind, raw)
+    if missing:
+        raise Rejected(incomplete_reason(missing))
+    topic = severity = outcome = flag_type = None
+    head_count = None
+    if kind == EntryKind.GESPREK:
+        topic = _choice(Topic, raw.get("topic"), "onderwerp")
+    elif kind == EntryKind.GROEP:
+        head_count = raw.get("head_count")
+        if (
+            not isinstance(head_count, int)
+            or isinstance(head_count, bool)
+            or not 1 <= head_count <= MAX_HEAD_COUNT
+        ):
+            raise Rejected(f"aantal leerlingen moet tussen 1 en {MAX_HEAD_COUNT} liggen")
+    elif kind == EntryKind.SPANNING:
+        severity = _choice(Severity, raw.get("severity"), "ernst")
+    elif kind == EntryKind.DEESCALATIE:
+        outcome = _choice(Outcome, raw.get("outcome"), "uitkomst")
+    elif kind == EntryKind.VLAG:
+        flag_type = _choice(FlagType, raw.get("flag_type"), "soort vlag")
+
     zone_id = db_id(raw.get("zone_id"))
     zone = lookups.zones.get(zone_id) if zone_id is not None else None
     if zone is None:
@@ -132,41 +174,36 @@ def _validate(raw: Mapping[str, Any], lookups: _Lookups, now: datetime) -> _Vali
         raise Rejected(f"locatie {zone.location.code} hoort niet (meer) bij jouw account")
     occurred_at = parse_time(raw.get("occurred_at"), now)
 
-    note = raw.get("note") or ""
+    note = raw.get("note")
+    if note is None:
+        note = ""
     if not isinstance(note, str):
         raise Rejected("notitie is geen tekst")
     note = note.strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise Rejected(f"notitie is langer dan {NOTE_MAX_LENGTH} tekens")
 
-    numbers = raw.get("students") or []
+    numbers = raw.get("students")
+    if numbers is None:
+        numbers = []
     if not isinstance(numbers, list) or len(numbers) > MAX_STUDENTS_PER_ENTRY:
         raise Rejected(f"ongeldige leerlingenlijst (hoogstens {MAX_STUDENTS_PER_ENTRY})")
     students: list[Student] = []
-    for number in dict.fromkeys(str(n)[:20] for n in numbers):
+    for value in numbers:
+        number = _student_number(value)
+        if number is None:
+            raise Rejected(f"ongeldig leerlingnummer '{str(value)[:20]}'")
         student = lookups.students.get(number)
         if student is None or student.location_id not in lookups.location_ids:
             raise Rejected(f"leerling {number} hoort niet (meer) bij jouw locaties")
         if not student.active:
             raise Rejected(f"leerling {number} staat niet meer ingeschreven")
-        students.append(student)
+        if student not in students:
+            students.append(student)
 
-    topic = severity = outcome = flag_type = None
-    head_count = None
-    if kind == EntryKind.GESPREK:
-        topic = _choice(Topic, raw.get("topic"), "onderwerp")
-    elif kind == EntryKind.GROEP:
-        head_count = raw.get("head_count")
-        if not isinstance(head_count, int) or not 1 <= head_count <= MAX_HEAD_COUNT:
-            raise Rejected(f"aantal leerlingen moet tussen 1 en {MAX_HEAD_COUNT} liggen")
-    elif kind == EntryKind.SPANNING:
-        severity = _choice(Severity, raw.get("severity"), "ernst")
-    elif kind == EntryKind.DEESCALATIE:
-        outcome = _choice(Outcome, raw.get("outcome"), "uitkomst")
-    elif kind == EntryKind.VLAG:
-        flag_type = _choice(FlagType, raw.get("flag_type"), "soort vlag")
-        if not students:
-            raise Rejected("een vlag hoort bij een leerling")
+    made_offline = raw.get("made_offline")
+    if made_offline is not None and not isinstance(made_offline, bool):
+        raise Rejected("made_offline is geen ja/nee")
 
     return _Valid(
         uuid=str(raw["uuid"]),
@@ -181,7 +218,7 @@ def _validate(raw: Mapping[str, Any], lookups: _Lookups, now: datetime) -> _Vali
         flag_type=flag_type,
         head_count=head_count,
         note=note,
-        made_offline=bool(raw.get("made_offline")),
+        made_offline=bool(made_offline),
     )
 
 
@@ -199,22 +236,6 @@ def _insert_ignoring_duplicates(
     dialect = db.session.get_bind().dialect.name
     statement = _insert_ignoring_duplicates_statement(table_of(model), dialect)
     return {uuid: entry_id for uuid, entry_id in db.session.execute(statement, list(rows))}
-
-
-def _quarantine_row(
-    user: User, raw: object, uuid: str | None, reason: str, now: datetime
-) -> dict[str, Any]:
-    try:
-        payload = json.dumps(raw, ensure_ascii=False, default=str)[:20_000]
-    except (TypeError, ValueError):
-        payload = repr(raw)[:20_000]
-    return {
-        "uuid": uuid,
-        "staff_id": user.id,
-        "payload": payload,
-        "reason": reason[:500],
-        "received_at": now,
-    }
 
 
 def _entry_row(user: User, entry: _Valid, now: datetime) -> dict[str, Any]:
@@ -265,24 +286,51 @@ def _store(user: User, entries: Sequence[_Valid], now: datetime) -> set[str]:
     return {e.uuid for _, e in stored}
 
 
-def _without_nul(value: Any) -> Any:
-    """The value with NUL characters removed from every string in it: PostgreSQL cannot store
-    them (and no phone means one), so they would turn a whole batch into a server error."""
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, list):
-        return [_without_nul(item) for item in value]
-    if isinstance(value, Mapping):
-        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
-    return value
+@dataclass(frozen=True)
+class _Item:
+    """One item of a batch, its text cleaned (``bad_text``: it held lone surrogates), with its
+    valid UUID in lower case (or "") and what the phone gave as its UUID (for the answer)."""
+
+    raw: Any
+    uuid: str
+    given: str
+    bad_text: bool
 
 
-def _check_batch(batch: object) -> list[Any]:
+def _check_batch(batch: object) -> list[_Item]:
     if not isinstance(batch, list):
         raise BatchError("verwacht een lijst met registraties")
     if len(batch) > MAX_BATCH:
         raise BatchError(f"hoogstens {MAX_BATCH} registraties per keer")
-    return [_without_nul(item) for item in batch]
+    items = []
+    for original in batch:
+        raw, bad_text = clean_text(original)
+        given = raw.get("uuid") if isinstance(raw, Mapping) else None
+        uuid = given.lower() if isinstance(given, str) else ""
+        if not isinstance(raw, Mapping) or not UUID_PATTERN.match(uuid):
+            uuid = ""
+        answer = given[:36] if isinstance(given, str) else (str(given)[:36] if given else "")
+        items.append(_Item(raw, uuid, answer, bad_text))
+    return items
+
+
+# What a check may raise besides Rejected if a value is stranger than foreseen: it still only
+# puts that one entry in quarantine (with the error's kind as its reason), never the batch.
+UNFORESEEN = (ValueError, TypeError, OverflowError, ArithmeticError, RecursionError, KeyError)
+
+
+def _results(
+    answers: list[EntryResult | tuple[str, Verdict]], kept: QuarantineBatch
+) -> list[EntryResult]:
+    """The answers, once the quarantine has decided what it keeps (and written it)."""
+    kept.settle()
+    results = []
+    for answer in answers:
+        if isinstance(answer, tuple):
+            uuid, verdict = answer
+            answer = EntryResult(uuid, verdict.status, verdict.reason)
+        results.append(answer)
+    return results
 
 
 def accept_climate_checks(
@@ -296,81 +344,89 @@ def accept_climate_checks(
     items = _check_batch(batch)
     if not items:
         return []
-    zones = load_zones(items)
-    kept: list[dict[str, Any]] = []
-    results: list[EntryResult] = []
-    for raw in items:
-        given = raw.get("uuid") if isinstance(raw, Mapping) else None
-        uuid = given.lower() if isinstance(given, str) else ""
-        if not isinstance(raw, Mapping) or not UUID_PATTERN.match(uuid):
+    zones = load_zones([item.raw for item in items])
+    kept = QuarantineBatch(user, now)
+    answers: list[EntryResult | tuple[str, Verdict]] = []
+    for item in items:
+        if not item.uuid:
             reason = "klimaatcheck zonder geldige uuid"
-            kept.append(_quarantine_row(user, raw, None, reason, now))
-            results.append(EntryResult(str(given)[:36] if given else "", "quarantined", reason))
+            answers.append((item.given, kept.keep(item.raw, None, reason)))
             continue
         try:
-            check = validate_climate(user, raw, zones, now)
-        except ClimateRejected as problem:
-            reason = f"klimaatcheck: {problem}"
-            kept.append(_quarantine_row(user, {"climate": raw}, uuid, reason, now))
-            results.append(EntryResult(uuid, "quarantined", reason))
+            if item.bad_text:
+                raise ClimateRejected("bevat tekens die geen tekst zijn")
+            check = validate_climate(user, item.raw, zones, now)
+        except (ClimateRejected, *UNFORESEEN) as problem:
+            reason = f"klimaatcheck: {_reason(problem)}"
+            answers.append((item.uuid, kept.keep({"climate": item.raw}, item.uuid, reason)))
             continue
         store_climate(user, check, now)
-        results.append(EntryResult(uuid, "stored"))
-    _insert_ignoring_duplicates(QuarantinedEntry, kept)
+        answers.append(EntryResult(item.uuid, "stored"))
+    results = _results(answers, kept)
     db.session.flush()
     return results
+
+
+def _reason(problem: Exception) -> str:
+    if isinstance(problem, Rejected | ClimateRejected):
+        return str(problem)
+    return f"ongeldige waarde ({type(problem).__name__})"
 
 
 def accept_entries(user: User, batch: object, *, now: datetime | None = None) -> list[EntryResult]:
     """Store a batch of floor entries from a phone; answer per UUID.
 
     Each UUID is stored once (``duplicate`` on a retry). An entry that cannot be accepted is kept
-    in quarantine with its reason for desk review (``quarantined``), never dropped; the others in
-    the batch are stored all the same. Raises :class:`BatchError` when the batch itself is unusable.
+    in quarantine with its reason for desk review (``quarantined``), never dropped, within the
+    quarantine's limits (``refused`` beyond them, app/floor/quarantine.py); the others in the
+    batch are stored all the same, whatever one entry holds. Raises :class:`BatchError` when the
+    batch itself is unusable.
     """
     now = now or utcnow()
-    batch = _check_batch(batch)
-    if not batch:
+    items = _check_batch(batch)
+    if not items:
         return []
 
-    lookups = _Lookups(user, batch)
+    lookups = _Lookups(user, [item.raw for item in items if item.uuid and not item.bad_text])
     quarantined = lookups.quarantined
-    kept: list[dict[str, Any]] = []
+    kept = QuarantineBatch(user, now)
+    kept_now: dict[str, Verdict] = {}
     # Result index → the valid entry it waits for: stored or duplicate is known after the insert.
     to_store: dict[int, _Valid] = {}
     to_store_uuids: set[str] = set()
-    results: list[EntryResult] = []
-    for raw in batch:
-        given = raw.get("uuid") if isinstance(raw, Mapping) else None
-        uuid = given.lower() if isinstance(given, str) else ""
-        if not isinstance(raw, Mapping) or not UUID_PATTERN.match(uuid):
+    answers: list[EntryResult | tuple[str, Verdict]] = []
+    for item in items:
+        uuid = item.uuid
+        if not uuid:
             reason = "registratie zonder geldige uuid"
-            kept.append(_quarantine_row(user, raw, None, reason, now))
-            results.append(EntryResult(str(given)[:36] if given else "", "quarantined", reason))
+            answers.append((item.given, kept.keep(item.raw, None, reason)))
             continue
         if uuid in quarantined:
-            results.append(EntryResult(uuid, "quarantined", quarantined[uuid]))
+            answers.append(EntryResult(uuid, "quarantined", quarantined[uuid]))
+            continue
+        if uuid in kept_now:  # the same UUID twice in one batch: the same answer
+            answers.append((uuid, kept_now[uuid]))
             continue
         try:
-            valid = _validate({**raw, "uuid": uuid}, lookups, now)
-        except Rejected as problem:
-            reason = str(problem)
-            kept.append(_quarantine_row(user, raw, uuid, reason, now))
-            quarantined[uuid] = reason
-            results.append(EntryResult(uuid, "quarantined", reason))
+            if item.bad_text:
+                raise Rejected("bevat tekens die geen tekst zijn (ongeldige unicode)")
+            valid = _validate({**item.raw, "uuid": uuid}, lookups, now)
+        except (Rejected, *UNFORESEEN) as problem:
+            kept_now[uuid] = kept.keep(item.raw, uuid, _reason(problem))
+            answers.append((uuid, kept_now[uuid]))
             continue
         if uuid in to_store_uuids:
             # The same UUID twice in one batch: the first one is the entry, as on a retry.
-            results.append(EntryResult(uuid, "duplicate"))
+            answers.append(EntryResult(uuid, "duplicate"))
             continue
-        to_store[len(results)] = valid
+        to_store[len(answers)] = valid
         to_store_uuids.add(uuid)
-        results.append(EntryResult(uuid, "stored"))
+        answers.append(EntryResult(uuid, "stored"))
     stored = _store(user, list(to_store.values()), now)
     for index, valid in to_store.items():
         if valid.uuid not in stored:
-            results[index] = EntryResult(valid.uuid, "duplicate")
-    _insert_ignoring_duplicates(QuarantinedEntry, kept)
+            answers[index] = EntryResult(valid.uuid, "duplicate")
+    results = _results(answers, kept)
     db.session.flush()
     return results
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -109,9 +110,17 @@ class Flag(Model):
 
 class QuarantinedEntry(Model):
     """An entry sent from a phone that the server could not accept, kept with the reason for
-    review at the desk (for example a student who has left the location)."""
+    review at the desk (for example a student who has left the location).
+
+    Bounded (app/floor/quarantine.py): identical entries without a valid UUID from one staff
+    member are one row (``repeat_key``) counting its ``repeats``; the desk sees rows with the
+    same ``fingerprint`` (the same reason and content, whatever the UUID) as one group."""
 
     __tablename__ = "quarantined_entry"
+    __table_args__ = (
+        UniqueConstraint("staff_id", "repeat_key"),
+        Index("ix_quarantined_entry_staff_fingerprint", "staff_id", "fingerprint"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The phone's UUID when it was a valid one; retries answer "quarantined" again.
@@ -120,6 +129,14 @@ class QuarantinedEntry(Model):
     payload: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(String(500))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # SHA-256 (hex) of the reason and the content without the UUID: the desk's grouping key.
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    # Only without a valid UUID: the fingerprint again, unique per staff member, so a phone (or
+    # anyone) sending the same thing again adds to ``repeats`` instead of adding a row.
+    repeat_key: Mapped[str | None] = mapped_column(String(64))
+    repeats: Mapped[int] = mapped_column(Integer, default=1)
+    # When a repeat last arrived (None: it arrived once).
+    last_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     resolution: Mapped[str] = mapped_column(String(500), default="")

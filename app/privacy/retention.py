@@ -84,11 +84,13 @@ def purge_handled_flags(cutoff: datetime, dry_run: bool) -> int:
 
 
 def purge_quarantine(cutoff: datetime, dry_run: bool) -> int:
-    """Entries the server could not accept, once the period has passed since they arrived."""
-    old = select(QuarantinedEntry.id).where(QuarantinedEntry.received_at < cutoff)
+    """Entries the server could not accept, once the period has passed since they last arrived
+    (an entry sent again and again is one row: its last arrival counts)."""
+    last = func.coalesce(QuarantinedEntry.last_received_at, QuarantinedEntry.received_at)
+    old = select(QuarantinedEntry.id).where(last < cutoff)
     count = _count(old)
     if not dry_run and count:
-        db.session.execute(delete(QuarantinedEntry).where(QuarantinedEntry.received_at < cutoff))
+        db.session.execute(delete(QuarantinedEntry).where(last < cutoff))
     return count
 
 

@@ -13,6 +13,7 @@ from app.audit import record
 from app.auth.sessions import recent_auth_required
 from app.core import roles
 from app.core.forms import submit
+from app.core.request_input import paginate
 from app.exceptions import DomainError
 from app.extensions import db
 from app.models import Student
@@ -40,7 +41,7 @@ def audit() -> ResponseReturnValue:
             start=form.start.data,
             end=form.end.data,
         )
-    page = db.paginate(audit_query(criteria), per_page=PAGE_SIZE, error_out=False)
+    page = paginate(audit_query(criteria), per_page=PAGE_SIZE)
     filter_args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template(
         "privacy/audit.html", form=form, page=page, criteria=criteria, filter_args=filter_args

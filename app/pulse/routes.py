@@ -29,6 +29,7 @@ from app.access import can_see_location, may_open, roles_required
 from app.core import roles
 from app.core.forms import form_page, submit
 from app.core.localtime import LOCAL_TZ, local_today
+from app.core.request_input import int_arg
 from app.core.vocabulary import PeilingStatus
 from app.exceptions import DomainError
 from app.extensions import db, limiter
@@ -55,6 +56,7 @@ from app.pulse.services import (
     default_climate_period,
     find_by_code,
     has_answered,
+    issued_for,
     new_device_token,
     not_open_message,
     open_peiling,
@@ -62,7 +64,6 @@ from app.pulse.services import (
     respondent_counts,
     results_for,
     submit_answers,
-    valid_device_token,
 )
 from app.pulse.statements import SCALE, statements_for
 
@@ -148,8 +149,8 @@ def results() -> ResponseReturnValue:
 
     peilingen = peilingen_for(location)  # newest first
     all_results = results_for(peilingen)
-    selected_id = request.args.get("peiling", type=int)
-    if request.args.get("peiling") and selected_id not in {p.id for p in peilingen}:
+    selected_id = int_arg("peiling")
+    if selected_id is not None and selected_id not in {p.id for p in peilingen}:
         abort(404)
     selected = next((r for r in all_results if r.peiling.id == selected_id), None)
     if selected is None and all_results:
@@ -337,8 +338,9 @@ def _unknown_peiling() -> tuple[str, int]:
 @bp.route("/p/<code>", methods=["GET", "POST"])
 @limiter.limit(_answer_limit, methods=["POST"])
 def answer(code: str) -> ResponseReturnValue:
-    """The anonymous questionnaire. No login; one answer per device (a random token in a
-    cookie); nothing about the student or the device is stored with the answers."""
+    """The anonymous questionnaire. No login; one answer per device token, which the server
+    issues (signed) when the questionnaire is opened and keeps in a cookie on the phone; nothing
+    about the student or the device is stored with the answers (docs/pulse.md)."""
     peiling = find_by_code(code)
     if peiling is None:
         return _unknown_peiling()
@@ -390,8 +392,9 @@ def answer(code: str) -> ResponseReturnValue:
             )
     html = render_template("pulse/answer.html", peiling=peiling, form=form, problem=problem)
     response = make_response(html, status)
-    if not valid_device_token(token):
-        _set_device_cookie(response, peiling, new_device_token())
+    if issued_for(peiling, token) != "fresh":
+        # Opened without a token of ours (or with a made-up or stale one): issue one now.
+        _set_device_cookie(response, peiling, new_device_token(peiling))
     return response
 
 

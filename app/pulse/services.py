@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
 from app.audit import record
@@ -54,8 +55,13 @@ from app.pulse.statements import (
 # Unambiguous when read off a poster or typed: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _CODE_PATTERN = re.compile(f"^[{CODE_ALPHABET}]{{{PEILING_CODE_LENGTH}}}$")
-# The device token: secrets.token_urlsafe(32) gives 43 URL-safe characters.
-_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{40,64}$")
+# The device token is issued by the server when the questionnaire is opened: a random nonce and
+# the peiling, signed with the app's secret key (itsdangerous), so a token a client makes up is
+# worth nothing. An unused one is good for a day (opened in the morning, answered in the
+# afternoon); a stock of tokens fetched beforehand does not keep.
+TOKEN_SALT = "schoolfit-peiling-device"  # noqa: S105 - a namespace for the signature, not a secret
+TOKEN_MAX_AGE = timedelta(hours=24)
+TOKEN_MAX_LENGTH = 200
 
 
 class PeilingNotOpen(DomainError):
@@ -198,13 +204,30 @@ def peilingen_for(location: Location) -> list[Peiling]:
 # -- answering -------------------------------------------------------------------------------
 
 
-def new_device_token() -> str:
-    """A random token for one device and one peiling, kept in a cookie on the phone."""
-    return secrets.token_urlsafe(32)
+def _token_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(str(current_app.config["SECRET_KEY"]), salt=TOKEN_SALT)
 
 
-def valid_device_token(token: str | None) -> bool:
-    return bool(token) and _TOKEN_PATTERN.match(token or "") is not None
+def new_device_token(peiling: Peiling) -> str:
+    """A token for one device and this peiling, issued when its questionnaire is opened and
+    kept in a cookie on the phone: a random nonce and the peiling id, signed."""
+    return _token_signer().dumps({"p": peiling.id, "n": secrets.token_urlsafe(16)})
+
+
+def issued_for(peiling: Peiling, token: str | None, *, now: datetime | None = None) -> str:
+    """What ``token`` is for ``peiling``: "fresh" (issued by this server for this peiling, less
+    than a day ago), "expired" (issued for it, longer ago) or "" (anything else: made up,
+    altered, for another peiling, signed with another key)."""
+    if not token or len(token) > TOKEN_MAX_LENGTH:
+        return ""
+    try:
+        data, signed_at = _token_signer().loads(token, return_timestamp=True)
+    except BadSignature:
+        return ""
+    if not isinstance(data, dict) or data.get("p") != peiling.id or not data.get("n"):
+        return ""
+    age = (now or utcnow()) - signed_at
+    return "fresh" if age <= TOKEN_MAX_AGE else "expired"
 
 
 def device_hash(peiling: Peiling, token: str) -> str:
@@ -219,7 +242,8 @@ def device_hash(peiling: Peiling, token: str) -> str:
 
 
 def has_answered(peiling: Peiling, token: str | None) -> bool:
-    if not valid_device_token(token):
+    """Whether this device (its token, however old) has answered this peiling."""
+    if not issued_for(peiling, token):
         return False
     return (
         db.session.scalar(
@@ -307,11 +331,12 @@ def submit_answers(
     current = current_phase(peiling, today)
     if current != Phase.OPEN:
         raise PeilingNotOpen(not_open_message(peiling, current))
-    if not valid_device_token(device_token):
+    if issued_for(peiling, device_token) != "fresh":
         raise DomainError(
             _(
-                "Je antwoorden zijn niet opgeslagen: je browser stuurde de code van dit apparaat "
-                "niet mee. Sta cookies toe voor deze site en verstuur het opnieuw."
+                "Je antwoorden zijn nog niet opgeslagen: je browser stuurde geen geldige code van "
+                "dit apparaat mee (die krijg je bij het openen van de peiling). Druk nog een keer "
+                "op Versturen; lukt het dan nog niet, sta dan cookies toe voor deze site."
             )
         )
     statements = statements_for(peiling.questionnaire)

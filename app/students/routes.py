@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 from app.absence.overview import absence_overview
 from app.access import get_visible_student_or_404, login_required
 from app.audit import record
+from app.core.request_input import paginate
 from app.extensions import db
 from app.models import Student
 from app.students.services import search_students
@@ -22,7 +23,7 @@ PAGE_SIZE = 50
 def index() -> ResponseReturnValue:
     text = request.args.get("q", "").strip()[:80]
     query = search_students(current_user, text).options(joinedload(Student.location))
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = paginate(query, per_page=PAGE_SIZE)
     return render_template("students/index.html", page=page, q=text)
 
 

@@ -9,8 +9,9 @@ from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import func, select
 
 from app.core.vocabulary import Role
+from app.desk.inbox.services import resolve_quarantined
 from app.extensions import db
-from app.models import Flag, FloorEntry, Student, User
+from app.models import Flag, FloorEntry, QuarantinedEntry, Student, User
 from tests.e2e.browser_helpers import LiveServer, sign_in
 
 SYNC_TIMEOUT = 30_000  # the undo window (10 s) plus a sync pass
@@ -384,4 +385,83 @@ def test_climate_check_offline_one_tap_per_zone(
     db.session.expire_all()
     stored = {c.zone.name: c.rating for c in db.session.scalars(select(ClimateCheck))}
     assert stored == {"kantine": "wisselend", "aula": "rustig"}
+    assert console_errors == []
+
+
+def queued_count(page: Page) -> int:
+    return int(page.locator("#pending-count").inner_text() or "0")
+
+
+def test_an_incomplete_flag_is_refused_on_the_phone(
+    page: Page,
+    live_server: LiveServer,
+    staff: User,
+    students: list[Student],
+    console_errors: list[str],
+) -> None:
+    """A flag needs a student and a kind (the server's definition, handed over by the page):
+    the sheet has no save button for it, and even a forced save is refused with a message."""
+    open_floor(page, live_server, staff)
+    page.get_by_role("button", name="Vlag").click()
+    expect(page.get_by_role("button", name="Vastleggen")).to_be_hidden()
+    page.get_by_role("button", name="zorg").click()  # a kind, but no student yet
+    expect(page.locator("#sheet-error")).to_have_text("Kies eerst een leerling.")
+    page.get_by_label("Leerling (naam, klas of nummer)").click()
+    page.keyboard.type("lo")
+    page.get_by_role("option", name=f"L.V. · 2B · {students[0].leerlingnummer}").click()
+    # The hidden save button, pressed anyway (as an old page once let it be): no kind, no flag.
+    page.locator("#save-button").dispatch_event("click")
+    expect(page.locator("#sheet-error")).to_have_text("Kies de soort vlag.")
+    expect(page.locator("#entry-sheet")).to_be_visible()
+    expect(page.locator("#today-list li")).to_have_count(0)
+    assert queued_count(page) == 0
+    page.get_by_role("button", name="opvolgen").click()  # now complete: logged
+    expect(page.locator("#entry-sheet")).not_to_be_visible()
+    expect(page.locator("#today-list li")).to_have_count(1)
+    expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+    flag = db.session.scalar(select(Flag))
+    assert flag is not None and flag.flag_type == "opvolgen"
+    assert db.session.scalar(select(func.count(QuarantinedEntry.id))) == 0
+    assert console_errors == []
+
+
+def test_an_entry_the_server_quarantines_stays_visible_until_the_desk_saw_it(
+    page: Page,
+    live_server: LiveServer,
+    staff: User,
+    students: list[Student],
+    console_errors: list[str],
+) -> None:
+    open_floor(page, live_server, staff)
+    page.get_by_role("button", name="Vlag").click()
+    page.keyboard.type("lo")
+    page.get_by_role("option", name=f"L.V. · 2B · {students[0].leerlingnummer}").click()
+    # The student leaves the school while the flag is on its way: the server keeps it aside.
+    students[0].active = False
+    db.session.commit()
+    page.get_by_role("button", name="zorg").click()
+    page.get_by_role("button", name="Contact").click()
+    expect(page.locator("#pending-count")).to_have_text("2")
+    expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+    kept = page.locator('#today-list li[data-state="quarantined"]')
+    expect(kept).to_have_count(1)
+    expect(kept).to_contain_text("Vlag")
+    expect(kept.locator(".state")).to_have_text("niet verwerkt — zie bureau")
+    expect(kept.locator(".reason")).to_have_text(
+        f"leerling {students[0].leerlingnummer} staat niet meer ingeschreven"
+    )
+    expect(page.locator('#today-list li[data-state="sent"]')).to_have_count(1)
+
+    page.reload()  # the server's list, not this visit's memory
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator('#today-list li[data-state="quarantined"]')).to_have_count(1)
+
+    item = db.session.scalar(select(QuarantinedEntry))
+    assert item is not None
+    resolve_quarantined(staff, item, "vlag met de hand gezet")
+    db.session.commit()
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator('#today-list li[data-state="quarantined"]')).to_have_count(0)
+    expect(page.locator("#today-list li")).to_have_count(1)
     assert console_errors == []

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from flask import Flask
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import func, select
 
 from app.core.vocabulary import Role
@@ -103,4 +103,39 @@ def test_staff_open_a_peiling_and_print_the_poster(
     page.get_by_role("button", name="Peiling nu sluiten").click()
     expect(page.get_by_text("Peiling gesloten.")).to_be_visible()
     expect(page.get_by_role("button", name="Peiling nu sluiten")).to_have_count(0)
+    assert console_errors == []
+
+
+def test_a_made_up_device_token_is_refused_and_replaced_by_the_servers(
+    app: Flask,
+    page: Page,
+    context: BrowserContext,
+    live_server: LiveServer,
+    make_user: Callable[..., User],
+    locations: dict,
+    console_errors: list[str],
+) -> None:
+    teamleider = make_user(Role.TEAMLEIDER, ("ZS",))
+    peiling = make_peiling(app, teamleider, locations["ZS"])
+    link = f"{live_server.url}/p/{peiling.code}"
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Hoe is het op school?")).to_be_visible()
+    # The phone's cookie swapped for one the client made up (well-formed, as the old ones were).
+    cookie = next(c for c in context.cookies() if c["name"] == f"sf_peiling_{peiling.code}")
+    context.add_cookies([{**cookie, "value": "A" * 43}])
+    for group in page.locator("fieldset.pulse-statement").all():
+        group.get_by_text("Mee eens", exact=True).click()
+    page.get_by_role("button", name="Versturen").click()
+    expect(page.get_by_text("geen geldige code van dit apparaat")).to_be_visible()
+    expect(
+        page.locator("fieldset.pulse-statement").first.get_by_label("Mee eens", exact=True)
+    ).to_be_checked()
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(PeilingAnswer)) == 0
+    page.get_by_role("button", name="Versturen").click()  # with the token the server just gave
+    expect(page.get_by_role("heading", name="Bedankt!")).to_be_visible()
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Al ingevuld")).to_be_visible()
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(PeilingDevice)) == 1
     assert console_errors == []

@@ -4,7 +4,11 @@ page or a redirect with a clear message, never a server error; and text sent bac
 is escaped.
 
 The forms are read off the real pages (every ``<form method="post">`` with its field names), so
-a new field is fuzzed without changing this file."""
+a new field is fuzzed without changing this file. The same holds for query strings: every page
+without path parameters in the URL map is opened by each role, and its query parameters — the
+fields of its ``<form method="get">``, the parameters of its own links, and ``page`` — are
+fuzzed (huge and negative numbers, dates that do not exist, text, NUL …): a page or a 4xx with
+a message, never a 500."""
 
 from __future__ import annotations
 
@@ -13,11 +17,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.test import TestResponse
 
 from app.core.vocabulary import CaseStatus, Role
 from app.desk.cases.services import open_case
@@ -46,24 +53,37 @@ class Form:
 
 
 class _FormParser(HTMLParser):
+    """The POST forms of a page with their fields; the GET forms' fields and the query
+    parameters of the page's links, by path (what a query string of that page may carry)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.forms: list[Form] = []
+        self.query: dict[str, set[str]] = {}  # path ("" for the page itself) -> parameter names
         self._current: Form | None = None
+        self._get_form: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "form" and a.get("method", "").lower() == "post":
             self._current = Form(action=a.get("action", ""), fields={}, hidden=set())
             self.forms.append(self._current)
+        elif tag == "form":
+            self._get_form = urlsplit(a.get("action", "")).path
         elif self._current is not None and tag in ("input", "select", "textarea") and a.get("name"):
             self._current.fields.setdefault(a["name"], a.get("value", ""))
             if a.get("type") == "hidden":
                 self._current.hidden.add(a["name"])
+        elif self._get_form is not None and tag in ("input", "select") and a.get("name"):
+            self.query.setdefault(self._get_form, set()).add(a["name"])
+        elif tag == "a" and "?" in a.get("href", ""):
+            link = urlsplit(a["href"])
+            self.query.setdefault(link.path, set()).update(parse_qs(link.query, True))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
             self._current = None
+            self._get_form = None
 
 
 def forms_on(client: FlaskClient, path: str) -> list[Form]:
@@ -178,3 +198,110 @@ def test_the_fuzzed_pages_have_fields() -> None:
     (form,) = parser.forms
     assert form.action == "/x" and set(form.fields) == {"csrf_token", "a", "b", "c"}
     assert form.hidden == {"csrf_token"} and re.fullmatch("t", form.fields["csrf_token"])
+
+
+# What a query parameter may hold: numbers a database cannot, dates that do not exist, ids of
+# nothing, text, NUL, and very long values.
+query_values = (
+    values
+    | st.sampled_from(
+        [
+            str(10**20),
+            "9" * 400,
+            "-1",
+            "0",
+            "1e3",
+            "١٢",
+            "2026-13-45",
+            "0001-01-01",
+            "9999-12-31",
+            "%00",
+            "[]",
+            "x" * 3000,
+        ]
+    )
+    | st.integers(min_value=-(2**70), max_value=2**70).map(str)
+)
+# Not pages: the worker, the manifest, health checks and the PDF (WeasyPrint, seconds a run).
+NOT_PAGES = {"/sw.js", "/manifest.webmanifest", "/healthz", "/readyz", "/rapportage/pdf"}
+
+
+def get_pages(app: Flask) -> list[str]:
+    """Every GET path without path parameters, read off the URL map."""
+    return sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in (rule.methods or set())
+        and not rule.arguments
+        and rule.endpoint != "static"
+        and rule.rule not in NOT_PAGES
+    )
+
+
+def query_parameters(client: FlaskClient, path: str) -> set[str] | None:
+    """The query parameters ``path`` takes (see _FormParser), or None if the role may not open
+    it. Always ``page``: every list page reads it."""
+    response = client.get(path)
+    if response.status_code != 200:
+        return None
+    names = {"page"}
+    if response.mimetype == "text/html":
+        parser = _FormParser()
+        parser.feed(response.get_data(as_text=True))
+        for target, found in parser.query.items():
+            if target in ("", path):
+                names |= found
+    return names - {"csrf_token"}
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_every_page_answers_any_query_string_clearly(
+    app: Flask,
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    world: dict,
+    role: Role,
+) -> None:
+    _sign_in(client, world, role, make_user)
+    pages = {path: query_parameters(client, path) for path in get_pages(app)}
+    opened = {path: names for path, names in pages.items() if names is not None}
+    assert opened, f"{role.value} opens no page at all"
+    seen: list[int] = []
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(data=st.data())
+    def fuzz(data: st.DataObject) -> None:
+        path = data.draw(st.sampled_from(sorted(opened)), label="page")
+        names = sorted(opened[path])
+        chosen = data.draw(st.lists(st.sampled_from(names), min_size=1, unique=True), label="names")
+        query = {name: data.draw(query_values, label=name) for name in chosen}
+        response = client.get(path, query_string=query)
+        seen.append(response.status_code)
+        body = response.get_data(as_text=True)
+        assert response.status_code < 500, (path, query, body[:300])
+        assert response.status_code in (200, 302, 303, 400, 403, 404), (path, query)
+        if response.status_code == 400:  # refused with a message saying what is wrong
+            assert message_of(response), (path, query, body[:300])
+        assert SCRIPT not in body
+        db.session.rollback()
+
+    fuzz()
+    assert seen
+
+
+def message_of(response: TestResponse) -> str:
+    """The message of an error answer: JSON's ``message``, or the error page's heading."""
+    if response.is_json:
+        return str(response.get_json().get("message", ""))
+    match = re.search(r"<h1>([^<]+)</h1>", response.get_data(as_text=True))
+    return match.group(1).strip() if match else ""
+
+
+def test_the_query_parameters_of_a_page_are_found() -> None:
+    """The parser finds a GET form's fields and a link's parameters (so the test above fuzzes)."""
+    parser = _FormParser()
+    parser.feed(
+        '<form method="get"><input name="q"><select name="status"></select></form>'
+        '<a href="/x?page=2&amp;mijn=1">volgende</a><a href="?sort=oud">oud</a>'
+    )
+    assert parser.query == {"": {"q", "status", "sort"}, "/x": {"page", "mijn"}}

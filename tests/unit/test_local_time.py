@@ -1,7 +1,7 @@
 """The `localtime` filter's fast path for numeric patterns gives exactly what Babel gives."""
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app import create_app
-from app.core.localtime import local_time_text, numeric_strftime
+from app.core.localtime import local_day_bounds, local_time_text, numeric_strftime
 
 # Every numeric pattern the templates use, and a few more shapes.
 NUMERIC = [
@@ -67,3 +67,10 @@ def test_same_text_as_babel(
 )
 def test_local_time_around_clock_changes(app: Flask, utc: datetime, shown: str) -> None:
     assert local_time_text(utc, "dd-MM-yyyy HH:mm") == shown
+
+
+@pytest.mark.parametrize("day", [date.min, date.min + timedelta(days=1), date.max])
+def test_the_days_at_the_ends_of_the_calendar_have_bounds(day: date) -> None:
+    """A date typed in a filter (?end=0001-01-01) once overflowed converting to UTC (a 500)."""
+    start, end = local_day_bounds(day)
+    assert start < end and start.tzinfo is UTC and end.tzinfo is UTC

@@ -1,6 +1,7 @@
 """The house rules of docs/architecture.md that a reviewer would otherwise check by hand: no
 import cycles, no imports inside functions (but the documented one), no module over 600 lines,
-no role test in a template, one CSV writer."""
+no role test in a template, one CSV writer; page numbers and integer query parameters parsed in
+one place."""
 
 from __future__ import annotations
 
@@ -110,5 +111,19 @@ def test_every_csv_is_written_by_the_one_writer() -> None:
         if path != APP / "core" / "csv_export.py"
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if writer.search(line)
+    ]
+    assert offending == []
+
+
+def test_query_numbers_and_pages_are_parsed_in_one_place() -> None:
+    """Every list page paginates through app.core.request_input (a page number a database can
+    hold), and no view reads a whole number off the query string itself."""
+    own_parsing = re.compile(r"db\.paginate\(|args\.get\([^)]*type=int")
+    offending = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in APP.rglob("*.py")
+        if path != APP / "core" / "request_input.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if own_parsing.search(line)
     ]
     assert offending == []

@@ -19,6 +19,7 @@ from app.core import roles
 from app.core.fields import choice_list
 from app.core.forms import form_page, submit
 from app.core.localtime import local_today
+from app.core.request_input import int_arg, paginate
 from app.core.vocabulary import CaseStatus, HandoverStatus, Role
 from app.desk import rules
 from app.desk.blueprint import bp
@@ -43,7 +44,7 @@ def cases() -> ResponseReturnValue:
         status = CaseStatus(status_value) if status_value else None
     except ValueError:
         status = None
-    location_id = request.args.get("locatie", type=int)
+    location_id = int_arg("locatie")
     if location_id not in current_user.location_ids:
         location_id = None
     filters = CaseFilter(
@@ -53,9 +54,7 @@ def cases() -> ResponseReturnValue:
         location_id=location_id,
         include_closed=request.args.get("afgesloten") == "1",
     )
-    page = db.paginate(
-        case_list_query(current_user, filters), per_page=CASES_PER_PAGE, error_out=False
-    )
+    page = paginate(case_list_query(current_user, filters), per_page=CASES_PER_PAGE)
     return render_template(
         "desk/cases.html",
         page=page,

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, String, cast, func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 
@@ -111,8 +111,13 @@ class ZoneGroup:
 
 @dataclass
 class QuarantineView:
+    """Entries the server kept aside with the same reason and content (whatever their UUID):
+    one group, shown once with how often it arrived. ``item`` is the first of them."""
+
     item: QuarantinedEntry
     summary: list[tuple[str, str]]
+    count: int = 1
+    last_received_at: datetime | None = None
 
 
 @dataclass
@@ -238,16 +243,46 @@ def build_inbox(user: User, day: date, *, today: date) -> Inbox:
     for zone_group in zone_groups:
         (inbox.open_zones if zone_group.open_items else inbox.done_zones).append(zone_group)
 
-    inbox.quarantined = [
-        QuarantineView(q, quarantine_summary(q))
-        for q in db.session.scalars(
-            select(QuarantinedEntry)
-            .where(QuarantinedEntry.staff_id == user.id, QuarantinedEntry.resolved_at.is_(None))
-            .order_by(QuarantinedEntry.received_at)
-        )
-    ]
+    inbox.quarantined = quarantine_groups(user)
     inbox.backlog = backlog(user, today)
     return inbox
+
+
+def quarantine_group_key() -> ColumnElement[str]:
+    """The grouping key: the fingerprint (reason and content without the UUID); a row without
+    one (from before migration 0016 computed them, or made by hand) is a group of its own."""
+    return func.coalesce(
+        func.nullif(QuarantinedEntry.fingerprint, ""), cast(QuarantinedEntry.id, String)
+    )
+
+
+def quarantine_groups(user: User) -> list[QuarantineView]:
+    """The user's unresolved quarantined entries, identical ones (reason and content) as one
+    group with how often they arrived; oldest first. Two queries, however many rows."""
+    last = func.coalesce(QuarantinedEntry.last_received_at, QuarantinedEntry.received_at)
+    groups = db.session.execute(
+        select(
+            func.min(QuarantinedEntry.id),
+            func.sum(QuarantinedEntry.repeats),
+            func.max(last),
+        )
+        .where(QuarantinedEntry.staff_id == user.id, QuarantinedEntry.resolved_at.is_(None))
+        .group_by(quarantine_group_key())
+    ).all()
+    if not groups:
+        return []
+    firsts = {
+        item.id: item
+        for item in db.session.scalars(
+            select(QuarantinedEntry).where(QuarantinedEntry.id.in_([g[0] for g in groups]))
+        )
+    }
+    views = [
+        QuarantineView(firsts[first], quarantine_summary(firsts[first]), int(total), latest)
+        for first, total, latest in groups
+    ]
+    views.sort(key=lambda view: (view.item.received_at, view.item.id))
+    return views
 
 
 def backlog(user: User, today: date) -> list[tuple[date, int]]:

@@ -206,13 +206,30 @@ def own_quarantined(user: User, quarantine_id: int) -> QuarantinedEntry | None:
     )
 
 
-def resolve_quarantined(user: User, item: QuarantinedEntry, resolution: str | None) -> None:
-    item.resolution = clean_text(
+def resolve_quarantined(user: User, item: QuarantinedEntry, resolution: str | None) -> int:
+    """Resolve ``item`` and the user's other unresolved entries of its group (the same reason
+    and content: the inbox shows them as one); answers how many rows that were."""
+    text = clean_text(
         resolution, "hoe je het hebt afgehandeld", 500, required=True, field="resolution"
     )
-    item.resolved_at = utcnow()
-    item.resolved_by_id = user.id
+    group = [item]
+    if item.fingerprint:
+        group = list(
+            db.session.scalars(
+                select(QuarantinedEntry).where(
+                    QuarantinedEntry.staff_id == user.id,
+                    QuarantinedEntry.resolved_at.is_(None),
+                    QuarantinedEntry.fingerprint == item.fingerprint,
+                )
+            )
+        )
+    now = utcnow()
+    for row in group:
+        row.resolution = text
+        row.resolved_at = now
+        row.resolved_by_id = user.id
     db.session.flush()
+    return len(group)
 
 
 def untriaged_clause() -> ColumnElement[bool]:

@@ -190,7 +190,9 @@ def resolve_quarantine(item_id: int) -> ResponseReturnValue:
     return form_action(
         form,
         lambda: services.resolve_quarantined(current_user, item, form.resolution.data),
-        success=_("Afgehandeld."),
+        success=lambda count: (
+            _("Afgehandeld.") if count == 1 else _("%(n)s registraties afgehandeld.", n=count)
+        ),
         errors="flash",
         then=_inbox_url(),
         otherwise=_inbox_url(f"q{item_id}"),

@@ -13,8 +13,12 @@ const ZONE_KEY = "schoolfit.floor.place";
 const $ = (selector, root = document) => root.querySelector(selector);
 const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
 const messages = $("#messages").dataset;
-const kindLabels = JSON.parse(messages.kinds);
+const kindLabels = { ...JSON.parse(messages.kinds), klimaatcheck: messages.climateKind };
 const detailLabels = JSON.parse(messages.details);
+// What each kind's sheet shows and requires: the server's own definition (app/floor/rules.py).
+const kindFields = JSON.parse(messages.kindFields);
+const missingMessages = JSON.parse(messages.missing);
+const maxHeadCount = Number(document.body.dataset.maxHeadCount) || 500;
 const syncer = new Syncer({ maxBatch: Number(document.body.dataset.maxBatch) || 100 });
 
 const state = {
@@ -22,7 +26,8 @@ const state = {
   place: null, // {location_id, zone_id}
   minutesAgo: 0,
   serverToday: [], // today's own entries as the server knows them
-  quarantined: new Map(), // uuid -> reason, for entries refused during this visit
+  serverQuarantined: [], // own entries the server kept in quarantine, until the desk saw them
+  quarantined: new Map(), // uuid -> row, quarantined in this visit and not yet listed above
   lastEntry: null,
   undoTimer: null,
   students: [], // minimal index
@@ -43,6 +48,13 @@ function uuid4() {
 
 function timeLabel(iso) {
   return new Date(iso).toLocaleTimeString("nl-NL", { hour: "2-digit", minute: "2-digit" });
+}
+
+/** The time, with the day in front when it is not today (kept entries of earlier days). */
+function whenLabel(iso) {
+  const moment = new Date(iso);
+  if (moment.toDateString() === new Date().toDateString()) return timeLabel(iso);
+  return `${moment.toLocaleDateString("nl-NL", { day: "2-digit", month: "2-digit" })} ${timeLabel(iso)}`;
 }
 
 function tokenText(token) {
@@ -140,6 +152,8 @@ function setMinutesAgo(minutes) {
 
 // ---------- logging ----------
 async function logEntry(fields) {
+  // The last guard: nothing incomplete enters the queue, whatever called this.
+  if (firstMissing(fields.kind, fields)) return null;
   const zone = currentZone();
   if (!zone) {
     showToast(messages.chooseZone, false);
@@ -234,41 +248,68 @@ async function revealName(button, token) {
   }, REVEAL_MS);
 }
 
+function queuedRow(entry) {
+  return {
+    uuid: entry.uuid, kind: entry.kind, zone: entry.zone_name, occurred_at: entry.occurred_at,
+    detail: entry.topic || entry.severity || entry.outcome || entry.flag_type || (entry.head_count ? String(entry.head_count) : ""),
+    students: entry.tokens || [],
+  };
+}
+
+// A row's state: pending (on the phone), refused (on the phone, the server's quarantine is
+// full: sent again later), quarantined (kept by the server: "niet verwerkt — zie bureau",
+// until the desk has seen it), or sent.
+const STATE_TEXT = () => ({
+  pending: messages.pending, refused: messages.refused, quarantined: messages.notProcessed, sent: "✓",
+});
+
 async function renderToday() {
   const pending = await queued();
   const pendingIds = new Set(pending.map((e) => e.uuid));
+  const kept = new Map(state.serverQuarantined.map((row) => [row.uuid, { ...row, state: "quarantined" }]));
+  state.quarantined.forEach((row, uuid) => { if (!kept.has(uuid)) kept.set(uuid, row); });
   const rows = [
-    ...pending.filter((e) => e.type !== "climate").map((e) => ({ uuid: e.uuid, kind: e.kind, zone: e.zone_name, occurred_at: e.occurred_at,
-      detail: e.topic || e.severity || e.outcome || e.flag_type || (e.head_count ? String(e.head_count) : ""),
-      students: e.tokens || [], state: "pending" })),
-    ...state.serverToday.filter((e) => !pendingIds.has(e.uuid)).map((e) => ({ ...e, state: "sent" })),
+    ...pending.filter((e) => e.type !== "climate").map((e) => ({
+      ...queuedRow(e), state: e.refused ? "refused" : "pending", reason: e.refused || "",
+    })),
+    ...[...kept.values()].filter((row) => !pendingIds.has(row.uuid)),
+    ...state.serverToday.filter((e) => !pendingIds.has(e.uuid) && !kept.has(e.uuid)).map((e) => ({ ...e, state: "sent" })),
   ];
   const today = new Date().toDateString();
   const visible = rows
-    .filter((row) => new Date(row.occurred_at).toDateString() === today || row.state === "pending")
+    .filter((row) => row.state !== "sent" || new Date(row.occurred_at).toDateString() === today)
     .sort((a, b) => b.occurred_at.localeCompare(a.occurred_at));
   const list = $("#today-list");
   list.replaceChildren();
+  const stateText = STATE_TEXT();
   visible.forEach((row) => {
     const item = document.createElement("li");
-    item.dataset.state = state.quarantined.has(row.uuid) ? "quarantined" : row.state;
+    item.dataset.state = row.state;
     item.dataset.uuid = row.uuid;
     const time = document.createElement("time");
     time.dateTime = row.occurred_at;
-    time.textContent = timeLabel(row.occurred_at);
+    time.textContent = whenLabel(row.occurred_at);
     const kind = document.createElement("span");
     kind.className = "kind";
-    kind.textContent = kindLabels[row.kind] || row.kind;
+    kind.textContent = kindLabels[row.kind] || row.kind || "?";
     const where = document.createElement("span");
     where.className = "muted";
     where.textContent = [detailLabels[row.detail] || row.detail, row.zone].filter(Boolean).join(" · ");
     item.append(time, kind, where);
-    (row.students || []).forEach((token) => item.append(renderTokenButton(token)));
+    (row.students || []).forEach((token) => {
+      if (token.i) item.append(renderTokenButton(token));
+      else item.append(Object.assign(document.createElement("span"), { className: "token", textContent: token.n }));
+    });
     const status = document.createElement("span");
     status.className = "state";
-    status.textContent = state.quarantined.has(row.uuid)
-      ? messages.quarantined : row.state === "pending" ? messages.pending : "✓";
+    status.textContent = stateText[row.state];
     item.append(status);
+    if (row.reason) {
+      const reason = document.createElement("span");
+      reason.className = "reason";
+      reason.textContent = row.repeats > 1 ? `${row.reason} (${row.repeats}×)` : row.reason;
+      item.append(reason);
+    }
     list.append(item);
   });
   $("#today-empty").hidden = visible.length > 0;
@@ -300,7 +341,10 @@ function renderPending(count, syncState) {
 
 async function refreshToday() {
   try {
-    state.serverToday = (await getJson("/api/floor/today")).entries;
+    const today = await getJson("/api/floor/today");
+    state.serverToday = today.entries;
+    state.serverQuarantined = today.quarantined || [];
+    state.quarantined.clear(); // the server's list is the truth from here on
   } catch (error) {
     if (error.status === 401) showLoginRequired();
   }
@@ -308,20 +352,14 @@ async function refreshToday() {
 }
 
 // ---------- the sheet for kinds with details ----------
-const SHEET_PARTS = {
-  gesprek: ["students", "topic", "note"],
-  groep: ["head_count", "note"],
-  spanning: ["severity", "students", "note"],
-  deescalatie: ["outcome", "students", "note"],
-  vlag: ["students", "note", "flag_type"],
-};
-
 function openSheet(kind) {
-  state.sheet = { kind, students: [], topic: null, severity: null, outcome: null };
+  state.sheet = { kind, students: [], topic: null, severity: null, outcome: null, flag_type: null };
   const sheet = $("#entry-sheet");
+  const parts = kindFields[kind].parts;
   $("#sheet-title").textContent = kindLabels[kind];
-  $$(".sheet-part", sheet).forEach((part) => { part.hidden = !SHEET_PARTS[kind].includes(part.dataset.part); });
-  $("#save-button").hidden = kind === "vlag";
+  $$(".sheet-part", sheet).forEach((part) => { part.hidden = !parts.includes(part.dataset.part); });
+  // A flag is logged by tapping its kind; it has no separate save button.
+  $("#save-button").hidden = parts.includes("flag_type");
   $$(".chip[data-field]", sheet).forEach((chip) => chip.setAttribute("aria-pressed", "false"));
   $("#note").value = "";
   $("#note-left").textContent = document.body.dataset.noteMax;
@@ -331,7 +369,7 @@ function openSheet(kind) {
   $("#sheet-error").hidden = true;
   renderSelected();
   sheet.showModal();
-  if (SHEET_PARTS[kind][0] === "students") $("#student-search").focus();
+  if (parts[0] === "students") $("#student-search").focus();
 }
 
 function sheetError(text) {
@@ -340,25 +378,37 @@ function sheetError(text) {
   error.hidden = false;
 }
 
+/** The sheet's fields as the entry will carry them. */
+function sheetFields(sheet, extra) {
+  const parts = kindFields[sheet.kind].parts;
+  const fields = { kind: sheet.kind, note: parts.includes("note") ? $("#note").value : "", ...extra };
+  fields.students = parts.includes("students") ? sheet.students : [];
+  ["topic", "severity", "outcome", "flag_type"].forEach((name) => {
+    if (parts.includes(name) && !fields[name]) fields[name] = sheet[name] || null;
+  });
+  if (parts.includes("head_count")) {
+    const count = Number($("#head-count").value);
+    fields.head_count = Number.isInteger(count) && count >= 1 && count <= maxHeadCount ? count : null;
+  }
+  return fields;
+}
+
+/** The first required field (per the server's definition) still empty, or null. */
+function firstMissing(kind, fields) {
+  return kindFields[kind].required.find((name) => {
+    const value = fields[name];
+    return value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length);
+  }) || null;
+}
+
 async function submitSheet(extra = {}) {
   const sheet = state.sheet;
-  if (!sheet) return;
-  const fields = { kind: sheet.kind, students: sheet.students, note: $("#note").value, ...extra };
-  if (sheet.kind === "gesprek") {
-    if (!sheet.topic) return sheetError(messages.chooseTopic);
-    fields.topic = sheet.topic;
-  } else if (sheet.kind === "groep") {
-    const count = Number($("#head-count").value);
-    if (!Number.isInteger(count) || count < 1 || count > 500) return sheetError(messages.chooseCount);
-    fields.head_count = count;
-  } else if (sheet.kind === "spanning") {
-    if (!sheet.severity) return sheetError(messages.chooseSeverity);
-    fields.severity = sheet.severity;
-  } else if (sheet.kind === "deescalatie") {
-    if (!sheet.outcome) return sheetError(messages.chooseOutcome);
-    fields.outcome = sheet.outcome;
-  } else if (sheet.kind === "vlag") {
-    if (!sheet.students.length) return sheetError(messages.chooseStudent);
+  if (!sheet) return null;
+  const fields = sheetFields(sheet, extra);
+  const missing = firstMissing(sheet.kind, fields);
+  if (missing) {
+    sheetError(missingMessages[missing]);
+    return null;
   }
   const entry = await logEntry(fields);
   if (entry) {
@@ -608,7 +658,7 @@ function wire() {
   $$(".action[data-kind]").forEach((button) => {
     button.addEventListener("click", () => {
       const kind = button.dataset.kind;
-      if (kind === "contact") logEntry({ kind });
+      if (!kindFields[kind].parts.length) logEntry({ kind }); // one tap
       else openSheet(kind);
     });
   });
@@ -640,7 +690,7 @@ function wire() {
   $$(".stepper button").forEach((button) => {
     button.addEventListener("click", () => {
       const input = $("#head-count");
-      input.value = String(Math.min(500, Math.max(1, (Number(input.value) || 0) + Number(button.dataset.step))));
+      input.value = String(Math.min(maxHeadCount, Math.max(1, (Number(input.value) || 0) + Number(button.dataset.step))));
     });
   });
   let searchDelay = null;
@@ -667,7 +717,14 @@ function wire() {
   syncer.addEventListener("state", async (event) => renderPending((await queued()).length, event.detail.state));
   syncer.addEventListener("login-required", showLoginRequired);
   syncer.addEventListener("sent", (event) => {
-    event.detail.quarantined.forEach((result) => state.quarantined.set(result.uuid, result.reason));
+    // Kept by the server: listed at once (the next refresh brings the server's own list).
+    const sent = new Map(event.detail.batch.map((entry) => [entry.uuid, entry]));
+    event.detail.quarantined.forEach((result) => {
+      const entry = sent.get(result.uuid);
+      if (entry && entry.type !== "climate") {
+        state.quarantined.set(result.uuid, { ...queuedRow(entry), state: "quarantined", reason: result.reason });
+      }
+    });
   });
   syncer.addEventListener("done", () => refreshToday());
   window.addEventListener("online", () => renderToday());

@@ -1,8 +1,11 @@
 // Sends the queue to the server. Page-side replay (on load, on `online`, every 30 s while
 // anything is pending) is the main mechanism: iOS Safari has no Background Sync.
-import { queued, removeFromQueue } from "./store.js";
+import { enqueue, queued, removeFromQueue } from "./store.js";
 
 const RETRY_MS = 30_000;
+// An entry the server refused to keep (its quarantine for this user is full) stays on the phone
+// and is sent again after this long.
+const REFUSED_RETRY_MS = 10 * 60_000;
 
 function climatePayload(item) {
   const { uuid, zone_id, day, rating, note, checked_at } = item;
@@ -126,11 +129,17 @@ export class Syncer extends EventTarget {
         return;
       }
       const { results } = await response.json();
-      const sent = new Set(batch.map((entry) => entry.uuid));
-      const answered = results.map((result) => result.uuid).filter((uuid) => sent.has(uuid));
+      const sent = new Map(batch.map((entry) => [entry.uuid, entry]));
+      // Refused: not kept by the server; it stays in the queue, marked, for a later pass.
+      const refused = results.filter((result) => result.status === "refused" && sent.has(result.uuid));
+      for (const result of refused) {
+        await enqueue({ ...sent.get(result.uuid), refused: result.reason, notBefore: Date.now() + REFUSED_RETRY_MS });
+      }
+      const refusedIds = new Set(refused.map((result) => result.uuid));
+      const answered = results.map((result) => result.uuid).filter((uuid) => sent.has(uuid) && !refusedIds.has(uuid));
       await removeFromQueue(answered);
       const quarantined = results.filter((result) => result.status === "quarantined");
-      this.emit("sent", { results, quarantined });
+      this.emit("sent", { results, quarantined, batch });
     }
   }
 }
