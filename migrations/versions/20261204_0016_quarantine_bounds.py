@@ -2,7 +2,7 @@
 without a UUID (with a count)
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-10 09:00:00
 
 The fingerprint of existing rows is computed here from their stored payload and reason, the
@@ -21,7 +21,7 @@ from alembic import op
 import app.models.types
 
 revision = "0016"
-down_revision = "0012"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
