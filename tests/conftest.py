@@ -6,9 +6,11 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.globals import _cv_app
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -20,6 +22,8 @@ from app.extensions import db
 from app.models import Location, Student, User
 from tests.client_helpers import PASSWORD, login
 
+TRAVELLER = pytest.StashKey[time_machine.travel]()
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
@@ -28,10 +32,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get("SCHOOLFIT_TEST_DB", "sqlite"),
         help="Database the suite runs against (a throw-away PostgreSQL is started for postgresql).",
     )
+    parser.addoption(
+        "--clock",
+        default=os.environ.get("SCHOOLFIT_TEST_CLOCK"),
+        help=(
+            "Run the suite as if it were this moment (ISO 8601 with offset, e.g. "
+            "2026-12-05T00:30+01:00; the clock ticks on from there): the suite must pass on a "
+            "weekend, in a holiday and around midnight, whenever CI happens to run it."
+        ),
+    )
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"schoolfit database: {config.getoption('--db')}"
+    clock = config.getoption("--clock")
+    return f"schoolfit database: {config.getoption('--db')}" + (
+        f", clock: {clock}" if clock else ""
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With ``--clock``, every clock of this process (datetime, time) starts at that moment,
+    from collection on (parameters computed at import see it too)."""
+    clock = config.getoption("--clock")
+    if clock:
+        traveller = time_machine.travel(datetime.fromisoformat(clock), tick=True)
+        traveller.start()
+        config.stash[TRAVELLER] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(TRAVELLER, None)
+    if traveller is not None:
+        traveller.stop()
 
 
 @pytest.fixture(scope="session")

@@ -5,13 +5,13 @@ detention-class session. Fictitious, idempotent (nothing is added when cases exi
 from __future__ import annotations
 
 import uuid
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
 from app.auth.services import find_user_by_email
-from app.core.localtime import local_today
+from app.core.localtime import local_day_bounds, local_today
 from app.core.vocabulary import CallResult, CaseStatus
 from app.desk.calls.services import create_call, log_attempt
 from app.desk.cases.services import open_case
@@ -32,6 +32,17 @@ COPA_EMAIL = "copa@demo.schoolfit.nl"
 SLOTS = [("ZS", 1, time(13, 0), "kamer COPA, 1e verdieping"), ("HK", 3, time(13, 15), "")]
 
 
+def _this_morning(minutes_ago: int) -> datetime:
+    """``minutes_ago`` before now, but never before today's local midnight (just after it, in
+    the same order, when the demo is made shortly after midnight): always today, never ahead."""
+    now = utcnow()
+    moment = now - timedelta(minutes=minutes_ago)
+    midnight = local_day_bounds(local_today(now))[0]
+    if moment < midnight:
+        moment = min(midnight + timedelta(seconds=max(60 - minutes_ago, 0)), now)
+    return moment
+
+
 def _floor_item(
     location: Location, kind: str, zone: str, minutes_ago: int, **fields: Any
 ) -> dict[str, Any]:
@@ -39,7 +50,7 @@ def _floor_item(
         "uuid": str(uuid.uuid4()),
         "kind": kind,
         "zone_id": next(z.id for z in location.zones if z.name == zone),
-        "occurred_at": (utcnow() - timedelta(minutes=minutes_ago)).isoformat(),
+        "occurred_at": _this_morning(minutes_ago).isoformat(),
         "students": [],
         "note": "",
     }
@@ -85,7 +96,7 @@ def seed_desk_demo() -> dict[str, int]:
         return {"cases": 0}
     today = local_today()
 
-    # This morning on the floor (minutes ago, so always "today" and never in the future).
+    # This morning on the floor (minutes ago, always today and never in the future).
     accept_entries(
         staff,
         [
