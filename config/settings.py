@@ -92,8 +92,13 @@ class BaseConfig:
     TOTP_REQUIRED_ROLES: tuple[str, ...] = ()
     # Werkzeug's password hash; tests use a cheap scrypt (the suite creates hundreds).
     PASSWORD_HASH_METHOD: str = "scrypt"  # noqa: S105 - a method name, not a secret
-    # Sign-in attempts (password, code, re-authentication, password change) per client address.
+    # Sign-in attempts on one account from one client (a known device, or else an address):
+    # login and code per account typed and client; re-authentication and password change per
+    # signed-in account.
     LOGIN_RATE_LIMIT: str = "10 per minute;30 per hour"
+    # Login and code attempts from one address over all accounts (a school's Wi-Fi is one
+    # address for everybody there); browsers that signed in before are not counted here.
+    LOGIN_ADDRESS_RATE_LIMIT: str = "60 per minute;600 per hour"
     # This many failed attempts in a row (password, code, re-authentication) lock the account
     # for LOCKOUT_DURATION — from that client only (its address, or a device the account signed
     # in on before), so nobody can lock somebody else out everywhere.
@@ -170,6 +175,9 @@ class BaseConfig:
         if self.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://")):
             self.RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", self.LOGIN_RATE_LIMIT)
+        self.LOGIN_ADDRESS_RATE_LIMIT = env.get(
+            "LOGIN_ADDRESS_RATE_LIMIT", self.LOGIN_ADDRESS_RATE_LIMIT
+        )
         self.LOCKOUT_MAIL = _env_bool("LOCKOUT_MAIL", self.LOCKOUT_MAIL)
         self.APP_BASE_URL = env.get("APP_BASE_URL", self.APP_BASE_URL)
         self.MAIL_FROM = env.get("MAIL_FROM", self.MAIL_FROM)
@@ -232,6 +240,7 @@ class TestingConfig(BaseConfig):
     TESTING = True
     # Tests that need a low limit set it themselves.
     LOGIN_RATE_LIMIT = "1000 per minute"
+    LOGIN_ADDRESS_RATE_LIMIT = "1000 per minute"
     # scrypt at a low cost: the suite creates hundreds of accounts. Production uses the default.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - a method name, not a secret
 

@@ -5,7 +5,7 @@ accounts that signed in on it). Failed attempts are counted per account *and* cl
 device counts on its own, every other browser by its address. So a student on the school's
 Wi-Fi (one address for the whole school) who types wrong passwords for a teacher's account
 locks that account for browsers at the school that never signed in to it, not the teacher's
-own laptop or phone.
+own laptop or phone. The login rate limits follow the same rule (app/auth/routes.py).
 
 The cookie is signed with ``SECRET_KEY`` (it cannot be made up) and says nothing about the
 person beyond account numbers.
@@ -48,6 +48,25 @@ def _read_cookie() -> dict[str, Any] | None:
     if not isinstance(device, str) or not isinstance(users, list):
         return None
     return {"d": device, "u": [u for u in users if isinstance(u, int)]}
+
+
+def device_id() -> str | None:
+    """The id of this browser's known-device cookie (it signed in to some account before)."""
+    data = _read_cookie()
+    return None if data is None else str(data["d"])[:32]
+
+
+def is_known_device() -> bool:
+    return device_id() is not None
+
+
+def attempt_key(account: str) -> str:
+    """The rate limit's key for sign-in attempts on ``account`` (an e-mail address or an id):
+    per known device, or else per address, and per account — so attempts at one account use
+    up nobody else's, and a stranger at the same address uses up no known device's."""
+    device = device_id()
+    client = f"d:{device}" if device else f"a:{client_address()}"
+    return f"{client}|{account.strip().lower()[:254]}"
 
 
 def known_device_id(user_id: int) -> str | None:

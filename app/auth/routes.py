@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import login_required
-from app.auth.devices import client_key
+from app.auth.devices import attempt_key, client_key, is_known_device
 from app.auth.forms import (
     CodeForm,
     LoginForm,
@@ -54,6 +54,19 @@ PENDING_2FA_SECONDS = 300
 
 def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def _address_limit() -> str:
+    return str(current_app.config["LOGIN_ADDRESS_RATE_LIMIT"])
+
+
+def _login_attempt_key() -> str:
+    """Login attempts are limited per client (known device, or address) and account typed."""
+    return attempt_key(request.form.get("email", ""))
+
+
+def _code_attempt_key() -> str:
+    return attempt_key(str(session.get("2fa_user_id", "")))
 
 
 def _signed_in_account() -> str:
@@ -104,8 +117,13 @@ def _tell_owner(attempt: Attempt) -> None:
     )
 
 
+# A school's Wi-Fi is one address for all its staff and students: per account and client, so
+# a stranger's attempts use up neither another account's nor a known device's; and per address
+# over all accounts (a browser that signed in before is exempt), so one address cannot try many
+# accounts quickly.
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_attempt_key)
+@limiter.limit(_address_limit, methods=["POST"], exempt_when=is_known_device)
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -134,7 +152,8 @@ def login() -> ResponseReturnValue:
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_code_attempt_key)
+@limiter.limit(_address_limit, methods=["POST"], exempt_when=is_known_device)
 def login_code() -> ResponseReturnValue:
     user_id = session.get("2fa_user_id")
     started = session.get("2fa_started", 0)

@@ -115,15 +115,13 @@ def token_hash(token: str) -> str:
 
 
 def open_session(user: User, *, now: datetime | None = None) -> str:
-    """A new server-side session for ``user``; answers the token for the cookie. The user's
-    sessions older than the absolute lifetime are removed on the way."""
+    """A new server-side session for ``user``; answers the token for the cookie. Sessions past
+    the absolute lifetime and stale failure counts (anybody's) are removed on the way, so
+    neither table keeps anything longer than it can be of use."""
     now = now or utcnow()
     lifetime: timedelta = current_app.config["SESSION_ABSOLUTE_LIFETIME"]
-    db.session.execute(
-        delete(UserSession).where(
-            UserSession.user_id == user.id, UserSession.created_at < now - lifetime
-        )
-    )
+    db.session.execute(delete(UserSession).where(UserSession.created_at < now - lifetime))
+    throttle.forget_stale(now)
     token = secrets.token_urlsafe(32)
     db.session.add(UserSession(user_id=user.id, token_hash=token_hash(token), created_at=now))
     db.session.flush()

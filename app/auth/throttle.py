@@ -22,7 +22,7 @@ from app.models import LoginThrottle, User
 from app.models.account import CLIENT_KEY_MAX
 from app.models.types import UTCDateTime, utcnow
 
-# A count left alone this long starts again (and its row is removed).
+# A count left alone this long starts again (and its row, with the address, is removed).
 FORGET_AFTER = timedelta(days=1)
 
 
@@ -54,13 +54,7 @@ def register_failure(user: User, key: str, *, now: datetime | None = None) -> da
     now = now or utcnow()
     key = key[:CLIENT_KEY_MAX]
     table = table_of(LoginThrottle)
-    db.session.execute(
-        delete(table).where(
-            table.c.user_id == user.id,
-            table.c.last_failure_at < now - FORGET_AFTER,
-            or_(table.c.locked_until.is_(None), table.c.locked_until < now),
-        )
-    )
+    forget_stale(now)
     db.session.execute(
         insert_ignoring_duplicates(table, ["user_id", "client_key"]).values(
             user_id=user.id, client_key=key, failures=0, last_failure_at=now
@@ -90,6 +84,18 @@ def register_failure(user: User, key: str, *, now: datetime | None = None) -> da
         detail=f"{threshold()} mislukte pogingen vanaf {describe_client(key)}",
     )
     return until
+
+
+def forget_stale(now: datetime | None = None) -> None:
+    """Remove counts left alone for FORGET_AFTER whose lock (if any) has ended: the addresses
+    of failed attempts are kept no longer than that (run at every failure and sign-in)."""
+    now = now or utcnow()
+    db.session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.last_failure_at < now - FORGET_AFTER,
+            or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
+        )
+    )
 
 
 def clear_failures(user: User, key: str) -> None:

@@ -346,3 +346,48 @@ def test_the_password_change_counts_and_is_rate_limited(
     assert [change(), change(), change()] == [400, 400, 429]
     (count,) = db.session.scalars(select(LoginThrottle.failures)).all()
     assert count == 2
+
+
+# --- the login rate limits at a shared address ---
+
+
+def test_attempts_at_one_account_use_up_no_other_account_s(
+    app: Flask, make_user: Callable[..., User], fresh_limits: None
+) -> None:
+    """The whole school is one address: a student trying a teacher's account does not stop
+    a colleague signing in at the same moment."""
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    teacher, colleague = make_user(Role.TEAMLEIDER), make_user(Role.MEDEWERKER)
+    student = from_address(app.test_client(), "192.0.2.1")
+    assert [login(student, teacher.email, WRONG).status_code for _ in range(3)] == [400] * 3
+    assert login(student, teacher.email, WRONG).status_code == 429
+    assert login(from_address(app.test_client(), "192.0.2.1"), colleague.email).status_code == 302
+
+
+def test_a_known_device_is_not_held_up_by_its_address_s_limit(
+    app: Flask, make_user: Callable[..., User], fresh_limits: None
+) -> None:
+    app.config["LOGIN_ADDRESS_RATE_LIMIT"] = "5 per minute"
+    teacher = make_user(Role.TEAMLEIDER)
+    laptop = from_address(app.test_client(), "192.0.2.1")
+    assert login(laptop, teacher.email).status_code == 302  # signed in here before (1 of 5)
+    token = csrf_token_from(laptop, "/leerlingen/")
+    laptop.post("/logout", data={"csrf_token": token})
+    student = from_address(app.test_client(), "192.0.2.1")
+    tried = [login(student, f"docent{n}@school.example.nl", WRONG).status_code for n in range(4)]
+    assert tried == [400] * 4
+    assert login(student, "docent9@school.example.nl", WRONG).status_code == 429
+    stranger = from_address(app.test_client(), "192.0.2.1")
+    assert login(stranger, teacher.email).status_code == 429  # a browser new to the school...
+    assert login(laptop, teacher.email).status_code == 302  # ...but not the teacher's laptop
+
+
+def test_addresses_of_old_failures_are_not_kept(app: Flask, make_user: Callable[..., User]) -> None:
+    user, other = make_user(Role.TEAMLEIDER), make_user(Role.MEDEWERKER)
+    fail_logins(from_address(app.test_client(), "203.0.113.7"), user, 2)
+    db.session.execute(
+        LoginThrottle.__table__.update().values(last_failure_at=utcnow() - timedelta(days=2))
+    )
+    db.session.commit()
+    assert login(app.test_client(), other.email).status_code == 302  # anybody's sign-in
+    assert db.session.scalars(select(LoginThrottle)).all() == []
