@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from app.absence.cli import COMMANDS as absence_commands
 from app.auth.services import (
     create_user,
+    disable_totp,
     find_user_by_email,
     list_users,
     locations_by_codes,
@@ -97,6 +98,17 @@ def set_password_command(email: str) -> None:
         raise click.ClickException(error.message) from None
     db.session.commit()
     click.echo(f"{user.email}: nieuw wachtwoord ingesteld; overal uitgelogd.")
+
+
+@users_cli.command("disable-2fa")
+@click.argument("email")
+def disable_totp_command(email: str) -> None:
+    """Turn two-factor login off for an account whose phone is lost (break-glass); it is
+    signed out everywhere and sets it up again at the next login where it is required."""
+    user = _account(email)
+    disable_totp(user)
+    db.session.commit()
+    click.echo(f"{user.email}: tweestapsverificatie uit; overal uitgelogd.")
 
 
 @users_cli.command("list")

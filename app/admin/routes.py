@@ -146,8 +146,7 @@ def reset_password(user_id: int) -> ResponseReturnValue:
         password_form,
         lambda: set_password(user, password_form.password.data or "", by=current_user),
         success=_(
-            "Nieuw wachtwoord ingesteld voor %(name)s; op al zijn of haar apparaten is die "
-            "uitgelogd.",
+            "Nieuw wachtwoord ingesteld voor %(name)s. Dit account is nu overal uitgelogd.",
             name=user.name,
         ),
     ):

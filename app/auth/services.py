@@ -309,6 +309,16 @@ def enable_totp(user: User, secret: str, code: str) -> None:
     record(user, "enable_2fa", "user", user.id)
 
 
+def disable_totp(user: User) -> None:
+    """Turn two-factor login off (break-glass: the phone is lost). The account is signed out
+    everywhere; where two-factor login is required, the next login sets it up again."""
+    user.totp_enabled = False
+    user.totp_secret = None
+    user.totp_last_step = None
+    end_all_sessions(user)
+    record(None, "disable_2fa", "user", user.id)
+
+
 def parse_role(value: str) -> Role:
     try:
         return Role(value.strip().lower())

@@ -202,6 +202,21 @@ def test_break_glass_on_the_command_line(
     assert unknown.exit_code == 1 and "Geen account" in unknown.output
 
 
+def test_break_glass_for_a_lost_phone(
+    app: Flask, runner: FlaskCliRunner, make_user: Callable[..., User]
+) -> None:
+    app.config["TOTP_REQUIRED_ROLES"] = ("beheer",)
+    beheer = make_user(Role.BEHEER)
+    enable_totp(beheer)
+    result = runner.invoke(args=["users", "disable-2fa", beheer.email])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(beheer)
+    assert not beheer.totp_enabled and beheer.totp_secret is None
+    client = app.test_client()
+    assert login(client, beheer.email).headers["Location"] == "/"  # no code asked...
+    assert client.get("/beheer/").headers["Location"] == "/account/tweestapsverificatie"
+
+
 def test_a_new_password_lifts_the_lockouts(app: Flask, make_user: Callable[..., User]) -> None:
     user = make_user(Role.TEAMLEIDER)
     client = app.test_client()
