@@ -137,10 +137,10 @@ def register_session_rules(app: Flask) -> None:
         if not current_user.is_authenticated:
             if "_user_id" in session:
                 # Signed in by the cookie, but the server ended the session (logout elsewhere,
-                # "log out everywhere", a new password, deactivation): forget it here too.
+                # "log out everywhere", a new password, deactivation): forget it here too, and
+                # say so on the next page (the login page; on the floor, after its banner).
                 forget_session()
-                if not request.path.startswith("/api/"):
-                    flash(_("Je sessie is beëindigd. Log opnieuw in."), "info")
+                flash(_("Je sessie is beëindigd. Log opnieuw in."), "info")
             return None
         now = int(time.time())
         login_at = session.setdefault("login_at", now)
