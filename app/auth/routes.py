@@ -289,14 +289,14 @@ def change_password() -> ResponseReturnValue:
     done = submit(
         form,
         lambda: change_own_password(user, form.new_password.data or "", form.repeat.data or ""),
-        success=_("Je wachtwoord is gewijzigd. Op je andere apparaten ben je uitgelogd."),
         validate=False,
         fallback_field="new_password",
     )
     if not done:
         return _account_page(form)
-    start_session(user)
+    start_session(user)  # a fresh session (the new password ended all of them)
     db.session.commit()
+    flash(_("Je wachtwoord is gewijzigd. Op je andere apparaten ben je uitgelogd."), "success")
     return redirect(url_for("auth.account"))
 
 

@@ -136,6 +136,8 @@ def test_a_new_password_ends_the_other_sessions_and_keeps_this_one(
         },
     )
     assert changed.status_code == 302, changed.get_data(as_text=True)[:2000]
+    page = laptop.get("/account/").get_data(as_text=True)
+    assert "Je wachtwoord is gewijzigd. Op je andere apparaten ben je uitgelogd." in page
     assert laptop.get("/leerlingen/").status_code == 200  # this device continues...
     assert session_cookie(laptop) != old_laptop_cookie  # ...on a fresh session
     assert_signed_out(phone)
