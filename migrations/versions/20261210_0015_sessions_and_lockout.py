@@ -12,9 +12,8 @@ Create Date: 2026-12-10 10:00:00
   per lockout period).
 - ``digest_delivery.claim_token`` / ``claimed_at``: a run claims an e-mail before sending it.
 
-SQLite drops the two old columns with its own ``ALTER TABLE … DROP COLUMN`` (3.35 and newer),
-not by rebuilding ``user``: dropping the old table of a rebuild would run the foreign keys'
-``ON DELETE`` actions of every table that refers to ``user``.
+SQLite drops the two old columns with its own ``ALTER TABLE … DROP COLUMN`` (3.35 and newer):
+``user``, which most tables refer to, is not rebuilt.
 """
 
 import sqlalchemy as sa

@@ -172,9 +172,8 @@ def test_renaming_the_desk_tables_keeps_every_row_both_ways(migrating_app: Flask
 def test_the_sessions_migration_keeps_the_accounts_and_what_refers_to_them(
     migrating_app: Flask,
 ) -> None:
-    """Revision 0015 drops two columns of ``user``. Rebuilding the table for it (SQLite's batch
-    mode) would run the ``ON DELETE`` actions of every table that refers to it: locations of
-    users, audit events, deliveries... Up and down, every row stays."""
+    """Revision 0015 drops two columns of ``user``, which most tables refer to (locations of
+    users, audit events, deliveries...): up and down, every row stays."""
     upgrade(revision="head")
     seed_demo()
     db.session.commit()
