@@ -15,8 +15,7 @@ from app import models  # noqa: F401
 from app.absence.routes import bp as absence_bp
 from app.admin.routes import bp as admin_bp
 from app.auth.routes import bp as auth_bp
-from app.auth.services import load_user
-from app.auth.sessions import register_session_rules
+from app.auth.sessions import load_session_user, register_session_rules
 from app.cli import register_cli
 from app.core.forms import register_form_rules
 from app.core.request_input import register_request_limits
@@ -155,7 +154,7 @@ def _init_extensions(app: Flask) -> None:
         content_security_policy=CONTENT_SECURITY_POLICY,
     )
 
-    login_manager.user_loader(load_user)
+    login_manager.user_loader(load_session_user)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
 

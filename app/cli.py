@@ -10,12 +10,22 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.absence.cli import COMMANDS as absence_commands
-from app.auth.services import create_user, list_users, locations_by_codes, parse_role
+from app.auth.services import (
+    create_user,
+    disable_totp,
+    find_user_by_email,
+    list_users,
+    locations_by_codes,
+    parse_role,
+    set_password,
+)
+from app.auth.throttle import unlock
 from app.demo.seed import seed_demo
 from app.digest.cli import digest_cli
 from app.exceptions import DomainError
 from app.extensions import db
 from app.imports.tabular import read_import_file
+from app.models import User
 from app.privacy.cli import backup_command, privacy_cli
 from app.reports.cli import report_command
 from app.students.importing import import_students
@@ -56,6 +66,49 @@ def create_user_command(email: str, name: str, role: str, locations: str) -> Non
         f"Account aangemaakt: {user.email} ({user.role.value}; "
         f"{', '.join(loc.code for loc in user.locations)})"
     )
+
+
+def _account(email: str) -> User:
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"Geen account met e-mailadres {email}.")
+    return user
+
+
+@users_cli.command("unlock")
+@click.argument("email")
+def unlock_command(email: str) -> None:
+    """Lift the lockouts of an account (break-glass: also for beheer)."""
+    user = _account(email)
+    locked = unlock(user)
+    db.session.commit()
+    click.echo(f"{user.email}: {locked} blokkade(s) opgeheven.")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+def set_password_command(email: str) -> None:
+    """Give an account a new password (prompted, or read from standard input); it is signed
+    out everywhere and its lockouts are lifted (break-glass: also for beheer)."""
+    user = _account(email)
+    try:
+        set_password(user, _read_password())
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"{user.email}: nieuw wachtwoord ingesteld; overal uitgelogd.")
+
+
+@users_cli.command("disable-2fa")
+@click.argument("email")
+def disable_totp_command(email: str) -> None:
+    """Turn two-factor login off for an account whose phone is lost (break-glass); it is
+    signed out everywhere and sets it up again at the next login where it is required."""
+    user = _account(email)
+    disable_totp(user)
+    db.session.commit()
+    click.echo(f"{user.email}: tweestapsverificatie uit; overal uitgelogd.")
 
 
 @users_cli.command("list")

@@ -12,6 +12,11 @@ from app.core.request_input import RefusedInput
 from app.extensions import db
 from app.observability.logs import route_of_request
 
+# Where a 429 means "too many sign-in attempts" (app/auth/routes.py).
+SIGN_IN_ENDPOINTS = frozenset(
+    {"auth.login", "auth.login_code", "auth.reauthenticate", "auth.change_password"}
+)
+
 
 def wants_json() -> bool:
     if request.path.startswith("/api/"):
@@ -97,7 +102,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(429)
     def rate_limited(error: HTTPException) -> ResponseReturnValue:
         db.session.rollback()
-        if request.endpoint == "auth.login":
+        if request.endpoint in SIGN_IN_ENDPOINTS:
             message = _("Te veel inlogpogingen. Wacht een minuut en probeer het dan opnieuw.")
         else:
             message = _messages()[429]

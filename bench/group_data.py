@@ -170,7 +170,6 @@ def generate(scale: float, *, seed: int = 2026) -> Group:
                 "role": role,
                 "active": True,
                 "created_at": now,
-                "failed_logins": 0,
                 "totp_enabled": False,
             }
         )

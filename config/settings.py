@@ -44,8 +44,13 @@ class BaseConfig:
     SQLALCHEMY_DATABASE_URI: str = ""
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    # Where the login and pulse rate limits are counted ("memory://", or Redis in production).
+    # Where the login and pulse rate limits are counted: "memory://" (one process), or Redis
+    # ("redis://host:6379/0") when several processes or app servers serve the app, so they
+    # count together (docs/operations.md). /readyz checks that it answers.
     RATELIMIT_STORAGE_URI: str = "memory://"
+    # Passed to the storage's client; for Redis: time-outs, so a Redis that stops answering
+    # costs a login seconds, not a worker.
+    RATELIMIT_STORAGE_OPTIONS: dict[str, object] = {}
     RATELIMIT_HEADERS_ENABLED = True
     # Settings from the environment that could not be read: {setting: Dutch message}.
     SETTING_PROBLEMS: dict[str, str] = {}
@@ -60,6 +65,9 @@ class BaseConfig:
     SMTP_USER: str = ""
     SMTP_PASSWORD: str = ""
     SMTP_SECURITY: str = "none"  # none, starttls or tls
+    # A digest e-mail claimed by a run that has not finished it after this long counts as
+    # abandoned (the run died), and the next run sends it.
+    DIGEST_CLAIM_TIMEOUT: timedelta = timedelta(minutes=15)
 
     # --- sessions, accounts and the web ------------------------------------------------------
     # Uploads (student and absence exports) are refused above this size with a clear message.
@@ -84,7 +92,24 @@ class BaseConfig:
     TOTP_REQUIRED_ROLES: tuple[str, ...] = ()
     # Werkzeug's password hash; tests use a cheap scrypt (the suite creates hundreds).
     PASSWORD_HASH_METHOD: str = "scrypt"  # noqa: S105 - a method name, not a secret
+    # Sign-in attempts on one account from one client (a known device, or else an address):
+    # login and code per account typed and client; re-authentication and password change per
+    # signed-in account.
     LOGIN_RATE_LIMIT: str = "10 per minute;30 per hour"
+    # Login and code attempts from one address over all accounts (a school's Wi-Fi is one
+    # address for everybody there); browsers that signed in before are not counted here.
+    LOGIN_ADDRESS_RATE_LIMIT: str = "60 per minute;600 per hour"
+    # This many failed attempts in a row (password, code, re-authentication) lock the account
+    # for LOCKOUT_DURATION — from that client only (its address, or a device the account signed
+    # in on before), so nobody can lock somebody else out everywhere.
+    LOCKOUT_THRESHOLD: int = 5
+    LOCKOUT_DURATION: timedelta = timedelta(minutes=15)
+    # E-mail the account's owner when a lockout happens (at most once per LOCKOUT_DURATION),
+    # through the digest's SMTP settings.
+    LOCKOUT_MAIL: bool = True
+    # A browser that signed in to an account keeps a signed cookie this long; its failed
+    # attempts count apart from those of other clients at the same address.
+    KNOWN_DEVICE_LIFETIME: timedelta = timedelta(days=180)
     # Answers to a leerlingpeiling per client address. A class on the school's Wi-Fi shares one
     # address, so this allows a full class answering at once; raise it when a whole school
     # answers in the same hour behind one address.
@@ -147,6 +172,13 @@ class BaseConfig:
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or self.default_database_url()
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", self.RATELIMIT_STORAGE_URI)
+        if self.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://")):
+            self.RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
+        self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", self.LOGIN_RATE_LIMIT)
+        self.LOGIN_ADDRESS_RATE_LIMIT = env.get(
+            "LOGIN_ADDRESS_RATE_LIMIT", self.LOGIN_ADDRESS_RATE_LIMIT
+        )
+        self.LOCKOUT_MAIL = _env_bool("LOCKOUT_MAIL", self.LOCKOUT_MAIL)
         self.APP_BASE_URL = env.get("APP_BASE_URL", self.APP_BASE_URL)
         self.MAIL_FROM = env.get("MAIL_FROM", self.MAIL_FROM)
         self.SMTP_HOST = env.get("SMTP_HOST", self.SMTP_HOST)
@@ -208,6 +240,7 @@ class TestingConfig(BaseConfig):
     TESTING = True
     # Tests that need a low limit set it themselves.
     LOGIN_RATE_LIMIT = "1000 per minute"
+    LOGIN_ADDRESS_RATE_LIMIT = "1000 per minute"
     # scrypt at a low cost: the suite creates hundreds of accounts. Production uses the default.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - a method name, not a secret
 

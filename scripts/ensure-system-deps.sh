@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing: Chromium for the browser
-# tests, the PostgreSQL server for the database tests, poppler for PDF checks, and Pango for
-# WeasyPrint (the report PDF; the app needs it at run time too).
+# tests, the PostgreSQL server for the database tests, Redis for the two-instance tests,
+# poppler for PDF checks, and Pango for WeasyPrint (the report PDF; the app needs it at run
+# time too).
 set -euo pipefail
 
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+command -v redis-server >/dev/null || need+=(redis-server)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' || need+=(libpango-1.0-0)

@@ -23,3 +23,28 @@ def csrf_token_from(client: FlaskClient, path: str = "/login") -> str:
 def login(client: FlaskClient, email: str, password: str = PASSWORD) -> object:
     token = csrf_token_from(client, "/login")
     return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+def logout(client: FlaskClient) -> object:
+    token = csrf_token_from(client, "/account/")
+    return client.post("/logout", data={"csrf_token": token})
+
+
+def session_cookie(client: FlaskClient) -> str:
+    """The value of the client's session cookie (to copy it, as a thief would)."""
+    cookie = client.get_cookie("session")
+    assert cookie is not None, "no session cookie"
+    return cookie.value
+
+
+def replay(client: FlaskClient, cookie: str) -> FlaskClient:
+    """``client`` carrying a copied session cookie (and nothing else of its own)."""
+    client.delete_cookie("session")
+    client.set_cookie("session", cookie)
+    return client
+
+
+def from_address(client: FlaskClient, address: str) -> FlaskClient:
+    """Every request of ``client`` comes from ``address`` from now on."""
+    client.environ_base["REMOTE_ADDR"] = address
+    return client

@@ -20,10 +20,13 @@ from app.auth.services import (
     create_user,
     list_users,
     locations_by_codes,
+    log_out_everywhere,
+    open_sessions,
     parse_role,
     set_password,
     update_user,
 )
+from app.auth.throttle import active_locks, unlock
 from app.core import roles
 from app.core.fields import ActionForm
 from app.core.forms import form_page, submit, wanted_state
@@ -117,8 +120,21 @@ def edit_user(user_id: int) -> ResponseReturnValue:
     ):
         return redirect(url_for("admin.users"))
     return form_page(
-        "admin/user_edit.html", form, password_form=ResetPasswordForm(prefix="pw"), user=user
+        "admin/user_edit.html",
+        form,
+        password_form=ResetPasswordForm(prefix="pw"),
+        user=user,
+        **_account_state(user),
     )
+
+
+def _account_state(user: User) -> dict[str, object]:
+    """What the edit page shows about signing in: open sessions and locked clients."""
+    return {
+        "sessions": open_sessions(user),
+        "locks": active_locks(user),
+        "action_form": ActionForm(),
+    }
 
 
 @bp.route("/gebruikers/<int:user_id>/wachtwoord", methods=["POST"])
@@ -128,8 +144,11 @@ def reset_password(user_id: int) -> ResponseReturnValue:
     password_form = ResetPasswordForm(prefix="pw")
     if submit(
         password_form,
-        lambda: set_password(user, password_form.password.data or ""),
-        success=_("Nieuw wachtwoord ingesteld voor %(name)s.", name=user.name),
+        lambda: set_password(user, password_form.password.data or "", by=current_user),
+        success=_(
+            "Nieuw wachtwoord ingesteld voor %(name)s. Dit account is nu overal uitgelogd.",
+            name=user.name,
+        ),
     ):
         return redirect(url_for("admin.edit_user", user_id=user.id))
     html = render_template(
@@ -137,8 +156,41 @@ def reset_password(user_id: int) -> ResponseReturnValue:
         form=_edit_form(user, from_request=False),
         password_form=password_form,
         user=user,
+        **_account_state(user),
     )
     return html, 400
+
+
+@bp.route("/gebruikers/<int:user_id>/uitloggen", methods=["POST"])
+@beheer_only
+def end_sessions(user_id: int) -> ResponseReturnValue:
+    """Sign a user out on every device (a lost phone)."""
+    user = _user_or_404(user_id)
+    submit(
+        ActionForm(),
+        lambda: log_out_everywhere(user, by=current_user),
+        success=lambda ended: _(
+            "%(name)s is uitgelogd op alle apparaten (%(count)s sessies).",
+            name=user.name,
+            count=ended,
+        ),
+        errors="flash",
+    )
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/gebruikers/<int:user_id>/ontgrendelen", methods=["POST"])
+@beheer_only
+def unlock_user(user_id: int) -> ResponseReturnValue:
+    """Lift the lockouts of a user (break-glass, also for another beheer account)."""
+    user = _user_or_404(user_id)
+    submit(
+        ActionForm(),
+        lambda: unlock(user, by=current_user),
+        success=_("Blokkades van %(name)s opgeheven.", name=user.name),
+        errors="flash",
+    )
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/leerlingen/import", methods=["GET", "POST"])

@@ -47,3 +47,38 @@ class LogoutForm(FlaskForm):
     """Logout is a POST with a CSRF token, so another site cannot sign a user out."""
 
     submit = SubmitField(_l("Uitloggen"))
+
+
+class PasswordChangeForm(FlaskForm):
+    """A new password, after the current one (and a code when two-factor login is on)."""
+
+    password = PasswordField(
+        _l("Huidig wachtwoord"),
+        validators=[DataRequired(_l("Vul je huidige wachtwoord in.")), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = StringField(
+        _l("Code uit je authenticator-app"),
+        validators=[Length(max=12)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    new_password = PasswordField(
+        _l("Nieuw wachtwoord"),
+        validators=[DataRequired(_l("Vul een nieuw wachtwoord in.")), Length(max=256)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    repeat = PasswordField(
+        _l("Nieuw wachtwoord nog een keer"),
+        validators=[
+            DataRequired(_l("Vul het nieuwe wachtwoord nog een keer in.")),
+            Length(max=256),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Wachtwoord wijzigen"))
+
+
+class LogoutEverywhereForm(FlaskForm):
+    """End every session of the account, this one included."""
+
+    submit = SubmitField(_l("Overal uitloggen"))

@@ -16,18 +16,31 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.security import check_password_hash
 
 from app.access import login_required
-from app.auth.forms import CodeForm, LoginForm, LogoutForm, ReauthForm
+from app.auth.devices import attempt_key, client_key, is_known_device
+from app.auth.forms import (
+    CodeForm,
+    LoginForm,
+    LogoutEverywhereForm,
+    LogoutForm,
+    PasswordChangeForm,
+    ReauthForm,
+)
+from app.auth.notify import send_lockout_mail
 from app.auth.services import (
+    Attempt,
     authenticate,
+    change_own_password,
+    confirm_code,
+    confirm_identity,
     enable_totp,
+    log_out_everywhere,
     new_totp_secret,
     totp_uri,
-    verify_totp,
 )
-from app.auth.sessions import end_session, start_session
+from app.auth.sessions import end_session, forget_session, start_session
+from app.auth.throttle import claim_lockout_mail, describe_client
 from app.core.forms import submit
 from app.extensions import db, limiter
 from app.models import User
@@ -43,26 +56,85 @@ def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
+def _address_limit() -> str:
+    return str(current_app.config["LOGIN_ADDRESS_RATE_LIMIT"])
+
+
+def _login_attempt_key() -> str:
+    """Login attempts are limited per client (known device, or address) and account typed."""
+    return attempt_key(request.form.get("email", ""))
+
+
+def _code_attempt_key() -> str:
+    return attempt_key(str(session.get("2fa_user_id", "")))
+
+
+def _signed_in_account() -> str:
+    """Re-authentication and a password change are limited per account, wherever the
+    attempts come from (a school's Wi-Fi is one address for all its staff)."""
+    return f"account:{current_user.get_id()}"
+
+
 def _after_login_target() -> str:
     return safe_next_url(request.args.get("next")) or url_for("main.index")
 
 
+def _minutes() -> int:
+    return int(current_app.config["LOCKOUT_DURATION"].total_seconds() // 60)
+
+
+def _refused_login_message() -> str:
+    """The same words whether the address is unknown, the password wrong or the client locked:
+    the page never tells whether an account exists."""
+    return _(
+        "Onbekend e-mailadres of verkeerd wachtwoord. Na %(count)s mislukte pogingen wordt "
+        "het account hier %(minutes)s minuten geblokkeerd en krijgt de eigenaar een e-mail.",
+        count=current_app.config["LOCKOUT_THRESHOLD"],
+        minutes=_minutes(),
+    )
+
+
+def _locked_message() -> str:
+    return _(
+        "Te veel mislukte pogingen: inloggen op dit account is hier %(minutes)s minuten "
+        "geblokkeerd. Je krijgt hierover een e-mail.",
+        minutes=_minutes(),
+    )
+
+
+def _tell_owner(attempt: Attempt) -> None:
+    """After the attempt that locked a client: e-mail the account's owner (at most once per
+    lockout period, decided in the database)."""
+    user, until = attempt.account, attempt.locked_until
+    if not attempt.locked_now or user is None or until is None:
+        return
+    if not claim_lockout_mail(user):
+        return
+    db.session.commit()
+    key = client_key(user.id)
+    send_lockout_mail(
+        user, client=describe_client(key), known_device=key.startswith("d:"), until=until
+    )
+
+
+# A school's Wi-Fi is one address for all its staff and students: per account and client, so
+# a stranger's attempts use up neither another account's nor a known device's; and per address
+# over all accounts (a browser that signed in before is exempt), so one address cannot try many
+# accounts quickly.
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_attempt_key)
+@limiter.limit(_address_limit, methods=["POST"], exempt_when=is_known_device)
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data or "", form.password.data or "")
-        db.session.commit()  # keep the failure counters, or the login time
+        attempt = authenticate(form.email.data or "", form.password.data or "", client_key)
+        db.session.commit()  # keep the failure counts, or the login time
+        _tell_owner(attempt)
+        user = attempt.user
         if user is None:
-            form.password.errors.append(
-                _(
-                    "Onbekend e-mailadres of verkeerd wachtwoord. Na 5 mislukte pogingen wordt "
-                    "een account 15 minuten geblokkeerd."
-                )
-            )
+            form.password.errors.append(_refused_login_message())
         elif user.totp_enabled:
             lang = session.get("lang")
             session.clear()
@@ -73,13 +145,15 @@ def login() -> ResponseReturnValue:
             return redirect(url_for("auth.login_code", next=request.args.get("next")))
         else:
             start_session(user)
+            db.session.commit()
             return redirect(_after_login_target())
     status = 200 if not form.errors else 400
     return render_template("auth/login.html", form=form), status
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_code_attempt_key)
+@limiter.limit(_address_limit, methods=["POST"], exempt_when=is_known_device)
 def login_code() -> ResponseReturnValue:
     user_id = session.get("2fa_user_id")
     started = session.get("2fa_started", 0)
@@ -90,12 +164,26 @@ def login_code() -> ResponseReturnValue:
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
-        if verify_totp(user.totp_secret, form.code.data or ""):
-            start_session(user)
+        attempt = confirm_code(user, form.code.data or "", client_key(user.id))
+        db.session.commit()
+        if attempt.user is not None:
+            start_session(attempt.user)
+            db.session.commit()
             return redirect(_after_login_target())
-        form.code.errors.append(_("Die code klopt niet. Probeer de nieuwste code uit de app."))
+        if attempt.locked_until is not None:
+            _tell_owner(attempt)
+            session.pop("2fa_user_id", None)
+            flash(_locked_message(), "error")
+            return redirect(url_for("auth.login"))
+        form.code.errors.append(_code_refused_message(attempt))
     status = 200 if not form.errors else 400
     return render_template("auth/code.html", form=form), status
+
+
+def _code_refused_message(attempt: Attempt) -> str:
+    if attempt.code_used:
+        return _("Deze code is al gebruikt. Wacht op de volgende code in je app.")
+    return _("Die code klopt niet. Probeer de nieuwste code uit de app.")
 
 
 @bp.route("/account/tweestapsverificatie", methods=["GET", "POST"])
@@ -125,22 +213,106 @@ def totp_setup() -> ResponseReturnValue:
     ), status
 
 
+def _signed_out_for_lockout(attempt: Attempt) -> ResponseReturnValue:
+    """A signed-in session whose password or code failed once too often is ended: whoever
+    holds it has not shown it is the account's owner."""
+    _tell_owner(attempt)
+    end_session()
+    db.session.commit()
+    flash(_locked_message(), "error")
+    return redirect(url_for("auth.login"))
+
+
 @bp.route("/herbevestigen", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_login_limit, methods=["POST"], key_func=_signed_in_account)
 def reauthenticate() -> ResponseReturnValue:
     """Confirm the password (and code) before an export."""
     form = ReauthForm()
     if form.validate_on_submit():
-        password_ok = check_password_hash(current_user.password_hash, form.password.data or "")
-        code_ok = not current_user.totp_enabled or verify_totp(
-            current_user.totp_secret, form.code.data or ""
+        attempt = confirm_identity(
+            current_user,
+            form.password.data or "",
+            form.code.data or "",
+            client_key(current_user.id),
         )
-        if password_ok and code_ok:
+        db.session.commit()  # the failure count, or the code's time step
+        if attempt.ok:
             session["reauth_at"] = int(time.time())
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
-        form.password.errors.append(_("Wachtwoord of code klopt niet."))
+        if attempt.locked_until is not None:
+            return _signed_out_for_lockout(attempt)
+        if attempt.code_used:
+            form.code.errors.append(_code_refused_message(attempt))
+        else:
+            form.password.errors.append(_("Wachtwoord of code klopt niet."))
     status = 200 if not form.errors else 400
     return render_template("auth/reauth.html", form=form), status
+
+
+@bp.route("/account/")
+@login_required
+def account() -> ResponseReturnValue:
+    """The own account: a new password, two-factor login, log out everywhere."""
+    return _account_page(PasswordChangeForm())
+
+
+def _account_page(form: PasswordChangeForm) -> ResponseReturnValue:
+    status = 200 if not form.errors else 400
+    return render_template(
+        "auth/account.html", form=form, logout_form=LogoutEverywhereForm()
+    ), status
+
+
+@bp.route("/account/wachtwoord", methods=["POST"])
+@login_required
+@limiter.limit(_login_limit, methods=["POST"], key_func=_signed_in_account)
+def change_password() -> ResponseReturnValue:
+    """A new password: ends every other session of the account; this one continues on a
+    fresh session."""
+    form = PasswordChangeForm()
+    if not form.validate_on_submit():
+        return _account_page(form)
+    user: User = current_user._get_current_object()
+    attempt = confirm_identity(
+        user, form.password.data or "", form.code.data or "", client_key(user.id)
+    )
+    if not attempt.ok:
+        db.session.commit()  # the failure count
+        if attempt.locked_until is not None:
+            return _signed_out_for_lockout(attempt)
+        if attempt.code_used:
+            form.code.errors.append(_code_refused_message(attempt))
+        else:
+            form.password.errors.append(_("Wachtwoord of code klopt niet."))
+        return _account_page(form)
+    done = submit(
+        form,
+        lambda: change_own_password(user, form.new_password.data or "", form.repeat.data or ""),
+        validate=False,
+        fallback_field="new_password",
+    )
+    if not done:
+        return _account_page(form)
+    start_session(user)  # a fresh session (the new password ended all of them)
+    db.session.commit()
+    flash(_("Je wachtwoord is gewijzigd. Op je andere apparaten ben je uitgelogd."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/overal-uitloggen", methods=["POST"])
+@login_required
+def logout_everywhere() -> ResponseReturnValue:
+    """End every session of the account on every device, this one too."""
+    form = LogoutEverywhereForm()
+    if not form.validate_on_submit():
+        flash(_("Uitloggen mislukt, probeer het opnieuw."), "error")
+        return redirect(url_for("auth.account"))
+    log_out_everywhere(current_user._get_current_object())
+    db.session.commit()
+    forget_session()
+    flash(_("Je bent op al je apparaten uitgelogd."), "info")
+    return redirect(url_for("auth.login", logged_out=1))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -151,5 +323,6 @@ def logout() -> ResponseReturnValue:
         flash(_("Uitloggen mislukt, probeer het opnieuw."), "error")
         return redirect(url_for("main.index"))
     end_session()
+    db.session.commit()
     flash(_("Je bent uitgelogd."), "info")
     return redirect(url_for("auth.login", logged_out=1))

@@ -2,30 +2,35 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
-from collections.abc import Iterable
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum
 from functools import cache, lru_cache
 from pathlib import Path
 
 import pyotp
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, delete, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit import record
+from app.auth import throttle
+from app.core.sql import rows_affected
 from app.core.vocabulary import Role
 from app.exceptions import DomainError
 from app.extensions import db
-from app.models import Location, User
+from app.models import Location, User, UserSession
 from app.models.org import normalise_email
 from app.models.types import utcnow
 
 MIN_PASSWORD_LENGTH = 12
-LOCKOUT_THRESHOLD = 5
-LOCKOUT_DURATION = timedelta(minutes=15)
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 
 # Verified against when the e-mail is unknown, so a wrong address costs as long as a wrong password.
@@ -71,66 +76,177 @@ def check_password_policy(password: str, *, email: str = "") -> None:
         raise DomainError("Het wachtwoord mag je e-mailadres niet bevatten.", field="password")
 
 
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's user loader: only active users stay signed in.
+def session_user(user_id: str, token: str) -> User | None:
+    """The active user of the session with ``token``, or None when that session was ended on
+    the server (logout, "log out everywhere", a new password, deactivation) or never existed.
 
-    The locations come along in the same query (a join): nearly every view checks them through
-    ``user.location_ids``, which would otherwise cost a second query per request."""
+    One query, run on every request: the session row, the user and their locations (a join;
+    nearly every view reads ``user.location_ids``)."""
     try:
         user_pk = int(user_id)
     except (TypeError, ValueError):
         return None
-    user = db.session.scalars(_user_with_locations(), {"id": user_pk}).unique().one_or_none()
+    if not token:
+        return None
+    user = (
+        db.session.scalars(_session_user(), {"id": user_pk, "token_hash": token_hash(token)})
+        .unique()
+        .one_or_none()
+    )
     if user is None or not user.active:
         return None
     return user
 
 
 @cache
-def _user_with_locations() -> Select[User]:
+def _session_user() -> Select[User]:
     # Built once, like the floor's statements (app/floor/services.py): it runs on every request,
     # and building it and its cache key each time cost more than running it.
-    return select(User).where(User.id == bindparam("id")).options(joinedload(User.locations))
+    return (
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == bindparam("id"), UserSession.token_hash == bindparam("token_hash"))
+        .options(joinedload(User.locations))
+    )
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def open_session(user: User, *, now: datetime | None = None) -> str:
+    """A new server-side session for ``user``; answers the token for the cookie. Sessions past
+    the absolute lifetime and stale failure counts (anybody's) are removed on the way, so
+    neither table keeps anything longer than it can be of use."""
+    now = now or utcnow()
+    lifetime: timedelta = current_app.config["SESSION_ABSOLUTE_LIFETIME"]
+    db.session.execute(delete(UserSession).where(UserSession.created_at < now - lifetime))
+    throttle.forget_stale(now)
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, token_hash=token_hash(token), created_at=now))
+    db.session.flush()
+    return token
+
+
+def close_session(token: str) -> None:
+    """End the one session with ``token`` (logout)."""
+    if token:
+        db.session.execute(delete(UserSession).where(UserSession.token_hash == token_hash(token)))
+
+
+def open_sessions(user: User, *, now: datetime | None = None) -> list[UserSession]:
+    """The sessions of ``user`` that may still be in use (younger than the absolute
+    lifetime; an idle one may have timed out already), newest first."""
+    now = now or utcnow()
+    lifetime: timedelta = current_app.config["SESSION_ABSOLUTE_LIFETIME"]
+    return list(
+        db.session.scalars(
+            select(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.created_at >= now - lifetime)
+            .order_by(UserSession.created_at.desc())
+        )
+    )
+
+
+def end_all_sessions(user: User) -> int:
+    """End every session of ``user`` on every device; answers how many there were."""
+    return rows_affected(delete(UserSession).where(UserSession.user_id == user.id))
 
 
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def is_locked(user: User, now: datetime | None = None) -> bool:
-    return user.locked_until is not None and user.locked_until > (now or utcnow())
+@dataclass(frozen=True)
+class Attempt:
+    """The outcome of a password (or password and code) check.
+
+    ``user``: the check passed. ``locked_until``: the client is locked out of ``account``;
+    ``locked_now``: this attempt locked it (its owner is told by e-mail)."""
+
+    user: User | None = None
+    account: User | None = None
+    locked_until: datetime | None = None
+    locked_now: bool = False
+    # The code was right but used before (not counted as a failure: wait for the next one).
+    code_used: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None
 
 
-def authenticate(email: str, password: str, *, now: datetime | None = None) -> User | None:
-    """The active, unlocked user with this e-mail and password, or None.
-
-    Failures are counted per account; after LOCKOUT_THRESHOLD in a row the account is locked
-    for LOCKOUT_DURATION (even the right password waits). The caller commits either way, so
-    the counters are kept.
-    """
+def authenticate(
+    email: str, password: str, client_of: Callable[[int], str], *, now: datetime | None = None
+) -> Attempt:
+    """Check a login. ``client_of(user_id)`` names the client the attempt comes from
+    (app/auth/devices.py); failures count per account and client (app/auth/throttle.py), and
+    a locked client is refused even the right password. The caller commits either way, so
+    the counts are kept; the answer never says whether the address exists."""
     now = now or utcnow()
     user = find_user_by_email(email)
-    if user is None or is_locked(user, now):
+    if user is None:
         check_password_hash(_DUMMY_HASH, password)  # the same cost: no timing difference
-        return None
+        return Attempt()
+    key = client_of(user.id)
+    until = throttle.locked_until(user, key, now)
+    if until is not None:
+        check_password_hash(_DUMMY_HASH, password)
+        return Attempt(account=user, locked_until=until)
     if not check_password_hash(user.password_hash, password):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= LOCKOUT_THRESHOLD:
-            user.locked_until = now + LOCKOUT_DURATION
-            user.failed_logins = 0
-            record(user, "locked", "user", user.id, detail="te veel mislukte inlogpogingen")
-        return None
+        return _failed(user, key, now)
     if not user.active:
-        return None
-    user.failed_logins = 0
-    user.locked_until = None
+        return Attempt()
+    if not user.totp_enabled:
+        # With two-factor login the count starts again only after the code (confirm_code):
+        # knowing the password must not buy more guesses at the code.
+        throttle.clear_failures(user, key)
+        user.last_login_at = now
+    return Attempt(user=user, account=user)
+
+
+def confirm_identity(
+    user: User, password: str, code: str, key: str, *, now: datetime | None = None
+) -> Attempt:
+    """A signed-in user proves it is them again (re-authentication, a new password): the
+    password, and a code when two-factor login is on. Wrong answers count toward the lockout
+    like a login's, and a locked client is refused."""
+    now = now or utcnow()
+    until = throttle.locked_until(user, key, now)
+    if until is not None:
+        return Attempt(account=user, locked_until=until)
+    if not check_password_hash(user.password_hash, password):
+        return _failed(user, key, now)
+    if user.totp_enabled:
+        checked = use_totp_code(user, code, now=now)
+        if checked is CodeCheck.USED:
+            return Attempt(account=user, code_used=True)
+        if checked is CodeCheck.WRONG:
+            return _failed(user, key, now)
+    throttle.clear_failures(user, key)
+    return Attempt(user=user, account=user)
+
+
+def _failed(user: User, key: str, now: datetime) -> Attempt:
+    until = throttle.register_failure(user, key, now=now)
+    return Attempt(account=user, locked_until=until, locked_now=until is not None)
+
+
+def confirm_code(user: User, code: str, key: str, *, now: datetime | None = None) -> Attempt:
+    """The second step of a login: a code not used before; wrong codes count toward the
+    lockout."""
+    now = now or utcnow()
+    until = throttle.locked_until(user, key, now)
+    if until is not None:
+        return Attempt(account=user, locked_until=until)
+    checked = use_totp_code(user, code, now=now)
+    if checked is CodeCheck.USED:
+        return Attempt(account=user, code_used=True)
+    if checked is CodeCheck.WRONG:
+        return _failed(user, key, now)
+    throttle.clear_failures(user, key)
     user.last_login_at = now
-    return user
-
-
-def unlock(user: User) -> None:
-    user.failed_logins = 0
-    user.locked_until = None
+    return Attempt(user=user, account=user)
 
 
 # ---------- two-factor login (TOTP) ----------
@@ -144,23 +260,63 @@ def totp_uri(user: User, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name="SchoolFit")
 
 
-def verify_totp(secret: str | None, code: str, *, now: datetime | None = None) -> bool:
-    """A 6-digit code of this 30-second step or the one before/after (clock drift)."""
+def totp_step(secret: str | None, code: str, *, now: datetime | None = None) -> int | None:
+    """The 30-second time step whose 6-digit code ``code`` is: this step or the one before or
+    after (clock drift); None when it is none of them."""
     code = re.sub(r"\s", "", code or "")
     if not secret or not re.fullmatch(r"\d{6}", code):
-        return False
-    return pyotp.TOTP(secret).verify(code, for_time=now or utcnow(), valid_window=1)
+        return None
+    totp = pyotp.TOTP(secret)
+    current = int(totp.timecode(now or utcnow()))
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+class CodeCheck(Enum):
+    ACCEPTED = "accepted"
+    WRONG = "wrong"
+    # A right code, but its time step (or a later one) was used already: a replay.
+    USED = "used"
+
+
+def use_totp_code(user: User, code: str, *, now: datetime | None = None) -> CodeCheck:
+    """Accept ``code`` for ``user`` once: its time step must be later than the last one used.
+    Decided by one UPDATE, so the same code sent to two instances at once is accepted once."""
+    step = totp_step(user.totp_secret, code, now=now)
+    if step is None:
+        return CodeCheck.WRONG
+    used = rows_affected(
+        update(User)
+        .where(User.id == user.id)
+        .where(or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+    )
+    return CodeCheck.ACCEPTED if used == 1 else CodeCheck.USED
 
 
 def enable_totp(user: User, secret: str, code: str) -> None:
-    if not verify_totp(secret, code):
+    step = totp_step(secret, code)
+    if step is None:
         raise DomainError(
             "Die code klopt niet. Controleer de tijd op je telefoon en probeer de nieuwste code.",
             field="code",
         )
     user.totp_secret = secret
     user.totp_enabled = True
+    user.totp_last_step = step
     record(user, "enable_2fa", "user", user.id)
+
+
+def disable_totp(user: User) -> None:
+    """Turn two-factor login off (break-glass: the phone is lost). The account is signed out
+    everywhere; where two-factor login is required, the next login sets it up again."""
+    user.totp_enabled = False
+    user.totp_secret = None
+    user.totp_last_step = None
+    end_all_sessions(user)
+    record(None, "disable_2fa", "user", user.id)
 
 
 def parse_role(value: str) -> Role:
@@ -219,11 +375,36 @@ def create_user(
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    """A new password (set by beheer or the user); it also lifts a lockout."""
+def set_password(user: User, password: str, *, by: User | None = None) -> None:
+    """A new password, set by beheer (``by``) or the user: it ends every session of the
+    account (a copied cookie stops working) and lifts its lockouts."""
     check_password_policy(password, email=user.email)
     user.password_hash = hash_password(password)
-    unlock(user)
+    throttle.unlock(user)
+    end_all_sessions(user)
+    if by is not None and by.id != user.id:
+        record(by, "reset_password", "user", user.id)
+    else:
+        record(user, "change_password", "user", user.id)
+
+
+def change_own_password(user: User, new_password: str, repeated: str) -> None:
+    """The user's own new password (their identity was confirmed by the caller)."""
+    if new_password != repeated:
+        raise DomainError("De twee nieuwe wachtwoorden zijn niet gelijk.", field="repeat")
+    if check_password_hash(user.password_hash, new_password):
+        raise DomainError("Kies een ander wachtwoord dan je huidige.", field="new_password")
+    try:
+        set_password(user, new_password)
+    except DomainError as error:
+        raise DomainError(error.message, field="new_password") from None
+
+
+def log_out_everywhere(user: User, *, by: User | None = None) -> int:
+    """End every session of ``user`` (the user themself, or beheer as ``by``)."""
+    ended = end_all_sessions(user)
+    record(by or user, "logout_everywhere", "user", user.id, detail=f"{ended} sessies")
+    return ended
 
 
 def update_user(
@@ -236,6 +417,8 @@ def update_user(
     user.name = name.strip()
     user.role = role
     user.locations = list(locations)
+    if user.active and not active:
+        end_all_sessions(user)  # a deactivated account is signed out everywhere at once
     user.active = active
 
 

@@ -1,4 +1,11 @@
-"""Session rules: idle timeout, absolute lifetime, two-factor enforcement, re-authentication.
+"""Session rules: sessions kept on the server, idle timeout, absolute lifetime, two-factor
+enforcement, re-authentication.
+
+The session cookie is signed, and it also carries a random token whose hash is a row of
+``user_session`` (app/auth/services.py). Every request's user is loaded through that row, so
+deleting it — logout, "log out everywhere", a new password, deactivation — ends the session on
+every app instance at once, and a copied cookie replayed afterwards is signed out: pages send
+it to the login page, the API answers 401.
 
 The floor's offline queue lives in IndexedDB on the phone, so it survives any of these: the
 floor screen shows "Opnieuw inloggen" and sends the queue after the next login.
@@ -13,6 +20,8 @@ from typing import Any, TypeVar, cast
 
 from flask import (
     Flask,
+    Response,
+    after_this_request,
     current_app,
     flash,
     g,
@@ -26,6 +35,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
+from app.auth.devices import remember_device
+from app.auth.services import close_session, open_session, session_user
+from app.extensions import db
 from app.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -49,13 +61,30 @@ SETUP_ALLOWED = frozenset(
 )
 
 
+# The session key of the server-side session's token.
+SESSION_ID_KEY = "sid"
+
+
+def load_session_user(user_id: str) -> User | None:
+    """Flask-Login's user loader: the user of this session while its row exists."""
+    return session_user(user_id, str(session.get(SESSION_ID_KEY) or ""))
+
+
 def start_session(user: User) -> None:
-    """Sign ``user`` in on a fresh session, keeping only the chosen language."""
+    """Sign ``user`` in on a fresh session, keeping only the chosen language. Adds the
+    session's row (the caller commits) and remembers this browser as a known device."""
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
+    session[SESSION_ID_KEY] = open_session(user)
     login_user(user)
+    user_id = user.id
+
+    @after_this_request
+    def known_device(response: Response) -> Response:
+        return remember_device(response, user_id)
+
     session.permanent = True
     now = int(time.time())
     session["login_at"] = now
@@ -71,6 +100,13 @@ def start_session(user: User) -> None:
 
 
 def end_session() -> None:
+    """Sign out of this session and delete its row (the caller commits)."""
+    close_session(str(session.get(SESSION_ID_KEY) or ""))
+    forget_session()
+
+
+def forget_session() -> None:
+    """Empty the cookie's session, keeping only the chosen language."""
     logout_user()
     lang = session.get("lang")
     session.clear()
@@ -86,6 +122,7 @@ def _is_activity() -> bool:
 
 def _expired_response(message: str) -> Any:
     end_session()
+    db.session.commit()
     if request.path.startswith("/api/"):
         return jsonify(error="login_required", message=message), 401
     flash(message, "info")
@@ -95,7 +132,15 @@ def _expired_response(message: str) -> Any:
 def register_session_rules(app: Flask) -> None:
     @app.before_request
     def enforce_session_rules() -> Any:
-        if not current_user.is_authenticated or request.endpoint == "static":
+        if request.endpoint == "static":
+            return None
+        if not current_user.is_authenticated:
+            if "_user_id" in session:
+                # Signed in by the cookie, but the server ended the session (logout elsewhere,
+                # "log out everywhere", a new password, deactivation): forget it here too, and
+                # say so on the next page (the login page; on the floor, after its banner).
+                forget_session()
+                flash(_("Je sessie is beëindigd. Log opnieuw in."), "info")
             return None
         now = int(time.time())
         login_at = session.setdefault("login_at", now)

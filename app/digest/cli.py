@@ -2,7 +2,8 @@
 
 Meant for a system timer on weekdays (docs/operations.md); the command itself skips weekends and
 holidays (school calendar) and sends each team leader's digest at most once per day unless
-``--force``. Exit status 0 when everything due went out (or nothing was due), 1 on any error.
+``--force``, also when two runs start at once (each e-mail is claimed in the database first).
+Exit status 0 when everything due went out (or nothing was due), 1 on any error.
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ from app.core.calendar_store import load_calendar
 from app.core.localtime import local_today
 from app.digest import rules
 from app.digest.builder import find_location
-from app.digest.delivery import DigestCache, Mailer, MailError, SmtpSettings, plan, send_planned
+from app.digest.delivery import (
+    DigestCache,
+    Mailer,
+    MailError,
+    SmtpSettings,
+    claim,
+    plan,
+    send_claimed,
+)
 from app.extensions import db
 from app.models import Location
 from app.models.types import utcnow
@@ -105,8 +114,14 @@ def send_command(day_text: str | None, location_code: str | None, force: bool) -
                     "--force verstuurt opnieuw."
                 )
                 continue
+            claimed = claim(planned)
+            db.session.commit()  # the claim is seen by any other run before the mail goes
+            if claimed is None:
+                skipped += 1
+                click.echo(f"{user.email}: zojuist of nu door een andere run verstuurd.")
+                continue
             try:
-                done = send_planned(mailer, planned, digests, now=now)
+                done = send_claimed(mailer, claimed, digests, now=now)
             except MailError as error:
                 db.session.commit()  # the attempt and its error stay in the delivery log
                 failed += 1
@@ -118,7 +133,6 @@ def send_command(day_text: str | None, location_code: str | None, force: bool) -
             db.session.commit()
             if not done:
                 skipped += 1
-                click.echo(f"{user.email}: zojuist door een andere run verstuurd.")
                 continue
             sent += 1
             click.echo(f"{user.email}: verstuurd ({_codes(done)}).")

@@ -7,32 +7,36 @@ Settings (``config/settings.py``, from the environment): ``SMTP_HOST``, ``SMTP_P
 
 The delivery log (:class:`~app.models.digest.DigestDelivery`) says what was sent: one row per
 team leader, location and day; ``sent_at`` is set only once the SMTP server accepted the
-message. Functions here add and flush; the command commits after each team leader.
+message. Before sending, a run claims the rows of an e-mail in the database (:func:`claim`),
+so two runs at once — on one server or two — never send the same e-mail. Functions here add
+and flush; the command commits the claim before sending and the log after each team leader.
 """
 
 from __future__ import annotations
 
+import secrets
 import smtplib
 import socket
 import ssl
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from flask import current_app
+from sqlalchemy import or_, select, update
 
 from app.core.schoolcalendar import SchoolCalendar
+from app.core.sql import insert_ignoring_duplicates, rows_affected, table_of
 from app.digest.auditing import audit_digest
 from app.digest.builder import build_digest
 from app.digest.compose import compose, recipients
 from app.digest.model import Digest
 from app.extensions import db
 from app.models import Location, User
-from app.models.digest import DELIVERY_ERROR_MAX, DigestDelivery
+from app.models.digest import CLAIM_TOKEN_LENGTH, DELIVERY_ERROR_MAX, DigestDelivery
 from app.models.types import utcnow
 from app.observability.metrics import DIGEST_EMAILS
 
@@ -251,33 +255,70 @@ def plan(day: date, *, location: Location | None = None, force: bool = False) ->
     return plans
 
 
-def _claim_rows(user: User, locations: list[Location], day: date) -> list[DigestDelivery]:
-    """The delivery rows of one team leader's e-mail, locked for this run.
+@dataclass
+class Claim:
+    """The delivery rows of one team leader's e-mail that this run claimed (``token``)."""
 
-    Existing rows are read ``FOR UPDATE`` (PostgreSQL; SQLite serialises writers anyway) and
-    missing ones inserted and flushed at once, so a second run at the same moment waits here,
-    then sees ``sent_at`` (or trips over the unique key) instead of sending the e-mail twice."""
-    query = (
-        select(DigestDelivery)
-        .where(
-            DigestDelivery.user_id == user.id,
-            DigestDelivery.day == day,
-            DigestDelivery.location_id.in_([loc.id for loc in locations]),
-        )
-        .with_for_update()
+    planned: Planned
+    token: str
+    locations: list[Location]
+
+
+def claim(planned: Planned, *, now: datetime | None = None) -> Claim | None:
+    """Claim the delivery rows of one team leader's e-mail for this run; None when there is
+    nothing to send (sent already, or being sent by another run at this moment).
+
+    Missing rows are inserted (the unique key lets one of two runs do it), then one UPDATE
+    marks the rows that are still to send and not claimed by a live run. The caller commits
+    the claim *before* sending, so another run, on this server or another, sees it and leaves
+    the e-mail alone; the mail server is never talked to while a transaction is open. A claim
+    older than ``DIGEST_CLAIM_TIMEOUT`` belongs to a run that died and may be taken over."""
+    now = now or utcnow()
+    user = planned.user
+    ids = [loc.id for loc in planned.locations]
+    if not ids:
+        return None
+    table = table_of(DigestDelivery)
+    db.session.execute(
+        insert_ignoring_duplicates(table, ["user_id", "location_id", "day"]),
+        [
+            {
+                "user_id": user.id,
+                "location_id": location_id,
+                "day": planned.day,
+                "recipient": "",
+                "attempted_at": now,
+                "attempts": 0,
+                "error": "",
+                "claim_token": "",
+            }
+            for location_id in ids
+        ],
     )
-    existing = {row.location_id: row for row in db.session.scalars(query)}
-    rows: list[DigestDelivery] = []
-    for loc in locations:
-        row = existing.get(loc.id)
-        if row is None:
-            row = DigestDelivery(
-                user_id=user.id, location_id=loc.id, day=day, attempts=0, error="", recipient=""
-            )
-            db.session.add(row)
-        rows.append(row)
-    db.session.flush()
-    return rows
+    timeout: timedelta = current_app.config["DIGEST_CLAIM_TIMEOUT"]
+    token = secrets.token_hex(CLAIM_TOKEN_LENGTH // 2)
+    free = or_(table.c.claimed_at.is_(None), table.c.claimed_at < now - timeout)
+    statement = (
+        update(table)
+        .where(
+            table.c.user_id == user.id,
+            table.c.day == planned.day,
+            table.c.location_id.in_(ids),
+            free,
+        )
+        .values(claim_token=token, claimed_at=now)
+    )
+    if not planned.force:
+        statement = statement.where(table.c.sent_at.is_(None))
+    if not rows_affected(statement):
+        return None
+    claimed = set(
+        db.session.scalars(
+            select(DigestDelivery.location_id).where(DigestDelivery.claim_token == token)
+        )
+    )
+    locations = [loc for loc in planned.locations if loc.id in claimed]
+    return Claim(planned=planned, token=token, locations=locations)
 
 
 class DigestCache:
@@ -295,26 +336,25 @@ class DigestCache:
         return self._built[key]
 
 
-def send_planned(
-    mailer: Mailer, planned: Planned, digests: DigestCache, *, now: datetime | None = None
+def send_claimed(
+    mailer: Mailer, claimed: Claim, digests: DigestCache, *, now: datetime | None = None
 ) -> list[Location]:
-    """Compose and send one team leader's e-mail and write the delivery log (add and flush).
+    """Compose and send one team leader's claimed e-mail and write the delivery log (add and
+    flush); answers the locations sent.
 
-    Answers the locations sent: none when a run at the same moment sent them first (then
-    nothing is sent). On success every location's row gets ``sent_at`` and the sending is
-    audited; on failure the rows record the attempt and the error and keep ``sent_at`` as it
-    was, and :class:`MailError` is raised (after writing the log)."""
+    On success every claimed row gets ``sent_at`` and the sending is audited; on failure the
+    rows record the attempt and the error, keep ``sent_at`` as it was, and give up the claim
+    (the next run tries again), and :class:`MailError` is raised (after writing the log)."""
     now = now or utcnow()
+    planned = claimed.planned
     user = planned.user
-    try:
-        rows = _claim_rows(user, planned.locations, planned.day)
-    except IntegrityError:
-        db.session.rollback()  # another run inserted the same rows first: it sends them
-        return []
-    if not planned.force:
-        rows = [row for row in rows if row.sent_at is None]
-    by_id = {loc.id: loc for loc in planned.locations}
-    locations = [by_id[row.location_id] for row in rows]
+    rows = list(
+        db.session.scalars(
+            select(DigestDelivery).where(DigestDelivery.claim_token == claimed.token)
+        )
+    )
+    by_id = {loc.id: loc for loc in claimed.locations}
+    locations = [by_id[row.location_id] for row in rows if row.location_id in by_id]
     if not locations:
         return []
     built = [digests.get(loc, planned.day) for loc in locations]
@@ -322,6 +362,8 @@ def send_planned(
         row.attempts = (row.attempts or 0) + 1
         row.attempted_at = now
         row.recipient = user.email
+        row.claim_token = ""
+        row.claimed_at = None
     try:
         message = compose(user, built, mailer.settings.sender, now=now)
         mailer.send(message)

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any, TypeVar
 
 from flask import (
     Blueprint,
     current_app,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -16,16 +19,18 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from app.access import login_required
 from app.core.vocabulary import Role
-from app.extensions import db
+from app.extensions import limiter
+from app.main.health import readiness
 from app.urls import safe_next_url
 from config.settings import PROJECT_ROOT
 
 bp = Blueprint("main", __name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 SERVICE_WORKER_DIR = PROJECT_ROOT / "service_worker"
 
@@ -115,7 +120,37 @@ def offline() -> ResponseReturnValue:
     return render_template("main/offline.html")
 
 
+def plain_http_allowed(view: F) -> F:
+    """Flask-Talisman's per-view option: this view is never redirected to HTTPS."""
+    view.__dict__["talisman_view_options"] = {"force_https": False}
+    return view
+
+
+def _probe_answer(body: Mapping[str, object], status: int) -> Response:
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# The load balancer's probes: plain HTTP from inside the network (never redirected to HTTPS),
+# never rate-limited, and they touch no session.
 @bp.route("/healthz")
+@plain_http_allowed
+@limiter.exempt
 def healthz() -> ResponseReturnValue:
-    db.session.execute(text("SELECT 1"))
-    return {"status": "ok"}, 200
+    """The process is alive and serving (it does not ask the database: a database outage must
+    not make the load balancer restart every app process)."""
+    return _probe_answer({"status": "ok"}, 200)
+
+
+@bp.route("/readyz")
+@plain_http_allowed
+@limiter.exempt
+def readyz() -> ResponseReturnValue:
+    """Whether this instance may get traffic: the database answers and is migrated to this
+    code's head, and Redis answers when it is configured. 503 when not."""
+    checks = readiness()
+    ready = all(checks.values())
+    body = {"status": "ready" if ready else "unavailable", "checks": checks}
+    return _probe_answer(body, 200 if ready else 503)

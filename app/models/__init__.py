@@ -8,6 +8,7 @@ from app.models.absence import (
     AbsenceRecord,
     AbsenceSignal,
 )
+from app.models.account import LoginThrottle, UserSession
 from app.models.audit import AuditEvent
 from app.models.calendar import NonSchoolPeriod, SchoolYear
 from app.models.climate import ClimateCheck
@@ -61,6 +62,7 @@ __all__ = [
     "HandoverSlot",
     "HomeVisit",
     "Location",
+    "LoginThrottle",
     "ParentCall",
     "Peiling",
     "PeilingAnswer",
@@ -70,6 +72,7 @@ __all__ = [
     "Student",
     "StudentImportUpload",
     "User",
+    "UserSession",
     "Zone",
     "floor_entry_student",
     "user_location",

@@ -13,6 +13,7 @@ from app.models.org import Location, User
 from app.models.types import UTCDateTime, utcnow
 
 DELIVERY_ERROR_MAX = 500
+CLAIM_TOKEN_LENGTH = 32
 
 
 class DigestDelivery(Model):
@@ -20,7 +21,11 @@ class DigestDelivery(Model):
 
     ``sent_at`` is set only after the SMTP server accepted the message; a failed attempt keeps
     ``sent_at`` as it was (None when never sent) and records the error, so the next run tries
-    again. The unique key decides in the database, also when two runs overlap.
+    again. The unique key decides in the database, also when two runs overlap, and a run
+    *claims* the rows of an e-mail (``claim_token``, ``claimed_at``, committed) before it talks
+    to the mail server, so a second run at the same moment, on this machine or another, leaves
+    them alone. A claim is given up after a failure; one left behind by a run that died counts
+    as abandoned after ``DIGEST_CLAIM_TIMEOUT``.
     """
 
     __tablename__ = "digest_delivery"
@@ -37,6 +42,9 @@ class DigestDelivery(Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # The last failure's message ("" after a successful send).
     error: Mapped[str] = mapped_column(String(DELIVERY_ERROR_MAX), default="")
+    # The run sending this e-mail right now ("" and None when none is).
+    claim_token: Mapped[str] = mapped_column(String(CLAIM_TOKEN_LENGTH), default="")
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
     location: Mapped[Location] = relationship()

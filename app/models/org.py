@@ -98,12 +98,14 @@ class User(UserMixin, Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Lockout after repeated failures (counted since the last success or lock).
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last time a lockout of this account was mailed to its owner (at most one mail per
+    # lockout period; the lockout itself is per client: app.models.account.LoginThrottle).
+    lockout_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Two-factor login (TOTP, RFC 6238); required for the roles in TOTP_REQUIRED_ROLES.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The 30-second time step of the last code accepted: a code is good once.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     locations: Mapped[list[Location]] = relationship(
         secondary=user_location, order_by="Location.code"

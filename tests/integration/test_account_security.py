@@ -1,8 +1,8 @@
-"""Password policy, lockout, idle and absolute session limits, two-factor login, re-auth."""
+"""Password policy, idle and absolute session limits, two-factor login, re-authentication.
+(The lockout: test_lockout.py; sessions ended on the server: test_server_sessions.py.)"""
 
 import time
 from collections.abc import Callable
-from datetime import timedelta
 
 import pyotp
 import pytest
@@ -40,45 +40,6 @@ def test_password_policy_refuses(password: str, message: str) -> None:
 )
 def test_password_policy_accepts(password: str) -> None:
     check_password_policy(password, email="pieter.jansen@school.nl")
-
-
-def test_account_is_locked_after_five_failures(
-    client: FlaskClient, make_user: Callable[..., User]
-) -> None:
-    user = make_user(Role.TEAMLEIDER)
-    for _ in range(5):
-        assert login(client, user.email, "verkeerd-wachtwoord-1").status_code == 400
-    db.session.refresh(user)
-    assert user.locked_until is not None
-    response = login(client, user.email)  # the right password waits too
-    assert response.status_code == 400
-    assert "15 minuten geblokkeerd" in response.get_data(as_text=True)
-    # beheer setting a new password lifts the lock
-    from app.auth.services import set_password
-
-    set_password(user, "een-nieuw-wachtwoord-9")
-    db.session.commit()
-    assert login(client, user.email, "een-nieuw-wachtwoord-9").status_code == 302
-
-
-def test_lock_expires(client: FlaskClient, make_user: Callable[..., User]) -> None:
-    from app.models.types import utcnow
-
-    user = make_user(Role.TEAMLEIDER)
-    user.locked_until = utcnow() - timedelta(seconds=1)
-    db.session.commit()
-    assert login(client, user.email).status_code == 302
-
-
-def test_a_success_resets_the_failure_count(
-    client: FlaskClient, make_user: Callable[..., User]
-) -> None:
-    user = make_user(Role.TEAMLEIDER)
-    for _ in range(4):
-        login(client, user.email, "verkeerd-wachtwoord-1")
-    assert login(client, user.email).status_code == 302
-    db.session.refresh(user)
-    assert user.failed_logins == 0 and user.locked_until is None
 
 
 def _age_session(client: FlaskClient, **seconds_ago: int) -> None:

@@ -167,3 +167,31 @@ def test_renaming_the_desk_tables_keeps_every_row_both_ways(migrating_app: Flask
             )
         ).scalar_one()
     assert orphans == 0
+
+
+def test_the_sessions_migration_keeps_the_accounts_and_what_refers_to_them(
+    migrating_app: Flask,
+) -> None:
+    """Revision 0015 drops two columns of ``user``, which most tables refer to (locations of
+    users, audit events, deliveries...): up and down, every row stays."""
+    upgrade(revision="head")
+    seed_demo()
+    db.session.commit()
+    tables = ["user", "user_location", "floor_entry", "casus", "audit_event"]
+
+    def counts() -> dict[str, int]:
+        with db.engine.connect() as connection:
+            audited = connection.execute(
+                text("SELECT count(*) FROM audit_event WHERE user_id IS NOT NULL")
+            ).scalar_one()
+        return {**row_counts(tables), "audited": audited}
+
+    before = counts()
+    assert all(before.values()), before
+    downgrade(revision="0012")
+    db.session.remove()
+    assert counts() == before
+    upgrade(revision="head")
+    db.session.remove()
+    assert counts() == before
+    assert schema_differences() == []

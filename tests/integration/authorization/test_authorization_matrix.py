@@ -47,13 +47,18 @@ ROUTE_RULES: dict[str, Rule] = {
     "main.service_worker": PUBLIC,
     "main.manifest": PUBLIC,
     "main.offline": PUBLIC,
+    # the load balancer's probes: no login, and nothing in them to protect
     "main.healthz": PUBLIC,
+    "main.readyz": PUBLIC,
     "metrics.metrics": TOKEN_ONLY,  # off (404) in tests; tests/integration/test_observability.py
     "auth.login": PUBLIC,
     "auth.login_code": PUBLIC,  # without a pending password step it sends you to /login
     "auth.logout": LOGIN,
     "auth.reauthenticate": LOGIN,
     "auth.totp_setup": LOGIN,
+    "auth.account": LOGIN,  # one's own account: a new password, log out everywhere
+    "auth.change_password": LOGIN,
+    "auth.logout_everywhere": LOGIN,
     "students.index": LOGIN,
     "students.detail": Rule(scoped=True),
     "admin.index": roles(R.BEHEER),
@@ -61,6 +66,8 @@ ROUTE_RULES: dict[str, Rule] = {
     "admin.new_user": roles(R.BEHEER),
     "admin.edit_user": roles(R.BEHEER),
     "admin.reset_password": roles(R.BEHEER),
+    "admin.end_sessions": roles(R.BEHEER),
+    "admin.unlock_user": roles(R.BEHEER),
     "admin.import_students_page": roles(R.BEHEER),
     "admin.student_import_preview": roles(R.BEHEER),
     "admin.confirm_student_import_view": roles(R.BEHEER),

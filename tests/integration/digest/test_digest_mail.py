@@ -4,13 +4,10 @@ AUTH, STARTTLS and implicit TLS."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import shutil
 import ssl
 import subprocess
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -30,61 +27,14 @@ from app.extensions import db
 from app.models import AuditEvent, DigestDelivery, Location, User
 from app.models.types import utcnow
 from tests.digest_helpers import DAY, Scenario
+from tests.mail_helpers import BASE_URL, Inbox, smtp_sink
 from tests.pgserver import free_port
-
-BASE_URL = "https://schoolfit.example.nl"
-
-
-@dataclass
-class Received:
-    envelope_from: str
-    recipients: list[str]
-    message: EmailMessage
-
-
-@dataclass
-class Inbox:
-    """An SMTP server's handler that keeps what it receives; refuses listed recipients."""
-
-    received: list[Received] = field(default_factory=list)
-    refuse: set[str] = field(default_factory=set)
-
-    async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
-        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
-    ) -> str:
-        if address in self.refuse:
-            return "550 5.1.1 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [r.message for r in self.received if address in r.recipients]
 
 
 @pytest.fixture
 def smtp(app: Flask) -> Iterator[Inbox]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=port,
-        SMTP_SECURITY="none",
-        SMTP_USER="",
-        SMTP_PASSWORD="",
-        MAIL_FROM="schoolfit@school.example.nl",
-        APP_BASE_URL=BASE_URL,
-    )
-    try:
+    with smtp_sink(app) as inbox:
         yield inbox
-    finally:
-        controller.stop()
 
 
 def send(runner: FlaskCliRunner, *args: str) -> Any:
@@ -487,7 +437,7 @@ def test_a_run_at_the_same_moment_does_not_send_twice(
     app: Flask, smtp: Inbox, scenario: Scenario
 ) -> None:
     """Planned while nothing was sent; by the time this run gets to it, another run has sent
-    it (and committed): the delivery rows are re-read under a lock, and nothing goes out."""
+    it (and committed): the claim finds nothing to send, and nothing goes out; --force does."""
     (planned,) = delivery.plan(DAY)
     db.session.add(
         DigestDelivery(
@@ -501,17 +451,19 @@ def test_a_run_at_the_same_moment_does_not_send_twice(
         )
     )
     db.session.commit()
+    assert delivery.claim(planned) is None
     settings = delivery.SmtpSettings.from_config(app.config)
     with delivery.Mailer(settings) as mailer:
         cache = delivery.DigestCache(load_calendar(), utcnow())
-        assert delivery.send_planned(mailer, planned, cache) == []
-        assert smtp.received == []
         planned.force = True
-        assert delivery.send_planned(mailer, planned, cache) == [scenario.location]
+        claimed = delivery.claim(planned)
+        assert claimed is not None
+        db.session.commit()
+        assert delivery.send_claimed(mailer, claimed, cache) == [scenario.location]
     db.session.commit()
     assert len(smtp.received) == 1
     (row,) = deliveries(scenario.teamleider)
-    assert row.attempts == 2
+    assert row.attempts == 2 and row.claim_token == "" and row.claimed_at is None
 
 
 @pytest.mark.parametrize(
