@@ -1,7 +1,7 @@
 """sessions on the server, lockout per account and client, TOTP codes once, digest claims
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0016
 Create Date: 2026-12-10 10:00:00
 
 - ``user_session``: one row per signed-in session (the cookie carries a token, the row its
@@ -22,7 +22,7 @@ from alembic import op
 import app.models.types
 
 revision = "0015"
-down_revision = "0012"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
