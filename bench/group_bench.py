@@ -481,9 +481,12 @@ def gunicorn(url: str, workers: int) -> Iterator[int]:
         "SECRET_KEY": secrets.token_hex(32),
         "FORCE_HTTPS": "0",
         "SCHOOLFIT_CONFIG": "production",
+        "GUNICORN_MAX_REQUESTS": "0",  # no worker replaced in the middle of a measurement
     }
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "--config",  # production's settings file; the arguments below override it
+        str(ROOT / "config" / "gunicorn.conf.py"),
         "--workers",
         str(workers),
         "--bind",

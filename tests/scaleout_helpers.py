@@ -68,6 +68,8 @@ class Instance:
             self.process = subprocess.Popen(
                 [
                     str(GUNICORN),
+                    "--config",  # production's settings file; the arguments below override it
+                    str(ROOT / "config" / "gunicorn.conf.py"),
                     "--workers",
                     "2",
                     "--bind",

@@ -21,6 +21,7 @@ from pythonjsonlogger.json import JsonFormatter
 from werkzeug.wrappers import Response
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+PROBES = frozenset({"main.healthz", "main.readyz"})
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
@@ -87,7 +88,8 @@ def configure_logging(app: Flask) -> None:
     @app.after_request
     def log_request(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        if app.config["LOG_FORMAT"] == "json":  # plain text: gunicorn's access log has them
+        # Plain text: gunicorn's access log has them; the load balancer's probes are noise.
+        if app.config["LOG_FORMAT"] == "json" and request.endpoint not in PROBES:
             started = g.get("request_started")
             duration_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
             app.logger.info(
