@@ -20,10 +20,13 @@ from app.auth.services import (
     set_password,
 )
 from app.auth.throttle import unlock
+from app.core.vocabulary import ImportKind
 from app.demo.seed import seed_demo
 from app.digest.cli import digest_cli
 from app.exceptions import DomainError
 from app.extensions import db
+from app.imports.commands import refused_command
+from app.imports.history import ImportSource, recorded
 from app.imports.tabular import read_import_file
 from app.models import User
 from app.privacy.cli import backup_command, privacy_cli
@@ -136,13 +139,15 @@ def list_users_command() -> None:
 def import_students_command(file: Path, partial: bool, confirm: bool) -> None:
     """Import students from a Magister/SOMtoday export (CSV or .xlsx): prints what the import
     does, all or nothing."""
+    source = ImportSource.of_command(ImportKind.LEERLINGEN, file.name)
     try:
-        result = import_students(
-            read_import_file(file), file.name, full=not partial, confirm=confirm
+        source = ImportSource.of_command(ImportKind.LEERLINGEN, file.name, read_import_file(file))
+        result = recorded(
+            source,
+            lambda: import_students(source.data, file.name, full=not partial, confirm=confirm),
         )
     except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from None
+        raise refused_command(source, error) from None
     db.session.commit()
     for line in result.preview:
         click.echo(line)

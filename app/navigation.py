@@ -40,6 +40,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("students.index", _l("Leerlingen")),
     NavItem("absence.signals", _l("Verzuim")),
     NavItem("admin.index", _l("Beheer")),
+    NavItem("admin.imports", _l("Imports")),
     NavItem("privacy.audit", _l("Auditlog")),
 )
 

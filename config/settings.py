@@ -163,6 +163,8 @@ class BaseConfig:
         "audit_log": 5 * 365,
         "form_submissions": 2,  # the one-time tokens of sent forms (double-click protection)
         "student_import_uploads": 1,  # files uploaded for a preview and never confirmed
+        # The import history's messages (they can name students); the rows stay.
+        "import_reports": 90,
     }
 
     def __init__(self) -> None:

@@ -3,12 +3,16 @@ SOMtoday's shapes."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
+
+from flask.testing import FlaskClient
 
 from app.demo.absence import seed_school_year
 from app.demo.synthetic_absence import LESSON_MINUTES, LESSON_STARTS
 from app.extensions import db
+from tests.client_helpers import csrf_token_from
 
 MAGISTER_HEADER = "stamnr;Start;Eind;Lesuur;Code;Omschrijving;Geoorloofd;Verantwoordingtype"
 SOMTODAY_HEADER = (
@@ -57,6 +61,18 @@ def magister_csv(*rows: str, header: str = MAGISTER_HEADER, encoding: str = "cp1
 
 def somtoday_csv(*rows: str, encoding: str = "utf-8-sig") -> bytes:
     return ("\n".join([SOMTODAY_HEADER, *rows]) + "\n").encode(encoding)
+
+
+def upload(client: FlaskClient, data: bytes, *, json: bool = False, skip: bool = False) -> object:
+    """Send ``data`` as verzuim.csv on the upload page (a signed-in beheer client)."""
+    token = csrf_token_from(client, "/verzuim/import")
+    form = {"csrf_token": token, "file": (io.BytesIO(data), "verzuim.csv")}
+    if skip:
+        form["skip_unknown"] = "y"
+    headers = {"Accept": "application/json"} if json else {}
+    return client.post(
+        "/verzuim/import", data=form, content_type="multipart/form-data", headers=headers
+    )
 
 
 def add_lateness_signal(student_id: int) -> Any:

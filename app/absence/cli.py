@@ -26,8 +26,11 @@ from app.core.calendar_store import (
 )
 from app.core.csv_export import write_csv
 from app.core.localtime import local_today
+from app.core.vocabulary import ImportKind
 from app.exceptions import DomainError
 from app.extensions import db
+from app.imports.commands import refused_command
+from app.imports.history import ImportSource, recorded
 from app.imports.tabular import read_import_file
 from app.models import AbsenceSignal, Location, NonSchoolPeriod, Student
 
@@ -79,17 +82,22 @@ def import_absence_command(
 ) -> None:
     """Import an absence export from Magister or SOMtoday (CSV or .xlsx), all or nothing."""
     progress = _ProgressBars()
+    source = ImportSource.of_command(ImportKind.VERZUIM, file.name)
     try:
-        result = import_absence(
-            read_import_file(file),
-            file.name,
-            skip_unknown_students=skip_unknown_students,
-            replace_period=replace_period,
-            progress=progress,
-            evaluate=not no_signals,
+        source = ImportSource.of_command(ImportKind.VERZUIM, file.name, read_import_file(file))
+        result = recorded(
+            source,
+            lambda: import_absence(
+                source.data,
+                file.name,
+                skip_unknown_students=skip_unknown_students,
+                replace_period=replace_period,
+                progress=progress,
+                evaluate=not no_signals,
+            ),
         )
     except DomainError as error:
-        raise _fail(error) from None
+        raise refused_command(source, error) from None
     finally:
         progress.close()
     db.session.commit()

@@ -52,10 +52,11 @@ from app.core.calendar_store import (
 from app.core.fields import ActionForm
 from app.core.forms import form_page, submit
 from app.core.request_input import paginate
-from app.core.vocabulary import AbsenceCategory
+from app.core.vocabulary import AbsenceCategory, ImportKind
 from app.errors import wants_json
 from app.exceptions import DomainError
 from app.extensions import db
+from app.imports.history import ImportSource, record_refused, recorded
 from app.models import AbsenceImport, AbsenceSignal, NonSchoolPeriod, SchoolYear
 from app.urls import safe_next_url
 
@@ -199,18 +200,22 @@ def import_page() -> ResponseReturnValue:
         if isinstance(error, AbsenceImportRejected):
             unknown.extend(error.unknown_students)
 
-    upload = form.file.data
+    source = ImportSource.of_upload(ImportKind.VERZUIM, form.file.data, current_user)
     done = submit(
         form,
-        lambda: import_absence(
-            upload.read(),
-            upload.filename or "",
-            user=current_user,
-            skip_unknown_students=bool(form.skip_unknown.data),
-            replace_period=bool(form.replace_period.data),
+        lambda: recorded(
+            source,
+            lambda: import_absence(
+                source.data,
+                source.filename,
+                user=current_user,
+                skip_unknown_students=bool(form.skip_unknown.data),
+                replace_period=bool(form.replace_period.data),
+            ),
         ),
         success=lambda result: _("Import klaar: %(summary)s.", summary=result.summary()),
         on_refused=refused,
+        record_refusal=lambda error: record_refused(source, error),
     )
     if done:
         if wants_json():

@@ -30,8 +30,11 @@ from app.auth.throttle import active_locks, unlock
 from app.core import roles
 from app.core.fields import ActionForm
 from app.core.forms import form_page, submit, wanted_state
+from app.core.request_input import paginate
+from app.core.vocabulary import ImportKind
 from app.exceptions import DomainError
 from app.extensions import db
+from app.imports.history import ImportSource, history_query, record_refused
 from app.models import Location, StudentImportUpload, User, Zone
 from app.students.staging import (
     STALE,
@@ -45,6 +48,7 @@ from app.students.staging import (
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
 beheer_only = roles_required(roles.BEHEER)
+IMPORTS_PAGE_SIZE = 50
 
 
 def _location_choices() -> list[tuple[str, str]]:
@@ -199,14 +203,15 @@ def import_students_page() -> ResponseReturnValue:
     """Step 1: upload. The file is checked and kept for its preview; nothing is imported."""
     form = StudentImportForm()
     problems: list[str] = []
-    upload = form.file.data
+    source = ImportSource.of_upload(ImportKind.LEERLINGEN, form.file.data, current_user)
     if submit(
         form,
         lambda: stage_student_import(
-            current_user, upload.read(), upload.filename or "", full=bool(form.full.data)
+            current_user, source.data, source.filename, full=bool(form.full.data)
         ),
         # Every problem of the file, one per line, listed above the form.
         on_refused=lambda error: problems.extend(error.message.splitlines()),
+        record_refusal=lambda error: record_refused(source, error),
     ):
         return redirect(url_for("admin.student_import_preview"))
     return form_page(
@@ -278,6 +283,14 @@ def cancel_student_import() -> ResponseReturnValue:
         errors="flash",
     )
     return redirect(url_for("admin.import_students_page"))
+
+
+@bp.route("/imports")
+@beheer_only
+def imports() -> ResponseReturnValue:
+    """The latest imports of students and absence: upload, command line and inbox."""
+    page = paginate(history_query(), IMPORTS_PAGE_SIZE)
+    return render_template("admin/imports.html", page=page)
 
 
 @bp.route("/locaties", methods=["GET"])

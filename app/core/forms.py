@@ -129,6 +129,7 @@ def submit(
     validate: bool = True,
     on_refused: Callable[[DomainError], None] | None = None,
     fallback_field: str | None = None,
+    record_refusal: Callable[[DomainError], object] | None = None,
 ) -> Done[T] | None:
     """Validate ``form`` (unless ``validate`` is False: the caller checked it), run ``action``,
     commit and flash ``success``. None when the form was not submitted, invalid or refused.
@@ -136,7 +137,8 @@ def submit(
     ``errors="flash"`` is for forms without a page of their own (a button in a list): their
     validation messages are flashed, as is a refusal. ``on_refused`` shows a refusal another
     way (an import's list of row problems); ``fallback_field`` takes a refusal that names no
-    field of the form."""
+    field of the form. ``record_refusal`` is a service call that keeps a record of the refusal
+    (an import's history): it runs after the rollback, and what it adds is committed."""
     if validate and not form.validate_on_submit():
         if errors == "flash":
             flash_form_errors(form)
@@ -148,6 +150,9 @@ def submit(
     except DomainError as error:
         db.session.rollback()
         g.form_refused = True
+        if record_refusal is not None:
+            record_refusal(error)
+            db.session.commit()
         if on_refused is not None:
             on_refused(error)
         elif errors == "flash":

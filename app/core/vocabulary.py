@@ -305,6 +305,35 @@ class Weekday(Labelled):
 
 
 # ---------------------------------------------------------------------------------------------
+# Imports from the LVS (Magister, SOMtoday)
+
+
+class ImportKind(Labelled):
+    """What an import file holds (the inbox recognises it by its header)."""
+
+    LEERLINGEN = "leerlingen", _l("leerlingen")
+    VERZUIM = "verzuim", _l("verzuim")
+    ONBEKEND = "onbekend", _l("onbekend")
+
+
+class ImportOrigin(Labelled):
+    """Who or what ran an import."""
+
+    INBOX = "inbox", _l("inbox (automatisch)")
+    UPLOAD = "upload", _l("upload")
+    OPDRACHTREGEL = "opdrachtregel", _l("opdrachtregel")
+
+
+class ImportStatus(Labelled):
+    """How an import ended; ``bezig`` while the inbox holds the file."""
+
+    BEZIG = "bezig", _l("bezig")
+    GELUKT = "gelukt", _l("geïmporteerd")
+    MISLUKT = "mislukt", _l("niet geïmporteerd")
+    OVERGESLAGEN = "overgeslagen", _l("overgeslagen (al geïmporteerd)")
+
+
+# ---------------------------------------------------------------------------------------------
 # The pulse
 
 
@@ -337,5 +366,8 @@ VOCABULARY: tuple[type[Labelled], ...] = (
     CodeSource,
     NonSchoolKind,
     Weekday,
+    ImportKind,
+    ImportOrigin,
+    ImportStatus,
     PeilingStatus,
 )

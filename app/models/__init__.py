@@ -28,6 +28,7 @@ from app.models.desk import (
 )
 from app.models.digest import DigestDelivery
 from app.models.floor import Flag, FloorEntry, QuarantinedEntry, floor_entry_student
+from app.models.imports import ImportRun
 from app.models.org import BreakTime, Location, User, Zone, user_location
 from app.models.pulse import Peiling, PeilingAnswer, PeilingDevice
 from app.models.report import ReportText
@@ -61,6 +62,7 @@ __all__ = [
     "Handover",
     "HandoverSlot",
     "HomeVisit",
+    "ImportRun",
     "Location",
     "LoginThrottle",
     "ParentCall",

@@ -24,6 +24,7 @@ from app.models import (
     Flag,
     FloorEntry,
     FormSubmission,
+    ImportRun,
     QuarantinedEntry,
     Student,
     StudentImportUpload,
@@ -129,6 +130,21 @@ def purge_student_import_uploads(cutoff: datetime, dry_run: bool) -> int:
     return count
 
 
+def clear_import_reports(cutoff: datetime, dry_run: bool) -> int:
+    """The messages of the import history (row messages and previews can name students); the
+    rows themselves (when, file, kind, rows, result) stay, and so does the inbox's claim on a
+    file's content, so an old file dropped again is still not imported twice."""
+    old = select(ImportRun.id).where(ImportRun.started_at < cutoff, ImportRun.message != "")
+    count = _count(old)
+    if not dry_run and count:
+        db.session.execute(
+            update(ImportRun)
+            .where(ImportRun.started_at < cutoff, ImportRun.message != "")
+            .values(message="")
+        )
+    return count
+
+
 ANONYMISED_LAST_NAME = "(vertrokken)"
 
 
@@ -205,6 +221,9 @@ RULES: list[RetentionRule] = [
         "student_import_uploads",
         "niet bevestigde leerlingimports (geüploade bestanden) verwijderd",
         purge_student_import_uploads,
+    ),
+    RetentionRule(
+        "import_reports", "meldingen in de importgeschiedenis gewist", clear_import_reports
     ),
 ]
 

@@ -58,6 +58,11 @@ class StudentImportResult:
     locations: list[str] = field(default_factory=list)
     preview: list[str] = field(default_factory=list)  # the plan as text, for the command line
 
+    @property
+    def rows(self) -> int:
+        """The students in the file."""
+        return self.created + self.updated + self.unchanged + self.reactivated
+
     def summary(self) -> str:
         return (
             f"{self.created} nieuw, {self.updated} bijgewerkt, {self.unchanged} ongewijzigd, "

@@ -21,8 +21,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from app.core.locks import hold_import_lock
+from app.core.vocabulary import ImportKind, ImportOrigin
 from app.exceptions import DomainError
 from app.extensions import db
+from app.imports.history import ImportSource, record_done
 from app.models import StudentImportUpload, User
 from app.models.types import utcnow
 from app.observability.metrics import counted_import
@@ -120,6 +122,10 @@ def confirm_student_import(
     if plan.risks and not risks_seen:
         raise DomainError(RISKS_UNCONFIRMED, field="risks_seen")
     result = apply_plan(plan)
+    source = ImportSource(
+        ImportKind.LEERLINGEN, ImportOrigin.UPLOAD, upload.filename, upload.content, user
+    )
+    record_done(source, result)
     db.session.delete(upload)
     db.session.flush()
     return result

@@ -26,6 +26,7 @@ from tests.absence_helpers import (
     magister_row,
     school_calendar,
     somtoday_csv,
+    upload,
 )
 from tests.client_helpers import csrf_token_from
 
@@ -298,17 +299,6 @@ def test_cli_import_with_progress(runner: FlaskCliRunner, student: Student, tmp_
     result = runner.invoke(args=["import-absence", str(path)])
     assert result.exit_code != 0
     assert "Regel 2: onbekende verzuimcode 'XX'" in result.output
-
-
-def upload(client: FlaskClient, data: bytes, *, json: bool = False, skip: bool = False) -> object:
-    token = csrf_token_from(client, "/verzuim/import")
-    form = {"csrf_token": token, "file": (io.BytesIO(data), "verzuim.csv")}
-    if skip:
-        form["skip_unknown"] = "y"
-    headers = {"Accept": "application/json"} if json else {}
-    return client.post(
-        "/verzuim/import", data=form, content_type="multipart/form-data", headers=headers
-    )
 
 
 def test_upload_page(client: FlaskClient, login_as: Callable[..., User], student: Student) -> None:

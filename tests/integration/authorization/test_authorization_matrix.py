@@ -72,6 +72,7 @@ ROUTE_RULES: dict[str, Rule] = {
     "admin.student_import_preview": roles(R.BEHEER),
     "admin.confirm_student_import_view": roles(R.BEHEER),
     "admin.cancel_student_import": roles(R.BEHEER),
+    "admin.imports": roles(R.BEHEER),
     "admin.locations": roles(R.BEHEER),
     "admin.add_zone_view": roles(R.BEHEER),
     "admin.toggle_zone": roles(R.BEHEER),

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.audit import record
 from app.core.localtime import local_today
-from app.core.vocabulary import FlagStatus, Role
+from app.core.vocabulary import FlagStatus, ImportKind, ImportOrigin, ImportStatus, Role
 from app.extensions import db
 from app.floor.services import accept_climate_checks, accept_entries
 from app.models import (
@@ -17,6 +17,7 @@ from app.models import (
     Flag,
     FloorEntry,
     FormSubmission,
+    ImportRun,
     QuarantinedEntry,
     Student,
     User,
@@ -42,6 +43,7 @@ DAYS = {
     "audit_log": 1825,
     "form_submissions": 2,
     "student_import_uploads": 1,
+    "import_reports": 90,
 }
 
 
@@ -75,6 +77,20 @@ def test_purge_applies_each_period(
         FormSubmission(token=f"{n:032x}", user_id=staff.id, submitted_at=now - timedelta(days=age))
         for n, age in ((1, 3), (2, 1))  # three days old: gone; yesterday's: kept
     )
+    # The import history: an old refusal naming a student loses its message, keeps its row.
+    db.session.add_all(
+        ImportRun(
+            kind=ImportKind.LEERLINGEN,
+            origin=ImportOrigin.INBOX,
+            status=ImportStatus.GELUKT,
+            filename="leerlingen.csv",
+            digest=f"{n}" * 64,
+            inbox_claim=f"{n}" * 64,
+            message=f"Regel 2: leerlingnummer {student.leerlingnummer} staat ook op regel 1",
+            started_at=now - timedelta(days=age),
+        )
+        for n, age in ((1, 91), (2, 89))
+    )
     old_event = record(staff, "view", "student", student.leerlingnummer, student=student)
     old_event.at = now - timedelta(days=6 * 365)
     record(staff, "view", "student", student.leerlingnummer, student=student)
@@ -96,6 +112,7 @@ def test_purge_applies_each_period(
         "audit_log": 1,
         "form_submissions": 1,
         "student_import_uploads": 0,
+        "import_reports": 1,
     }
     assert count(FloorEntry) == 4  # a dry run changes nothing
 
@@ -109,6 +126,11 @@ def test_purge_applies_each_period(
     assert recent_named is not None and recent_named.students == [student]
     assert count(Flag) == 0 and count(QuarantinedEntry) == 0 and count(AuditEvent) == 1
     assert count(FormSubmission) == 1
+    runs = db.session.scalars(select(ImportRun).order_by(ImportRun.started_at)).all()
+    assert [(run.message == "", run.inbox_claim) for run in runs] == [
+        (True, "1" * 64),  # the claim stays: the same file is still not imported twice
+        (False, "2" * 64),
+    ]
     links = db.session.scalar(select(func.count()).select_from(floor_entry_student))
     assert links == 1
 
