@@ -28,6 +28,7 @@ from app.extensions import db
 from app.imports.commands import refused_command
 from app.imports.history import ImportSource, recorded
 from app.imports.tabular import read_import_file
+from app.inbox.cli import import_inbox_command
 from app.models import User
 from app.privacy.cli import backup_command, privacy_cli
 from app.reports.cli import report_command
@@ -171,6 +172,7 @@ def seed_demo_command() -> None:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(import_students_command)
+    app.cli.add_command(import_inbox_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(privacy_cli)

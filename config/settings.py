@@ -165,6 +165,8 @@ class BaseConfig:
         "student_import_uploads": 1,  # files uploaded for a preview and never confirmed
         # The import history's messages (they can name students); the rows stay.
         "import_reports": 90,
+        # Files and reports in the inbox's verwerkt/ and fout/ (deleted by import-inbox).
+        "inbox_files": 14,
     }
 
     def __init__(self) -> None:

@@ -75,6 +75,9 @@ class AbsenceImportResult:
     first_future_day: date | None = None
     import_id: int | None = None
     signals: Any = None  # app.absence.signals.EvaluationSummary, when evaluated
+    # The students of the file's rows, whose signals are evaluated afterwards (the inbox
+    # evaluates once, after all its absence files).
+    student_ids: set[int] = field(default_factory=set)
 
     def summary(self) -> str:
         parts = [
@@ -206,9 +209,9 @@ def import_absence(
     future = sorted(key[1] for key in records if key[1] > today)
     result.future = len(future)
     result.first_future_day = future[0] if future else None
+    result.student_ids = {key[0] for key in records}
     if evaluate:
-        student_ids = {key[0] for key in records}
-        result.signals = evaluate_signals(as_of, student_ids=student_ids)
+        result.signals = evaluate_signals(as_of, student_ids=result.student_ids)
     return result
 
 

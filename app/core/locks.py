@@ -24,7 +24,8 @@ from app.extensions import db
 BUSY = "Er loopt al een import; probeer het zo opnieuw."
 # pg_try_advisory_xact_lock(namespace, key): SchoolFit's namespace, one key per kind.
 NAMESPACE = 0x5C_F1
-KEYS = {"students": 1, "absence": 2}
+# "inbox": the inbox claiming a file it does not recognise (nothing is imported from it).
+KEYS = {"students": 1, "absence": 2, "inbox": 3}
 
 
 class ImportBusy(DomainError):

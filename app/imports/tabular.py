@@ -26,7 +26,15 @@ XLSX_MAGIC = b"PK\x03\x04"
 # A NUL this early means UTF-16 or a binary file; later it is a bad line.
 BINARY_PREFIX = 4096
 
-__all__ = ["ImportLimits", "Table", "TableError", "read_import_file", "read_table"]
+__all__ = [
+    "ImportLimits",
+    "Table",
+    "TableError",
+    "column_positions",
+    "read_header",
+    "read_import_file",
+    "read_table",
+]
 
 
 @dataclass
@@ -188,6 +196,36 @@ def read_import_file(path: Path, limits: ImportLimits | None = None) -> bytes:
     return path.read_bytes()
 
 
+def column_positions(header: Iterable[str], aliases: Mapping[str, Iterable[str]]) -> dict[str, int]:
+    """Each canonical column found in ``header`` and its position (the first, if repeated):
+    ``aliases`` maps a canonical name to the header names that mean it."""
+    lookup = {
+        normalise_header(alias): canonical
+        for canonical, names in aliases.items()
+        for alias in (canonical, *names)
+    }
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header):
+        canonical = lookup.get(normalise_header(name))
+        if canonical and canonical not in positions:
+            positions[canonical] = index
+    return positions
+
+
+def read_header(data: bytes, filename: str, *, limits: ImportLimits | None = None) -> list[str]:
+    """The column names of a CSV or .xlsx export (its first line or row), read within
+    ``limits``; raises :class:`TableError` for an empty or unreadable file."""
+    limits = limits or ImportLimits.current()
+    if not data or data.isspace():
+        raise TableError("Het bestand is leeg.")
+    if data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
+        header, _rows = _read_xlsx(data, limits)
+    else:
+        header, _rows, _encoding, _delimiter = _read_csv(data, limits)
+    _check_row(1, header, limits)
+    return header
+
+
 def read_table(
     data: bytes,
     filename: str,
@@ -214,16 +252,7 @@ def read_table(
         header, rows, encoding, delimiter = _read_csv(data, limits)
     _check_row(1, header, limits)
 
-    lookup = {
-        normalise_header(alias): canonical
-        for canonical, names in aliases.items()
-        for alias in (canonical, *names)
-    }
-    positions: dict[str, int] = {}
-    for index, name in enumerate(header):
-        canonical = lookup.get(normalise_header(name))
-        if canonical and canonical not in positions:
-            positions[canonical] = index
+    positions = column_positions(header, aliases)
     missing = [name for name in required if name not in positions]
     if missing:
         shown = "; ".join(h for h in header if h.strip())[:200] or "(geen)"
