@@ -136,6 +136,7 @@ def test_beheer_reads_every_import_newest_first_a_page_at_a_time(
     assert "inbox (automatisch)" in first and "schoolfit@app1" in first
     assert "verwerkt/verzuim-53.csv" in first and "53 regels: 53 nieuw" in first
     assert first.count("<tr>") == 1 + 50  # the header and a page of 50
+    assert '<a href="/beheer/imports?page=2">Volgende</a>' in first
     second = client.get("/beheer/imports?page=2").get_data(as_text=True)
     assert second.count("<tr>") == 1 + 5 and "verzuim-00.csv" in second
     assert 'href="/beheer/imports"' in client.get("/beheer/").get_data(as_text=True)
