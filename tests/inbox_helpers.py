@@ -7,9 +7,11 @@ import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
+from app.core.vocabulary import ImportKind, ImportOrigin, ImportStatus
 from app.extensions import db
 from app.inbox.cli import InboxSummary, run_inbox
 from app.models import ImportRun
@@ -68,6 +70,21 @@ def names(folder: Path) -> list[str]:
 def report(drop: Path, where: str) -> str:
     """The report beside ``where`` (``verwerkt/x.csv``)."""
     return (drop / f"{where}.verslag.txt").read_text(encoding="utf-8")
+
+
+def recorded_import(**values: Any) -> ImportRun:
+    """A row of the import history (added, not committed): an absence file the inbox imported,
+    unless ``values`` say otherwise."""
+    defaults: dict[str, Any] = {
+        "kind": ImportKind.VERZUIM,
+        "origin": ImportOrigin.INBOX,
+        "status": ImportStatus.GELUKT,
+        "filename": "verzuim.csv",
+        "runner": "schoolfit@app1",
+    }
+    run = ImportRun(**{**defaults, **values})
+    db.session.add(run)
+    return run
 
 
 def history() -> list[ImportRun]:

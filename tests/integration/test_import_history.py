@@ -18,6 +18,7 @@ from app.models import ImportRun, Location, Student, User
 from app.models.types import utcnow
 from tests.absence_helpers import magister_csv, magister_day, school_calendar
 from tests.absence_helpers import upload as upload_absence
+from tests.inbox_helpers import recorded_import
 from tests.student_import_helpers import CONFIRM, confirmation, csv_bytes
 from tests.student_import_helpers import upload as upload_students
 
@@ -94,18 +95,12 @@ def test_uploads_are_recorded_with_who_uploaded(
 def add_runs(number: int) -> None:
     start = utcnow() - timedelta(days=1)
     for n in range(number):
-        db.session.add(
-            ImportRun(
-                kind=ImportKind.VERZUIM,
-                origin=ImportOrigin.INBOX,
-                status=ImportStatus.GELUKT,
-                filename=f"verzuim-{n:02d}.csv",
-                rows=n,
-                message=f"{n} regels: {n} nieuw",
-                runner="schoolfit@app1",
-                moved_to=f"verwerkt/verzuim-{n:02d}.csv",
-                started_at=start + timedelta(minutes=n),
-            )
+        recorded_import(
+            filename=f"verzuim-{n:02d}.csv",
+            rows=n,
+            message=f"{n} regels: {n} nieuw",
+            moved_to=f"verwerkt/verzuim-{n:02d}.csv",
+            started_at=start + timedelta(minutes=n),
         )
     db.session.commit()
 
@@ -115,16 +110,15 @@ def test_beheer_reads_every_import_newest_first_a_page_at_a_time(
 ) -> None:
     beheer = login_as(Role.BEHEER)
     add_runs(54)
-    db.session.add(
-        ImportRun(
-            kind=ImportKind.LEERLINGEN,
-            origin=ImportOrigin.UPLOAD,
-            status=ImportStatus.MISLUKT,
-            filename="leerlingen.xlsx",
-            rows=40,
-            message="Niets geïmporteerd: 1 fout(en) in 40 regels.\nRegel 3: roepnaam ontbreekt",
-            user_id=beheer.id,
-        )
+    recorded_import(
+        kind=ImportKind.LEERLINGEN,
+        origin=ImportOrigin.UPLOAD,
+        status=ImportStatus.MISLUKT,
+        filename="leerlingen.xlsx",
+        rows=40,
+        message="Niets geïmporteerd: 1 fout(en) in 40 regels.\nRegel 3: roepnaam ontbreekt",
+        user_id=beheer.id,
+        runner="",
     )
     db.session.commit()
     first = client.get("/beheer/imports").get_data(as_text=True)

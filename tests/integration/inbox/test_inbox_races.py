@@ -20,14 +20,22 @@ from flask import Flask
 from sqlalchemy import func, select
 
 import app.inbox.cli as inbox_cli
-from app.core.vocabulary import ImportKind, ImportOrigin, ImportStatus
+from app.core.vocabulary import ImportStatus
 from app.extensions import db
 from app.inbox.cli import InboxSummary
-from app.models import AbsenceImport, AbsenceRecord, ImportRun, Location
+from app.models import AbsenceImport, AbsenceRecord, Location
 from app.models.types import utcnow
 from tests.absence_helpers import magister_csv, magister_day
 from tests.db_helpers import count
-from tests.inbox_helpers import history, names, put, report, run, somtoday_students
+from tests.inbox_helpers import (
+    history,
+    names,
+    put,
+    recorded_import,
+    report,
+    run,
+    somtoday_students,
+)
 from tests.student_import_helpers import count_students
 
 MON = date(2026, 9, 14)
@@ -185,18 +193,12 @@ def test_a_file_a_dead_run_imported_is_moved_by_a_later_run(
     data = week("100231")
     put(drop, "verzuim.csv", data)
     digest = hashlib.sha256(data).hexdigest()
-    db.session.add(
-        ImportRun(
-            kind=ImportKind.VERZUIM,
-            origin=ImportOrigin.INBOX,
-            status=ImportStatus.GELUKT,
-            filename="verzuim.csv",
-            digest=digest,
-            inbox_claim=digest,
-            rows=40,
-            message="40 regels: 40 nieuw",
-            started_at=utcnow() - timedelta(minutes=minutes_ago),
-        )
+    recorded_import(
+        digest=digest,
+        inbox_claim=digest,
+        rows=40,
+        message="40 regels: 40 nieuw",
+        started_at=utcnow() - timedelta(minutes=minutes_ago),
     )
     db.session.commit()
     lines: list[str] = []

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.audit import record
 from app.core.localtime import local_today
-from app.core.vocabulary import FlagStatus, ImportKind, ImportOrigin, ImportStatus, Role
+from app.core.vocabulary import FlagStatus, Role
 from app.extensions import db
 from app.floor.services import accept_climate_checks, accept_entries
 from app.models import (
@@ -27,6 +27,7 @@ from app.models.types import utcnow
 from app.privacy.retention import purge
 from tests.db_helpers import count
 from tests.floor_helpers import climate_check, entry
+from tests.inbox_helpers import recorded_import
 from tests.pulse_helpers import add_answers, make_peiling
 
 DAYS = {
@@ -78,19 +79,13 @@ def test_purge_applies_each_period(
         for n, age in ((1, 3), (2, 1))  # three days old: gone; yesterday's: kept
     )
     # The import history: an old refusal naming a student loses its message, keeps its row.
-    db.session.add_all(
-        ImportRun(
-            kind=ImportKind.LEERLINGEN,
-            origin=ImportOrigin.INBOX,
-            status=ImportStatus.GELUKT,
-            filename="leerlingen.csv",
+    for n, age in ((1, 91), (2, 89)):
+        recorded_import(
             digest=f"{n}" * 64,
             inbox_claim=f"{n}" * 64,
             message=f"Regel 2: leerlingnummer {student.leerlingnummer} staat ook op regel 1",
             started_at=now - timedelta(days=age),
         )
-        for n, age in ((1, 91), (2, 89))
-    )
     old_event = record(staff, "view", "student", student.leerlingnummer, student=student)
     old_event.at = now - timedelta(days=6 * 365)
     record(staff, "view", "student", student.leerlingnummer, student=student)
