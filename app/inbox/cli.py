@@ -313,7 +313,7 @@ def run_inbox(
     for name in temporary:
         if not name.startswith("."):
             run.note(Outcome(name, LATER, "tijdelijke naam: wordt nog geschreven"))
-    complete, growing = drop.settled(files, pause)
+    complete, growing = drop.settled(files, pause) if files else ([], [])
     for file in growing:
         run.note(_later(file, "wordt nog geschreven (grootte of tijd veranderde)"))
     entries: list[Entry] = []
