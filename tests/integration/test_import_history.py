@@ -18,6 +18,7 @@ from app.models import ImportRun, Location, Student, User
 from app.models.types import utcnow
 from tests.absence_helpers import magister_csv, magister_day, school_calendar
 from tests.absence_helpers import upload as upload_absence
+from tests.client_helpers import csrf_token_from
 from tests.inbox_helpers import recorded_import
 from tests.student_import_helpers import CONFIRM, confirmation, csv_bytes
 from tests.student_import_helpers import upload as upload_students
@@ -134,6 +135,12 @@ def test_beheer_reads_every_import_newest_first_a_page_at_a_time(
     second = client.get("/beheer/imports?page=2").get_data(as_text=True)
     assert second.count("<tr>") == 1 + 5 and "verzuim-00.csv" in second
     assert 'href="/beheer/imports"' in client.get("/beheer/").get_data(as_text=True)
+
+    token = csrf_token_from(client, "/beheer/imports")
+    client.post("/taal/en", data={"csrf_token": token, "next": "/beheer/imports"})
+    english = client.get("/beheer/imports").get_data(as_text=True)
+    assert "55 imports" in english and "inbox (automatic)" in english
+    assert '<th scope="col">Result</th>' in english and "not imported" in english
 
 
 @pytest.mark.parametrize("role", list(Role))
