@@ -36,3 +36,21 @@ PULSE_OPENERS = frozenset({Role.TEAMLEIDER, Role.BEHEER})
 BEHEER = frozenset({Role.BEHEER})
 # The digest e-mail goes to these roles of a location.
 DIGEST_RECIPIENTS = frozenset({Role.TEAMLEIDER})
+
+# --- safeguarding (issue 23) ---
+# Urgent alerts (web push, e-mail fallback): team leaders for floor alerts, the
+# aandachtsfunctionaris for Meldcode signals. The alerts page and the push subscription are
+# theirs.
+ALERT_RECIPIENTS = frozenset({Role.TEAMLEIDER, Role.AANDACHTSFUNCTIONARIS})
+FLOOR_ALERT_RECIPIENTS = frozenset({Role.TEAMLEIDER})
+MELDCODE_ALERT_RECIPIENTS = frozenset({Role.AANDACHTSFUNCTIONARIS})
+# The Meldcode: the aandachtsfunctionaris coordinates (owns trajecten, adds people by name);
+# staff who work with students may open one (a signal) and see that one exists.
+MELDCODE_COORDINATORS = frozenset({Role.AANDACHTSFUNCTIONARIS})
+MELDCODE_SIGNALLERS = CASE_READERS | MELDCODE_COORDINATORS
+# Incidents with several students, referrals to chain partners, the DUO melding: case work.
+INCIDENT_WORKERS = CASE_WORKERS
+REFERRAL_WORKERS = CASE_WORKERS
+DUO_RECORDERS = CASE_WORKERS
+# The list of chain partners is kept by functional management.
+PARTNER_MANAGERS = BEHEER

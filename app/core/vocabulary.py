@@ -90,6 +90,8 @@ class Role(Labelled):
     COPA = "copa", _l("COPA")
     LOCATIELEIDER = "locatieleider", _l("Locatieleiding")
     BEHEER = "beheer", _l("Functioneel beheer")
+    # Coordinates the Meldcode huiselijk geweld en kindermishandeling at a location.
+    AANDACHTSFUNCTIONARIS = "aandachtsfunctionaris", _l("Aandachtsfunctionaris")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -236,6 +238,102 @@ class TriageOutcome(Labelled):
 
 
 # ---------------------------------------------------------------------------------------------
+# Safeguarding: urgent alerts, the Meldcode, incidents, chain partners
+
+
+class AlertKind(Labelled):
+    """What an urgent alert is about (the push message names only this and the location)."""
+
+    VEILIGHEID = "veiligheid", _l("Vlag veiligheid / pesten")
+    DOORVERWEZEN = "doorverwezen", _l("De-escalatie doorverwezen naar teamleider")
+    MELDCODE = "meldcode", _l("Nieuw Meldcode-signaal")
+
+
+class PushStatus(Labelled):
+    """Where one push message (one alert to one device) stands."""
+
+    WACHT = "wacht", _l("wacht")
+    VERSTUURD = "verstuurd", _l("verstuurd")
+    MISLUKT = "mislukt", _l("mislukt")
+    VERVALLEN = "vervallen", _l("vervallen (apparaat afgemeld)")
+
+
+class MeldcodeStatus(Labelled):
+    OPEN = "open", _l("open")
+    AFGESLOTEN = "afgesloten", _l("afgesloten")
+
+
+class MeldcodeStep(Labelled):
+    """The five steps of the Meldcode huiselijk geweld en kindermishandeling (2019)."""
+
+    SIGNALEN = "signalen", _l("1. Signalen in kaart brengen")
+    CONSULTATIE = "consultatie", _l(
+        "2. Collegiale consultatie en zo nodig Veilig Thuis raadplegen"
+    )
+    GESPREK = "gesprek", _l("3. Gesprek met leerling en/of ouders")
+    WEGEN = "wegen", _l("4. Wegen met het afwegingskader")
+    BESLISSEN = "beslissen", _l("5. Beslissen: hulp organiseren en/of melden")
+
+
+class Answer(Labelled):
+    """An explicit yes or no (the afwegingskader's questions may not be left open)."""
+
+    JA = "ja", _l("ja")
+    NEE = "nee", _l("nee")
+
+
+class IncidentKind(Labelled):
+    """Kinds of incident as schools register them (Wet veiligheid op school)."""
+
+    PESTEN = "pesten", _l("pesten"), _l("pesten")
+    CYBERPESTEN = "cyberpesten", _l("online pesten"), _l("online pesten")
+    FYSIEK_GEWELD = "fysiek_geweld", _l("fysiek geweld"), _l("fysiek geweld")
+    BEDREIGING = "bedreiging", _l("bedreiging"), _l("bedreigingen")
+    DISCRIMINATIE = "discriminatie", _l("discriminatie"), _l("discriminatie")
+    SEKSUELE_INTIMIDATIE = "seksuele_intimidatie", _l("seksuele intimidatie")
+    DIEFSTAL = "diefstal", _l("diefstal")
+    VERNIELING = "vernieling", _l("vernieling")
+    WAPENBEZIT = "wapenbezit", _l("wapenbezit")
+    MIDDELEN = "middelen", _l("drugs of alcohol")
+    ANDERS = "anders", _l("anders")
+
+
+class IncidentRole(Labelled):
+    """The part a student played in an incident."""
+
+    DADER = "dader", _l("dader")
+    SLACHTOFFER = "slachtoffer", _l("slachtoffer")
+    OMSTANDER = "omstander", _l("omstander")
+    BETROKKEN = "betrokken", _l("betrokken")
+
+
+class PartnerKind(Labelled):
+    """The chain partners around the school (the Buitenkans programme names them)."""
+
+    LEERPLICHT = "leerplicht", _l("Leerplicht / RBL")
+    SMW = "smw", _l("Schoolmaatschappelijk werk")
+    JEUGDTEAM = "jeugdteam", _l("Jeugdteam / CJG")
+    VEILIG_THUIS = "veilig_thuis", _l("Veilig Thuis")
+    SAMENWERKINGSVERBAND = "samenwerkingsverband", _l("Samenwerkingsverband passend onderwijs")
+    WIJKAGENT = "wijkagent", _l("Wijkagent")
+    GGD = "ggd", _l("GGD / jeugdarts")
+
+
+class Consent(Labelled):
+    """Whose consent a referral has (or that it has none, and why)."""
+
+    OUDERS_EN_LEERLING = "ouders_en_leerling", _l("ouders en leerling")
+    OUDERS = "ouders", _l("ouders")
+    LEERLING = "leerling", _l("leerling (16 jaar of ouder)")
+    GEEN = "geen", _l("geen toestemming (reden vastgelegd)")
+
+
+class ReferralStatus(Labelled):
+    OPEN = "open", _l("wacht op terugkoppeling")
+    AFGEROND = "afgerond", _l("afgerond")
+
+
+# ---------------------------------------------------------------------------------------------
 # Absence
 
 
@@ -360,6 +458,16 @@ VOCABULARY: tuple[type[Labelled], ...] = (
     HandoverStatus,
     HandoverCriterion,
     TriageOutcome,
+    AlertKind,
+    PushStatus,
+    MeldcodeStatus,
+    MeldcodeStep,
+    Answer,
+    IncidentKind,
+    IncidentRole,
+    PartnerKind,
+    Consent,
+    ReferralStatus,
     AbsenceCategory,
     RegistrationKind,
     AbsenceRule,

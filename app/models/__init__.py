@@ -7,8 +7,10 @@ from app.models.absence import (
     AbsenceImport,
     AbsenceRecord,
     AbsenceSignal,
+    DuoMelding,
 )
 from app.models.account import LoginThrottle, UserSession
+from app.models.alerts import Alert, AlertReceipt, PushOutbox, PushSubscription
 from app.models.audit import AuditEvent
 from app.models.calendar import NonSchoolPeriod, SchoolYear
 from app.models.climate import ClimateCheck
@@ -32,10 +34,31 @@ from app.models.imports import ImportRun
 from app.models.org import BreakTime, Location, User, Zone, user_location
 from app.models.pulse import Peiling, PeilingAnswer, PeilingDevice
 from app.models.report import ReportText
+from app.models.safeguarding import (
+    ChainPartner,
+    Incident,
+    IncidentStudent,
+    MeldcodeMember,
+    MeldcodeRecord,
+    MeldcodeTraject,
+    Referral,
+)
 from app.models.student import Student, StudentImportUpload
 from app.models.submission import FormSubmission
 
 __all__ = [
+    "Alert",
+    "AlertReceipt",
+    "ChainPartner",
+    "DuoMelding",
+    "Incident",
+    "IncidentStudent",
+    "MeldcodeMember",
+    "MeldcodeRecord",
+    "MeldcodeTraject",
+    "PushOutbox",
+    "PushSubscription",
+    "Referral",
     "ClimateCheck",
     "AbsenceCode",
     "AbsenceFigures",

@@ -196,3 +196,37 @@ class AbsenceSignal(Model):
     @property
     def acknowledged(self) -> bool:
         return self.acknowledged_at is not None
+
+
+class DuoMelding(Model):
+    """The melding at DUO's verzuimloket the school made for a 16-hour signal: when, by whom,
+    the reference, and the follow-up by the leerplichtambtenaar (contact, verzuimgesprek).
+    A melding after an earlier one in the same school year is a follow-up (``follow_up``)."""
+
+    __tablename__ = "duo_melding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("student.id", ondelete="CASCADE"), index=True
+    )
+    signal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("absence_signal.id", ondelete="SET NULL"), unique=True
+    )
+    reported_on: Mapped[date] = mapped_column(Date)
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reference: Mapped[str] = mapped_column(String(60))
+    window_start: Mapped[date] = mapped_column(Date)
+    window_end: Mapped[date] = mapped_column(Date)
+    hours: Mapped[float] = mapped_column(Float, default=0.0)
+    follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    leerplicht_contact: Mapped[str] = mapped_column(String(120), default="")
+    contacted_on: Mapped[date | None] = mapped_column(Date)
+    conversation_on: Mapped[date | None] = mapped_column(Date)  # the verzuimgesprek
+    conversation_note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    student: Mapped[Student] = relationship()
+    signal: Mapped[AbsenceSignal | None] = relationship()
+    reported_by: Mapped[User | None] = relationship()
