@@ -14,6 +14,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import models  # noqa: F401
 from app.absence.routes import bp as absence_bp
 from app.admin.routes import bp as admin_bp
+from app.alerts.routes import bp as alerts_bp
+from app.alerts.sender import register_sender
 from app.auth.routes import bp as auth_bp
 from app.auth.sessions import load_session_user, register_session_rules
 from app.cli import register_cli
@@ -118,6 +120,7 @@ def create_app(
     register_template_helpers(app)
     register_caching_rules(app)
     register_session_rules(app)
+    register_sender(app)
     return app
 
 
@@ -133,8 +136,8 @@ def _init_extensions(app: Flask) -> None:
     def api_login_first() -> Any:
         # Registered before CSRFProtect: a phone whose session expired must hear "log in again"
         # (401), not "bad CSRF token", so it keeps its queue and shows the login banner.
-        api_post = request.path.startswith("/api/") and request.method == "POST"
-        if api_post and not current_user.is_authenticated:
+        api_write = request.path.startswith("/api/") and request.method in ("POST", "DELETE")
+        if api_write and not current_user.is_authenticated:
             return jsonify(error="login_required", message="Log opnieuw in."), 401
         return None
 
@@ -177,6 +180,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(digest_bp)
     app.register_blueprint(pulse_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(alerts_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.absence.cli import COMMANDS as absence_commands
+from app.alerts.cli import alerts_cli, push_cli
 from app.auth.services import (
     create_user,
     disable_totp,
@@ -49,7 +50,9 @@ def _read_password() -> str:
 @click.option("--email", required=True, help="E-mail address (login name).")
 @click.option("--name", required=True, help="Full name as shown in the app.")
 @click.option(
-    "--role", required=True, help="medewerker, teamleider, copa, locatieleider or beheer."
+    "--role",
+    required=True,
+    help="medewerker, teamleider, copa, locatieleider, beheer or aandachtsfunctionaris.",
 )
 @click.option("--locations", required=True, help="Comma-separated location codes, e.g. HK,ZS.")
 def create_user_command(email: str, name: str, role: str, locations: str) -> None:
@@ -183,3 +186,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(digest_cli)
 
     app.cli.add_command(report_command)
+    app.cli.add_command(push_cli)
+    app.cli.add_command(alerts_cli)

@@ -33,8 +33,10 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("desk.inbox", _l("Bureau")),
     # A team leader reaches "openstaand" from the desk's own menu.
     NavItem("desk.outstanding", _l("Openstaand"), roles.DESK_STAFF),
+    NavItem("alerts.index", _l("Meldingen")),
     NavItem("digest.index", _l("Dagoverzicht")),
     NavItem("desk.cases", _l("Casussen")),
+    NavItem("desk.meldcode", _l("Meldcode"), roles.MELDCODE_COORDINATORS),
     NavItem("pulse.results", _l("Peiling en klimaat")),
     NavItem("reports.index", _l("Rapportage")),
     NavItem("students.index", _l("Leerlingen")),

@@ -69,6 +69,25 @@ class BaseConfig:
     # abandoned (the run died), and the next run sends it.
     DIGEST_CLAIM_TIMEOUT: timedelta = timedelta(minutes=15)
 
+    # --- urgent alerts: web push (VAPID) and the e-mail fallback (docs/alerts.md) ------------
+    # The VAPID key pair (`flask --app app push vapid-keys` makes one): the private key as
+    # base64url (raw 32 bytes or DER), the public key as the browser's applicationServerKey.
+    VAPID_PRIVATE_KEY: str = ""
+    VAPID_PUBLIC_KEY: str = ""
+    # A mailto: or https: address of whoever runs the app; push services refuse anything else.
+    VAPID_SUBJECT: str = ""
+    # Each worker runs a small sender thread that sends alerts within seconds; off in tests
+    # (they start one where they need it) and when a timer runs `flask --app app alerts drain`
+    # instead.
+    ALERT_SENDER_ENABLED: bool = True
+    # How often the sender looks for work it was not woken for (another worker's alerts,
+    # retries, the e-mail fallback), in seconds.
+    ALERT_POLL_SECONDS: float = 5.0
+    # An alert not opened by a recipient within this time also goes out to them by e-mail.
+    ALERT_EMAIL_AFTER: timedelta = timedelta(minutes=15)
+    # Seconds to wait for a push service's answer.
+    PUSH_TIMEOUT: float = 10.0
+
     # --- sessions, accounts and the web ------------------------------------------------------
     # Uploads (student and absence exports) are refused above this size with a clear message.
     MAX_CONTENT_LENGTH: int = 10 * 1024 * 1024
@@ -167,6 +186,12 @@ class BaseConfig:
         "import_reports": 90,
         # Files and reports in the inbox's verwerkt/ and fout/ (deleted by import-inbox).
         "inbox_files": 14,
+        "alerts": 90,  # urgent alerts with their receipts and push messages
+        "push_subscriptions": 365,  # a device that has not received a push for a year
+        "closed_meldcode_trajecten": 5 * 365,  # after closing
+        "named_incidents": 365,  # then the students and the description are removed
+        "anonymous_incidents": 2 * 365,  # the counts for the report, then deleted
+        "closed_referrals": 2 * 365,  # after the outcome was recorded
     }
 
     def __init__(self) -> None:
@@ -204,6 +229,10 @@ class BaseConfig:
             "IMPORT_MAX_BYTES",
         ):
             setattr(self, name, self._count(name, getattr(self, name)))
+        self.VAPID_PRIVATE_KEY = env.get("VAPID_PRIVATE_KEY", "").strip()
+        self.VAPID_PUBLIC_KEY = env.get("VAPID_PUBLIC_KEY", "").strip()
+        self.VAPID_SUBJECT = env.get("VAPID_SUBJECT", "").strip()
+        self.ALERT_SENDER_ENABLED = _env_bool("ALERT_SENDER_ENABLED", self.ALERT_SENDER_ENABLED)
         self.ABSENCE_RULES_FILE = _env_path("ABSENCE_RULES_FILE")
         self.ABSENCE_CODES_FILE = _env_path("ABSENCE_CODES_FILE")
         if "TOTP_REQUIRED_ROLES" in env:
@@ -247,9 +276,12 @@ class TestingConfig(BaseConfig):
     LOGIN_ADDRESS_RATE_LIMIT = "1000 per minute"
     # scrypt at a low cost: the suite creates hundreds of accounts. Production uses the default.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - a method name, not a secret
+    # Tests start a sender where they need one (tests/alert_helpers.py).
+    ALERT_SENDER_ENABLED = False
 
     def __init__(self) -> None:
         super().__init__()
+        self.ALERT_SENDER_ENABLED = False
         self.SECRET_KEY = "testing-secret-key"  # noqa: S105
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
         self.SMTP_HOST = "127.0.0.1"

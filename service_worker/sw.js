@@ -93,3 +93,32 @@ self.addEventListener("sync", (event) => {
     clients.forEach((client) => client.postMessage({ type: "sync" }));
   }));
 });
+
+// Urgent alerts (web push). The payload is contentless — kind, location and a link; the
+// details are behind the login — so the notification can show it as it is.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = {};
+  }
+  event.waitUntil(self.registration.showNotification(data.title || "SchoolFit", {
+    body: data.body || "",
+    tag: data.tag || "schoolfit-alert",
+    data: { url: data.url || "/meldingen/" },
+    icon: "/static/icons/icon-192.png",
+    requireInteraction: true,
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || "/meldingen/", self.location.origin);
+  if (target.origin !== self.location.origin) return;
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+    const open = windows.find((client) => "navigate" in client);
+    if (open) return open.focus().then(() => open.navigate(target.href));
+    return self.clients.openWindow(target.href);
+  }));
+});

@@ -267,9 +267,7 @@ class MeldcodeStep(Labelled):
     """The five steps of the Meldcode huiselijk geweld en kindermishandeling (2019)."""
 
     SIGNALEN = "signalen", _l("1. Signalen in kaart brengen")
-    CONSULTATIE = "consultatie", _l(
-        "2. Collegiale consultatie en zo nodig Veilig Thuis raadplegen"
-    )
+    CONSULTATIE = "consultatie", _l("2. Collegiale consultatie en zo nodig Veilig Thuis raadplegen")
     GESPREK = "gesprek", _l("3. Gesprek met leerling en/of ouders")
     WEGEN = "wegen", _l("4. Wegen met het afwegingskader")
     BESLISSEN = "beslissen", _l("5. Beslissen: hulp organiseren en/of melden")

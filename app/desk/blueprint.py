@@ -68,4 +68,6 @@ def home() -> ResponseReturnValue:
         return redirect(url_for("desk.inbox"))
     if current_user.role in roles.CASE_READERS:
         return redirect(url_for("desk.cases"))
+    if current_user.role in roles.MELDCODE_COORDINATORS:
+        return redirect(url_for("desk.meldcode"))
     return redirect(url_for("main.index"))

@@ -11,7 +11,10 @@ from app.desk.detention import views as detention_views
 from app.desk.export import views as export_views
 from app.desk.handover import views as handover_views
 from app.desk.inbox import views as inbox_views
+from app.desk.incidents import views as incidents_views
+from app.desk.meldcode import views as meldcode_views
 from app.desk.outstanding import views as outstanding_views
+from app.desk.referrals import views as referrals_views
 from app.desk.visits import views as visits_views
 
 VIEW_MODULES = (
@@ -22,7 +25,10 @@ VIEW_MODULES = (
     export_views,
     handover_views,
     inbox_views,
+    incidents_views,
+    meldcode_views,
     outstanding_views,
+    referrals_views,
     visits_views,
 )
 

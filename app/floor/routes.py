@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
-from app.access import find_visible_student, roles_required
+from app.access import find_visible_student, login_required, roles_required
 from app.audit import record
 from app.core import roles
 from app.core.localtime import local_today
@@ -95,9 +95,10 @@ def context() -> ResponseReturnValue:
 
 
 @bp.route("/api/floor/csrf")
-@floor_staff
+@login_required
 def csrf() -> ResponseReturnValue:
-    """A fresh CSRF token before each send: a shell opened from cache holds none."""
+    """A fresh CSRF token before each send: a shell opened from cache holds none. Every
+    signed-in user may ask (the push subscription API uses it too); it holds no data."""
     return jsonify(token=generate_csrf())
 
 

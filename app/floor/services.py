@@ -14,6 +14,7 @@ from sqlalchemy import Executable, Select, Table, bindparam, insert, select
 from sqlalchemy.orm import selectinload
 
 from app.access import students_visible_to
+from app.alerts.services import FloorEvent, raise_floor_alerts
 from app.core.localtime import local_day_bounds
 from app.core.sql import insert_ignoring_duplicates, table_of
 from app.core.vocabulary import EntryKind, FlagStatus, FlagType, Outcome, Severity, Topic
@@ -283,6 +284,11 @@ def _store(user: User, entries: Sequence[_Valid], now: datetime) -> set[str]:
     ]
     if flags:
         db.session.execute(insert(table_of(Flag)), flags)
+    # Urgent alerts (safety flag, referred de-escalation) go into the outbox in this transaction.
+    raise_floor_alerts(
+        FloorEvent(i, e.kind, e.flag_type, e.outcome, e.location.id, e.occurred_at)
+        for i, e in stored
+    )
     return {e.uuid for _, e in stored}
 
 

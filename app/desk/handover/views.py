@@ -3,6 +3,8 @@ page, and COPA's decision; plus the weekly handover moments (no personal data)."
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -11,6 +13,7 @@ from flask_login import current_user
 from app.access import login_required, may_open, roles_required
 from app.access.case_rules import CaseAccess
 from app.access.cases import find_case
+from app.audit import record
 from app.core import roles
 from app.core.fields import ActionForm, choice_list
 from app.core.forms import form_action, form_page, form_status, submit, wanted_state
@@ -18,6 +21,7 @@ from app.core.localtime import to_local
 from app.core.vocabulary import CaseStatus, HandoverStatus, Role
 from app.desk import rules
 from app.desk.blueprint import bp
+from app.desk.export.calendar import CalendarItem, ics_response, student_tag
 from app.desk.export.lvs import handover_record
 from app.desk.handover import services, slots
 from app.desk.handover.forms import (
@@ -135,6 +139,33 @@ def handover_detail(handover_id: int) -> ResponseReturnValue:
     services.record_handover_view(current_user, handover)
     db.session.commit()
     return _handover_page(handover, access)
+
+
+@bp.route("/overdrachten/<int:handover_id>/agenda.ics")
+@login_required
+def handover_ics(handover_id: int) -> ResponseReturnValue:
+    """The handover moment as a calendar file (initials and class, a link; no name)."""
+    handover, _access = _handover_or_404(handover_id)
+    record(
+        current_user,
+        "export",
+        "overdracht",
+        handover.id,
+        student=handover.case.student_id,
+        detail="agenda",
+    )
+    db.session.commit()
+    item = CalendarItem(
+        uid=f"overdracht-{handover.id}",
+        summary=_(
+            "Overdrachtsmoment COPA: %(student)s", student=student_tag(handover.case.student)
+        ),
+        path=url_for("desk.handover_detail", handover_id=handover.id),
+        start=handover.moment_at,
+        duration=timedelta(minutes=30),
+        location=handover.place,
+    )
+    return ics_response(item, f"overdracht-{handover.id}.ics")
 
 
 @bp.route("/overdrachten/<int:handover_id>/accepteren", methods=["POST"])

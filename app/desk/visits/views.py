@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import roles_required
+from app.audit import record
 from app.core import roles
 from app.core.fields import choice_list
 from app.core.forms import form_action, form_page, submit
 from app.core.vocabulary import VisitStatus
 from app.desk.blueprint import bp
 from app.desk.calls.forms import CancelForm
+from app.desk.export.calendar import CalendarItem, ics_response, student_tag
 from app.desk.pages import staff_choices, student_for_work, user_by_id
 from app.desk.visits import services
 from app.desk.visits.forms import VisitForm, VisitReportForm
@@ -111,6 +115,23 @@ def visit_detail(visit_id: int) -> ResponseReturnValue:
     services.record_visit_view(current_user, visit)
     db.session.commit()
     return _visit_page(visit)
+
+
+@bp.route("/huisbezoeken/<int:visit_id>/agenda.ics")
+@case_workers
+def visit_ics(visit_id: int) -> ResponseReturnValue:
+    """The visit as a calendar file (initials and class, a link; no name, no address)."""
+    visit = _visit_or_404(visit_id)
+    record(current_user, "export", "huisbezoek", visit.id, student=visit.student, detail="agenda")
+    db.session.commit()
+    item = CalendarItem(
+        uid=f"huisbezoek-{visit.id}",
+        summary=_("Huisbezoek %(student)s", student=student_tag(visit.student)),
+        path=url_for("desk.visit_detail", visit_id=visit.id),
+        start=visit.planned_at,
+        duration=timedelta(hours=1),
+    )
+    return ics_response(item, f"huisbezoek-{visit.id}.ics")
 
 
 @bp.route("/huisbezoeken/<int:visit_id>/verslag", methods=["POST"])

@@ -1,0 +1,1 @@
+"""Incidents with several students, each in a role (Wet veiligheid op school)."""

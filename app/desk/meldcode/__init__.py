@@ -1,0 +1,1 @@
+"""The Meldcode huiselijk geweld en kindermishandeling: trajecten, their steps, the melding."""

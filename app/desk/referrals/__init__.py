@@ -1,0 +1,1 @@
+"""Referrals (verwijzingen) to chain partners, and the list of partners beheer keeps."""
