@@ -132,13 +132,8 @@ def _send_one(row: PushOutbox, keys: Any, timeout: float, result: DrainResult) -
         row.subscription_id = None
         db.session.delete(subscription)
         result.removed += 1
-    elif (
-        keys is not None
-        and rules.retryable(outcome)
-        and not rules.gives_up(row.attempts)
-        or keys is None
-        and not rules.gives_up(row.attempts)
-    ):
+    elif (keys is None or rules.retryable(outcome)) and not rules.gives_up(row.attempts):
+        # No keys yet (beheer may still set them) or a passing failure: try again later.
         row.next_attempt_at = utcnow() + rules.retry_delay(row.attempts)
         result.retried += 1
     else:
