@@ -83,3 +83,32 @@ class CodeForm(FlaskForm):
     category = SelectField(_l("Betekenis"), choices=category_choices)
     authorised = BooleanField(_l("Geoorloofd (alleen voor te laat en verwijderd)"))
     submit = SubmitField(_l("Code opslaan"))
+
+
+class DuoMeldingForm(OnceForm):
+    """The melding the school made at DUO's verzuimloket (issue 23)."""
+
+    reported_on = DateField(
+        _l("Gemeld op"),
+        validators=[DataRequired(_l("Vul de datum in."))],
+    )
+    reference = StringField(
+        _l("Kenmerk van DUO"),
+        validators=[DataRequired(_l("Vul het kenmerk in.")), Length(max=60)],
+    )
+    leerplicht_contact = StringField(
+        _l("Leerplichtambtenaar (naam, gemeente)"), validators=[Optional(), Length(max=120)]
+    )
+    submit = SubmitField(_l("Melding vastleggen"))
+
+
+class DuoFollowUpForm(OnceForm):
+    leerplicht_contact = StringField(
+        _l("Leerplichtambtenaar (naam, gemeente)"), validators=[Optional(), Length(max=120)]
+    )
+    contacted_on = DateField(_l("Contact met leerplicht op"), validators=[Optional()])
+    conversation_on = DateField(_l("Verzuimgesprek op"), validators=[Optional()])
+    conversation_note = TextAreaField(
+        _l("Afspraken uit het verzuimgesprek"), validators=[Optional(), Length(max=500)]
+    )
+    submit = SubmitField(_l("Opslaan"))

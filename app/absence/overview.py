@@ -7,8 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from app.absence import duo_rules
 from app.absence.charts import BarChart, bar_chart
 from app.absence.counting import DayFigures, day_figures, round_hours
+from app.absence.duo import meldingen_of
 from app.absence.figures import registrations_by_student
 from app.absence.rules import Scope, SickEpisode, evaluation_scope, sick_episodes
 from app.absence.services import rule_settings
@@ -18,7 +20,7 @@ from app.audit import record
 from app.core.calendar_store import load_calendar
 from app.core.localtime import local_today
 from app.core.schoolcalendar import SchoolCalendar, monday_of
-from app.models import AbsenceSignal, Student, User
+from app.models import AbsenceSignal, DuoMelding, Student, User
 
 GRID_WEEKS = 8
 
@@ -53,6 +55,9 @@ class AbsenceOverview:
     recent_episodes: int = 0
     lates_window: int = 0
     reminders: list[AbsenceSignal] = field(default_factory=list)
+    # The DUO meldingen recorded (issue 23), and the reminders that would be a follow-up.
+    meldingen: list[DuoMelding] = field(default_factory=list)
+    follow_up_ids: set[int] = field(default_factory=set)
 
 
 def _cell(day: date, calendar: SchoolCalendar, figure: DayFigures | None, as_of: date) -> GridCell:
@@ -92,7 +97,7 @@ def absence_overview(
         rows = registrations_by_student([student.id], scope.first, as_of, active_only=False).get(
             student.id, []
         )
-    if not rows and not signals:
+    if not rows and not signals:  # (a melding always has its signal)
         return None
     record(user, "view", "absence", student.leerlingnummer, student=student)
     figures = day_figures(rows, calendar, settings, first=scope.first, last=as_of) if scope else {}
@@ -131,7 +136,15 @@ def absence_overview(
         overview.recent_episodes = sum(1 for e in episodes if e.first_day >= sick_first)
         late_first = scope.window_first_day(as_of, settings.late.weeks)
         overview.lates_window = sum(f.late for d, f in figures.items() if d >= late_first)
-    overview.reminders = [s for s in signals if s.rule == "16uur" and s.active]
+    overview.meldingen = meldingen_of(student)
+    reported = {m.signal_id for m in overview.meldingen}
+    overview.reminders = [
+        s for s in signals if duo_rules.reminder_open(s.rule, s.active, s.id in reported)
+    ]
+    ends = [m.window_end for m in overview.meldingen]
+    overview.follow_up_ids = {
+        s.id for s in overview.reminders if duo_rules.is_follow_up(s.window_start, ends)
+    }
     return overview
 
 

@@ -20,10 +20,13 @@ from sqlalchemy import Select, select
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
+from app.absence import duo
 from app.absence.forms import (
     AbsenceImportForm,
     AcknowledgeForm,
     CodeForm,
+    DuoFollowUpForm,
+    DuoMeldingForm,
     NonSchoolPeriodForm,
     SchoolYearForm,
 )
@@ -41,6 +44,7 @@ from app.absence.signals import (
     signal_query,
 )
 from app.access import login_required, may_open, roles_required
+from app.audit import record
 from app.core import roles
 from app.core.calendar_store import (
     add_non_school_period,
@@ -51,6 +55,7 @@ from app.core.calendar_store import (
 )
 from app.core.fields import ActionForm
 from app.core.forms import form_page, submit
+from app.core.localtime import local_today
 from app.core.request_input import paginate
 from app.core.vocabulary import AbsenceCategory, ImportKind
 from app.errors import wants_json
@@ -166,6 +171,67 @@ def acknowledge(signal_id: int) -> ResponseReturnValue:
         errors="flash",
     )
     return redirect(safe_next_url(request.form.get("next")) or url_for("absence.signals"))
+
+
+@bp.route("/signalen/<int:signal_id>/duo-melding", methods=["GET", "POST"])
+@roles_required(roles.DUO_RECORDERS)
+def new_duo_melding(signal_id: int) -> ResponseReturnValue:
+    """Record the melding the school made at DUO for a 16-hour signal (issue 23)."""
+    signal = duo.find_signal_for_melding(current_user, signal_id)
+    if signal is None:
+        abort(404)
+    existing = duo.melding_of(signal)
+    if existing is not None:
+        return redirect(url_for("absence.duo_melding", melding_id=existing.id))
+    form = DuoMeldingForm()
+    if request.method == "GET":
+        form.reported_on.data = local_today()
+    done = submit(
+        form,
+        lambda: duo.record_melding(
+            current_user,
+            signal,
+            reported_on=form.reported_on.data,
+            reference=form.reference.data,
+            leerplicht_contact=form.leerplicht_contact.data,
+        ),
+        success=_("Melding bij DUO vastgelegd; de herinnering is gesloten."),
+    )
+    if done:
+        return redirect(url_for("absence.duo_melding", melding_id=done.value.id))
+    return form_page(
+        "absence/duo_new.html",
+        form,
+        signal=signal,
+        follow_up=duo.follow_up_for(signal),
+        settings=rule_settings(),
+    )
+
+
+@bp.route("/duo-meldingen/<int:melding_id>", methods=["GET", "POST"])
+@roles_required(roles.DUO_RECORDERS)
+def duo_melding(melding_id: int) -> ResponseReturnValue:
+    """One melding, with the leerplichtambtenaar's follow-up (contact, verzuimgesprek)."""
+    melding = duo.find_melding(current_user, melding_id)
+    if melding is None:
+        abort(404)
+    form = DuoFollowUpForm(obj=melding if request.method == "GET" else None)
+    if submit(
+        form,
+        lambda: duo.record_follow_up(
+            current_user,
+            melding,
+            leerplicht_contact=form.leerplicht_contact.data,
+            contacted_on=form.contacted_on.data,
+            conversation_on=form.conversation_on.data,
+            conversation_note=form.conversation_note.data,
+        ),
+        success=_("Opgeslagen."),
+    ):
+        return redirect(url_for("absence.duo_melding", melding_id=melding.id))
+    record(current_user, "view", duo.OBJECT, melding.id, student=melding.student_id)
+    db.session.commit()
+    return form_page("absence/duo_detail.html", form, melding=melding)
 
 
 @bp.route("/wat-telt")

@@ -28,14 +28,16 @@ from app.auth.services import (
 )
 from app.auth.throttle import active_locks, unlock
 from app.core import roles
-from app.core.fields import ActionForm
+from app.core.fields import ActionForm, choice_list
 from app.core.forms import form_page, submit, wanted_state
 from app.core.request_input import paginate
 from app.core.vocabulary import ImportKind
+from app.desk.referrals.forms import PartnerForm
+from app.desk.referrals.services import add_partner, all_partners, set_partner_active
 from app.exceptions import DomainError
 from app.extensions import db
 from app.imports.history import ImportSource, history_query, record_refused
-from app.models import Location, StudentImportUpload, User, Zone
+from app.models import ChainPartner, Location, StudentImportUpload, User, Zone
 from app.students.staging import (
     STALE,
     confirm_student_import,
@@ -326,3 +328,40 @@ def toggle_zone(zone_id: int) -> ResponseReturnValue:
     set_zone_active(zone, (not zone.active) if wanted is None else wanted)
     db.session.commit()
     return redirect(url_for("admin.locations", _anchor=f"loc-{zone.location.code}"))
+
+
+@bp.route("/ketenpartners", methods=["GET", "POST"])
+@beheer_only
+def partners() -> ResponseReturnValue:
+    """The list of chain partners staff refer to (issue 23)."""
+    form = PartnerForm()
+    locations = list(db.session.scalars(select(Location).order_by(Location.code)))
+    form.location.choices = choice_list(
+        [(0, _("alle locaties")), *((loc.id, f"{loc.code} – {loc.name}") for loc in locations)]
+    )
+    if submit(
+        form,
+        lambda: add_partner(
+            current_user,
+            kind=form.kind.data,
+            name=form.name.data,
+            contact=form.contact.data,
+            location=db.session.get(Location, form.location.data or 0),
+        ),
+        success=_("Ketenpartner toegevoegd."),
+    ):
+        return redirect(url_for("admin.partners"))
+    return form_page("admin/partners.html", form, partners=all_partners())
+
+
+@bp.route("/ketenpartners/<int:partner_id>/actief", methods=["POST"])
+@beheer_only
+def partner_toggle(partner_id: int) -> ResponseReturnValue:
+    partner = db.session.get(ChainPartner, partner_id) if partner_id < 2**31 else None
+    if partner is None:
+        abort(404)
+    # CSRFProtect has already checked this POST's token; the button sets a state.
+    wanted = wanted_state()
+    set_partner_active(current_user, partner, (not partner.active) if wanted is None else wanted)
+    db.session.commit()
+    return redirect(url_for("admin.partners"))

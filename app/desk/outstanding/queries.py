@@ -1,5 +1,5 @@
 """A staff member's outstanding actions ("openstaand"): calls, visits, reviews, returned
-handovers and next steps, one query per kind."""
+handovers, next steps and referrals waiting for feedback, one query per kind."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from app.core.vocabulary import (
 )
 from app.desk import rules
 from app.desk.calls.services import open_calls_for
+from app.desk.referrals.services import open_referrals_of
 from app.extensions import db
 from app.models import (
     Casus,
@@ -24,6 +25,7 @@ from app.models import (
     Handover,
     HomeVisit,
     ParentCall,
+    Referral,
     Student,
     User,
 )
@@ -36,6 +38,7 @@ class Outstanding:
     reviews: list[Casus] = field(default_factory=list)
     returned: list[Handover] = field(default_factory=list)
     next_steps: list[ConversationReport] = field(default_factory=list)
+    referrals: list[Referral] = field(default_factory=list)
 
     @property
     def calls_today(self) -> list[ParentCall]:
@@ -50,6 +53,7 @@ class Outstanding:
             + len(self.reviews)
             + len(self.returned)
             + len(self.next_steps)
+            + len(self.referrals)
         )
 
 
@@ -120,4 +124,5 @@ def outstanding_for(user: User, *, today: date | None = None) -> Outstanding:
             .order_by(ConversationReport.next_step_due)
         )
     )
+    result.referrals = open_referrals_of(user)
     return result
