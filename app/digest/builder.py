@@ -23,6 +23,7 @@ from app.digest import rules
 from app.digest.model import Digest
 from app.digest.sections.absence import absence_section
 from app.digest.sections.actions import actions, referred_entries, reviews_due
+from app.digest.sections.alerts import open_alerts
 from app.digest.sections.calls import call_section
 from app.digest.sections.cases import case_section
 from app.digest.sections.climate import climate_section
@@ -33,6 +34,7 @@ from app.digest.sections.handovers import handover_section
 from app.digest.sections.hotspots import hotspot_grid
 from app.digest.sections.marked import marked_items
 from app.digest.sections.quarantine import quarantine_figures
+from app.digest.sections.referrals import referral_section
 from app.digest.sections.visits import visit_section
 from app.extensions import db
 from app.models import Location
@@ -61,6 +63,7 @@ def build_digest(
     previous = rules.previous_school_day(calendar, day)
 
     floor = floor_section(location.id, start, end, zones)
+    alerts = open_alerts(location.id, students)
     referred = referred_entries(location.id, start, end, students)
     flags = flag_section(location.id, start, end, students)
     absence = absence_section(location.id, day, previous, end, students)
@@ -72,6 +75,8 @@ def build_digest(
     quarantine = quarantine_figures(location.id, start, end, {z.id for z in zones})
     climate = climate_section(location.id, day, window_start, end, zones)
     grid = hotspot_grid(location.id, day, window_start, end, zones, breaks)
+
+    referrals = referral_section(location.id, day, students)
 
     open_cases = open_cases_by_student(students.refs)
     for student_id, ref in students.refs.items():
@@ -89,7 +94,7 @@ def build_digest(
         next_day=rules.next_school_day(calendar, day),
         window=window,
         generated_at=now,
-        actions=actions(referred, flags, marked, absence, handovers, reviews),
+        actions=actions(alerts, referred, flags, marked, absence, handovers, reviews, referrals),
         floor=floor,
         flags=flags,
         absence=absence,
@@ -102,6 +107,7 @@ def build_digest(
         climate=climate,
         hotspots=grid,
         presence_plan=rules.presence_plan(grid, breaks),
+        referrals=referrals,
         students=students.refs,
     )
 

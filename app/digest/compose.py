@@ -22,7 +22,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core import roles
-from app.core.vocabulary import AbsenceRule, EntryKind, FlagType, Outcome, Severity
+from app.core.vocabulary import (
+    AbsenceRule,
+    AlertKind,
+    EntryKind,
+    FlagType,
+    Outcome,
+    PartnerKind,
+    Severity,
+)
 from app.digest.formatting import ratio_text
 from app.digest.model import ActionItem, ActionKind, Digest
 from app.extensions import db
@@ -51,7 +59,11 @@ def digest_url(digest: Digest) -> str:
 def action_text(item: ActionItem) -> str:
     """One action item on one line, without its students and without the staff note."""
     parts = [item.kind.label]
-    if item.at is not None and item.kind in (ActionKind.DOORVERWEZEN, ActionKind.GEMARKEERD):
+    if item.at is not None and item.kind in (
+        ActionKind.DOORVERWEZEN,
+        ActionKind.GEMARKEERD,
+        ActionKind.MELDING,
+    ):
         parts.append(format_datetime(item.at, "HH:mm"))
     if item.zone:
         parts.append(item.zone)
@@ -59,6 +71,16 @@ def action_text(item: ActionItem) -> str:
         parts.append(EntryKind.label_of(item.detail).lower())
     elif item.kind == ActionKind.DUO and item.due is not None:
         parts.append(_("uiterlijk %(day)s", day=format_date(item.due, "EEE d MMM")))
+    elif item.kind == ActionKind.MELDING:
+        parts.append(AlertKind.label_of(item.detail))
+    elif item.kind == ActionKind.VERWIJZING and item.due is not None:
+        parts.append(
+            _(
+                "%(partner)s, terugkoppeling verwacht %(day)s",
+                partner=PartnerKind.label_of(item.detail),
+                day=format_date(item.due, "EEE d MMM"),
+            )
+        )
     elif item.kind == ActionKind.VERZUIM:
         parts.append(", ".join(AbsenceRule.label_of(rule) for rule in item.details))
     elif item.kind == ActionKind.EVALUATIE and item.due is not None:
@@ -134,6 +156,14 @@ def count_lines(digest: Digest) -> list[str]:
         ),
         handovers,
     ]
+    if d.referrals.open:
+        lines.append(
+            _(
+                "Verwijzingen: %(open)s wachten op terugkoppeling, %(late)s te laat",
+                open=d.referrals.open,
+                late=len(d.referrals.overdue),
+            )
+        )
     if d.quarantine.received:
         lines.append(
             _(

@@ -20,6 +20,7 @@ from app.core.vocabulary import (
     FlagType,
     Labelled,
     Outcome,
+    PartnerKind,
     Severity,
     Topic,
 )
@@ -29,6 +30,7 @@ from app.digest import rules
 class ActionKind(Labelled):
     """The digest's own words: what needs the team leader's action, in the order it lists it."""
 
+    MELDING = "melding", _l("Melding nog niet afgehandeld")
     DOORVERWEZEN = "doorverwezen", _l("Doorverwezen naar jou")
     VEILIGHEID = "veiligheid", _l("Vlag veiligheid / pesten")
     GEMARKEERD = "gemarkeerd", _l("Voor jou gemarkeerd")
@@ -36,6 +38,7 @@ class ActionKind(Labelled):
     VERZUIM = "verzuim", _l("Nieuw verzuimsignaal")
     OVERDRACHT = "overdracht", _l("Overdracht naar COPA")
     EVALUATIE = "evaluatie", _l("Evaluatie casus aan de beurt")
+    VERWIJZING = "verwijzing", _l("Terugkoppeling verwijzing te laat")
 
 
 @dataclass
@@ -187,6 +190,20 @@ class HandoverSection:
 
 
 @dataclass(frozen=True)
+class ReferralItem:
+    referral_id: int
+    student: StudentRef
+    partner: PartnerKind
+    due: date
+
+
+@dataclass
+class ReferralSection:
+    open: int  # referrals of the location's students waiting for feedback
+    overdue: list[ReferralItem]  # feedback date passed, soonest first
+
+
+@dataclass(frozen=True)
 class MarkedItem:
     entry_id: int
     kind: EntryKind
@@ -244,6 +261,7 @@ class Digest:
     climate: ClimateSection
     hotspots: rules.HotspotGrid
     presence_plan: list[rules.BreakPlan]
+    referrals: ReferralSection = field(default_factory=lambda: ReferralSection(0, []))
     students: dict[int, StudentRef] = field(default_factory=dict)
 
     @property

@@ -18,6 +18,7 @@ from app.core.vocabulary import (
     CaseStatus,
     EntryKind,
     FlagType,
+    IncidentKind,
     Outcome,
     Severity,
     Topic,
@@ -62,6 +63,18 @@ class FlagFigures:
     flags: dict[FlagType, int]  # flags raised
     students: dict[FlagType, Count]  # students flagged
     students_total: Count
+
+
+@dataclass
+class IncidentFigures:
+    """Incidents (Wet veiligheid op school) by kind and by zone; incidents and the students in
+    them are things about students: 1 to 4 shows "<5"."""
+
+    by_kind: dict[IncidentKind, Count]
+    students_by_kind: dict[IncidentKind, Count]
+    by_zone: list[tuple[str, Count]]  # zone name (across locations), incidents; most first
+    total: Count
+    students: Count
 
 
 @dataclass
@@ -252,6 +265,7 @@ class Report:
     comparison: list[ComparisonRow]
     pulse: list[PulseFigure]
     climate: list[ClimateFigure]
+    incidents: IncidentFigures | None = None
     text: str = ""  # the edited qualitative text ("" when nobody wrote one)
     text_updated_at: datetime | None = None
 

@@ -21,6 +21,7 @@ from app.reports.sections import (
     detention,
     flags,
     floor,
+    incidents,
     observations,
     outcome,
     visits,
@@ -35,6 +36,8 @@ TABLE_NAMES = (
     "spanningen",
     "deescalaties",
     "vlaggen",
+    "incidenten-soort",
+    "incidenten-zone",
     "casussen-status",
     "casussen-stroom",
     "casussen-doorlooptijd",
@@ -66,6 +69,7 @@ def sections(report: Report) -> list[Section]:
     return [
         *floor.present(report),
         flags.present(report),
+        incidents.present(report),
         cases.present(report),
         Section(
             "ouders",

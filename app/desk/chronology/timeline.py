@@ -1,6 +1,6 @@
 """The chronology of a student: every floor entry, flag, conversation report, parent contact,
-home visit, detention-class talk, absence signal, status change, note and handover, merged
-newest first. One query per source (related rows eager-loaded), never one per row.
+home visit, detention-class talk, absence signal, status change, note, handover and incident,
+merged newest first. One query per source (related rows eager-loaded), never one per row.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from app.core.vocabulary import (
     CallResult,
     EntryKind,
     FlagStatus,
+    IncidentRole,
     VisitStatus,
 )
 from app.desk.chronology.figures import absence_figures, signal_day
@@ -38,6 +39,8 @@ from app.models import (
     FloorEntry,
     Handover,
     HomeVisit,
+    Incident,
+    IncidentStudent,
     ParentCall,
     floor_entry_student,
 )
@@ -53,6 +56,7 @@ KIND_LABELS: dict[str, Any] = {
     "status": _l("Status"),
     "overdracht": _l("Overdracht"),
     "notitie": _l("Notities"),
+    "incident": _l("Incidenten"),
 }
 
 
@@ -412,6 +416,40 @@ def _absence(student_id: int) -> list[TimelineItem]:
     return items
 
 
+def _incidents(student_id: int) -> list[TimelineItem]:
+    """Incidents the student was in, with their role; the others in it only as a count (each
+    student's own timeline names them)."""
+    rows = db.session.scalars(
+        select(IncidentStudent)
+        .where(IncidentStudent.student_id == student_id)
+        .options(
+            joinedload(IncidentStudent.incident).joinedload(Incident.zone),
+            joinedload(IncidentStudent.incident).joinedload(Incident.created_by),
+            joinedload(IncidentStudent.incident).selectinload(Incident.involved),
+        )
+    )
+    items = []
+    for row in rows:
+        incident = row.incident
+        zone = f" ({incident.zone.name})" if incident.zone else ""
+        others = len(incident.involved) - 1
+        lines = [(_("Rol"), IncidentRole.label_of(row.role)), (_("Wat"), incident.description)]
+        if others:
+            lines.append((_("Met"), _("%(n)s andere leerlingen", n=others)))
+        items.append(
+            TimelineItem(
+                "incident",
+                incident.occurred_at,
+                _("Incident: %(kind)s", kind=incident.kind_label) + zone,
+                incident.created_by.name,
+                lines,
+                ("desk.incident_detail", {"incident_id": incident.id}),
+                tone="warn",
+            )
+        )
+    return items
+
+
 SOURCES: dict[str, Loader] = {
     "vloer": _floor,
     "vlag": _flags,
@@ -423,6 +461,7 @@ SOURCES: dict[str, Loader] = {
     "status": _status,
     "overdracht": _handovers,
     "notitie": _notes,
+    "incident": _incidents,
 }
 
 

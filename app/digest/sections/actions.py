@@ -17,6 +17,7 @@ from app.digest.model import (
     FlagSection,
     HandoverSection,
     MarkedItem,
+    ReferralSection,
 )
 from app.digest.sections.common import STUDENT_COLUMNS, StudentRefs, between
 from app.extensions import db
@@ -79,17 +80,21 @@ def reviews_due(location_id: int, day: date, students: StudentRefs) -> list[Acti
 
 
 def actions(
+    alerts: list[ActionItem],
     referred: list[ActionItem],
     flags: FlagSection,
     marked: list[MarkedItem],
     absence: AbsenceSection,
     handovers: HandoverSection,
     reviews: list[ActionItem],
+    referrals: ReferralSection,
 ) -> list[ActionItem]:
-    """What needs the team leader, in :class:`ActionKind` order: referred to them today, safety
+    """What needs the team leader, in :class:`ActionKind` order: urgent alerts nobody
+    acknowledged yet, referred to them today, safety
     flags, entries marked for them, DUO reports due, new absence signals, handovers waiting for
-    the COPA moment, and trajectories whose review date has come."""
-    items = list(referred)
+    the COPA moment, trajectories whose review date has come, and referrals whose feedback is
+    late."""
+    items = [*alerts, *referred]
     items += [
         ActionItem(ActionKind.VEILIGHEID, [item.student], detail=item.flag_type)
         for item in flags.items
@@ -128,4 +133,9 @@ def actions(
         )
         for item in handovers.waiting
     ]
-    return items + reviews
+    items += reviews
+    items += [
+        ActionItem(ActionKind.VERWIJZING, [r.student], detail=r.partner, due=r.due)
+        for r in referrals.overdue
+    ]
+    return items
