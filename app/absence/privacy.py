@@ -9,13 +9,13 @@ from sqlalchemy import delete, func, select
 from app.absence.figures import erase_figures
 from app.core.sql import rows_affected
 from app.extensions import db
-from app.models import AbsenceFigures, AbsenceRecord, AbsenceSignal, Student
+from app.models import AbsenceFigures, AbsenceRecord, AbsenceSignal, DuoMelding, Student
 from app.privacy.sections import Section, plain
 
 # The absence tables with a student column, covered by the functions below.
 # absence_figures is derived from absence_record (day totals) and goes with it; the access
 # export shows the registrations themselves.
-ABSENCE_TABLES = {"absence_record", "absence_signal", "absence_figures"}
+ABSENCE_TABLES = {"absence_record", "absence_signal", "absence_figures", "duo_melding"}
 
 
 def absence_section(student: Student) -> Section:
@@ -80,8 +80,37 @@ def signal_section(student: Student) -> Section:
     )
 
 
+def duo_section(student: Student) -> Section:
+    meldingen = db.session.scalars(
+        select(DuoMelding)
+        .where(DuoMelding.student_id == student.id)
+        .order_by(DuoMelding.reported_on)
+    )
+    return Section(
+        "duo_meldingen",
+        "Meldingen bij DUO (verzuimloket)",
+        [
+            {
+                "gemeld_op": plain(m.reported_on),
+                "door": m.reported_by.name if m.reported_by else "",
+                "kenmerk": m.reference,
+                "van": plain(m.window_start),
+                "tot_en_met": plain(m.window_end),
+                "uren": m.hours,
+                "vervolgmelding": m.follow_up,
+                "leerplichtambtenaar": m.leerplicht_contact,
+                "contact_op": plain(m.contacted_on),
+                "verzuimgesprek_op": plain(m.conversation_on),
+                "verzuimgesprek": m.conversation_note,
+            }
+            for m in meldingen
+        ],
+    )
+
+
 def erase_absence(student: Student) -> int:
-    """Delete the student's absence registrations and signals."""
+    """Delete the student's absence registrations, signals and DUO meldingen."""
+    rows_affected(delete(DuoMelding).where(DuoMelding.student_id == student.id))
     signals = rows_affected(delete(AbsenceSignal).where(AbsenceSignal.student_id == student.id))
     records = rows_affected(delete(AbsenceRecord).where(AbsenceRecord.student_id == student.id))
     erase_figures([student.id])
@@ -96,7 +125,7 @@ def purge_absence_of_leavers(cutoff: datetime, dry_run: bool) -> int:
     total = 0
     if not dry_run:  # derived from the registrations: not counted as rows of their own
         db.session.execute(delete(AbsenceFigures).where(AbsenceFigures.student_id.in_(leavers)))
-    for model in (AbsenceSignal, AbsenceRecord):
+    for model in (DuoMelding, AbsenceSignal, AbsenceRecord):
         condition = model.student_id.in_(leavers)
         if dry_run:
             total += (

@@ -64,12 +64,12 @@ def ensure_demo_keys(instance_path: str) -> VapidKeys:
 
 
 def current_keys(config: Mapping[str, Any], instance_path: str) -> VapidKeys | None:
-    """The keys in force: the settings', else (development only) the demo's; None: push is off."""
+    """The keys in force: the settings', else (development, DEBUG) the demo's; None: push is off."""
     private = str(config.get("VAPID_PRIVATE_KEY") or "")
     public = str(config.get("VAPID_PUBLIC_KEY") or "")
     subject = str(config.get("VAPID_SUBJECT") or "")
     if private and public:
         return VapidKeys(private, public, subject)
-    if config.get("NAME") == "development" and _demo_file(instance_path).exists():
+    if config.get("DEBUG") and _demo_file(instance_path).exists():
         return ensure_demo_keys(instance_path)
     return None

@@ -17,14 +17,23 @@ from sqlalchemy import Exists, Select, delete, exists, func, select, update
 from app.absence.privacy import purge_absence_of_leavers
 from app.core.vocabulary import FlagStatus
 from app.desk.privacy import erase_desk, purge_closed_cases, purge_loose_desk_records
+from app.desk.safeguarding_privacy import (
+    anonymise_named_incidents,
+    erase_case_records,
+    purge_closed_referrals,
+    purge_closed_trajecten,
+    purge_old_incidents,
+)
 from app.extensions import db
 from app.models import (
+    Alert,
     AuditEvent,
     ClimateCheck,
     Flag,
     FloorEntry,
     FormSubmission,
     ImportRun,
+    PushSubscription,
     QuarantinedEntry,
     Student,
     StudentImportUpload,
@@ -145,6 +154,25 @@ def clear_import_reports(cutoff: datetime, dry_run: bool) -> int:
     return count
 
 
+def purge_alerts(cutoff: datetime, dry_run: bool) -> int:
+    """Urgent alerts (contentless) with their receipts and push messages."""
+    old = select(Alert.id).where(Alert.created_at < cutoff)
+    count = _count(old)
+    if not dry_run and count:
+        db.session.execute(delete(Alert).where(Alert.created_at < cutoff))
+    return count
+
+
+def purge_push_subscriptions(cutoff: datetime, dry_run: bool) -> int:
+    """Devices that received no push message for the whole period (or never, since then)."""
+    last = func.coalesce(PushSubscription.last_success_at, PushSubscription.created_at)
+    old = select(PushSubscription.id).where(last < cutoff)
+    count = _count(old)
+    if not dry_run and count:
+        db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(old)))
+    return count
+
+
 ANONYMISED_LAST_NAME = "(vertrokken)"
 
 
@@ -164,6 +192,7 @@ def anonymise_leavers(cutoff: datetime, dry_run: bool) -> int:
     if dry_run:
         return len(leavers)
     for student in leavers:
+        erase_case_records(student)
         erase_desk(student)
         erase_floor(student)
         student.first_name = ""
@@ -225,6 +254,24 @@ RULES: list[RetentionRule] = [
     RetentionRule(
         "import_reports", "meldingen in de importgeschiedenis gewist", clear_import_reports
     ),
+    RetentionRule("alerts", "dringende meldingen verwijderd", purge_alerts),
+    RetentionRule(
+        "push_subscriptions",
+        "ongebruikte apparaten voor pushmeldingen verwijderd",
+        purge_push_subscriptions,
+    ),
+    RetentionRule(
+        "closed_meldcode_trajecten",
+        "afgesloten Meldcode-trajecten verwijderd",
+        purge_closed_trajecten,
+    ),
+    RetentionRule(
+        "named_incidents",
+        "incidenten geanonimiseerd (leerlingen en beschrijving verwijderd)",
+        anonymise_named_incidents,
+    ),
+    RetentionRule("anonymous_incidents", "oude incidenten verwijderd", purge_old_incidents),
+    RetentionRule("closed_referrals", "afgeronde verwijzingen verwijderd", purge_closed_referrals),
 ]
 
 

@@ -15,10 +15,21 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
-from app.absence.privacy import ABSENCE_TABLES, absence_section, erase_absence, signal_section
+from app.absence.privacy import (
+    ABSENCE_TABLES,
+    absence_section,
+    duo_section,
+    erase_absence,
+    signal_section,
+)
 from app.audit import record
 from app.core.sql import rows_affected
 from app.desk.privacy import DESK_SECTIONS, DESK_TABLES, erase_desk
+from app.desk.safeguarding_privacy import (
+    SAFEGUARDING_SECTIONS,
+    SAFEGUARDING_TABLES,
+    erase_safeguarding,
+)
 from app.exceptions import DomainError
 from app.extensions import db
 from app.models import AuditEvent, Flag, FloorEntry, Student, User
@@ -135,14 +146,24 @@ SECTION_PROVIDERS: list[Callable[[Student], Section]] = [
     flag_section,
     absence_section,
     signal_section,
+    duo_section,
     *DESK_SECTIONS,
+    *SAFEGUARDING_SECTIONS,
     audit_section,
 ]
 # Desk records first: their triage rows point at floor entries and flags.
-ERASERS: list[Callable[[Student], int]] = [erase_desk, erase_floor, erase_absence]
+ERASERS: list[Callable[[Student], int]] = [
+    erase_safeguarding,
+    erase_desk,
+    erase_floor,
+    erase_absence,
+]
 # Tables (with a student column) that the providers and erasers above cover.
 COVERED_TABLES = (
-    {"student", "floor_entry_student", "flag", "audit_event"} | ABSENCE_TABLES | DESK_TABLES
+    {"student", "floor_entry_student", "flag", "audit_event"}
+    | ABSENCE_TABLES
+    | DESK_TABLES
+    | SAFEGUARDING_TABLES
 )
 
 

@@ -45,6 +45,12 @@ DAYS = {
     "form_submissions": 2,
     "student_import_uploads": 1,
     "import_reports": 90,
+    "alerts": 90,
+    "push_subscriptions": 365,
+    "closed_meldcode_trajecten": 1825,
+    "named_incidents": 365,
+    "anonymous_incidents": 730,
+    "closed_referrals": 730,
 }
 
 
@@ -108,6 +114,12 @@ def test_purge_applies_each_period(
         "form_submissions": 1,
         "student_import_uploads": 0,
         "import_reports": 1,
+        "alerts": 0,
+        "push_subscriptions": 0,
+        "closed_meldcode_trajecten": 0,
+        "named_incidents": 0,
+        "anonymous_incidents": 0,
+        "closed_referrals": 0,
     }
     assert count(FloorEntry) == 4  # a dry run changes nothing
 
