@@ -85,6 +85,13 @@ DEMO_ACCOUNTS = [
         tuple(code for code, _ in LOCATIONS),
         "sleutelbos-op-kantoor",
     ),
+    DemoAccount(
+        "aandachtsfunctionaris@demo.schoolfit.nl",
+        "Karin Bosman",
+        Role.AANDACHTSFUNCTIONARIS,
+        ("ZS", "HK"),
+        "meldcode-stap-voor-stap",
+    ),
 ]
 
 FIRST_NAMES = [

@@ -20,6 +20,7 @@ from app.demo.organisation import (
     SURNAMES,
     seed_locations,
 )
+from app.demo.safeguarding import seed_safeguarding_demo
 from app.extensions import db
 from app.models import Student
 
@@ -68,4 +69,5 @@ def seed_demo(*, seed: int = 2026) -> dict[str, int]:
     seed_absence_demo()  # school calendar and synthetic absence (app/demo/absence.py)
     seed_desk_demo()  # handover moments, cases, calls, this morning's entries (app/demo/desk.py)
     seed_floor_history()  # eight school weeks of floor entries, klimaatchecks (app/demo/floor.py)
+    seed_safeguarding_demo()  # push keys, a Meldcode traject, an incident, two referrals
     return {"locations": len(locations), "users": created_users, "students": created_students}
