@@ -149,16 +149,17 @@ def subscribe(user: User, data: object, *, now: datetime | None = None) -> PushS
     expires_at = None
     if isinstance(expires, int | float) and not isinstance(expires, bool) and expires > 0:
         expires_at = datetime.fromtimestamp(expires / 1000, tz=utcnow().tzinfo)
+    user_id = user.id
     subscription = db.session.scalar(
         select(PushSubscription).where(PushSubscription.endpoint == endpoint)
     )
+    values = {"user_id": user_id, "p256dh": p256dh, "auth": auth, "expires_at": expires_at}
     if subscription is None:
-        subscription = PushSubscription(endpoint=endpoint, created_at=now or utcnow())
+        subscription = PushSubscription(endpoint=endpoint, created_at=now or utcnow(), **values)
         db.session.add(subscription)
-    subscription.user_id = user.id
-    subscription.p256dh = p256dh
-    subscription.auth = auth
-    subscription.expires_at = expires_at
+    else:  # the same browser again (or now another user's): take it over
+        for name, value in values.items():
+            setattr(subscription, name, value)
     db.session.flush()
     record(user, "create", "push_subscription", subscription.id)
     return subscription
