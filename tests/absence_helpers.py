@@ -133,3 +133,61 @@ def matrix_period_id(world: Any, own: bool) -> int:
         assert period_id is not None
         world.extra["absence_period"] = period_id
     return world.extra["absence_period"]
+
+
+def add_sixteen_hour_signal(student_id: int, start: date = date(2026, 9, 14)) -> Any:
+    """An active 16-hour signal (the DUO reminder) starting ``start`` (added, not committed)."""
+    from datetime import timedelta
+
+    from app.models import AbsenceSignal
+
+    end = start + timedelta(days=11)
+    signal = AbsenceSignal(
+        student_id=student_id,
+        rule="16uur",
+        window_start=start,
+        window_end=end,
+        triggered_on=end,
+        hours=17.0,
+        days=5,
+        count=1,
+        due_on=end + timedelta(days=7),
+        active=True,
+        evaluated_on=end,
+    )
+    db.session.add(signal)
+    return signal
+
+
+def matrix_sixteen_hour_signal_id(world: Any, own: bool) -> int:
+    """A 16-hour signal of the own-location (or other-location) student."""
+    key = f"sixteen_signal_{own}"
+    if key not in world.extra:
+        student = world.student if own else world.other_student
+        signal = add_sixteen_hour_signal(student.id)
+        db.session.commit()
+        world.extra[key] = signal.id
+    return world.extra[key]
+
+
+def matrix_melding_id(world: Any, own: bool) -> int:
+    """A DUO melding recorded for that signal."""
+    from app.models import DuoMelding
+
+    key = f"duo_melding_{own}"
+    if key not in world.extra:
+        signal_id = matrix_sixteen_hour_signal_id(world, own)
+        student = world.student if own else world.other_student
+        melding = DuoMelding(
+            student_id=student.id,
+            signal_id=signal_id,
+            reported_on=date(2026, 9, 28),
+            reference="DUO-1",
+            window_start=date(2026, 9, 14),
+            window_end=date(2026, 9, 25),
+            hours=17.0,
+        )
+        db.session.add(melding)
+        db.session.commit()
+        world.extra[key] = melding.id
+    return world.extra[key]

@@ -68,6 +68,8 @@ def call_route(client: FlaskClient, method: str, url: str, token: str | None) ->
         return client.get(url).status_code
     data = {"csrf_token": token} if token else {}
     headers = {"X-CSRFToken": token} if token else {}
+    if method == "DELETE":
+        return client.delete(url, json={}, headers=headers).status_code
     if url.startswith("/api/"):
         return client.post(url, json={"entries": []}, headers=headers).status_code
     return client.post(url, data=data).status_code
@@ -150,6 +152,9 @@ def matrix_failures(
 
 R = Role
 CASE_READERS = (R.MEDEWERKER, R.TEAMLEIDER, R.COPA)
+COORDINATOR = R.AANDACHTSFUNCTIONARIS
+# Who may record a Meldcode signal (and learn that a traject exists).
+SIGNALLERS = (*CASE_READERS, COORDINATOR)
 CASE_WORKERS = (R.MEDEWERKER, R.TEAMLEIDER)
 SLOT_MANAGERS = (R.TEAMLEIDER, R.COPA, R.LOCATIELEIDER, R.BEHEER)
 
@@ -205,4 +210,28 @@ DESK_RULES = {
     "desk.detention_add": roles(*CASE_WORKERS, scoped=True),
     "desk.detention_talk": roles(*CASE_WORKERS, scoped=True),
     "desk.detention_remove": roles(*CASE_WORKERS, scoped=True),
+    # calendar downloads (issue 23): like the page they belong to
+    "desk.visit_ics": roles(*CASE_WORKERS, scoped=True),
+    "desk.handover_ics": roles(*CASE_READERS, scoped=True, denied_status=404),
+    # the Meldcode: a signal by anyone who works with the student; the traject's content for
+    # the aandachtsfunctionaris (and the colleagues they add by name, whom the matrix's fresh
+    # users are not: for them it does not exist, 404)
+    "desk.meldcode": roles(*SIGNALLERS),
+    "desk.new_meldcode": roles(*SIGNALLERS, scoped=True),
+    "desk.meldcode_detail": roles(COORDINATOR, scoped=True),
+    "desk.meldcode_step": roles(COORDINATOR, scoped=True),
+    "desk.meldcode_report": roles(COORDINATOR, scoped=True),
+    "desk.meldcode_add_member": roles(COORDINATOR, scoped=True),
+    "desk.meldcode_remove_member": roles(COORDINATOR, scoped=True),
+    "desk.meldcode_owner": roles(COORDINATOR, scoped=True),
+    "desk.meldcode_close": roles(COORDINATOR, scoped=True),
+    # incidents and referrals: case work
+    "desk.incidents": roles(*CASE_WORKERS),
+    "desk.new_incident": roles(*CASE_WORKERS),
+    "desk.incident_detail": roles(*CASE_WORKERS, scoped=True),
+    "desk.referrals": roles(*CASE_WORKERS),
+    "desk.new_referral": roles(*CASE_WORKERS, scoped=True),
+    "desk.referral_detail": roles(*CASE_WORKERS, scoped=True),
+    "desk.referral_outcome": roles(*CASE_WORKERS, scoped=True),
+    "desk.referral_ics": roles(*CASE_WORKERS, scoped=True),
 }

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from app.core.vocabulary import Role
 from app.extensions import db
@@ -79,7 +80,7 @@ ROUTE_RULES: dict[str, Rule] = {
     # floor
     "floor.index": PUBLIC,  # the offline shell: no personal data
     "floor.context": roles(R.MEDEWERKER),
-    "floor.csrf": roles(R.MEDEWERKER),
+    "floor.csrf": LOGIN,  # a token holds no data; the push subscription API uses it too
     "floor.post_entries": roles(R.MEDEWERKER),
     "floor.today": roles(R.MEDEWERKER),
     "floor.climate_today": roles(R.MEDEWERKER),
@@ -128,6 +129,19 @@ ROUTE_RULES: dict[str, Rule] = {
     "reports.save": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, denied_status=404),
     "reports.pdf": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, denied_status=404),
     "reports.csv": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, denied_status=404),
+    # urgent alerts (issue 23): team leaders and the aandachtsfunctionaris; the matrix's alert
+    # is a floor alert (for team leaders), so the aandachtsfunctionaris finds no such alert
+    "alerts.index": roles(R.TEAMLEIDER, R.AANDACHTSFUNCTIONARIS),
+    "alerts.detail": roles(R.TEAMLEIDER, scoped=True),
+    "alerts.acknowledge": roles(R.TEAMLEIDER, scoped=True),
+    "alerts.subscribe": roles(R.TEAMLEIDER, R.AANDACHTSFUNCTIONARIS),
+    "alerts.unsubscribe": roles(R.TEAMLEIDER, R.AANDACHTSFUNCTIONARIS),
+    # the DUO melding of a 16-hour signal: case workers
+    "absence.new_duo_melding": roles(R.MEDEWERKER, R.TEAMLEIDER, scoped=True),
+    "absence.duo_melding": roles(R.MEDEWERKER, R.TEAMLEIDER, scoped=True),
+    # the chain partners: beheer
+    "admin.partners": roles(R.BEHEER),
+    "admin.partner_toggle": roles(R.BEHEER),
 }
 
 # URL arguments, by name: (own-location value, other-location value) from the world below.
@@ -141,6 +155,13 @@ ARGUMENTS: dict[str, ArgFactory] = {
     "year_id": absence_helpers.matrix_year_id,
     "period_id": absence_helpers.matrix_period_id,
     "peiling_id": lambda w, own: _peiling_id(w, own),
+    "alert_id": lambda w, own: _alert_id(w, own),
+    "melding_id": absence_helpers.matrix_melding_id,
+    "partner_id": lambda w, own: _partner_id(w),
+}
+# Arguments that mean another object on one route than on the others.
+ENDPOINT_ARGUMENTS: dict[str, dict[str, ArgFactory]] = {
+    "absence.new_duo_melding": {"signal_id": absence_helpers.matrix_sixteen_hour_signal_id},
 }
 # Routes whose arguments are not objects of a location (the same value either way).
 FIXED_ARGUMENTS: dict[str, dict[str, Any]] = {
@@ -175,6 +196,30 @@ def _peiling_id(world: World, own: bool) -> int:
     return world.extra[key]
 
 
+def _alert_id(world: World, own: bool) -> int:
+    """A safety-flag alert of the own (or other) location."""
+    from app.alerts.services import raise_alert
+    from app.core.vocabulary import AlertKind
+
+    key = f"alert_{own}"
+    if key not in world.extra:
+        location = world.own if own else world.other
+        world.extra[key] = raise_alert(AlertKind.VEILIGHEID, location.id).id
+        db.session.commit()
+    return world.extra[key]
+
+
+def _partner_id(world: World) -> int:
+    from app.desk.referrals.services import ensure_default_partners
+    from app.models import ChainPartner
+
+    if "partner" not in world.extra:
+        ensure_default_partners()
+        db.session.commit()
+        world.extra["partner"] = db.session.scalars(select(ChainPartner.id)).first()
+    return world.extra["partner"]
+
+
 def _all_rules() -> dict[str, Rule]:
     """These rules and desk mode's, which test_desk_authorization.py runs with its own objects
     (cases, calls, visits …) against the same semantics."""
@@ -191,11 +236,14 @@ def test_every_route_has_a_rule(app: Flask) -> None:
 
 def _url(rule: str, endpoint: str, world: World, own: bool) -> str:
     fixed = FIXED_ARGUMENTS.get(endpoint, {})
+    special = ENDPOINT_ARGUMENTS.get(endpoint, {})
 
     def fill(match: re.Match[str]) -> str:
         name = match.group(2)
         if name in fixed:
             return str(fixed[name])
+        if name in special:
+            return str(special[name](world, own))
         if name not in ARGUMENTS:
             raise AssertionError(f"no test value for URL argument {name!r} of {endpoint}")
         return str(ARGUMENTS[name](world, own))

@@ -30,10 +30,14 @@ from app.desk.conversations.services import create_report
 from app.desk.detention.services import create_session
 from app.desk.handover.services import accept_handover, submit_handover
 from app.desk.handover.slots import upcoming_moments
+from app.desk.incidents.services import IncidentInput, Involved, create_incident
+from app.desk.meldcode.services import open_traject
+from app.desk.referrals.services import create_referral, ensure_default_partners
 from app.desk.visits.services import plan_visit
 from app.extensions import db
 from app.floor.services import accept_entries
 from app.models import (
+    ChainPartner,
     DetentionAttendance,
     Flag,
     FloorEntry,
@@ -110,7 +114,36 @@ def _desk(w: Any) -> dict[str, Any]:
             supervisor=staff,
             note="",
         )
+        coordinator = _make(Role.AANDACHTSFUNCTIONARIS, location)
+        traject = open_traject(staff, student, signal="s", owner=coordinator)
+        incident = create_incident(
+            staff,
+            IncidentInput(
+                location=location,
+                zone_id=None,
+                kind="pesten",
+                day=local_today(),
+                at=time(0, 5),
+                description="d",
+                involved=[Involved(student.leerlingnummer, "dader")],
+            ),
+        )
+        ensure_default_partners()
+        referral = create_referral(
+            staff,
+            student,
+            partner=db.session.scalars(select(ChainPartner)).first(),
+            referred_on=local_today(),
+            contact_person="",
+            reason="r",
+            consent="ouders",
+            consent_note="",
+            feedback_due=local_today() + timedelta(days=7),
+        )
         built[own] = {
+            "traject": traject.id,
+            "incident": incident.id,
+            "referral": referral.id,
             "case": case.id,
             "handover": handover.id,
             "report": report.id,
@@ -221,6 +254,10 @@ DESK_ARGUMENTS = {
     "session_id": lambda w, own: _desk(w)[own]["session"],
     "attendance_id": _attendance,
     "slot_id": lambda w, own: _desk(w)[own]["slot"],
+    "traject_id": lambda w, own: _desk(w)[own]["traject"],
+    "incident_id": lambda w, own: _desk(w)[own]["incident"],
+    "referral_id": lambda w, own: _desk(w)[own]["referral"],
+    "user_id": lambda w, own: _desk(w)[own]["staff"].id,
 }
 
 
