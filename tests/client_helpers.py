@@ -48,3 +48,18 @@ def from_address(client: FlaskClient, address: str) -> FlaskClient:
     """Every request of ``client`` comes from ``address`` from now on."""
     client.environ_base["REMOTE_ADDR"] = address
     return client
+
+
+def hidden_fields(html: str, action: str) -> dict[str, str]:
+    """The hidden inputs (CSRF token, one-time token) of the form posting to ``action``."""
+    start = html.index(f'action="{action}"')
+    form = html[start : html.index("</form>", start)]
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        if 'type="hidden"' not in tag:
+            continue
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name:
+            fields[name.group(1)] = value.group(1) if value else ""
+    return fields

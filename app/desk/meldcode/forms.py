@@ -24,7 +24,11 @@ class SignalForm(OnceForm):
         _l("Wat heb je gezien of gehoord?"),
         validators=[DataRequired(_l("Beschrijf wat je zag of hoorde.")), too_long(LONG_TEXT)],
     )
-    owner = ChoiceField(_l("Aandachtsfunctionaris"), choices=[], coerce=int)
+    # Shown when the location has more than one; otherwise its one coordinator (the service
+    # checks the choice).
+    owner = ChoiceField(
+        _l("Aandachtsfunctionaris"), choices=[], coerce=int, default=0, validate_choice=False
+    )
     submit = SubmitField(_l("Signaal vastleggen"))
 
 
@@ -41,10 +45,12 @@ class StepForm(OnceForm):
     report_needed = ChoiceRadioField(
         _l("Beslissing 1: is melden bij Veilig Thuis noodzakelijk?"),
         choices=vocabulary_choices(Answer),
+        validate_choice=False,  # only step 5 asks; the service checks it
     )
     help_possible = ChoiceRadioField(
         _l("Beslissing 2: is hulp verlenen of organiseren (ook) mogelijk?"),
         choices=vocabulary_choices(Answer),
+        validate_choice=False,
     )
     submit = SubmitField(_l("Stap vastleggen"))
 

@@ -28,7 +28,9 @@ class ReferralForm(OnceForm):
         _l("Reden van de verwijzing"),
         validators=[DataRequired(_l("Vul de reden in.")), too_long(NOTE_TEXT)],
     )
-    consent = ChoiceRadioField(_l("Toestemming"), choices=vocabulary_choices(Consent))
+    consent = ChoiceRadioField(
+        _l("Toestemming"), choices=vocabulary_choices(Consent), validate_choice=False
+    )
     consent_note = StringField(
         _l("Toelichting (verplicht zonder toestemming)"), validators=[too_long(SHORT_TEXT)]
     )
