@@ -52,8 +52,8 @@ def push_payload(
 
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait after the ``attempts``-th failed attempt (1, 2, ...)."""
-    delay = FIRST_RETRY * (3 ** max(attempts - 1, 0))
-    return min(delay, MAX_RETRY)
+    delay: timedelta = FIRST_RETRY * (3 ** max(attempts - 1, 0))
+    return delay if delay < MAX_RETRY else MAX_RETRY
 
 
 def gives_up(attempts: int) -> bool:

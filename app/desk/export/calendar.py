@@ -52,7 +52,8 @@ def ics_bytes(item: CalendarItem) -> bytes:
     if item.location:
         event.add("location", item.location)
     calendar.add_component(event)
-    return calendar.to_ical()
+    data: bytes = calendar.to_ical()
+    return data
 
 
 def ics_response(item: CalendarItem, filename: str) -> Response:
