@@ -79,7 +79,8 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
-    at: float
+    at: float  # time.monotonic()
+    wall: float = field(default_factory=time.time)  # time.time(), to compare with stored times
 
 
 class PushService:
