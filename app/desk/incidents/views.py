@@ -85,7 +85,10 @@ def new_incident() -> ResponseReturnValue:
     students = db.session.scalars(
         students_visible_to(current_user).order_by(Student.class_name, Student.last_name)
     ).all()
-    return form_page("desk/incident_new.html", form, entry=entry, students=students, rows=ROWS)
+    names = {s.leerlingnummer: f"{s.full_name} ({s.class_name})" for s in students}
+    return form_page(
+        "desk/incident_new.html", form, entry=entry, students=students, rows=ROWS, names=names
+    )
 
 
 @bp.route("/incidenten/<int:incident_id>")
