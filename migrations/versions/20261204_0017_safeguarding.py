@@ -7,7 +7,8 @@ Create Date: 2026-12-04 22:17:56
 Issue 23. Push subscriptions, alerts with their recipients (receipts, the e-mail fallback) and
 the push outbox; Meldcode trajecten with their recorded steps and members; incidents with the
 students involved; the chain partners and referrals; the DUO melding of a 16-hour signal. The
-role column widens to 30 characters for ``aandachtsfunctionaris`` (21).
+role column widens to 30 characters for ``aandachtsfunctionaris`` (21); a downgrade keeps
+such accounts but switches them off as plain staff.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -17,7 +18,7 @@ import app.models.types
 
 # revision identifiers, used by Alembic.
 revision = '0017'
-down_revision = '0013'
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
@@ -277,6 +278,13 @@ def upgrade():
 
 
 def downgrade():
+    # The old role column has no room for (and no such role as) aandachtsfunctionaris: those
+    # accounts are kept, but switched off and made plain staff, so downgrading grants nobody
+    # anything.
+    op.execute(
+        "UPDATE \"user\" SET role = 'medewerker', active = false "
+        "WHERE role = 'aandachtsfunctionaris'"
+    )
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.alter_column('role',
                existing_type=sa.String(length=30),
