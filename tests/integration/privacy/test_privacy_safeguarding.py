@@ -48,6 +48,7 @@ DAYS = {
     "peiling_devices": 0,
     "audit_log": 1825,
     "form_submissions": 2,
+    "student_import_uploads": 1,
     "alerts": 90,
     "push_subscriptions": 365,
     "closed_meldcode_trajecten": 1825,

@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from app.core.localtime import local_today
+from app.core.localtime import local_today, to_local
 from app.core.vocabulary import IncidentKind, IncidentRole, Role
 from app.desk.chronology.timeline import build_chronology
 from app.desk.incidents.services import IncidentInput, Involved, create_incident
@@ -81,8 +81,8 @@ def test_a_floor_deescalation_becomes_an_incident_with_roles(
         "kind": "fysiek_geweld",
         "location": student.location_id,
         "zone": floor_entry.zone_id,
-        "day": local_today().isoformat(),
-        "at": "08:20",
+        "day": to_local(floor_entry.occurred_at).date().isoformat(),
+        "at": to_local(floor_entry.occurred_at).strftime("%H:%M"),
         "description": "duwen in de rij, klap uitgedeeld",
     }
     assert client.post(path, data=form).status_code == 302
@@ -124,7 +124,7 @@ def test_what_an_incident_needs(
     with pytest.raises(DomainError, match="toekomst"):
         create_incident(
             staff,
-            incident_input(location, (student, "dader"), day=local_today() + timedelta(days=1)),
+            incident_input(location, (student, "dader"), day=local_today() + timedelta(days=2)),
         )
 
 
