@@ -25,6 +25,11 @@ from tests.client_helpers import PASSWORD, login
 TRAVELLER = pytest.StashKey[time_machine.travel]()
 
 
+# Apps the tests build with other settings (development, production) must not start the alert
+# sender thread of a worker either: the tests that need one start it themselves.
+os.environ.setdefault("ALERT_SENDER_ENABLED", "false")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--db",
