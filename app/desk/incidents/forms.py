@@ -24,14 +24,16 @@ ROWS = 8
 class InvolvedForm(Form):
     leerlingnummer = StringField(_l("Leerling (leerlingnummer)"), validators=[too_long(20)])
     role = ChoiceField(
-        _l("Rol"), choices=choice_list([("", "—"), *IncidentRole.choices()]), validate_choice=False
+        _l("Rol"),
+        choices=lambda: choice_list([("", "—"), *IncidentRole.choices()]),
+        validate_choice=False,
     )
 
 
 class IncidentForm(OnceForm):
     kind = ChoiceField(
         _l("Wat voor incident"),
-        choices=vocabulary_choices(IncidentKind),
+        choices=lambda: vocabulary_choices(IncidentKind),
         validators=[InputRequired(_l("Kies wat voor incident het was."))],
     )
     location = ChoiceField(_l("Locatie"), choices=[], coerce=int)

@@ -33,7 +33,7 @@ class SignalForm(OnceForm):
 
 
 class StepForm(OnceForm):
-    step = ChoiceRadioField(_l("Stap"), choices=vocabulary_choices(MeldcodeStep))
+    step = ChoiceRadioField(_l("Stap"), choices=lambda: vocabulary_choices(MeldcodeStep))
     held_on = LocalDateField(_l("Datum"), validators=[InputRequired(_l("Vul de datum in."))])
     participants = StringField(
         _l("Wie waren erbij (namen en functies)"), validators=[too_long(SHORT_TEXT)]
@@ -44,12 +44,12 @@ class StepForm(OnceForm):
     )
     report_needed = ChoiceRadioField(
         _l("Beslissing 1: is melden bij Veilig Thuis noodzakelijk?"),
-        choices=vocabulary_choices(Answer),
+        choices=lambda: vocabulary_choices(Answer),
         validate_choice=False,  # only step 5 asks; the service checks it
     )
     help_possible = ChoiceRadioField(
         _l("Beslissing 2: is hulp verlenen of organiseren (ook) mogelijk?"),
-        choices=vocabulary_choices(Answer),
+        choices=lambda: vocabulary_choices(Answer),
         validate_choice=False,
     )
     submit = SubmitField(_l("Stap vastleggen"))

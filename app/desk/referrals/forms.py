@@ -29,7 +29,7 @@ class ReferralForm(OnceForm):
         validators=[DataRequired(_l("Vul de reden in.")), too_long(NOTE_TEXT)],
     )
     consent = ChoiceRadioField(
-        _l("Toestemming"), choices=vocabulary_choices(Consent), validate_choice=False
+        _l("Toestemming"), choices=lambda: vocabulary_choices(Consent), validate_choice=False
     )
     consent_note = StringField(
         _l("Toelichting (verplicht zonder toestemming)"), validators=[too_long(SHORT_TEXT)]
@@ -52,7 +52,7 @@ class OutcomeForm(OnceForm):
 
 
 class PartnerForm(OnceForm):
-    kind = ChoiceField(_l("Soort"), choices=vocabulary_choices(PartnerKind))
+    kind = ChoiceField(_l("Soort"), choices=lambda: vocabulary_choices(PartnerKind))
     name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul de naam in.")), too_long(120)])
     contact = StringField(_l("Contact (algemeen)"), validators=[too_long(200)])
     location = ChoiceField(_l("Locatie"), choices=[], coerce=int)
