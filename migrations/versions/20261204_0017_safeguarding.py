@@ -1,7 +1,7 @@
 """safeguarding: urgent alerts, the Meldcode, incidents, chain partners, the DUO melding
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0025
 Create Date: 2026-12-04 22:17:56
 
 Issue 23. Push subscriptions, alerts with their recipients (receipts, the e-mail fallback) and
@@ -18,7 +18,7 @@ import app.models.types
 
 # revision identifiers, used by Alembic.
 revision = '0017'
-down_revision = "0013"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
