@@ -49,6 +49,7 @@ DAYS = {
     "audit_log": 1825,
     "form_submissions": 2,
     "student_import_uploads": 1,
+    "import_reports": 90,
     "alerts": 90,
     "push_subscriptions": 365,
     "closed_meldcode_trajecten": 1825,
