@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations messages system-deps lint format test-sqlite test-postgresql bench clean
+.PHONY: run test install translations messages system-deps oidc-provider lint format test-sqlite test-postgresql bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ run: install translations
 system-deps:
 	bash scripts/ensure-system-deps.sh
 
+## The OpenID provider of the single sign-on tests: `npm ci` of tests/oidc into a cache, once.
+oidc-provider: install system-deps
+	$(BIN)/python -m tests.oidcserver
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -51,7 +55,7 @@ test-sqlite: install translations
 test-postgresql: install translations
 	$(BIN)/pytest --db postgresql
 
-test: install translations system-deps lint
+test: install translations system-deps oidc-provider lint
 	$(BIN)/pytest --db sqlite
 	$(BIN)/pytest --db postgresql
 

@@ -18,6 +18,8 @@ from app.alerts.routes import bp as alerts_bp
 from app.alerts.sender import register_sender
 from app.auth.routes import bp as auth_bp
 from app.auth.sessions import load_session_user, register_session_rules
+from app.auth.sso import init_sso
+from app.auth.sso_routes import bp as sso_bp
 from app.cli import register_cli
 from app.core.forms import register_form_rules
 from app.core.request_input import register_request_limits
@@ -144,6 +146,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    init_sso(app)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],
@@ -171,6 +174,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(sso_bp)
     app.register_blueprint(floor_bp)
     app.register_blueprint(students_bp)
     app.register_blueprint(admin_bp)

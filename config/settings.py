@@ -109,6 +109,21 @@ class BaseConfig:
     REAUTH_WINDOW: timedelta = timedelta(minutes=10)
     # Roles that must use two-factor login (TOTP), by value. Production: beheer.
     TOTP_REQUIRED_ROLES: tuple[str, ...] = ()
+    # --- single sign-on with OpenID Connect (docs/sso.md) ------------------------------------
+    # The provider's issuer: discovery at {issuer}/.well-known/openid-configuration. Empty: no
+    # single sign-on, only passwords.
+    OIDC_ISSUER: str = ""
+    OIDC_CLIENT_ID: str = ""
+    OIDC_CLIENT_SECRET: str = ""
+    # The button reads "Inloggen met {label}".
+    OIDC_LABEL: str = "je schoolaccount"
+    OIDC_SCOPES: str = "openid email profile"
+    # The verified ID token claims tried, in this order, for the e-mail address that binds a
+    # first login to its account.
+    OIDC_EMAIL_CLAIMS: tuple[str, ...] = ("email", "preferred_username", "upn")
+    # Who may sign in with a password: "all" (every account with one), or "beheer" (only
+    # beheer, the break-glass accounts; everybody else signs in with single sign-on).
+    PASSWORD_LOGIN: str = "all"  # noqa: S105 - who may use a password, not a secret
     # Werkzeug's password hash; tests use a cheap scrypt (the suite creates hundreds).
     PASSWORD_HASH_METHOD: str = "scrypt"  # noqa: S105 - a method name, not a secret
     # Sign-in attempts on one account from one client (a known device, or else an address):
@@ -235,6 +250,20 @@ class BaseConfig:
         self.ALERT_SENDER_ENABLED = _env_bool("ALERT_SENDER_ENABLED", self.ALERT_SENDER_ENABLED)
         self.ABSENCE_RULES_FILE = _env_path("ABSENCE_RULES_FILE")
         self.ABSENCE_CODES_FILE = _env_path("ABSENCE_CODES_FILE")
+        self.OIDC_ISSUER = env.get("OIDC_ISSUER", "").strip().rstrip("/")
+        self.OIDC_CLIENT_ID = env.get("OIDC_CLIENT_ID", "").strip()
+        self.OIDC_CLIENT_SECRET = env.get("OIDC_CLIENT_SECRET", "").strip()
+        self.OIDC_LABEL = env.get("OIDC_LABEL", "").strip() or self.OIDC_LABEL
+        self.OIDC_SCOPES = " ".join(env.get("OIDC_SCOPES", self.OIDC_SCOPES).split())
+        if "OIDC_EMAIL_CLAIMS" in env:
+            claims = env["OIDC_EMAIL_CLAIMS"].split(",")
+            self.OIDC_EMAIL_CLAIMS = tuple(c.strip() for c in claims if c.strip())
+        self.PASSWORD_LOGIN = env.get("PASSWORD_LOGIN", self.PASSWORD_LOGIN).strip().lower()
+        if self.PASSWORD_LOGIN not in {"all", "beheer"}:
+            self.SETTING_PROBLEMS["PASSWORD_LOGIN"] = (
+                f"PASSWORD_LOGIN '{self.PASSWORD_LOGIN}' is niet 'all' of 'beheer'."
+            )
+            self.PASSWORD_LOGIN = "all"  # noqa: S105 - not a secret
         if "TOTP_REQUIRED_ROLES" in env:
             roles = env["TOTP_REQUIRED_ROLES"].split(",")
             self.TOTP_REQUIRED_ROLES = tuple(r.strip() for r in roles if r.strip())

@@ -27,6 +27,7 @@ from app.auth.forms import (
     PasswordChangeForm,
     ReauthForm,
 )
+from app.auth.identity import password_login_allowed
 from app.auth.notify import send_lockout_mail
 from app.auth.services import (
     Attempt,
@@ -39,7 +40,8 @@ from app.auth.services import (
     new_totp_secret,
     totp_uri,
 )
-from app.auth.sessions import end_session, forget_session, start_session
+from app.auth.sessions import VIA_SSO_KEY, end_session, forget_session, start_session
+from app.auth.sso import sso_enabled
 from app.auth.throttle import claim_lockout_mail, describe_client
 from app.core.forms import submit
 from app.extensions import db, limiter
@@ -77,6 +79,38 @@ def _signed_in_account() -> str:
 
 def _after_login_target() -> str:
     return safe_next_url(request.args.get("next")) or url_for("main.index")
+
+
+def continue_login(
+    user: User, next_url: str | None, *, via_sso: bool = False
+) -> ResponseReturnValue:
+    """After the password (or the single sign-on) was accepted: the code step when two-factor
+    login is on, else a fresh server-side session. The same for both ways in."""
+    if user.totp_enabled:
+        lang = session.get("lang")
+        session.clear()
+        if lang:
+            session["lang"] = lang
+        session["2fa_user_id"] = user.id
+        session["2fa_started"] = int(time.time())
+        if via_sso:
+            session["2fa_via_sso"] = True
+        return redirect(url_for("auth.login_code", next=next_url))
+    start_session(user, via_sso=via_sso)
+    db.session.commit()
+    return redirect(safe_next_url(next_url) or url_for("main.index"))
+
+
+def password_login_shown() -> bool:
+    """The password form is on the login page unless single sign-on is set up and
+    PASSWORD_LOGIN keeps passwords for beheer (then it is folded away, for break-glass)."""
+    return not sso_enabled() or current_app.config["PASSWORD_LOGIN"] != "beheer"  # noqa: S105
+
+
+def may_use_password(user: User) -> bool:
+    return user.has_password and password_login_allowed(
+        user.role, current_app.config["PASSWORD_LOGIN"]
+    )
 
 
 def _minutes() -> int:
@@ -135,20 +169,29 @@ def login() -> ResponseReturnValue:
         user = attempt.user
         if user is None:
             form.password.errors.append(_refused_login_message())
-        elif user.totp_enabled:
-            lang = session.get("lang")
-            session.clear()
-            if lang:
-                session["lang"] = lang
-            session["2fa_user_id"] = user.id
-            session["2fa_started"] = int(time.time())
-            return redirect(url_for("auth.login_code", next=request.args.get("next")))
+        elif not may_use_password(user):
+            form.password.errors.append(
+                _(
+                    "Met een wachtwoord inloggen kan alleen voor functioneel beheer. Log in met "
+                    "%(label)s.",
+                    label=current_app.config["OIDC_LABEL"],
+                )
+            )
         else:
-            start_session(user)
-            db.session.commit()
-            return redirect(_after_login_target())
+            return continue_login(user, request.args.get("next"))
     status = 200 if not form.errors else 400
-    return render_template("auth/login.html", form=form), status
+    return _login_page(form), status
+
+
+def _login_page(form: LoginForm) -> str:
+    return render_template(
+        "auth/login.html",
+        form=form,
+        sso=sso_enabled(),
+        sso_label=current_app.config["OIDC_LABEL"],
+        password_shown=password_login_shown() or bool(form.errors),
+        sso_logout_offer=sso_enabled() and bool(session.pop("sso_logout_offer", False)),
+    )
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
@@ -167,7 +210,7 @@ def login_code() -> ResponseReturnValue:
         attempt = confirm_code(user, form.code.data or "", client_key(user.id))
         db.session.commit()
         if attempt.user is not None:
-            start_session(attempt.user)
+            start_session(attempt.user, via_sso=bool(session.get("2fa_via_sso")))
             db.session.commit()
             return redirect(_after_login_target())
         if attempt.locked_until is not None:
@@ -227,7 +270,13 @@ def _signed_out_for_lockout(attempt: Attempt) -> ResponseReturnValue:
 @login_required
 @limiter.limit(_login_limit, methods=["POST"], key_func=_signed_in_account)
 def reauthenticate() -> ResponseReturnValue:
-    """Confirm the password (and code) before an export."""
+    """Confirm the password (and code) before an export; an account without a password (or
+    one that may not use it) confirms at the single sign-on provider instead."""
+    if not may_use_password(current_user._get_current_object()):
+        if sso_enabled():
+            return redirect(url_for("sso.reauthenticate", next=request.args.get("next")))
+        flash(_("Herbevestigen kan nu niet: dit account heeft geen wachtwoord."), "error")
+        return redirect(url_for("main.index"))
     form = ReauthForm()
     if form.validate_on_submit():
         attempt = confirm_identity(
@@ -247,7 +296,12 @@ def reauthenticate() -> ResponseReturnValue:
         else:
             form.password.errors.append(_("Wachtwoord of code klopt niet."))
     status = 200 if not form.errors else 400
-    return render_template("auth/reauth.html", form=form), status
+    return render_template(
+        "auth/reauth.html",
+        form=form,
+        sso=sso_enabled(),
+        sso_label=current_app.config["OIDC_LABEL"],
+    ), status
 
 
 @bp.route("/account/")
@@ -322,7 +376,10 @@ def logout() -> ResponseReturnValue:
     if not form.validate_on_submit():
         flash(_("Uitloggen mislukt, probeer het opnieuw."), "error")
         return redirect(url_for("main.index"))
+    via_sso = bool(session.get(VIA_SSO_KEY))
     end_session()
     db.session.commit()
+    if via_sso and sso_enabled():
+        session["sso_logout_offer"] = True  # the login page offers the provider's logout
     flash(_("Je bent uitgelogd."), "info")
     return redirect(url_for("auth.login", logged_out=1))

@@ -70,9 +70,14 @@ def load_session_user(user_id: str) -> User | None:
     return session_user(user_id, str(session.get(SESSION_ID_KEY) or ""))
 
 
-def start_session(user: User) -> None:
+# Set on a session that signed in with single sign-on (logout then offers the provider's).
+VIA_SSO_KEY = "via_sso"
+
+
+def start_session(user: User, *, via_sso: bool = False) -> None:
     """Sign ``user`` in on a fresh session, keeping only the chosen language. Adds the
-    session's row (the caller commits) and remembers this browser as a known device."""
+    session's row (the caller commits) and remembers this browser as a known device.
+    ``via_sso``: the login was a single sign-on."""
     lang = session.get("lang")
     session.clear()
     if lang:
@@ -90,6 +95,8 @@ def start_session(user: User) -> None:
     session["login_at"] = now
     session["last_active"] = now
     session["reauth_at"] = now
+    if via_sso:
+        session[VIA_SSO_KEY] = True
     # The CSRF token goes into the new session now, not when a page first asks for it: a
     # response that changes the session re-sends its cookie, so a background request that
     # started before the token was made could otherwise send back a session without it (seen

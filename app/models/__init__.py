@@ -9,7 +9,7 @@ from app.models.absence import (
     AbsenceSignal,
     DuoMelding,
 )
-from app.models.account import LoginThrottle, UserSession
+from app.models.account import LoginThrottle, UserIdentity, UserSession
 from app.models.alerts import Alert, AlertReceipt, PushOutbox, PushSubscription
 from app.models.audit import AuditEvent
 from app.models.calendar import NonSchoolPeriod, SchoolYear
@@ -97,6 +97,7 @@ __all__ = [
     "Student",
     "StudentImportUpload",
     "User",
+    "UserIdentity",
     "UserSession",
     "Zone",
     "floor_entry_student",

@@ -13,6 +13,9 @@ from app.models.types import UTCDateTime, utcnow
 
 # "a:<client address>" or "d:<known device id>" (app/auth/throttle.py).
 CLIENT_KEY_MAX = 80
+# An issuer is a URL; a ``sub`` is at most 255 ASCII characters (OpenID Connect Core 2).
+ISSUER_MAX = 255
+SUBJECT_MAX = 255
 
 
 class UserSession(Model):
@@ -30,6 +33,26 @@ class UserSession(Model):
 
     def __repr__(self) -> str:
         return f"<UserSession user={self.user_id} {self.created_at:%Y-%m-%d %H:%M}>"
+
+
+class UserIdentity(Model):
+    """An account's identity at a single sign-on provider: the issuer and its ``sub``, bound
+    on the first SSO login (by the verified e-mail address) and the only match after that, so
+    a renamed mailbox keeps its account and an e-mail address cannot take another's."""
+
+    __tablename__ = "user_identity"
+    # One identity per provider for an account, and one account per identity.
+    __table_args__ = (UniqueConstraint("issuer", "subject"), UniqueConstraint("user_id", "issuer"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(ISSUER_MAX))
+    subject: Mapped[str] = mapped_column(String(SUBJECT_MAX))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<UserIdentity user={self.user_id} {self.issuer} {self.subject}>"
 
 
 class LoginThrottle(Model):

@@ -120,6 +120,11 @@ class User(UserMixin, Model):
         return self.active
 
     @property
+    def has_password(self) -> bool:
+        """False for an account that signs in only with single sign-on (no password set)."""
+        return bool(self.password_hash)
+
+    @property
     def location_ids(self) -> set[int]:
         return {location.id for location in self.locations}
 

@@ -59,6 +59,13 @@ ROUTE_RULES: dict[str, Rule] = {
     "auth.totp_setup": LOGIN,
     "auth.account": LOGIN,  # one's own account: a new password, log out everywhere
     "auth.change_password": LOGIN,
+    # single sign-on (issue 22): starting it, the provider's callback and its logout are for
+    # anybody (without SSO set up they send to the login page); confirming before an export
+    # is for the signed-in
+    "sso.login": PUBLIC,
+    "sso.callback": PUBLIC,
+    "sso.logout": PUBLIC,
+    "sso.reauthenticate": LOGIN,
     "auth.logout_everywhere": LOGIN,
     "students.index": LOGIN,
     "students.detail": Rule(scoped=True),
