@@ -116,7 +116,7 @@ class BaseConfig:
     OIDC_CLIENT_ID: str = ""
     OIDC_CLIENT_SECRET: str = ""
     # The button reads "Inloggen met {label}".
-    OIDC_LABEL: str = "je schoolaccount"
+    OIDC_LABEL: str = "SSO"
     OIDC_SCOPES: str = "openid email profile"
     # The verified ID token claims tried, in this order, for the e-mail address that binds a
     # first login to its account.

@@ -39,9 +39,10 @@ class UserForm(OnceForm):
     )
     role = SelectField(_l("Rol"), choices=role_choices)
     locations = MultiCheckboxField(_l("Locaties"), choices=[])
+    # Required unless single sign-on is set up (create_user decides; empty: SSO only).
     password = PasswordField(
         _l("Wachtwoord (minstens 12 tekens)"),
-        validators=[DataRequired(_l("Vul een wachtwoord in.")), Length(max=256)],
+        validators=[Length(max=256)],
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Account aanmaken"))

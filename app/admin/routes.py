@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -26,6 +26,7 @@ from app.auth.services import (
     set_password,
     update_user,
 )
+from app.auth.sso import sso_enabled
 from app.auth.throttle import active_locks, unlock
 from app.core import roles
 from app.core.fields import ActionForm, choice_list
@@ -85,11 +86,16 @@ def new_user() -> ResponseReturnValue:
             role=parse_role(form.role.data or ""),
             locations=locations_by_codes(form.locations.data or []),
             password=form.password.data or "",
+            sso_only_allowed=sso_enabled(),
         ),
         success=lambda user: _("Account voor %(name)s aangemaakt.", name=user.name),
     ):
         return redirect(url_for("admin.users"))
-    return form_page("admin/user_new.html", form)
+    return form_page(
+        "admin/user_new.html",
+        form,
+        sso_label=current_app.config["OIDC_LABEL"] if sso_enabled() else None,
+    )
 
 
 def _user_or_404(user_id: int) -> User:

@@ -351,9 +351,17 @@ def _checked_email(email: str) -> str:
 
 
 def create_user(
-    *, email: str, name: str, role: Role, locations: list[Location], password: str
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    locations: list[Location],
+    password: str,
+    sso_only_allowed: bool = False,
 ) -> User:
-    """Add a new active user. Raises DomainError with a Dutch message on bad input."""
+    """Add a new active user. Raises DomainError with a Dutch message on bad input.
+    ``sso_only_allowed`` (single sign-on is set up): an empty password makes an account that
+    signs in only with single sign-on."""
     address = _checked_email(email)
     if not name.strip():
         raise DomainError("Vul een naam in.", field="name")
@@ -361,12 +369,15 @@ def create_user(
         raise DomainError(f"Er bestaat al een account met e-mailadres {address}.", field="email")
     if not locations:
         raise DomainError("Kies minstens één locatie.", field="locations")
-    check_password_policy(password, email=address)
+    if not password and not sso_only_allowed:
+        raise DomainError("Vul een wachtwoord in.", field="password")
+    if password:
+        check_password_policy(password, email=address)
     user = User(
         email=address,
         name=name.strip(),
         role=role,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password else "",
         active=True,
         locations=list(locations),
     )

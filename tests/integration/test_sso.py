@@ -395,3 +395,53 @@ def test_reauthentication_as_somebody_else_is_refused(
     assert answer.status_code == 403
     with client.session_transaction() as session:
         assert session["reauth_at"] == 0
+
+
+def new_account(client: FlaskClient, email: str, password: str) -> object:
+    token = csrf_token_from(client, "/beheer/gebruikers/nieuw")
+    return client.post(
+        "/beheer/gebruikers/nieuw",
+        data={
+            "csrf_token": token,
+            "name": "Nieuwe Collega",
+            "email": email,
+            "role": "medewerker",
+            "locations": ["ZS"],
+            "password": password,
+        },
+    )
+
+
+def test_beheer_creates_an_account_for_single_sign_on_only(
+    client: FlaskClient, oidc: TempOIDCProvider, login_as: Callable[..., User]
+) -> None:
+    login_as(Role.BEHEER)
+    assert "alleen in met Microsoft" in client.get("/beheer/gebruikers/nieuw").get_data(
+        as_text=True
+    )
+    assert new_account(client, "nieuw@school.example.nl", "").status_code == 302
+    user = db.session.scalars(select(User).where(User.email == "nieuw@school.example.nl")).one()
+    assert not user.has_password
+    client.post("/logout", data={"csrf_token": csrf_token_from(client, "/account/")})
+
+    assert login(client, "nieuw@school.example.nl", "").status_code == 400  # no password
+    oidc.admin("accounts", {"nieuw": {"sub": "sub-nieuw", "email": "nieuw@school.example.nl"}})
+    assert sso_login(client, oidc, "nieuw").status_code == 302
+    html = client.get("/account/").get_data(as_text=True)
+    assert "Wachtwoord wijzigen" not in html
+
+
+class TestWithoutSingleSignOn:
+    @pytest.fixture
+    def app_settings(self) -> dict[str, object]:
+        return {}
+
+    def test_no_button_and_every_account_needs_a_password(
+        self, client: FlaskClient, login_as: Callable[..., User]
+    ) -> None:
+        assert "Inloggen met" not in client.get("/login").get_data(as_text=True)
+        assert client.get("/login/sso").headers["Location"].startswith("/login")
+        login_as(Role.BEHEER)
+        answer = new_account(client, "nieuw@school.example.nl", "")
+        assert answer.status_code == 400
+        assert "Vul een wachtwoord in" in answer.get_data(as_text=True)
