@@ -17,6 +17,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from app.access import login_required
 from app.auth.devices import is_known_device
@@ -119,9 +120,13 @@ def callback() -> ResponseReturnValue:
     if purpose == "reauth":
         return _finish_reauth(verified, next_url, asked_at)
     issuer = str(current_app.config["OIDC_ISSUER"])
-    outcome = sign_in_identity(
-        issuer, verified.subject, verified.claims, current_app.config["OIDC_EMAIL_CLAIMS"]
-    )
+    try:
+        outcome = sign_in_identity(
+            issuer, verified.subject, verified.claims, current_app.config["OIDC_EMAIL_CLAIMS"]
+        )
+    except IntegrityError:  # the same first login on two tabs at once: one binds, this one not
+        db.session.rollback()
+        return _failed_page()
     if outcome.user is None:
         db.session.rollback()
         current_app.logger.info(
