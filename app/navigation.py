@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -25,12 +25,21 @@ class NavItem:
     label: Any
     # Narrows the menu below what the view allows (None: whoever may open the page).
     audience: frozenset[Role] | None = None
+    # The floor and the desk are reached through ``main.workplace``, which remembers on this
+    # device where its user works (app/main/workplace.py).
+    workplace: str | None = None
+
+    @property
+    def url(self) -> str:
+        if self.workplace is not None:
+            return url_for("main.workplace", werkplek=self.workplace)
+        return url_for(self.endpoint)
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     # The floor shell is public (it must open offline); only floor staff need it in the menu.
-    NavItem("floor.index", _l("Vloer"), roles.FLOOR_STAFF),
-    NavItem("desk.inbox", _l("Bureau")),
+    NavItem("floor.index", _l("Vloer"), roles.FLOOR_STAFF, workplace="vloer"),
+    NavItem("desk.inbox", _l("Bureau"), workplace="bureau"),
     # A team leader reaches "openstaand" from the desk's own menu.
     NavItem("desk.outstanding", _l("Openstaand"), roles.DESK_STAFF),
     NavItem("alerts.index", _l("Meldingen")),
@@ -43,6 +52,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("absence.signals", _l("Verzuim")),
     NavItem("admin.index", _l("Beheer")),
     NavItem("admin.imports", _l("Imports")),
+    # Case readers reach the handover moments from the desk's own menu; the others have no desk.
+    NavItem("desk.slots", _l("Overdrachtsmomenten"), roles.SLOT_MANAGERS - roles.CASE_READERS),
     NavItem("privacy.audit", _l("Auditlog")),
 )
 

@@ -235,3 +235,117 @@ DESK_RULES = {
     "desk.referral_outcome": roles(*CASE_WORKERS, scoped=True),
     "desk.referral_ics": roles(*CASE_WORKERS, scoped=True),
 }
+
+
+# --- every other capability (tests/integration/authorization/test_authorization_matrix.py) ---
+
+ROUTE_RULES: dict[str, Rule] = {
+    # foundation
+    "main.index": LOGIN,
+    "main.workplace": LOGIN,  # only this browser's choice of floor or desk
+    "main.set_language": PUBLIC,
+    "main.service_worker": PUBLIC,
+    "main.manifest": PUBLIC,
+    "main.offline": PUBLIC,
+    # the load balancer's probes: no login, and nothing in them to protect
+    "main.healthz": PUBLIC,
+    "main.readyz": PUBLIC,
+    "metrics.metrics": TOKEN_ONLY,  # off (404) in tests; tests/integration/test_observability.py
+    "auth.login": PUBLIC,
+    "auth.login_code": PUBLIC,  # without a pending password step it sends you to /login
+    "auth.logout": LOGIN,
+    "auth.reauthenticate": LOGIN,
+    "auth.totp_setup": LOGIN,
+    "auth.account": LOGIN,  # one's own account: a new password, log out everywhere
+    "auth.change_password": LOGIN,
+    # single sign-on (issue 22): starting it, the provider's callback and its logout are for
+    # anybody (without SSO set up they send to the login page); confirming before an export
+    # is for the signed-in
+    "sso.login": PUBLIC,
+    "sso.callback": PUBLIC,
+    "sso.logout": PUBLIC,
+    "sso.reauthenticate": LOGIN,
+    "auth.logout_everywhere": LOGIN,
+    "students.index": LOGIN,
+    "students.detail": Rule(scoped=True),
+    "admin.index": roles(R.BEHEER),
+    "admin.users": roles(R.BEHEER),
+    "admin.new_user": roles(R.BEHEER),
+    "admin.edit_user": roles(R.BEHEER),
+    "admin.reset_password": roles(R.BEHEER),
+    "admin.end_sessions": roles(R.BEHEER),
+    "admin.unlock_user": roles(R.BEHEER),
+    "admin.import_students_page": roles(R.BEHEER),
+    "admin.student_import_preview": roles(R.BEHEER),
+    "admin.confirm_student_import_view": roles(R.BEHEER),
+    "admin.cancel_student_import": roles(R.BEHEER),
+    "admin.imports": roles(R.BEHEER),
+    "admin.locations": roles(R.BEHEER),
+    "admin.add_zone_view": roles(R.BEHEER),
+    "admin.toggle_zone": roles(R.BEHEER),
+    # floor
+    "floor.index": PUBLIC,  # the offline shell: no personal data
+    "floor.context": roles(R.MEDEWERKER),
+    "floor.csrf": LOGIN,  # a token holds no data; the push subscription API uses it too
+    "floor.post_entries": roles(R.MEDEWERKER),
+    "floor.today": roles(R.MEDEWERKER),
+    "floor.climate_today": roles(R.MEDEWERKER),
+    "floor.students": roles(R.MEDEWERKER),
+    "floor.search": roles(R.MEDEWERKER),
+    "floor.reveal_name": roles(R.MEDEWERKER, scoped=True),
+    # absence
+    "absence.signals": LOGIN,
+    "absence.signals_csv": LOGIN,
+    "absence.definitions": LOGIN,
+    "absence.acknowledge": roles(R.MEDEWERKER, R.TEAMLEIDER, R.COPA, scoped=True),
+    "absence.import_page": roles(R.BEHEER),
+    "absence.calendar": roles(R.BEHEER),
+    "absence.add_year": roles(R.BEHEER),
+    "absence.add_period": roles(R.BEHEER),
+    "absence.delete_period": roles(R.BEHEER),
+    "absence.delete_year": roles(R.BEHEER),
+    "absence.codes": roles(R.BEHEER),
+    "absence.reset_code_view": roles(R.BEHEER),
+    # digest: teamleider, locatieleider and beheer, their own locations
+    "digest.index": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER),
+    "digest.latest": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, scoped=True),
+    "digest.page": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, scoped=True),
+    # leerlingpeiling: results for teamleider, locatieleider, beheer; opening and closing for
+    # teamleider and beheer; the students' answer pages need no login
+    "pulse.results": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER),
+    "pulse.new": roles(R.TEAMLEIDER, R.BEHEER),
+    "pulse.detail": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, scoped=True),
+    "pulse.poster": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, scoped=True),
+    "pulse.qr_code_svg": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, scoped=True),
+    "pulse.qr_code_png": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, scoped=True),
+    "pulse.close": roles(R.TEAMLEIDER, R.BEHEER, scoped=True),
+    "pulse.answer": PUBLIC,
+    "pulse.thanks": PUBLIC,
+    # privacy
+    "privacy.audit": roles(R.BEHEER),
+    "privacy.student_trail": roles(R.BEHEER, scoped=True),
+    "privacy.subject": roles(R.BEHEER, scoped=True),
+    "privacy.subject_json": roles(R.BEHEER, scoped=True),
+    "privacy.rectify": roles(R.BEHEER, scoped=True),
+    "privacy.erase": roles(R.BEHEER, scoped=True),
+    # reports: the location is a query parameter (tests/integration/reports/test_report_pages.py
+    # checks own/other/unknown locations); other roles get 404, the pages do not exist for them.
+    "reports.index": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, denied_status=404),
+    "reports.view": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, denied_status=404),
+    "reports.save": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, denied_status=404),
+    "reports.pdf": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, denied_status=404),
+    "reports.csv": roles(R.TEAMLEIDER, R.LOCATIELEIDER, R.BEHEER, denied_status=404),
+    # urgent alerts (issue 23): team leaders and the aandachtsfunctionaris; the matrix's alert
+    # is a floor alert (for team leaders), so the aandachtsfunctionaris finds no such alert
+    "alerts.index": roles(R.TEAMLEIDER, R.AANDACHTSFUNCTIONARIS),
+    "alerts.detail": roles(R.TEAMLEIDER, scoped=True),
+    "alerts.acknowledge": roles(R.TEAMLEIDER, scoped=True),
+    "alerts.subscribe": roles(R.TEAMLEIDER, R.AANDACHTSFUNCTIONARIS),
+    "alerts.unsubscribe": roles(R.TEAMLEIDER, R.AANDACHTSFUNCTIONARIS),
+    # the DUO melding of a 16-hour signal: case workers
+    "absence.new_duo_melding": roles(R.MEDEWERKER, R.TEAMLEIDER, scoped=True),
+    "absence.duo_melding": roles(R.MEDEWERKER, R.TEAMLEIDER, scoped=True),
+    # the chain partners: beheer
+    "admin.partners": roles(R.BEHEER),
+    "admin.partner_toggle": roles(R.BEHEER),
+}

@@ -22,9 +22,16 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.access import login_required
-from app.core.vocabulary import Role
+from app.core import roles
 from app.extensions import limiter
 from app.main.health import readiness
+from app.main.workplace import (
+    DESK,
+    WORKPLACE_COOKIE,
+    WORKPLACE_COOKIE_MAX_AGE,
+    WORKPLACES,
+    landing_workplace,
+)
 from app.urls import safe_next_url
 from config.settings import PROJECT_ROOT
 
@@ -38,10 +45,41 @@ SERVICE_WORKER_DIR = PROJECT_ROOT / "service_worker"
 @bp.route("/")
 @login_required
 def index() -> ResponseReturnValue:
-    """Each role starts where its work is: staff on the floor screen."""
-    if current_user.role == Role.MEDEWERKER and "floor.index" in current_app.view_functions:
-        return redirect(url_for("floor.index"))
+    """Each role starts where its work is: floor staff on the floor screen on a phone and at the
+    desk on a laptop (app/main/workplace.py), the other roles on the start page's tiles."""
+    if current_user.role in roles.FLOOR_STAFF and "floor.index" in current_app.view_functions:
+        workplace = landing_workplace(
+            request.cookies.get(WORKPLACE_COOKIE),
+            request.headers.get("User-Agent", ""),
+            request.headers.get("Sec-CH-UA-Mobile"),
+        )
+        return redirect(_workplace_url(workplace))
     return render_template("main/index.html")
+
+
+def _workplace_url(workplace: str) -> str:
+    if workplace == DESK and "desk.home" in current_app.view_functions:
+        return url_for("desk.home")
+    return url_for("floor.index")
+
+
+@bp.route("/werkplek/<werkplek>")
+@login_required
+def workplace(werkplek: str) -> ResponseReturnValue:
+    """Go to the floor or the desk, and start there on this device from now on. (A GET, as it
+    is a link in both menus: it changes nothing on the server, only this browser's preference.)"""
+    if werkplek not in WORKPLACES:
+        return redirect(url_for("main.index"))
+    response = redirect(_workplace_url(werkplek))
+    response.set_cookie(
+        WORKPLACE_COOKIE,
+        werkplek,
+        max_age=WORKPLACE_COOKIE_MAX_AGE,
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.route("/taal/<code>", methods=["POST"])

@@ -12,7 +12,7 @@ from playwright.sync_api import ConsoleMessage, Page, Response
 from werkzeug.serving import make_server
 
 from tests.digest_helpers import scenario_fixture  # noqa: F401 (the fixture ``scenario``)
-from tests.e2e.browser_helpers import PHONE, LiveServer
+from tests.e2e.browser_helpers import PHONE, PHONE_AGENT, LiveServer
 from tests.pgserver import free_port
 from tests.report_helpers import world_fixture  # noqa: F401 (the fixture ``world``)
 
@@ -50,6 +50,7 @@ def browser_context_args(browser_context_args: dict) -> dict:
         **browser_context_args,
         "viewport": PHONE,
         "is_mobile": True,
+        "user_agent": PHONE_AGENT,
         "has_touch": True,
         "device_scale_factor": 2,
         "locale": "nl-NL",

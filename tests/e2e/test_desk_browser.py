@@ -15,7 +15,7 @@ from app.extensions import db
 from app.floor.services import accept_entries
 from app.models import Casus, HandoverSlot, Location, Student, User
 from tests.desk_helpers import report_input
-from tests.e2e.browser_helpers import LAPTOP, LiveServer, sign_in
+from tests.e2e.browser_helpers import LAPTOP, LAPTOP_AGENT, LiveServer, sign_in
 from tests.floor_helpers import entry
 
 
@@ -26,6 +26,7 @@ def browser_context_args(browser_context_args: dict) -> dict:
         **browser_context_args,
         "viewport": LAPTOP,
         "is_mobile": False,
+        "user_agent": LAPTOP_AGENT,
         "has_touch": False,
         "device_scale_factor": 1,
     }

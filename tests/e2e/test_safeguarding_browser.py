@@ -19,7 +19,7 @@ from app.desk.referrals.services import ensure_default_partners
 from app.extensions import db
 from app.floor.services import accept_entries
 from app.models import Incident, MeldcodeRecord, MeldcodeTraject, Referral, Student, User
-from tests.e2e.browser_helpers import LiveServer, sign_in
+from tests.e2e.browser_helpers import LAPTOP_AGENT, LiveServer, sign_in
 from tests.floor_helpers import entry
 
 SHOTS = Path("/tmp/schoolfit-shots")
@@ -32,6 +32,7 @@ def browser_context_args(browser_context_args: dict) -> dict:
         **browser_context_args,
         "viewport": DESK,
         "is_mobile": False,
+        "user_agent": LAPTOP_AGENT,
         "has_touch": False,
         "device_scale_factor": 1,
         "accept_downloads": True,

@@ -349,7 +349,10 @@ def test_pages_with_personal_data_are_no_store(
 
 
 def test_medewerker_starts_on_the_floor(client: FlaskClient, staff: User) -> None:
-    assert client.get("/").headers["Location"] == "/vloer/"
+    assert (
+        client.get("/", headers={"User-Agent": "Mozilla/5.0 (iPhone) Mobile"}).headers["Location"]
+        == "/vloer/"
+    )
 
 
 def test_service_worker_is_served_from_the_root_with_a_content_version(client: FlaskClient) -> None:
