@@ -206,6 +206,7 @@ DESK_RULES = {
     "desk.visit_detail": roles(*CASE_WORKERS, scoped=True),
     "desk.visit_report": roles(*CASE_WORKERS, scoped=True),
     "desk.visit_cancel": roles(*CASE_WORKERS, scoped=True),
+    "desk.edit_visit": roles(*CASE_WORKERS, scoped=True),
     "desk.detention_detail": roles(*CASE_WORKERS, scoped=True),
     "desk.detention_add": roles(*CASE_WORKERS, scoped=True),
     "desk.detention_talk": roles(*CASE_WORKERS, scoped=True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import abort, redirect, request
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -70,3 +70,9 @@ def own_locations() -> list[Location]:
 
 def location_choices(locations: Iterable[Location]) -> list[tuple[int, str]]:
     return [(loc.id, f"{loc.code} – {loc.name}") for loc in locations]
+
+
+def handled_url(entry_id: int) -> str:
+    """The inbox after one of its entries was worked out on another page (a report, a call, a
+    case): on top, what became of it, with a link to what was saved."""
+    return url_for("desk.inbox", verwerkt=entry_id, _anchor="net-verwerkt")

@@ -3,14 +3,19 @@ the floor on a phone and at the desk on a laptop, and goes from one to the other
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from app.core.localtime import local_today
 from app.core.vocabulary import Role
-from app.models import Location, User
+from app.desk.visits.services import plan_visit
+from app.extensions import db
+from app.models import Location, Student, User
+from tests.desk_helpers import floor_item, log_floor
 from tests.e2e.browser_helpers import LAPTOP, LAPTOP_AGENT, LiveServer, sign_in
 
 SCREENSHOTS = Path("/tmp/schoolday-screenshots")
@@ -61,3 +66,77 @@ def test_laptop_lands_at_the_desk(browser: Browser, live_server: LiveServer, sta
         shoot(page, "desk-inbox-laptop")
     finally:
         context.close()
+
+
+@pytest.fixture
+def laptop(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=LAPTOP, locale="nl-NL", user_agent=LAPTOP_AGENT)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def test_a_report_from_the_inbox_leads_back_to_the_report(
+    laptop: Page,
+    live_server: LiveServer,
+    staff: User,
+    locations: dict[str, Location],
+    make_student: Callable[..., Student],
+) -> None:
+    student = make_student("ZS", first_name="Lotte", last_name="Verhoeven")
+    log_floor(
+        staff,
+        floor_item(
+            locations["ZS"],
+            "gesprek",
+            topic="gedrag",
+            students=(student.leerlingnummer,),
+            note="ruzie bij de kluisjes",
+        ),
+    )
+    page = laptop
+    sign_in(page, live_server.url, staff.email)
+    confirm_screened_place(page)
+    page.get_by_role("link", name="Verslag").first.click()
+    page.get_by_label("Wat is er besproken").fill("Lotte vertelde over de ruzie.")
+    page.get_by_role("button", name="Verslag opslaan").click()
+    expect(page.get_by_text("Gespreksverslag opgeslagen.")).to_be_visible()
+    notice = page.locator("#net-verwerkt")
+    expect(notice).to_be_visible()
+    shoot(page, "inbox-handled-laptop")
+    notice.get_by_role("link", name="bekijk het gespreksverslag").click()
+    expect(page.locator("dd", has_text="Lotte vertelde over de ruzie.")).to_be_visible()
+
+
+def test_a_planned_visit_is_changed(
+    laptop: Page,
+    live_server: LiveServer,
+    staff: User,
+    make_student: Callable[..., Student],
+) -> None:
+    visit, _ = plan_visit(
+        staff,
+        make_student("ZS"),
+        planned_on=local_today() + timedelta(days=2),
+        planned_time=time(15, 30),
+        staff_one=staff,
+        staff_two=None,
+        companion="",
+        mixed_pair=False,
+        reason="kennismaken",
+    )
+    db.session.commit()
+    page = laptop
+    sign_in(page, live_server.url, staff.email)
+    confirm_screened_place(page)
+    page.goto(f"{live_server.url}/bureau/huisbezoeken/{visit.id}")
+    page.get_by_role("link", name="Wijzigen").click()
+    expect(page.get_by_label("Reden van het bezoek")).to_have_value("kennismaken")
+    page.get_by_label("Reden van het bezoek").fill("moeder kan pas later")
+    page.get_by_label("Tijd").fill("16:00")
+    shoot(page, "visit-edit-laptop")
+    page.get_by_role("button", name="Wijzigingen opslaan").click()
+    expect(page.get_by_text("Huisbezoek gewijzigd.")).to_be_visible()
+    expect(page.get_by_text("moeder kan pas later")).to_be_visible()
+    expect(page.get_by_text("16:00")).to_be_visible()

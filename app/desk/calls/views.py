@@ -16,7 +16,7 @@ from app.core.vocabulary import CallResult, CallStatus
 from app.desk.blueprint import bp
 from app.desk.calls import services
 from app.desk.calls.forms import AttemptForm, CallForm, CancelForm
-from app.desk.pages import back, entry_for, staff_choices, student_for_work, user_by_id
+from app.desk.pages import back, entry_for, handled_url, staff_choices, student_for_work, user_by_id
 from app.extensions import db
 from app.models import ParentCall
 
@@ -72,7 +72,7 @@ def new_call(leerlingnummer: str) -> ResponseReturnValue:
         success=_("Oudercontact gepland."),
     )
     if done and entry is not None:
-        return redirect(url_for("desk.inbox", _anchor=f"item-e{entry.id}"))
+        return redirect(handled_url(entry.id))
     if done:
         return redirect(url_for("desk.call_detail", call_id=done.value.id))
     return form_page("desk/call_new.html", form, student=student, entry=entry)

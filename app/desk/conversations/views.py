@@ -18,7 +18,7 @@ from app.desk.common import open_case_of
 from app.desk.conversations import services
 from app.desk.conversations.forms import ReportForm
 from app.desk.export.lvs import report_record
-from app.desk.pages import back, entry_for, student_for_work
+from app.desk.pages import back, entry_for, handled_url, student_for_work
 from app.extensions import db
 from app.models import ConversationReport
 
@@ -59,7 +59,7 @@ def new_report(leerlingnummer: str) -> ResponseReturnValue:
         success=_("Gespreksverslag opgeslagen."),
     )
     if done and entry is not None:
-        return redirect(url_for("desk.inbox", _anchor=f"item-e{entry.id}"))
+        return redirect(handled_url(entry.id))
     if done:
         return redirect(url_for("desk.report_detail", report_id=done.value.id))
     return form_page(

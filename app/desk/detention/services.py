@@ -116,6 +116,19 @@ def sessions_for(user: User, limit: int = 60) -> list[DetentionSession]:
     )
 
 
+def sessions_on(user: User, day: date) -> dict[int, DetentionSession]:
+    """The detention class held on ``day`` at each of the user's locations (the first one when a
+    location holds two), by location id: the inbox links a student to it."""
+    sessions: dict[int, DetentionSession] = {}
+    for session in db.session.scalars(
+        sessions_visible_to(user)
+        .where(DetentionSession.held_on == day)
+        .order_by(DetentionSession.starts_at, DetentionSession.id)
+    ):
+        sessions.setdefault(session.location_id, session)
+    return sessions
+
+
 def add_to_session(
     user: User, session: DetentionSession, student: Student | None, what_happened: str | None = ""
 ) -> DetentionAttendance:

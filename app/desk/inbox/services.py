@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, and_, exists, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.vocabulary import (
     FlagStatus,
@@ -46,6 +46,21 @@ def triage_of(entry: FloorEntry) -> EntryTriage:
         db.session.add(triage)
         db.session.flush()
     return triage
+
+
+def handled_triage(user: User, entry_id: int) -> EntryTriage | None:
+    """The triage of one of the user's own entries, once it is worked out or closed: the inbox
+    shows it on top right after (with a link to what was saved)."""
+    return db.session.scalar(
+        select(EntryTriage)
+        .join(FloorEntry, FloorEntry.id == EntryTriage.entry_id)
+        .where(
+            EntryTriage.entry_id == entry_id,
+            FloorEntry.staff_id == user.id,
+            EntryTriage.done_at.is_not(None),
+        )
+        .options(joinedload(EntryTriage.entry))
+    )
 
 
 def _handle_flags(entry: FloorEntry, user: User, note: str, student_id: int | None = None) -> None:

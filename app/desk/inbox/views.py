@@ -18,6 +18,7 @@ from app.core.localtime import local_today
 from app.desk.blueprint import MAX_ID, bp
 from app.desk.cases.services import link_entry as link_entry_to_case
 from app.desk.common import open_case_of
+from app.desk.detention import services as detention_services
 from app.desk.inbox import services
 from app.desk.inbox.forms import CloseEntryForm, LinkCaseForm, ResolveQuarantineForm
 from app.desk.inbox.queries import build_inbox
@@ -43,9 +44,14 @@ def inbox() -> ResponseReturnValue:
             abort(404)
         if day > today or day < today - EARLIEST_DAY:
             abort(404)
+    handled = None
+    if (handled_id := request.args.get("verwerkt", "")).isdigit() and int(handled_id) <= MAX_ID:
+        handled = services.handled_triage(current_user, int(handled_id))
     return render_template(
         "desk/inbox.html",
         inbox=build_inbox(current_user, day, today=today),
+        handled=handled,
+        detention_today=detention_services.sessions_on(current_user, today),
         today=today,
         close_form=CloseEntryForm(),
         resolve_form=ResolveQuarantineForm(),
@@ -53,8 +59,10 @@ def inbox() -> ResponseReturnValue:
     )
 
 
-def _inbox_url(anchor: str | None = None) -> str:
+def _inbox_url(anchor: str | None = None, *, handled: int | None = None) -> str:
     target = safe_next_url(request.form.get("next")) or url_for("desk.inbox")
+    if handled is not None:
+        target += ("&" if "?" in target else "?") + f"verwerkt={handled}"
     return f"{target}#{anchor}" if anchor else target
 
 
@@ -160,7 +168,7 @@ def link_entry(entry_id: int) -> ResponseReturnValue:
         errors="flash",
         validate=False,
     )
-    return redirect(_inbox_url(f"item-e{entry_id}"))
+    return redirect(_inbox_url("net-verwerkt", handled=entry_id))
 
 
 @bp.route("/vlaggen/<int:flag_id>/afsluiten", methods=["POST"])

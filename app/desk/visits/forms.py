@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired
 
 from app.core.fields import (
@@ -34,6 +34,13 @@ class VisitForm(OnceForm):
     )
     mixed_pair = BooleanField(_l("Gemengd duo (man/vrouw)"))
     submit = SubmitField(_l("Huisbezoek plannen"))
+
+
+class VisitChangeForm(VisitForm):
+    """A planned visit changed; ``version`` is the visit's version the form was made from."""
+
+    version = HiddenField()
+    submit = SubmitField(_l("Wijzigingen opslaan"))
 
 
 class VisitReportForm(OnceForm):

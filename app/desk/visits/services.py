@@ -1,11 +1,14 @@
-"""Home visits: plan (with warnings for one person alone or no mixed pair), report, cancel."""
+"""Home visits: plan and change (with warnings for one person alone or no mixed pair), report,
+cancel."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import or_
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.access.cases import can_work_on_student
 from app.access.desk_records import visits_visible_to
@@ -29,8 +32,19 @@ from app.models.desk import LONG_TEXT, SHORT_TEXT
 from app.models.types import utcnow
 
 
-def plan_visit(
-    user: User,
+@dataclass(frozen=True)
+class VisitPlan:
+    """A home visit's plan as checked: when, with whom, why."""
+
+    planned_at: datetime
+    staff_one: User
+    staff_two: User | None
+    companion: str
+    mixed_pair: bool
+    reason: str
+
+
+def _checked_plan(
     student: Student,
     *,
     planned_on: date | None,
@@ -40,12 +54,8 @@ def plan_visit(
     companion: str | None,
     mixed_pair: bool,
     reason: str | None,
-    today: date | None = None,
-) -> tuple[HomeVisit, list[str]]:
-    """Plan a home visit; answers the visit and warnings (one person alone, not a mixed pair)."""
-    today = today or local_today()
-    if not can_work_on_student(user, student):
-        raise DomainError("Je kunt voor deze leerling geen huisbezoek plannen.")
+    today: date,
+) -> VisitPlan:
     if planned_on is None:
         raise DomainError("Kies de datum van het huisbezoek.", field="planned_on")
     if planned_on < today:
@@ -68,24 +78,106 @@ def plan_visit(
         reason, "de reden van het bezoek", SHORT_TEXT, required=True, field="reason"
     )
     assert staff_one is not None
-    planned_at = datetime.combine(planned_on, planned_time, tzinfo=LOCAL_TZ)
+    return VisitPlan(
+        planned_at=datetime.combine(planned_on, planned_time, tzinfo=LOCAL_TZ),
+        staff_one=staff_one,
+        staff_two=staff_two,
+        companion=companion_text,
+        mixed_pair=bool(mixed_pair) and (staff_two is not None or bool(companion_text)),
+        reason=reason_text,
+    )
+
+
+def plan_visit(
+    user: User,
+    student: Student,
+    *,
+    planned_on: date | None,
+    planned_time: time | None,
+    staff_one: User | None,
+    staff_two: User | None,
+    companion: str | None,
+    mixed_pair: bool,
+    reason: str | None,
+    today: date | None = None,
+) -> tuple[HomeVisit, list[str]]:
+    """Plan a home visit; answers the visit and warnings (one person alone, not a mixed pair)."""
+    if not can_work_on_student(user, student):
+        raise DomainError("Je kunt voor deze leerling geen huisbezoek plannen.")
+    plan = _checked_plan(
+        student,
+        planned_on=planned_on,
+        planned_time=planned_time,
+        staff_one=staff_one,
+        staff_two=staff_two,
+        companion=companion,
+        mixed_pair=mixed_pair,
+        reason=reason,
+        today=today or local_today(),
+    )
     case = open_case_of(student.id)
     visit = HomeVisit(
         student_id=student.id,
         case_id=case.id if case else None,
-        planned_at=planned_at,
-        staff_one_id=staff_one.id,
-        staff_two_id=staff_two.id if staff_two else None,
-        companion=companion_text,
-        mixed_pair=bool(mixed_pair) and (staff_two is not None or bool(companion_text)),
-        reason=reason_text,
         status=VisitStatus.GEPLAND,
         created_by_id=user.id,
     )
+    _apply_plan(visit, plan)
     db.session.add(visit)
     db.session.flush()
     record(user, "create", "huisbezoek", visit.id, student=student)
     return visit, visit_warnings(visit, student.location)
+
+
+def _apply_plan(visit: HomeVisit, plan: VisitPlan) -> None:
+    visit.planned_at = plan.planned_at
+    visit.staff_one = plan.staff_one
+    visit.staff_two = plan.staff_two
+    visit.companion = plan.companion
+    visit.mixed_pair = plan.mixed_pair
+    visit.reason = plan.reason
+
+
+def change_visit(
+    user: User,
+    visit: HomeVisit,
+    *,
+    version: int | None,
+    planned_on: date | None,
+    planned_time: time | None,
+    staff_one: User | None,
+    staff_two: User | None,
+    companion: str | None,
+    mixed_pair: bool,
+    reason: str | None,
+    today: date | None = None,
+) -> list[str]:
+    """Change a planned visit (when, with whom, why); answers the warnings of the new plan.
+
+    ``version`` is the visit's version the form was made from: when somebody changed the visit
+    since, the change is refused (``StaleDataError``, "Iemand anders heeft dit net gewijzigd"),
+    as is the second of two changes saved at the same moment (the version column)."""
+    if visit.status != VisitStatus.GEPLAND:
+        raise DomainError("Dit huisbezoek is niet meer gepland en kan niet meer worden gewijzigd.")
+    if not can_work_on_student(user, visit.student):
+        raise DomainError("Je kunt dit huisbezoek niet wijzigen.")
+    if version != visit.version:
+        raise StaleDataError(f"home visit {visit.id}: version {version} != {visit.version}")
+    plan = _checked_plan(
+        visit.student,
+        planned_on=planned_on,
+        planned_time=planned_time,
+        staff_one=staff_one,
+        staff_two=staff_two,
+        companion=companion,
+        mixed_pair=mixed_pair,
+        reason=reason,
+        today=today or local_today(),
+    )
+    _apply_plan(visit, plan)
+    db.session.flush()
+    record(user, "update", "huisbezoek", visit.id, student=visit.student)
+    return visit_warnings(visit, visit.student.location)
 
 
 def visit_warnings(visit: HomeVisit, location: Location) -> list[str]:

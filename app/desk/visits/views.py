@@ -1,26 +1,29 @@
-"""Home visits: the list, planning one (with warnings), a visit's page with its report."""
+"""Home visits: the list, planning and changing one (with warnings), a visit's page with its
+report."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.access import roles_required
 from app.audit import record
 from app.core import roles
 from app.core.fields import choice_list
 from app.core.forms import form_action, form_page, submit
+from app.core.localtime import LOCAL_TZ
 from app.core.vocabulary import VisitStatus
 from app.desk.blueprint import bp
 from app.desk.calls.forms import CancelForm
 from app.desk.export.calendar import CalendarItem, ics_response, student_tag
 from app.desk.pages import staff_choices, student_for_work, user_by_id
 from app.desk.visits import services
-from app.desk.visits.forms import VisitForm, VisitReportForm
+from app.desk.visits.forms import VisitChangeForm, VisitForm, VisitReportForm
 from app.extensions import db
 from app.models import HomeVisit
 
@@ -79,6 +82,73 @@ def new_visit(leerlingnummer: str) -> ResponseReturnValue:
         student=student,
         wants_mixed=student.location.wants_mixed_pairs,
     )
+
+
+@bp.route("/huisbezoeken/<int:visit_id>/wijzigen", methods=["GET", "POST"])
+@case_workers
+def edit_visit(visit_id: int) -> ResponseReturnValue:
+    """Change a planned visit: another day or time, other people, another reason."""
+    visit = _visit_or_404(visit_id)
+    if visit.status != VisitStatus.GEPLAND:
+        flash(_("Dit huisbezoek is niet meer gepland en kan niet meer worden gewijzigd."), "error")
+        return redirect(url_for("desk.visit_detail", visit_id=visit.id))
+    student = visit.student
+    form = VisitChangeForm()
+    form.staff_one.choices = choice_list(staff_choices(student.location_id, roles.VISIT_STAFF))
+    form.staff_two.choices = choice_list(
+        staff_choices(student.location_id, roles.VISIT_STAFF, empty=_("— niemand —"))
+    )
+    if request.method == "GET":
+        planned = visit.planned_at.astimezone(LOCAL_TZ)
+        form.planned_on.data = planned.date()
+        form.planned_time.data = planned.time().replace(tzinfo=None)
+        form.reason.data = visit.reason
+        form.staff_one.data = visit.staff_one_id
+        form.staff_two.data = visit.staff_two_id or 0
+        form.companion.data = visit.companion
+        form.mixed_pair.data = visit.mixed_pair
+        form.version.data = str(visit.version)
+    done = submit(
+        form,
+        lambda: services.change_visit(
+            current_user,
+            visit,
+            version=_int_or_none(form.version.data),
+            planned_on=form.planned_on.data,
+            planned_time=form.planned_time.data,
+            staff_one=user_by_id(form.staff_one.data),
+            staff_two=user_by_id(form.staff_two.data),
+            companion=form.companion.data,
+            mixed_pair=bool(form.mixed_pair.data),
+            reason=form.reason.data,
+        ),
+        success=_("Huisbezoek gewijzigd."),
+    )
+    if done:
+        for warning in done.value:
+            flash(warning, "warning")
+        return redirect(url_for("desk.visit_detail", visit_id=visit_id))
+    if g.get("form_refused") and _int_or_none(form.version.data) != _current_version(visit_id):
+        # Somebody changed the visit meanwhile (the message is flashed): show how it is now.
+        return redirect(url_for("desk.visit_detail", visit_id=visit_id))
+    return form_page(
+        "desk/visit_new.html",
+        form,
+        student=student,
+        wants_mixed=student.location.wants_mixed_pairs,
+        visit=visit,
+    )
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def _current_version(visit_id: int) -> int | None:
+    return db.session.scalar(select(HomeVisit.version).where(HomeVisit.id == visit_id))
 
 
 def _visit_or_404(visit_id: int) -> HomeVisit:

@@ -128,7 +128,7 @@ def test_report_from_an_inbox_entry(
             internal_note="vertrouwelijk",
         ),
     )
-    assert response.headers["Location"] == f"/bureau/#item-e{entry.id}"
+    assert response.headers["Location"] == f"/bureau/?verwerkt={entry.id}#net-verwerkt"
     report = db.session.scalar(select(ConversationReport))
     assert report is not None and report.case_id == case.id and report.entry_id == entry.id
     triage = db.session.scalar(select(EntryTriage))
