@@ -128,6 +128,22 @@ def call_sort_key(
     return (due >= today, due, preferred_time or "~", call_id)
 
 
+# --- a case opened from the floor -------------------------------------------------------------
+
+
+def case_reason_from_entry(
+    *, kind: str, detail: str, zone: str, occurred: datetime, note: str, limit: int
+) -> str:
+    """A case's reason (aanleiding) prefilled from the floor entry it is opened from: what was
+    logged, where and when, and the note — "Vlag (zorg) in kantine op 05-12 om 09:12: zat
+    alleen". Labels come in Dutch: the reason is stored."""
+    local = occurred.astimezone(LOCAL_TZ)
+    what = f"{kind} ({detail})" if detail else kind
+    head = f"{what} in {zone} op {local:%d-%m} om {local:%H:%M}"
+    text = f"{head}: {note.strip()}" if note.strip() else head
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 # --- home visits -----------------------------------------------------------------------------
 
 

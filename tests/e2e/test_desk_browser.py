@@ -3,6 +3,7 @@ a parent call with two attempts → a handover → COPA accepts → COPA's list 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import time
 
@@ -95,7 +96,9 @@ def test_morning_flag_to_copa(
     expect(page.locator(".inbox-item.is-current")).to_have_count(1)
     page.keyboard.press("c")
     expect(page.get_by_role("heading", name="Nieuwe casus voor Lotte Verhoeven")).to_be_visible()
-    expect(page.get_by_label("Aanleiding")).to_have_value("zat alleen en huilde in de kantine")
+    expect(page.get_by_label("Aanleiding")).to_have_value(
+        re.compile(r"^Vlag \(zorg\) in kantine op .*: zat alleen en huilde in de kantine$")
+    )
     page.get_by_label("Begint als").select_option("preventief")
     page.get_by_label("Teamleider").select_option(label="Peter Teamleider")
     page.get_by_role("button", name="Casus openen").click()

@@ -3,6 +3,7 @@ the floor on a phone and at the desk on a laptop, and goes from one to the other
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import time, timedelta
 from pathlib import Path
@@ -140,3 +141,43 @@ def test_a_planned_visit_is_changed(
     expect(page.get_by_text("Huisbezoek gewijzigd.")).to_be_visible()
     expect(page.get_by_text("moeder kan pas later")).to_be_visible()
     expect(page.get_by_text("16:00")).to_be_visible()
+
+
+def test_a_flag_stays_open_after_a_case_until_its_report(
+    laptop: Page,
+    live_server: LiveServer,
+    staff: User,
+    locations: dict[str, Location],
+    make_student: Callable[..., Student],
+) -> None:
+    sem = make_student("ZS", first_name="Sem", last_name="Bos")
+    log_floor(
+        staff,
+        floor_item(
+            locations["ZS"],
+            "vlag",
+            zone="kantine",
+            flag_type="zorg",
+            students=(sem.leerlingnummer,),
+            note="zat alleen",
+        ),
+    )
+    page = laptop
+    sign_in(page, live_server.url, staff.email)
+    confirm_screened_place(page)
+    page.get_by_role("link", name="Nieuwe casus").click()
+    expect(page.get_by_label("Aanleiding")).to_have_value(
+        re.compile(r"^Vlag \(zorg\) in kantine op \d\d-\d\d om \d\d:\d\d: zat alleen$")
+    )
+    page.get_by_role("button", name="Casus openen").click()
+    expect(page.get_by_text("Casus geopend voor Sem Bos.")).to_be_visible()
+    page.get_by_role("navigation", name="Bureau").get_by_role("link", name="Inbox").click()
+    item = page.locator(".inbox-item").first
+    expect(item.get_by_text("Open vlag: zorg")).to_be_visible()
+    shoot(page, "inbox-flag-with-case-laptop")
+    item.get_by_role("link", name="Verslag").click()
+    page.get_by_label("welbevinden").check()
+    page.get_by_label("Wat is er besproken").fill("Sem voelt zich buitengesloten.")
+    page.get_by_role("button", name="Verslag opslaan").click()
+    expect(page.locator("#net-verwerkt")).to_contain_text("bekijk het gespreksverslag")
+    expect(page.get_by_text("Alles is verwerkt. Goed gedaan.")).to_be_visible()

@@ -242,3 +242,19 @@ def test_next_moments_are_weekly_in_local_time_across_dst() -> None:
 )
 def test_export_period(start: date | None, end: date | None, message: str | None) -> None:
     assert rules.export_period_error(start, end) == message
+
+
+@pytest.mark.parametrize(
+    ("detail", "note", "limit", "expected"),
+    [
+        ("zorg", "zat alleen", 300, "Vlag (zorg) in kantine op 07-12 om 09:12: zat alleen"),
+        ("", "  ", 300, "Vlag in kantine op 07-12 om 09:12"),
+        ("zorg", "x" * 400, 60, "Vlag (zorg) in kantine op 07-12 om 09:12: " + "x" * 17 + "…"),
+    ],
+)
+def test_case_reason_from_a_floor_entry(detail: str, note: str, limit: int, expected: str) -> None:
+    occurred = datetime(2026, 12, 7, 8, 12, tzinfo=UTC)  # 09:12 in Amsterdam
+    reason = rules.case_reason_from_entry(
+        kind="Vlag", detail=detail, zone="kantine", occurred=occurred, note=note, limit=limit
+    )
+    assert reason == expected and len(reason) <= limit

@@ -31,7 +31,8 @@ from app.desk.common import open_case_of
 from app.desk.handover.queries import pending_handovers_for_copa
 from app.desk.pages import entry_for, staff_choices, student_for_work, user_by_id
 from app.extensions import db
-from app.models import Casus, Student
+from app.models import Casus, FloorEntry, Student
+from app.models.desk import SHORT_TEXT
 
 CASES_PER_PAGE = 50
 
@@ -73,6 +74,23 @@ def _team_choices(form: CaseForm | AssignForm, student: Student) -> None:
     )
 
 
+def _reason_from(entry: FloorEntry) -> str:
+    """The case's reason, prefilled from the floor entry it is opened from (in Dutch: stored)."""
+    if entry.severity is not None:
+        detail = f"ernst {entry.severity.dutch}"
+    else:
+        labelled = entry.topic or entry.outcome or entry.flag_type
+        detail = labelled.dutch if labelled is not None else ""
+    return rules.case_reason_from_entry(
+        kind=entry.kind.dutch,
+        detail=detail,
+        zone=entry.zone.name,
+        occurred=entry.occurred_at,
+        note=entry.note,
+        limit=SHORT_TEXT,
+    )
+
+
 @bp.route("/leerling/<leerlingnummer>/casus/nieuw", methods=["GET", "POST"])
 @roles_required(roles.CASE_WORKERS)
 def new_case(leerlingnummer: str) -> ResponseReturnValue:
@@ -88,8 +106,8 @@ def new_case(leerlingnummer: str) -> ResponseReturnValue:
     if request.method == "GET":
         form.owner.data = current_user.id if current_user.role in roles.CASE_WORKERS else None
         form.status.data = CaseStatus.SIGNAAL.value
-        if entry is not None and entry.note:
-            form.reason.data = entry.note[:300]
+        if entry is not None:
+            form.reason.data = _reason_from(entry)
 
     def open_or_find() -> tuple[Casus, bool]:
         try:

@@ -88,7 +88,9 @@ def mark_worked_out(
     call: ParentCall | None = None,
     note: str = "",
 ) -> EntryTriage:
-    """Record that an own entry was worked out (or closed); handles its open flags."""
+    """Record that an own entry was worked out (or closed); handles its open flags — except when
+    it is only linked to a case: a flag is handled by its follow-up (a report, a call, closing
+    it with a reason), not by opening a case, so it stays in the inbox until then."""
     if entry.staff_id != user.id:
         raise DomainError("Je kunt alleen je eigen registraties verwerken.")
     triage = triage_of(entry)
@@ -110,7 +112,8 @@ def mark_worked_out(
         TriageOutcome.OUDERCONTACT: "Oudercontact gepland",
         TriageOutcome.AFGESLOTEN: "Afgesloten",
     }[outcome]
-    _handle_flags(entry, user, f"{label}: {note}" if note else label, student_id)
+    if outcome != TriageOutcome.CASUS:
+        _handle_flags(entry, user, f"{label}: {note}" if note else label, student_id)
     db.session.flush()
     return triage
 

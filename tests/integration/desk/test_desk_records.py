@@ -13,13 +13,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.core.localtime import LOCAL_TZ, local_today
-from app.core.vocabulary import Role, VisitStatus
+from app.core.vocabulary import FlagStatus, Role, VisitStatus
 from app.desk.detention.services import create_session
 from app.desk.visits.services import plan_visit
 from app.extensions import db
 from app.models import (
     AuditEvent,
+    Casus,
     ConversationReport,
+    Flag,
     HomeVisit,
     Location,
     ParentCall,
@@ -278,3 +280,61 @@ def test_the_inbox_leads_to_todays_detention_class(
     assert f'href="{link}"' in html
     page = client.get(link.split("#")[0]).get_data(as_text=True)
     assert student.full_name in page
+
+
+def test_a_flag_stays_open_when_a_case_is_opened_until_its_follow_up(
+    client: FlaskClient,
+    staff: User,
+    token: str,
+    locations: dict[str, Location],
+    make_student: Callable[..., Student],
+) -> None:
+    student = make_student("ZS", first_name="Sem", last_name="Bos")
+    (entry,) = log_floor(
+        staff,
+        floor_item(
+            locations["ZS"],
+            "vlag",
+            zone="kantine",
+            flag_type="zorg",
+            students=(student.leerlingnummer,),
+            note="zat alleen",
+        ),
+    )
+    url = f"/bureau/leerling/{student.leerlingnummer}/casus/nieuw?melding={entry.id}"
+    form = client.get(url).get_data(as_text=True)
+    local = entry.occurred_at.astimezone(LOCAL_TZ)
+    prefilled = f"Vlag (zorg) in kantine op {local:%d-%m} om {local:%H:%M}: zat alleen"
+    assert f'value="{prefilled}"' in form
+    client.post(
+        url,
+        data={
+            "csrf_token": token,
+            "reason": prefilled,
+            "status": "signaal",
+            "owner": str(staff.id),
+            "teamleider": "0",
+            "review_date": "",
+        },
+    )
+    case = db.session.scalar(select(Casus))
+    assert case is not None and case.reason == prefilled
+    flag = db.session.scalar(select(Flag))
+    assert flag is not None and flag.status == FlagStatus.OPEN
+    # Still in the inbox's open part, with the case to go to (not "link to case" again).
+    open_part = client.get("/bureau/").get_data(as_text=True).split("Verwerkt (")[0]
+    assert "Sem Bos" in open_part and "Koppel aan casus" not in open_part
+    assert f'href="/bureau/casussen/{case.id}"' in open_part
+    # The report is its follow-up: now the flag is handled, and the entry links to both.
+    client.post(
+        f"/bureau/leerling/{student.leerlingnummer}/verslag/nieuw?melding={entry.id}",
+        data=report_data(token),
+    )
+    db.session.expire_all()
+    flag = db.session.scalar(select(Flag))
+    assert flag is not None and flag.status == FlagStatus.AFGEHANDELD
+    assert flag.handled_note.startswith("Uitgewerkt in gespreksverslag")
+    report = db.session.scalar(select(ConversationReport))
+    assert report is not None and report.case_id == case.id
+    done = client.get("/bureau/").get_data(as_text=True).split("Verwerkt (")[1]
+    assert f'href="/bureau/verslagen/{report.id}"' in done
