@@ -55,17 +55,20 @@ def _nice_max(value: float) -> float:
     return float(int(value / 50 + 1) * 50)
 
 
-def bar_chart(points: list[tuple[date, float]], threshold: float) -> BarChart:
-    """Bars for (week, hours) points, scaled so the threshold line is always on the chart."""
+def bar_chart(points: list[tuple[date, float]], threshold: float | None) -> BarChart:
+    """Bars for (week, hours) points, scaled so the threshold line (if any) is always on the
+    chart."""
     chart = BarChart()
-    top = _nice_max(max([threshold * 1.25, *(v for _, v in points)]))
+    reference = [threshold * 1.25] if threshold is not None else [4.0]
+    top = _nice_max(max([*reference, *(v for _, v in points)]))
     plot_height = chart.baseline_y - MARGIN_TOP
 
     def y_of(value: float) -> float:
         return round(chart.baseline_y - plot_height * value / top, 1)
 
-    chart.threshold_y = y_of(threshold)
-    chart.ticks = [Tick(y_of(v), f"{v:g}") for v in sorted({0.0, threshold, top})]
+    chart.threshold_y = y_of(threshold) if threshold is not None else None
+    marks = {0.0, top} | ({threshold} if threshold is not None else set())
+    chart.ticks = [Tick(y_of(v), f"{v:g}") for v in sorted(marks)]
     if not points:
         return chart
     slot = (chart.plot_right - chart.plot_left) / len(points)
@@ -78,7 +81,7 @@ def bar_chart(points: list[tuple[date, float]], threshold: float) -> BarChart:
                 y=round(chart.baseline_y - height, 1),
                 width=round(slot * 0.7, 1),
                 height=height,
-                over=value >= threshold,
+                over=threshold is not None and value >= threshold,
                 label=f"wk {monday.isocalendar().week}",
                 show_label=(len(points) - 1 - i) % label_every == 0,
                 value=value,

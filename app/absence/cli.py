@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -15,7 +15,13 @@ from sqlalchemy.orm import joinedload
 
 from app.absence.importer import import_absence
 from app.absence.rules import RULES
-from app.absence.signals import CSV_COLUMNS, EvaluationSummary, evaluate_signals, signal_csv_row
+from app.absence.signals import (
+    CSV_COLUMNS,
+    EvaluationSummary,
+    evaluate_signals,
+    listed_conditions,
+    signal_csv_row,
+)
 from app.core.calendar_store import (
     add_non_school_period,
     add_school_year,
@@ -144,7 +150,7 @@ def signals_command(
         click.echo(f"{summary.summary()[:1].upper()}{summary.summary()[1:]}.")
     else:
         click.echo(
-            f"Signalen per {summary.as_of:%d-%m-%Y}: {summary.active} actief. Alleen getoond, "
+            f"Signalen per {summary.as_of:%d-%m-%Y}: {summary.active} lopend. Alleen getoond, "
             "niet opgeslagen: de opgeslagen signalen gelden voor vandaag."
             + (f" {summary.warning}" if summary.warning else "")
         )
@@ -167,7 +173,7 @@ def _stored_signals(location: Location | None, rule: str | None) -> list[Absence
     query = (
         select(AbsenceSignal)
         .join(AbsenceSignal.student)
-        .where(AbsenceSignal.active.is_(True), Student.active.is_(True))
+        .where(*listed_conditions(), Student.active.is_(True))
         .options(joinedload(AbsenceSignal.student).joinedload(Student.location))
         .order_by(Student.leerlingnummer, AbsenceSignal.rule, AbsenceSignal.window_start)
     )
@@ -179,7 +185,10 @@ def _stored_signals(location: Location | None, rule: str | None) -> list[Absence
 
 
 def _unstored_signals(summary: EvaluationSummary, rule: str | None) -> list[SimpleNamespace]:
-    """The active findings of an evaluation that was not stored, shaped like stored signals."""
+    """The findings of an evaluation that was not stored, shaped like stored signals, as the
+    list would show them on that day: the ones that hold, and the ones that ended and were not
+    acknowledged (a stored signal with the same key); of a student's 16-hour findings (a melding
+    and its follow-ups) the latest."""
     ids = {student_id for student_id, _ in summary.findings}
     students = {
         student.id: student
@@ -187,14 +196,32 @@ def _unstored_signals(summary: EvaluationSummary, rule: str | None) -> list[Simp
             select(Student).where(Student.id.in_(ids)).options(joinedload(Student.location))
         )
     }
+    acknowledged = {
+        tuple(row)
+        for row in db.session.execute(
+            select(
+                AbsenceSignal.student_id,
+                AbsenceSignal.rule,
+                AbsenceSignal.variant,
+                AbsenceSignal.window_start,
+            ).where(AbsenceSignal.student_id.in_(ids), AbsenceSignal.acknowledged_at.is_not(None))
+        )
+    }
+    latest_sixteen: dict[int, date] = {}
+    for student_id, finding in summary.findings:
+        if finding.rule == "16uur":
+            latest = latest_sixteen.get(student_id, finding.window_start)
+            latest_sixteen[student_id] = max(latest, finding.window_start)
     rows = [
         SimpleNamespace(
             student=students[student_id],
             **{name: getattr(finding, name) for name in FINDING_FIELDS},
             acknowledged=False,
+            ended_on=None,
         )
         for student_id, finding in summary.findings
-        if finding.active
+        if (finding.active or (student_id, *finding.key) not in acknowledged)
+        and (finding.rule != "16uur" or finding.window_start == latest_sixteen[student_id])
         and (not rule or finding.rule == rule)
         and students.get(student_id) is not None
         and students[student_id].active

@@ -101,9 +101,11 @@ def absence_overview(
         return None
     record(user, "view", "absence", student.leerlingnummer, student=student)
     figures = day_figures(rows, calendar, settings, first=scope.first, last=as_of) if scope else {}
-    weeks = rolling_unauthorised_hours(figures, scope) if scope else []
+    # The chart: the hours of each of the last N school weeks (N = the 16-hour rule's window),
+    # which together are what the rule counts.
+    weeks = last_school_weeks(figures, scope) if scope else []
     episodes = sick_episodes(figures, scope) if scope else []
-    chart = bar_chart([(p.monday, p.hours) for p in weeks], settings.sixteen.hours)
+    chart = bar_chart([(p.monday, p.hours) for p in weeks], None)
 
     grid: list[GridWeek] = []
     current = calendar.week_index_on_or_before(as_of)
@@ -148,10 +150,29 @@ def absence_overview(
     return overview
 
 
+def last_school_weeks(
+    figures: Mapping[date, DayFigures], scope: Scope, weeks: int | None = None
+) -> list[WeekPoint]:
+    """The unauthorised hours of each of the last N school weeks up to the scope's day (N = the
+    16-hour rule's window; fewer early in the school year)."""
+    weeks = weeks or scope.settings.sixteen.weeks
+    include_sent_out = scope.settings.sixteen.include_sent_out
+    first = scope.window_first_day(scope.as_of, weeks)
+    totals: dict[date, float] = {}
+    for day in scope.calendar.school_days_between(first, scope.as_of):
+        monday = monday_of(day)
+        figure = figures.get(day)
+        hours = 0.0
+        if figure is not None:
+            hours = figure.unauthorised + (figure.sent_out if include_sent_out else 0.0)
+        totals[monday] = totals.get(monday, 0.0) + hours
+    return [WeekPoint(monday, round_hours(totals[monday])) for monday in sorted(totals)][-weeks:]
+
+
 @dataclass
 class WeekPoint:
     monday: date
-    hours: float  # unauthorised hours in the window of N school weeks ending with this week
+    hours: float  # unauthorised hours: in that week, or in the N school weeks ending with it
 
 
 def rolling_unauthorised_hours(

@@ -42,6 +42,8 @@ from app.absence.signals import (
     record_signals_shown,
     signal_list_csv,
     signal_query,
+    signal_student_query,
+    signals_of_students,
 )
 from app.access import login_required, may_open, roles_required
 from app.audit import record
@@ -62,7 +64,7 @@ from app.errors import wants_json
 from app.exceptions import DomainError
 from app.extensions import db
 from app.imports.history import ImportSource, record_refused, recorded
-from app.models import AbsenceImport, AbsenceSignal, NonSchoolPeriod, SchoolYear
+from app.models import AbsenceImport, AbsenceSignal, NonSchoolPeriod, SchoolYear, Student
 from app.urls import safe_next_url
 
 bp = Blueprint("absence", __name__, url_prefix="/verzuim")
@@ -118,26 +120,46 @@ class SignalFilters:
             sort=self.sort,
         )
 
+    def student_query(self) -> Select[Student]:
+        location_ids = [loc.id for loc in current_user.locations if loc.code == self.locatie]
+        return signal_student_query(
+            current_user,
+            location_ids=location_ids or None,
+            rules=[self.regel] if self.regel else [],
+            include_inactive=self.inactief,
+            sort=self.sort,
+        )
+
 
 @bp.route("/")
 @login_required
 def signals() -> ResponseReturnValue:
-    """The signal list of the user's locations."""
+    """The signal list of the user's locations: a card per student with their signals."""
     filters = SignalFilters.from_request()
-    page = paginate(filters.query(), per_page=PAGE_SIZE)
-    students = {signal.student for signal in page.items}
+    page = paginate(filters.student_query(), per_page=PAGE_SIZE)
+    students = list(page.items)
+    by_student = signals_of_students(
+        current_user,
+        students,
+        rules=[filters.regel] if filters.regel else [],
+        include_inactive=filters.inactief,
+    )
     record_signals_shown(current_user, students)
+    signals_shown = [signal for group in by_student.values() for signal in group]
     # Render before committing: a commit expires the loaded signals and students, and the
     # template would then reload each one with its own query (N+1).
     html = render_template(
         "absence/signals.html",
         page=page,
+        by_student=by_student,
+        signal_count=len(signals_shown),
         filters=filters,
         new_since=new_since(),
+        today=local_today(),
         sorts=SORTS,
         ack_form=AcknowledgeForm(),
         can_acknowledge=may_open("absence.acknowledge"),
-        evaluated_on=max((s.evaluated_on for s in page.items), default=None),
+        evaluated_on=max((s.evaluated_on for s in signals_shown), default=None),
         settings=rule_settings(),
         case_urls=_case_urls({student.leerlingnummer for student in students}),
     )

@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, or_, select, update
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy import Select, bindparam, case, func, insert, or_, select, update
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from app.absence.figures import ensure_figures, figures_by_student
 from app.absence.rules import RULES, Finding, evaluate_figures, evaluation_scope
@@ -27,6 +27,9 @@ from app.models import AbsenceSignal, Location, Student, User
 from app.models.types import utcnow
 
 SORTS = ("nieuw", "naam", "klas", "regel", "uren", "datum")
+# A signal is on the list while it holds, and after it ended until someone acknowledged it: a
+# signal that fired and ended between two looks is not lost.
+ON_THE_LIST = or_(AbsenceSignal.active.is_(True), AbsenceSignal.acknowledged_at.is_(None))
 
 
 @dataclass
@@ -38,12 +41,20 @@ class EvaluationSummary:
     active: int = 0
     closed: int = 0
     warning: str = ""
+    # After storing: what the signal list shows of the evaluated students (ongoing signals and
+    # ended ones nobody acknowledged yet), so the import's message agrees with the list.
+    listed: int | None = None
+    ended_listed: int = 0
 
     def summary(self) -> str:
-        text = (
-            f"signalen per {self.as_of:%d-%m-%Y}: {self.active} actief "
-            f"(waarvan {self.new} nieuw), {self.closed} niet meer actief"
-        )
+        if self.listed is None:
+            text = f"signalen per {self.as_of:%d-%m-%Y}: {self.active} lopend"
+        else:
+            text = (
+                f"signalen per {self.as_of:%d-%m-%Y}: {self.listed} op de lijst "
+                f"({self.active} lopend, {self.ended_listed} beëindigd en nog niet afgehandeld), "
+                f"waarvan {self.new} nieuw"
+            )
         return f"{text}. {self.warning}" if self.warning else text
 
 
@@ -176,8 +187,6 @@ def _store_findings(
                     **dict(zip(SIGNAL_VALUES, values, strict=True)),
                 }
             )
-            if finding.active:
-                summary.new += 1
         elif stored[1] != values:
             changed = dict(zip(SIGNAL_VALUES, values, strict=True))
             updates.append({"signal_id": stored[0], **changed})
@@ -201,6 +210,34 @@ def _store_findings(
         )
     for start in range(0, len(inserts), 1000):
         db.session.execute(insert(signal_table), inserts[start : start + 1000])
+    # When a signal ended (the first evaluation that found it no longer holding), or that it
+    # holds again.
+    scoped = conditions[1:]
+    db.session.execute(
+        update(AbsenceSignal)
+        .where(*scoped, AbsenceSignal.active.is_(False), AbsenceSignal.ended_on.is_(None))
+        .values(ended_on=as_of)
+    )
+    db.session.execute(
+        update(AbsenceSignal)
+        .where(*scoped, AbsenceSignal.active.is_(True), AbsenceSignal.ended_on.is_not(None))
+        .values(ended_on=None)
+    )
+    listed = db.session.execute(
+        select(
+            AbsenceSignal.active,
+            func.count(),
+            func.sum(case((AbsenceSignal.first_seen_at == now, 1), else_=0)),
+        )
+        .join(AbsenceSignal.student)
+        .where(*scoped, Student.active.is_(True), *listed_conditions())
+        .group_by(AbsenceSignal.active)
+    ).all()
+    counts = {bool(active): number for active, number, _new in listed}
+    summary.active = counts.get(True, 0)
+    summary.ended_listed = counts.get(False, 0)
+    summary.listed = summary.active + summary.ended_listed
+    summary.new = sum(int(new or 0) for _active, _number, new in listed)
     # Signal objects already in the session would show the values from before.
     for instance in list(db.session.identity_map.values()):
         if isinstance(instance, AbsenceSignal):
@@ -220,6 +257,46 @@ def new_since() -> datetime:
     return local_day_bounds(previous)[0]
 
 
+def _superseded() -> Any:
+    """A 16-hour signal followed by a later one of the same student: the same melding series
+    (continued absence after a melding is a follow-up), shown as the latest one only."""
+    later = aliased(AbsenceSignal)
+    return (
+        select(later.id)
+        .where(
+            later.student_id == AbsenceSignal.student_id,
+            later.rule == AbsenceSignal.rule,
+            later.window_start > AbsenceSignal.window_start,
+        )
+        .exists()
+    )
+
+
+def _signal_conditions(
+    user: User,
+    *,
+    location_ids: Sequence[int] | None,
+    rules: Sequence[str],
+    include_inactive: bool,
+) -> list[Any]:
+    visible = students_visible_to(user).with_only_columns(Student.id)
+    conditions: list[Any] = [AbsenceSignal.student_id.in_(visible)]
+    if location_ids:
+        conditions.append(Student.location_id.in_(location_ids))
+    if rules:
+        conditions.append(AbsenceSignal.rule.in_([r for r in rules if r in RULES]))
+    if not include_inactive:
+        conditions += listed_conditions()
+    return conditions
+
+
+def listed_conditions() -> list[Any]:
+    """Which stored signals are on the list (the page, the command's listing, the import's
+    counts): ongoing ones and ended ones not yet acknowledged; of a series of 16-hour signals
+    (a melding and its follow-ups) only the latest."""
+    return [ON_THE_LIST, or_(AbsenceSignal.rule != "16uur", ~_superseded())]
+
+
 def signal_query(
     user: User,
     *,
@@ -228,26 +305,25 @@ def signal_query(
     include_inactive: bool = False,
     sort: str = "nieuw",
 ) -> Select[AbsenceSignal]:
-    """The signals of students ``user`` may see (app.access), filtered and sorted."""
-    visible = students_visible_to(user).with_only_columns(Student.id)
+    """The signals of students ``user`` may see (app.access), filtered and sorted: by default
+    the ones on the list (ongoing, or ended and not yet acknowledged; of a series of 16-hour
+    signals the latest)."""
     query = (
         select(AbsenceSignal)
         .join(AbsenceSignal.student)
-        .where(AbsenceSignal.student_id.in_(visible))
+        .where(
+            *_signal_conditions(
+                user, location_ids=location_ids, rules=rules, include_inactive=include_inactive
+            )
+        )
         .options(
             contains_eager(AbsenceSignal.student).joinedload(Student.location),
             joinedload(AbsenceSignal.acknowledged_by),
         )
     )
-    if location_ids:
-        query = query.where(Student.location_id.in_(location_ids))
-    if rules:
-        query = query.where(AbsenceSignal.rule.in_([r for r in rules if r in RULES]))
-    if not include_inactive:
-        query = query.where(AbsenceSignal.active.is_(True))
     name = (Student.last_name, Student.first_name, AbsenceSignal.id)
     orders = {
-        "nieuw": (AbsenceSignal.first_seen_at.desc(), *name),
+        "nieuw": (AbsenceSignal.first_seen_at.desc(), AbsenceSignal.triggered_on.desc(), *name),
         "naam": name,
         "klas": (Student.class_name, *name),
         "regel": (AbsenceSignal.rule, *name),
@@ -255,6 +331,66 @@ def signal_query(
         "datum": (AbsenceSignal.triggered_on.desc(), *name),
     }
     return query.order_by(*orders.get(sort, orders["nieuw"]))
+
+
+def signal_student_query(
+    user: User,
+    *,
+    location_ids: Sequence[int] | None = None,
+    rules: Sequence[str] = (),
+    include_inactive: bool = False,
+    sort: str = "nieuw",
+) -> Select[Student]:
+    """The students with signals on the list, one row each (the list shows a card per student),
+    in the order asked: newest first is the student whose newest signal is newest (first seen,
+    then the day it fired)."""
+    conditions = _signal_conditions(
+        user, location_ids=location_ids, rules=rules, include_inactive=include_inactive
+    )
+    name = (Student.last_name, Student.first_name, Student.id)
+    orders = {
+        "nieuw": (
+            func.max(AbsenceSignal.first_seen_at).desc(),
+            func.max(AbsenceSignal.triggered_on).desc(),
+            *name,
+        ),
+        "naam": name,
+        "klas": (Student.class_name, *name),
+        "regel": (func.min(AbsenceSignal.rule), *name),
+        "uren": (func.max(AbsenceSignal.hours).desc(), *name),
+        "datum": (func.max(AbsenceSignal.triggered_on).desc(), *name),
+    }
+    return (
+        select(Student)
+        .join(AbsenceSignal, AbsenceSignal.student_id == Student.id)
+        .where(*conditions)
+        .group_by(Student.id)
+        .options(selectinload(Student.location))
+        .order_by(*orders.get(sort, orders["nieuw"]))
+    )
+
+
+def signals_of_students(
+    user: User,
+    students: Sequence[Student],
+    *,
+    rules: Sequence[str] = (),
+    include_inactive: bool = False,
+) -> dict[int, list[AbsenceSignal]]:
+    """The listed signals of these students (one query), ongoing first, then newest."""
+    ids = [student.id for student in students]
+    by_student: dict[int, list[AbsenceSignal]] = {student_id: [] for student_id in ids}
+    if not ids:
+        return by_student
+    query = (
+        signal_query(user, rules=rules, include_inactive=include_inactive)
+        .where(AbsenceSignal.student_id.in_(ids))
+        .order_by(None)
+        .order_by(AbsenceSignal.active.desc(), AbsenceSignal.triggered_on.desc(), AbsenceSignal.id)
+    )
+    for signal in db.session.scalars(query).unique():
+        by_student[signal.student_id].append(signal)
+    return by_student
 
 
 def find_visible_signal(user: User, signal_id: int) -> AbsenceSignal | None:
@@ -317,6 +453,7 @@ def signal_csv_row(signal: AbsenceSignal | SimpleNamespace) -> dict[str, object]
         "active": "ja" if signal.active else "nee",
         "acknowledged": "ja" if signal.acknowledged else "nee",
         "detail": signal.detail,
+        "ended_on": signal.ended_on.isoformat() if signal.ended_on else "",
     }
 
 
@@ -337,6 +474,7 @@ CSV_COLUMNS = (
     "active",
     "acknowledged",
     "detail",
+    "ended_on",
 )
 
 

@@ -182,6 +182,9 @@ class AbsenceSignal(Model):
     due_on: Mapped[date | None] = mapped_column(Date)
     detail: Mapped[str] = mapped_column(String(120), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The evaluation day the signal was first found to hold no more (None while it holds): an
+    # ended signal stays on the list, "beëindigd op …", until someone acknowledges it.
+    ended_on: Mapped[date | None] = mapped_column(Date)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     evaluated_on: Mapped[date] = mapped_column(Date)
     acknowledged_by_id: Mapped[int | None] = mapped_column(

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from app.absence.importer import import_absence
+from app.core.calendar_store import load_calendar
 from app.core.localtime import local_today
 from app.core.vocabulary import Role
 from app.desk.visits.services import plan_visit
 from app.extensions import db
 from app.models import Location, Student, User
+from tests.absence_helpers import magister_csv, magister_day, school_calendar
 from tests.desk_helpers import floor_item, log_floor
 from tests.e2e.browser_helpers import LAPTOP, LAPTOP_AGENT, LiveServer, sign_in
 
@@ -181,3 +184,47 @@ def test_a_flag_stays_open_after_a_case_until_its_report(
     page.get_by_role("button", name="Verslag opslaan").click()
     expect(page.locator("#net-verwerkt")).to_contain_text("bekijk het gespreksverslag")
     expect(page.get_by_text("Alles is verwerkt. Goed gedaan.")).to_be_visible()
+
+
+def test_a_long_absence_reads_as_one_card_with_one_melding(
+    page: Page,
+    browser: Browser,
+    live_server: LiveServer,
+    make_user: Callable[..., User],
+    make_student: Callable[..., Student],
+    console_errors: list[str],
+) -> None:
+    school_calendar()
+    make_student("ZS", leerlingnummer="400001", first_name="Lang", last_name="Weg")
+    calendar = load_calendar()
+    days, day = [], date(2026, 9, 14)
+    while len(days) < 46:
+        if calendar.is_school_day(day):
+            days.append(day)
+        day += timedelta(days=1)
+    rows = [row for day in days for row in magister_day("400001", day)]
+    import_absence(magister_csv(*rows), "verzuim.csv", as_of=days[-1])
+    db.session.commit()
+    teamleider = make_user(Role.TEAMLEIDER, ("ZS",))
+    sign_in(page, live_server.url, teamleider.email)
+    page.goto(f"{live_server.url}/verzuim/")
+    card = page.locator(".signal-card")
+    expect(card).to_have_count(1)
+    expect(card.locator(".rule-16uur")).to_have_count(1)
+    expect(card).to_contain_text("vervolgmeldingen dit schooljaar")
+    expect(card).to_contain_text("DUO-termijn verstreken")
+    expect(card).not_to_contain_text("23e melding")
+    shoot(page, "signals-phone")
+    context = browser.new_context(viewport=LAPTOP, locale="nl-NL", user_agent=LAPTOP_AGENT)
+    try:
+        laptop = context.new_page()
+        sign_in(laptop, live_server.url, teamleider.email)
+        laptop.goto(f"{live_server.url}/verzuim/")
+        expect(laptop.locator(".signal-card")).to_have_count(1)
+        shoot(laptop, "signals-laptop")
+        laptop.get_by_role("link", name="Weg, Lang").click()
+        expect(laptop.locator(".absence-chart rect.bar")).to_have_count(4)
+        shoot(laptop, "student-chart-laptop")
+    finally:
+        context.close()
+    assert not console_errors

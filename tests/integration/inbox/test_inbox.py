@@ -173,7 +173,10 @@ def test_a_folder_of_mixed_exports(
     assert "Signalen (eenmaal berekend, na alle verzuimbestanden van deze ronde): signalen " in (
         absence
     )
-    assert "signalen per 18-09-2026: 1 actief (waarvan 1 nieuw)" in absence
+    assert (
+        "signalen per 18-09-2026: 1 op de lijst "
+        "(1 lopend, 0 beëindigd en nog niet afgehandeld), waarvan 1 nieuw" in absence
+    )
     copy = report(drop, "verwerkt/kopie van verzuim.csv")
     assert "Resultaat:  overgeslagen (al geïmporteerd)" in copy
     assert "Niet opnieuw geïmporteerd: dezelfde inhoud is al geïmporteerd op " in copy
