@@ -15,13 +15,13 @@ function visibleItems() {
 
 let current = null;
 
-function select(item, { focus = true } = {}) {
+function select(item, { focus = true, scroll = true } = {}) {
   if (!item) return;
   if (current) current.classList.remove("is-current");
   current = item;
   item.classList.add("is-current");
   if (focus) item.focus({ preventScroll: true });
-  item.scrollIntoView({ block: "nearest" });
+  if (scroll) item.scrollIntoView({ block: "nearest" });
 }
 
 function move(step) {
@@ -73,9 +73,13 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
+// Focus moved into an entry (a click on one of its buttons, or Tab): it becomes the current one
+// without scrolling. A click focuses its button on mousedown; scrolling then (the item's
+// scroll-margin brought it up ~19 px near the bottom of the window) moved the button away
+// before mouseup, and the click was lost.
 inbox.addEventListener("focusin", (event) => {
   const item = event.target.closest && event.target.closest("[data-item-key]");
-  if (item && item !== current) select(item, { focus: false });
+  if (item && item !== current) select(item, { focus: false, scroll: false });
 });
 
 // After an action the server sends us back to "#item-<key>": continue where we were.

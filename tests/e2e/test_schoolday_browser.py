@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
 
 from app.absence.importer import import_absence
 from app.core.calendar_store import load_calendar
@@ -17,7 +18,7 @@ from app.core.localtime import local_today
 from app.core.vocabulary import Role
 from app.desk.visits.services import plan_visit
 from app.extensions import db
-from app.models import Location, Student, User
+from app.models import EntryTriage, Location, Student, User
 from tests.absence_helpers import magister_csv, magister_day, school_calendar
 from tests.desk_helpers import floor_item, log_floor
 from tests.e2e.browser_helpers import LAPTOP, LAPTOP_AGENT, LiveServer, sign_in
@@ -228,3 +229,45 @@ def test_a_long_absence_reads_as_one_card_with_one_melding(
     finally:
         context.close()
     assert not console_errors
+
+
+def test_the_last_entrys_action_is_clicked_at_the_bottom_of_the_window(
+    browser: Browser,
+    live_server: LiveServer,
+    staff: User,
+    locations: dict[str, Location],
+    make_student: Callable[..., Student],
+) -> None:
+    """Clicking a button of an entry at the bottom of a 1366×768 window: the click arrives (it
+    was lost when focusing the entry scrolled the page between mousedown and mouseup)."""
+    students = [make_student("ZS", last_name=f"Leerling{i:02d}") for i in range(12)]
+    log_floor(
+        staff,
+        *(
+            floor_item(locations["ZS"], "gesprek", topic="gedrag", students=(s.leerlingnummer,))
+            for s in students
+        ),
+    )
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="nl-NL", user_agent=LAPTOP_AGENT
+    )
+    try:
+        page = context.new_page()
+        sign_in(page, live_server.url, staff.email)
+        confirm_screened_place(page)
+        last = page.locator(".inbox-item").last
+        button = last.get_by_role("button", name="Rapportage")
+        # Bring the button to the very bottom of the window, then click it with the mouse.
+        button.evaluate("b => b.scrollIntoView({block: 'end'})")
+        before = page.evaluate("() => window.scrollY")
+        box = button.bounding_box()
+        assert box is not None and box["y"] + box["height"] > 768 - 80
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_load_state("networkidle")
+        expect(page.get_by_text("Gemarkeerd voor de rapportage")).to_be_visible()
+        assert before > 0
+    finally:
+        context.close()
+    db.session.expire_all()
+    marked = db.session.scalars(select(EntryTriage).where(EntryTriage.for_report.is_(True)))
+    assert len(list(marked)) == 1
