@@ -271,3 +271,39 @@ def test_the_last_entrys_action_is_clicked_at_the_bottom_of_the_window(
     db.session.expire_all()
     marked = db.session.scalars(select(EntryTriage).where(EntryTriage.for_report.is_(True)))
     assert len(list(marked)) == 1
+
+
+def test_the_inbox_counts_nameless_moments_and_shows_a_shared_tension_once(
+    laptop: Page,
+    live_server: LiveServer,
+    staff: User,
+    locations: dict[str, Location],
+    make_student: Callable[..., Student],
+) -> None:
+    zs = locations["ZS"]
+    bram = make_student("ZS", first_name="Bram", last_name="Aalders")
+    cem = make_student("ZS", first_name="Cem", last_name="Bakir")
+    log_floor(
+        staff,
+        floor_item(
+            zs,
+            "spanning",
+            zone="gang",
+            severity="middel",
+            students=(bram.leerlingnummer, cem.leerlingnummer),
+            note="duwen bij de kluisjes",
+        ),
+        *(floor_item(zs, "contact", zone="aula") for _ in range(5)),
+        floor_item(zs, "groep", zone="kantine", head_count=7),
+    )
+    page = laptop
+    sign_in(page, live_server.url, staff.email)
+    confirm_screened_place(page)
+    expect(page.locator("[data-statistics]")).to_contain_text(
+        "5 contacten, 1 groepsmoment (7 leerlingen)"
+    )
+    expect(page.locator(".inbox-item")).to_have_count(1)
+    expect(page.get_by_text("duwen bij de kluisjes")).to_have_count(1)
+    shoot(page, "inbox-counts-laptop")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shoot(page, "inbox-counts-phone")

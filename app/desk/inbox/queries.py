@@ -121,8 +121,32 @@ class QuarantineView:
 
 
 @dataclass
+class InboxStatistics:
+    """The day's nameless contacts and group moments: they need no follow-up, so the inbox
+    shows how many there were instead of an item for each."""
+
+    contacts: int = 0
+    groups: int = 0
+    group_students: int = 0
+    zones: dict[str, int] = field(default_factory=dict)
+
+    def add(self, entry: FloorEntry) -> None:
+        if entry.kind == EntryKind.GROEP:
+            self.groups += 1
+            self.group_students += entry.head_count or 0
+        else:
+            self.contacts += 1
+        self.zones[entry.zone.name] = self.zones.get(entry.zone.name, 0) + 1
+
+    @property
+    def total(self) -> int:
+        return self.contacts + self.groups
+
+
+@dataclass
 class Inbox:
     day: date
+    statistics: InboxStatistics = field(default_factory=InboxStatistics)
     open_students: list[StudentGroup] = field(default_factory=list)
     open_zones: list[ZoneGroup] = field(default_factory=list)
     done_students: list[StudentGroup] = field(default_factory=list)
@@ -202,12 +226,20 @@ def build_inbox(user: User, day: date, *, today: date) -> Inbox:
     students: dict[int, Student] = {}
     by_zone: dict[int, list[InboxItem]] = defaultdict(list)
     zones: dict[int, Zone] = {}
+    statistics = InboxStatistics()
     for entry in sorted(entries.values(), key=lambda e: (e.occurred_at, e.id)):
         open_flags = [f for f in entry.flags if f.status == FlagStatus.OPEN]
+        if not entry.students and not open_flags and entry.kind not in NEEDS_FOLLOW_UP:
+            # A nameless contact or group moment is statistics: counted, not an item to work.
+            statistics.add(entry)
+            continue
         if entry.students:
-            # One item per student: an entry about several students is worked out once, but
-            # each student's flag is handled on its own.
-            for student in entry.students:
+            # An entry about several students is one item, under the first of them; only a
+            # flag is per student (each is handled on its own), so an entry with open flags is
+            # an item under each student whose flag is open.
+            flagged = {f.student_id for f in open_flags}
+            shown_under = [s for s in entry.students if s.id in flagged] or entry.students[:1]
+            for student in shown_under:
                 students[student.id] = student
                 by_student[student.id].append(
                     InboxItem(
@@ -231,7 +263,7 @@ def build_inbox(user: User, day: date, *, today: date) -> Inbox:
         students[flag.student_id] = flag.student
         by_student[flag.student_id].append(InboxItem(entry=None, triage=None, flags=[flag]))
 
-    inbox = Inbox(day=day)
+    inbox = Inbox(day=day, statistics=statistics)
     student_groups = [
         StudentGroup(students[sid], items, cases.get(sid)) for sid, items in by_student.items()
     ]

@@ -87,10 +87,12 @@ def test_inbox_groups_by_student_and_zone(
     assert "Lotte Visser" in html and "Amir Haddou" in html
     assert "zat te huilen" in html and "duwen bij de trap" in html
     assert "notitie-van-een-ander" not in html
-    assert "5 te verwerken" in html
-    # Flagged students first, then zones (kantine holds two nameless entries, with bulk close).
-    assert html.index("Lotte Visser") < html.index("Amir Haddou") < html.index("kantine")
-    assert "Alle 2 open registraties in kantine afsluiten" in html
+    # The nameless contact and group moment need no follow-up: counted, not items to work.
+    assert "3 te verwerken" in html
+    assert "1 contact, 1 groepsmoment (8 leerlingen)" in html
+    # Flagged students first, then zones (the tension in the corridor).
+    assert html.index("Lotte Visser") < html.index("Amir Haddou") < html.index("duwen bij de trap")
+    assert "registraties in kantine afsluiten" not in html
     assert "Open vlag" in html
 
 
@@ -288,7 +290,7 @@ def test_inbox_query_count_does_not_grow_with_rows(
     add(12)
     with counted_statements() as many:
         html = client.get("/bureau/").get_data(as_text=True)
-    assert "28 te verwerken" in html
+    assert "14 te verwerken" in html and "14 contacten" in html
     assert len(many) == len(few), "\n".join(many)
     assert 5 <= len(few) <= 20
 
@@ -354,3 +356,50 @@ def test_a_flag_on_two_students_is_handled_per_student(
     )
     assert {f.status for f in db.session.scalars(select(Flag))} == {FlagStatus.AFGEHANDELD}
     assert open_case_of(first.id) is None
+
+
+def test_an_entry_about_two_students_is_one_item_and_nameless_counts_are_counts(
+    client: FlaskClient,
+    staff: User,
+    token: str,
+    locations: dict[str, Location],
+    make_student: Callable[..., Student],
+) -> None:
+    zs = locations["ZS"]
+    bram = make_student("ZS", first_name="Bram", last_name="Aalders")
+    cem = make_student("ZS", first_name="Cem", last_name="Bakir")
+    (tension,) = log_floor(
+        staff,
+        floor_item(
+            zs,
+            "spanning",
+            zone="gang",
+            severity="middel",
+            students=(bram.leerlingnummer, cem.leerlingnummer),
+            note="duwen-bij-de-kluisjes",
+        ),
+    )
+    log_floor(
+        staff,
+        floor_item(zs, "contact", zone="aula"),
+        floor_item(zs, "contact", zone="aula"),
+        floor_item(zs, "groep", zone="kantine", head_count=6),
+        floor_item(zs, "groep", zone="kantine", head_count=4),
+    )
+    html = client.get("/bureau/").get_data(as_text=True)
+    # The tension is one item (under the first student), not a copy per student.
+    assert html.count("duwen-bij-de-kluisjes") == 1
+    assert html.count(f'data-item-key="e{tension.id}"') == 1
+    assert "met 2 leerlingen" in html
+    # Nameless contacts and group moments: one line of counts, no items, nothing to work out.
+    assert "2 contacten, 2 groepsmomenten (10 leerlingen)" in html
+    assert "aula 2, kantine 2" in html
+    assert "1 te verwerken" in html
+    assert len(re.findall(r'<li class="inbox-item[ "]', html)) == 1
+    # A flag on both students is handled per student: one item for each open flag.
+    (flag_entry,) = log_floor(
+        staff,
+        floor_item(zs, "vlag", students=(bram.leerlingnummer, cem.leerlingnummer)),
+    )
+    html = client.get("/bureau/").get_data(as_text=True)
+    assert html.count(f'data-item-key="e{flag_entry.id}"') == 2
