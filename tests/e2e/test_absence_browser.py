@@ -51,7 +51,7 @@ def test_signal_list_and_student_overview_on_a_phone(
     signal = page.locator(".signal").filter(has_text="16 uur ongeoorloofd")
     expect(signal).to_be_visible()
     expect(signal.locator(".badge-new")).to_have_text("nieuw")
-    expect(signal).to_contain_text("Melden bij DUO uiterlijk 22-09-2026")
+    expect(signal).to_contain_text("melden moest uiterlijk 22-09-2026")
     no_sideways_scroll(page)
 
     # Filter on one rule.
@@ -75,7 +75,7 @@ def test_signal_list_and_student_overview_on_a_phone(
     expect(chart).to_be_visible()
     box = chart.bounding_box()
     assert box is not None and 0 < box["width"] <= 390 and box["height"] > 50
-    assert chart.locator("title").first.text_content() == "Voortschrijdend ongeoorloofd verzuim"
+    assert chart.locator("title").first.text_content() == "Ongeoorloofd verzuim per schoolweek"
     page.get_by_text("Cijfers als tabel").click()
     expect(page.locator(".absence-chart table")).to_be_visible()
     expect(page.locator(".absence-grid")).to_be_visible()

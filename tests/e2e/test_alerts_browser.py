@@ -18,7 +18,7 @@ from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import Alert, FloorEntry, PushSubscription, Student, User
 from tests.alert_helpers import FakeBrowser, PushService, push_service, student_data, use_vapid_keys
-from tests.e2e.browser_helpers import PHONE, LiveServer, sign_in
+from tests.e2e.browser_helpers import PHONE, PHONE_AGENT, LiveServer, sign_in
 
 SHOTS = Path("/tmp/schoolfit-shots")
 SYNC_TIMEOUT = 30_000
@@ -93,6 +93,7 @@ def test_team_leader_receives_and_opens_a_safety_alert_on_a_phone(
     # The medewerker's phone: a safety flag on the floor screen.
     floor = browser.new_context(
         viewport=PHONE,
+        user_agent=PHONE_AGENT,  # a phone lands on the floor (app/main/workplace.py)
         is_mobile=True,
         has_touch=True,
         locale="nl-NL",
