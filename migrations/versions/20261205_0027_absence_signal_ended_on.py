@@ -2,7 +2,7 @@
 list can show "beëindigd op …" until someone acknowledges it
 
 Revision ID: 0027
-Revises: 0017
+Revises: 0026
 Create Date: 2026-12-05 00:30:00
 
 Signals already inactive get their last evaluation day: the best the database knows.
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0027"
-down_revision = "0017"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 
