@@ -7,7 +7,8 @@ calendar and the hour settings (unit, lesson length, lessons a day). So:
 
 - an import refreshes the figures of its students from its first day on
   (:func:`refresh_figures`: a registration's key includes its first day, so nothing it adds,
-  corrects or removes touches an earlier day);
+  corrects or removes touches an earlier day), and tells which students' figures changed: only
+  their signals are evaluated after the import;
 - the stored figures carry a fingerprint of the calendar's school days and the hour settings
   (:class:`~app.models.AbsenceFiguresBasis`); when it no longer matches (a holiday added, the
   hour unit changed) or a code's meaning changed (:func:`forget_figures`), they are rebuilt whole
@@ -23,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Collection, Iterable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, delete, insert, select
@@ -218,31 +219,39 @@ def refresh_figures(
     from_day: date,
     calendar: SchoolCalendar,
     settings: RuleSettings,
-) -> None:
+) -> set[int] | None:
     """After an import: recompute the figures of ``student_ids`` from ``from_day`` on (earlier
-    days keep their stored figures). Rebuilds everything instead when the basis is out of date."""
+    days keep their stored figures). Rebuilds everything instead when the basis is out of date.
+
+    Returns the students whose figures changed — only their signals can change, so only they
+    need evaluating after the import — or None after a rebuild (anybody's may have changed)."""
     basis = _lock_basis()
     if basis is None or basis.fingerprint != fingerprint(calendar, settings):
         rebuild_figures(calendar, settings)
-        return
+        return None
     ids = set(student_ids)
     if not ids:
-        return
-    kept: dict[int, FigureMap] = {}
+        return set()
+    before: dict[int, FigureMap] = {}
     query = select(AbsenceFigures.student_id, AbsenceFigures.days)
     if len(ids) <= IN_LIST_LIMIT:
         query = query.where(AbsenceFigures.student_id.in_(ids))
     days: dict[str, date] = {}
     for student_id, text in db.session.execute(query):
-        if student_id in ids and from_day > date.min:
-            kept[student_id] = _decode(text, date.min, from_day - timedelta(days=1), days)
+        if student_id in ids:
+            before[student_id] = _decode(text, date.min, date.max, days)
     registrations = registrations_by_student(ids, from_day, date.max, active_only=False)
     figures: dict[int, FigureMap] = {}
     for student_id in ids:
+        old = before.get(student_id, {})
+        kept = {day: f for day, f in old.items() if day < from_day}
         new = day_figures(registrations.get(student_id, []), calendar, settings, first=from_day)
-        figures[student_id] = {**kept.get(student_id, {}), **new}
-    _write(figures, ids)
+        refreshed = {**kept, **new}
+        if refreshed != old:
+            figures[student_id] = refreshed
+    _write(figures, figures.keys())
     db.session.flush()
+    return set(figures)
 
 
 def stored_figures(

@@ -4,8 +4,8 @@ The file is read with :func:`app.imports.tabular.read_table`, every row is check
 bad row: nothing changes, and the answer lists rows and reasons in Dutch), then the rows are
 written in bulk with the database's own upsert (``INSERT … ON CONFLICT (natural key) DO
 UPDATE``), so importing the same or an overlapping export again never counts twice and a later
-correction replaces the earlier registration. Afterwards the signals of the students in the
-file are evaluated. docs/imports.md describes the format.
+correction replaces the earlier registration. Afterwards the signals of the students whose day
+figures changed are evaluated. docs/imports.md describes the format.
 """
 
 from __future__ import annotations
@@ -75,9 +75,13 @@ class AbsenceImportResult:
     first_future_day: date | None = None
     import_id: int | None = None
     signals: Any = None  # app.absence.signals.EvaluationSummary, when evaluated
-    # The students of the file's rows, whose signals are evaluated afterwards (the inbox
-    # evaluates once, after all its absence files).
+    # The students of the file's rows (the inbox evaluates their signals once, after all its
+    # absence files).
     student_ids: set[int] = field(default_factory=set)
+    # The students whose day figures the import changed: only their signals can have changed,
+    # so only they are evaluated afterwards. None: the figures were rebuilt (the calendar or the
+    # hour settings changed since), anybody's may have changed.
+    changed_student_ids: set[int] | None = field(default_factory=set)
 
     def summary(self) -> str:
         parts = [
@@ -211,7 +215,10 @@ def import_absence(
     result.first_future_day = future[0] if future else None
     result.student_ids = {key[0] for key in records}
     if evaluate:
-        result.signals = evaluate_signals(as_of, student_ids=result.student_ids)
+        # Incremental: the students whose figures changed (the nightly `flask signals` evaluates
+        # everybody, as the days pass). tests/integration/absence/test_absence_incremental.py
+        # checks that a full evaluation afterwards changes nothing.
+        result.signals = evaluate_signals(as_of, student_ids=result.changed_student_ids)
     return result
 
 
@@ -277,5 +284,7 @@ def _store(
     if to_write or result.removed:
         # A registration's key holds its first day: nothing written or removed here changes a
         # day before the file's first day.
-        changed = {record[0] for record in to_write} | {key[0] for key in gone}
-        refresh_figures(changed, result.first_day, checker.calendar, rule_settings())
+        written = {record[0] for record in to_write} | {key[0] for key in gone}
+        result.changed_student_ids = refresh_figures(
+            written, result.first_day, checker.calendar, rule_settings()
+        )

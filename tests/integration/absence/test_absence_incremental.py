@@ -1,0 +1,144 @@
+"""Incremental signal evaluation: an import evaluates only the students whose day figures it
+changed, and a full evaluation right after it (as the nightly ``flask signals`` runs) finds
+nothing to add, correct or close — on a randomized school term of imports, corrections and
+deletions."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, select
+
+from app.absence.importer import import_absence
+from app.absence.signals import SIGNAL_VALUES, evaluate_signals
+from app.core.calendar_store import load_calendar
+from app.demo.synthetic_absence import SyntheticRow, generate, magister_csv
+from app.extensions import db
+from app.models import AbsenceFigures, AbsenceImport, AbsenceRecord, AbsenceSignal, Student
+from tests.absence_helpers import school_calendar
+
+# A term that lies in the past whenever the suite runs (registrations after today never count).
+TERM = (date(2026, 8, 17), date(2026, 11, 27))
+PROFILES = ("gewoon", "thuiszitter", "langdurig_ziek", "laatkomer", "maandag", "vaak_ziek")
+# Codes a correction may swap among: all absence, so a registration keeps its key.
+ABSENCE_CODES = ("O", "Z", "V", "M")
+
+
+@pytest.fixture
+def pupils(app: Flask, make_student: Callable[..., Student]) -> list[Student]:
+    school_calendar()
+    return [make_student("ZS", leerlingnummer=f"41000{i}") for i in range(8)]
+
+
+def stored_signals() -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """Every stored signal by its key, with what a finding sets (not when it was evaluated)."""
+    db.session.expire_all()
+    key = (
+        AbsenceSignal.student_id,
+        AbsenceSignal.rule,
+        AbsenceSignal.variant,
+        AbsenceSignal.window_start,
+    )
+    values = [getattr(AbsenceSignal, name) for name in SIGNAL_VALUES]
+    return {
+        tuple(row[:4]): tuple(row[4:])
+        for row in db.session.execute(select(*key, *values, AbsenceSignal.first_seen_at))
+    }
+
+
+def assert_full_evaluation_changes_nothing(as_of: date, step: str) -> None:
+    incremental = stored_signals()
+    full = evaluate_signals(as_of)
+    db.session.commit()
+    assert (full.new, full.closed) == (0, 0), step
+    assert stored_signals() == incremental, step
+
+
+def term_imports(rng: random.Random, numbers: list[str]) -> list[tuple[str, list, bool, date]]:
+    """A term of imports: (name, rows, replace_period, as_of). Each new period's export (a
+    random subset of the students, some rows sent again), with corrections of earlier rows
+    and replacements of an earlier period that leave rows out (deleted in the LVS) between."""
+    calendar = load_calendar()
+    # Every profile at least once (so there are signals to get right), in a random order.
+    drawn = [*PROFILES, *(rng.choice(PROFILES) for _ in numbers[len(PROFILES) :])]
+    rng.shuffle(drawn)
+    profiles = dict(zip(numbers, drawn, strict=True))
+    rows = generate(numbers, calendar, *TERM, seed=rng.randrange(10_000), profiles=profiles)
+    days = calendar.school_days_between(*TERM)
+    cuts = sorted(rng.sample(range(5, len(days) - 1), rng.randint(3, 5))) + [len(days) - 1]
+    steps: list[tuple[str, list, bool, date]] = []
+    done: list[SyntheticRow] = []
+    since = date.min
+    for number, cut in enumerate(cuts):
+        as_of = days[cut]
+        present = {n for n in numbers if rng.random() < 0.85}
+        period = [r for r in rows if since < r.day <= as_of and r.leerlingnummer in present]
+        again = rng.sample(done, min(len(done), rng.randint(0, 20)))
+        if period or again:
+            steps.append((f"periode{number}.csv", [*again, *period], False, as_of))
+        done.extend(period)
+        since = as_of
+        absence = [r for r in done if r.code in ABSENCE_CODES]
+        if absence and rng.random() < 0.8:
+            chosen = rng.sample(absence, min(len(absence), rng.randint(1, 15)))
+            corrected = {
+                r: replace(r, code=rng.choice([c for c in ABSENCE_CODES if c != r.code]))
+                for r in chosen
+            }
+            steps.append((f"correctie{number}.csv", list(corrected.values()), False, as_of))
+            done = [corrected.get(r, r) for r in done]
+        if done and rng.random() < 0.7:
+            student = rng.choice(sorted({r.leerlingnummer for r in done}))
+            own = [r for r in done if r.leerlingnummer == student]
+            first = rng.choice(own).day
+            window = [r for r in own if r.day >= first]
+            kept = [r for r in window if rng.random() < 0.6] or window[:1]
+            steps.append((f"vervanging{number}.csv", kept, True, as_of))
+            # Only the file's period (its first to last day) is replaced.
+            start, end = min(r.day for r in kept), max(r.day for r in kept)
+            lost = {r for r in window if r not in kept and start <= r.day <= end}
+            done = [r for r in done if r not in lost]
+    return steps
+
+
+@settings(
+    max_examples=4,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(rng=st.randoms(use_true_random=False))
+def test_incremental_evaluation_equals_full_evaluation(
+    pupils: list[Student], rng: random.Random
+) -> None:
+    numbers = [p.leerlingnummer for p in pupils]
+    try:
+        last_as_of = None
+        for name, rows, replace_period, as_of in term_imports(rng, numbers):
+            if as_of != last_as_of:
+                evaluate_signals(as_of)  # the night before: everybody, as of the new day
+                db.session.commit()
+                last_as_of = as_of
+            result = import_absence(
+                magister_csv(sorted(rows, key=lambda r: (r.day, r.leerlingnummer, r.lesson))),
+                name,
+                as_of=as_of,
+                replace_period=replace_period,
+            )
+            db.session.commit()
+            assert result.changed_student_ids is not None
+            assert result.changed_student_ids <= result.student_ids
+            assert result.signals.students <= len(result.changed_student_ids)
+            assert_full_evaluation_changes_nothing(as_of, name)
+        assert stored_signals(), "a term of these profiles raises signals"
+    finally:
+        for model in (AbsenceSignal, AbsenceFigures, AbsenceRecord, AbsenceImport):
+            db.session.execute(delete(model))
+        db.session.commit()
