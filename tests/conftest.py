@@ -104,15 +104,42 @@ def migrated_database(database_url: str) -> str:
     return database_url
 
 
+_CLEANUP: dict[str, list[str]] = {}
+
+
+def _cleanup_statements() -> list[str]:
+    """What empties every table of the schema, children first (built once per database)."""
+    url = str(db.engine.url)
+    if url not in _CLEANUP:
+        existing = set(inspect(db.engine).get_table_names())
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name in existing]
+        # Table names from the models' metadata, not from input.
+        deletes = [f'DELETE FROM "{t.name}";' for t in tables]  # noqa: S608
+        if db.engine.dialect.name == "postgresql":
+            # One round trip: the deletes, then every sequence a test used starts at 1 again.
+            _CLEANUP[url] = [
+                "DO $$ DECLARE used record; BEGIN "  # noqa: S608 - names from the metadata
+                + " ".join(deletes)
+                + " FOR used IN SELECT schemaname, sequencename FROM pg_sequences"
+                " WHERE last_value IS NOT NULL LOOP"
+                " PERFORM setval(format('%I.%I', used.schemaname, used.sequencename)::regclass,"
+                " 1, false); END LOOP; END $$"
+            ]
+        else:
+            _CLEANUP[url] = deletes
+    return _CLEANUP[url]
+
+
 def _empty_all_tables() -> None:
-    existing = set(inspect(db.engine).get_table_names())
-    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name in existing]
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
+    """Every table empty again, ids from 1, for the next test (which may commit and run a live
+    server, so it cannot run in a transaction rolled back afterwards). The schema itself is
+    built once per run (``migrated_database``).
+
+    DELETE, not TRUNCATE, on PostgreSQL: TRUNCATE gives every table and index a new file, about
+    70 ms a test here against about 20 ms for deleting the few rows a test wrote; the sequences
+    start again at 1, as with TRUNCATE … RESTART IDENTITY."""
+    for statement in _cleanup_statements():
+        db.session.execute(text(statement))
     db.session.commit()
 
 
