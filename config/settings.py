@@ -101,6 +101,10 @@ class BaseConfig:
     # the CSRF token), not on every response: the absolute and idle limits are checked on the
     # server from the session's own timestamps, so its expiry date need not move each request.
     SESSION_REFRESH_EACH_REQUEST = False
+    # How long the floor screen offers "Ongedaan maken" after a tap and holds the entry back
+    # before sending it (milliseconds; rendered into the floor page for its script). The browser
+    # tests shorten it, except the test of undo itself.
+    FLOOR_UNDO_MS: int = 10_000
     # Signed out after this long without activity (desk work; the floor's queue survives it).
     IDLE_TIMEOUT: timedelta = timedelta(minutes=30)
     # Signed out this long after signing in, whatever the activity.

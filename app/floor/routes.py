@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -70,6 +70,7 @@ def index() -> ResponseReturnValue:
         climate_note_max=CLIMATE_NOTE_MAX,
         note_max=NOTE_MAX_LENGTH,
         max_batch=MAX_BATCH,
+        undo_ms=int(current_app.config["FLOOR_UNDO_MS"]),
     )
     response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = "no-cache"

@@ -59,13 +59,27 @@ def browser_context_args(browser_context_args: dict) -> dict:
     }
 
 
+# The floor's undo window in the served app: short, so a tap is sent at once instead of after
+# 10 s. The test of undo itself sets the real window (parametrize ``live_server_settings``).
+SHORT_UNDO_MS = 300
+
+
 @pytest.fixture
-def live_server(app: Flask) -> Iterator[LiveServer]:
+def live_server_settings() -> dict[str, object]:
+    """Settings of the served app (a test overrides them with ``pytest.mark.parametrize``)."""
+    return {"FLOOR_UNDO_MS": SHORT_UNDO_MS}
+
+
+@pytest.fixture
+def live_server(app: Flask, live_server_settings: dict[str, object]) -> Iterator[LiveServer]:
     """The app served on a free loopback port, sharing the test's database."""
-    served = Flask.__new__(Flask)  # placate type checkers; replaced below
     from app import create_app
 
-    served = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    served = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        **live_server_settings,
+    )
     server_info = LiveServer(url="", app=served)
 
     @served.before_request

@@ -107,7 +107,10 @@ def test_team_leader_receives_and_opens_a_safety_alert_on_a_phone(
     staff_page.get_by_label("Leerling (naam, klas of nummer)").fill("lo")
     staff_page.get_by_role("option", name=f"L.V. · 2B · {student.leerlingnummer}").click()
     staff_page.get_by_role("button", name="veiligheid / pesten").click()
-    expect(staff_page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+    # Listed as sent: the server has it ("0 pending" alone could mean not written yet).
+    expect(staff_page.locator('#today-list li[data-state="sent"]')).to_have_count(
+        1, timeout=SYNC_TIMEOUT
+    )
     [received] = push.wait_for("leader", timeout=15)
     floor.close()
     db.session.expire_all()

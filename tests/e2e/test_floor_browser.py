@@ -14,7 +14,11 @@ from app.extensions import db
 from app.models import Flag, FloorEntry, QuarantinedEntry, Student, User
 from tests.e2e.browser_helpers import LiveServer, sign_in
 
-SYNC_TIMEOUT = 30_000  # the undo window (10 s) plus a sync pass
+# At most this long for a sync pass on a busy machine (the served app's undo window is short,
+# tests/e2e/conftest.py; a pass takes well under a second when the machine is quiet).
+SYNC_TIMEOUT = 30_000
+# The real window, for the test of undo itself.
+UNDO_MS = 10_000
 
 
 @pytest.fixture
@@ -60,6 +64,15 @@ def pending(page: Page) -> str:
     return page.locator("#pending-count").inner_text()
 
 
+def expect_sent(page: Page, count: int = 1) -> None:
+    """Until ``count`` entries are listed as sent (the server has them) and none waits: true
+    however fast the send was, where "pending 1, then 0" may miss a short undo window."""
+    expect(page.locator('#today-list li[data-state="sent"]')).to_have_count(
+        count, timeout=SYNC_TIMEOUT
+    )
+    expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+
+
 def test_one_tap_logs_a_contact(
     page: Page, live_server: LiveServer, staff: User, console_errors: list[str]
 ) -> None:
@@ -67,8 +80,7 @@ def test_one_tap_logs_a_contact(
     page.get_by_role("button", name="Contact").click()  # the one tap
     expect(page.locator("#toast-text")).to_contain_text("Contact vastgelegd · aula")
     expect(page.locator("#today-list li")).to_have_count(1)
-    expect(page.locator("#pending-count")).to_have_text("1")
-    expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+    expect_sent(page)
     assert stored_entries() == 1
     entry = db.session.scalar(select(FloorEntry))
     assert entry is not None and entry.kind == "contact" and entry.zone.name == "aula"
@@ -76,6 +88,7 @@ def test_one_tap_logs_a_contact(
     assert console_errors == []
 
 
+@pytest.mark.parametrize("live_server_settings", [{"FLOOR_UNDO_MS": UNDO_MS}], ids=["10s"])
 def test_undo_within_ten_seconds_sends_nothing(
     page: Page, live_server: LiveServer, staff: User
 ) -> None:
@@ -85,7 +98,7 @@ def test_undo_within_ten_seconds_sends_nothing(
     page.get_by_role("button", name="Ongedaan maken").click()
     expect(page.locator("#toast-text")).to_have_text("Ongedaan gemaakt")
     expect(page.locator("#today-list li")).to_have_count(0)
-    page.wait_for_timeout(12_000)
+    page.wait_for_timeout(UNDO_MS + 2_000)  # the window closed: still nothing sent
     assert stored_entries() == 0
     assert live_server.hits.get("POST /api/floor/entries", 0) == 0
 
@@ -107,8 +120,7 @@ def test_a_flag_on_a_named_student_takes_three_taps_and_two_letters(
     page.get_by_role("button", name="opvolgen").click()  # tap 3: logs it
     expect(page.locator("#entry-sheet")).not_to_be_visible()
     expect(page.locator("#toast-text")).to_contain_text("Vlag vastgelegd")
-    expect(page.locator("#pending-count")).to_have_text("1")
-    expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+    expect_sent(page)
     flag = db.session.scalar(select(Flag))
     assert flag is not None and flag.student_id == students[0].id and flag.flag_type == "opvolgen"
     # The screen shows initials and class, never the name.
@@ -128,8 +140,7 @@ def test_sheet_refuses_missing_choices_with_a_message(
     page.get_by_label("Korte notitie (optioneel)").fill("duwen bij de trap")
     page.get_by_role("button", name="Vastleggen").click()
     expect(page.locator("#today-list li")).to_have_count(1)
-    expect(page.locator("#pending-count")).to_have_text("1")
-    expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+    expect_sent(page)
     entry = db.session.scalar(select(FloorEntry))
     assert entry is not None and entry.severity == "hoog" and entry.note == "duwen bij de trap"
 
@@ -139,11 +150,9 @@ def test_time_can_be_set_back(page: Page, live_server: LiveServer, staff: User) 
     page.get_by_role("radio", name="10 min").click()
     page.get_by_role("button", name="Contact").click()
     expect(page.get_by_role("radio", name="nu")).to_have_attribute("aria-checked", "true")
-    # Queued first (the undo window keeps it there 10 s), then sent: "0" before "1" would only
-    # mean the tap was not written yet.
+    # Listed as sent: the server has it ("0 pending" alone could mean not written yet).
     expect(page.locator("#today-list li")).to_have_count(1)
-    expect(page.locator("#pending-count")).to_have_text("1")
-    expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+    expect_sent(page)
     entry = db.session.scalar(select(FloorEntry))
     assert entry is not None
     delay = (entry.received_at - entry.occurred_at).total_seconds()
@@ -332,9 +341,9 @@ def test_after_sync_no_name_is_stored_on_the_phone(
     page.keyboard.type("lotte")
     page.get_by_role("option").first.click()
     page.get_by_role("button", name="zorg").click()
-    expect(page.locator("#pending-count")).to_have_text("1")
+    expect(page.locator("#today-list li")).to_have_count(1)
     page.locator("#today-list .token").first.click()  # reveal once: still nothing stored
-    expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+    expect_sent(page)
     stored = page.evaluate(DUMP_STORAGE)
     assert "/vloer/" in stored and "students" in stored
     assert students[0].leerlingnummer in stored  # the minimal index is there ...
@@ -418,7 +427,7 @@ def test_an_incomplete_flag_is_refused_on_the_phone(
     page.get_by_role("button", name="opvolgen").click()  # now complete: logged
     expect(page.locator("#entry-sheet")).not_to_be_visible()
     expect(page.locator("#today-list li")).to_have_count(1)
-    expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+    expect_sent(page)
     flag = db.session.scalar(select(Flag))
     assert flag is not None and flag.flag_type == "opvolgen"
     assert db.session.scalar(select(func.count(QuarantinedEntry.id))) == 0
@@ -441,8 +450,8 @@ def test_an_entry_the_server_quarantines_stays_visible_until_the_desk_saw_it(
     db.session.commit()
     page.get_by_role("button", name="zorg").click()
     page.get_by_role("button", name="Contact").click()
-    expect(page.locator("#pending-count")).to_have_text("2")
-    expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+    expect(page.locator("#today-list li")).to_have_count(2)
+    expect_sent(page)  # the contact; the flag was kept by the server
     kept = page.locator('#today-list li[data-state="quarantined"]')
     expect(kept).to_have_count(1)
     expect(kept).to_contain_text("Vlag")

@@ -5,7 +5,6 @@ import {
 } from "./store.js";
 import { Syncer } from "./sync.js";
 
-const UNDO_MS = 10_000;
 const IDLE_MS = 60_000;
 const REVEAL_MS = 5_000;
 const ZONE_KEY = "schoolfit.floor.place";
@@ -19,6 +18,8 @@ const detailLabels = JSON.parse(messages.details);
 const kindFields = JSON.parse(messages.kindFields);
 const missingMessages = JSON.parse(messages.missing);
 const maxHeadCount = Number(document.body.dataset.maxHeadCount) || 500;
+// The undo window: the server's setting (FLOOR_UNDO_MS), 10 s unless configured otherwise.
+const UNDO_MS = Number(document.body.dataset.undoMs) || 10_000;
 const syncer = new Syncer({ maxBatch: Number(document.body.dataset.maxBatch) || 100 });
 
 const state = {
