@@ -1,0 +1,406 @@
+"""``make bench-quick``: the school-board budgets of issue 24 at 1/10 and 1× the school group, for
+a development loop (a few minutes, not the 25 of ``make bench``).
+
+    .venv/bin/python -m bench.quick [--db sqlite,postgresql] [--scales 0.1,1] [--runs 3]
+
+Each figure is printed beside a baseline measured in the same run, on the same data, where the
+issue names one — so the ratio means something on a machine shared with other jobs, whose wall
+clock does not — and against its budget:
+
+- absence import (rows/s; ``import_absence`` of the year's export into empty tables) against
+  reading the same file with :mod:`csv` and bulk-inserting the parsed rows into a bare table
+  (``executemany`` on SQLite, ``COPY`` on PostgreSQL);
+- full signal evaluation of every student as of the last school day (budget < 15 s at 10×,
+  scaled linearly: 1.5 s at 1×, 0.15 s at 1/10);
+- a daily import: one school day's export, then the evaluation of the students whose figures it
+  changed, as ``import_absence`` does (budget < 10 s at 10×, scaled the same way);
+- the school-year report of the whole group (< 3 s) against one SQL ``GROUP BY`` giving the
+  headline counts (floor entries per location and kind); of one location (< 1 s); the report PDF
+  of one location for a term (< 2 s);
+- the digest page of the busiest location-day, signed in as its team leader (< 200 ms).
+
+Medians of ``--runs`` (at least 3). The data is bench/group_data.py's (seed 2026); the machinery
+(databases, timing, sign-in) is bench/group_bench.py's. Figures, not tests: nothing fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from bench.group_bench import (
+    DB_LABELS,
+    _clients,
+    _timed,
+    database_url,
+    log,
+    machine,
+    scale_label,
+    vacuum_analyze,
+)
+from bench.group_data import AS_OF, absence_export, generate
+
+# Budgets stated at 10× the school group, scaled linearly to the scale measured.
+AT_TEN = 10.0
+DAILY_DAYS = 3  # the last school days, imported one a run after the rest of the year
+TERM_END = date(2026, 12, 23)  # the autumn term: the school year's start to Christmas
+
+
+@dataclass
+class QuickFigure:
+    key: str
+    label: str
+    unit: str
+    budget: float | None  # at 1× (None: no budget)
+    higher_is_better: bool = False
+    scales_with_data: bool = False  # budget given at 10×, scaled linearly
+    baseline: str = ""  # what the baseline is, when there is one
+    fmt: str = "{:.2f}"
+
+    def budget_at(self, scale: float) -> float | None:
+        if self.budget is None:
+            return None
+        return self.budget * scale if self.scales_with_data else self.budget
+
+    def met(self, value: float, scale: float) -> bool | None:
+        budget = self.budget_at(scale)
+        if budget is None:
+            return None
+        return value >= budget if self.higher_is_better else value < budget
+
+
+FIGURES = [
+    QuickFigure(
+        "import",
+        "absence import",
+        "rows/s",
+        20_000,
+        higher_is_better=True,
+        baseline="csv + bulk insert into a bare table",
+        fmt="{:,.0f}",
+    ),
+    QuickFigure(
+        "evaluate", "signal evaluation, all students", "s", 15 / AT_TEN, scales_with_data=True
+    ),
+    QuickFigure(
+        "daily",
+        "daily import + evaluation of touched students",
+        "s",
+        10 / AT_TEN,
+        scales_with_data=True,
+    ),
+    QuickFigure(
+        "report_group",
+        "school-year report, whole group",
+        "s",
+        3,
+        baseline="one SQL GROUP BY of the headline counts",
+    ),
+    QuickFigure("report_location", "school-year report, one location", "s", 1),
+    QuickFigure("report_pdf", "report PDF, one location, a term", "s", 2),
+    QuickFigure("digest_page", "digest page, busiest location-day", "ms", 200, fmt="{:.0f}"),
+]
+
+
+@dataclass
+class Measured:
+    values: dict[tuple[str, str, float], list[float]] = field(default_factory=dict)
+    baselines: dict[tuple[str, str, float], list[float]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    loads: list[str] = field(default_factory=list)
+
+    def add(self, key: str, database: str, scale: float, value: float) -> None:
+        self.values.setdefault((key, database, scale), []).append(value)
+
+    def add_baseline(self, key: str, database: str, scale: float, value: float) -> None:
+        self.baselines.setdefault((key, database, scale), []).append(value)
+
+
+def _seconds(action: Callable[[], Any]) -> float:
+    return _timed(action)[0]
+
+
+# --- the baselines ---------------------------------------------------------------------------
+
+BARE_TABLE = "bench_bare_absence"
+BARE_COLUMNS = "stamnr, start, eind, lesuur, code, omschrijving, geoorloofd, soort"
+
+
+def bare_import(engine: Any, data: bytes) -> int:
+    """Read ``data`` (a Magister export) with csv and bulk-insert the rows as parsed into a bare
+    table: what any import has to do at least. Returns the rows written."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(f"DROP TABLE IF EXISTS {BARE_TABLE}")
+        cursor.execute(
+            f"CREATE TABLE {BARE_TABLE} (stamnr varchar(20), start varchar(20), eind varchar(20),"
+            " lesuur integer, code varchar(10), omschrijving varchar(100),"
+            " geoorloofd varchar(5), soort integer)"
+        )
+        raw.commit()
+        reader = csv.reader(io.StringIO(data.decode("cp1252"), newline=""), delimiter=";")
+        next(reader)  # the header
+        rows = [(s, b, e, int(h), c, o, g, int(k)) for s, b, e, h, c, o, g, k in reader]
+        if engine.dialect.name == "postgresql":
+            with cursor.copy(f"COPY {BARE_TABLE} ({BARE_COLUMNS}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            insert = f"INSERT INTO {BARE_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608
+            cursor.executemany(insert, rows)
+        raw.commit()
+        return len(rows)
+    finally:
+        raw.close()
+
+
+def headline_counts(engine: Any, start: date, end: date) -> int:
+    """The report's headline counts in one statement: floor entries per location and kind."""
+    from sqlalchemy import func, select
+
+    from app.core.localtime import local_day_bounds
+    from app.models import FloorEntry
+
+    first, last = local_day_bounds(start)[0], local_day_bounds(end)[1]
+    query = (
+        select(FloorEntry.location_id, FloorEntry.kind, func.count())
+        .where(FloorEntry.occurred_at >= first, FloorEntry.occurred_at < last)
+        .group_by(FloorEntry.location_id, FloorEntry.kind)
+    )
+    with engine.connect() as connection:
+        return len(connection.execute(query).all())
+
+
+# --- measuring one database and scale ---------------------------------------------------------
+
+
+def _split_by_day(data: bytes, days: int) -> tuple[bytes, list[tuple[date, bytes]]]:
+    """The export without its last ``days`` school days, and each of those days' own export."""
+    header, *lines = data.decode("cp1252").split("\r\n")
+    lines = [line for line in lines if line]
+
+    def day_of(line: str) -> date:
+        text = line.split(";", 2)[1][:10]
+        return date(int(text[6:10]), int(text[3:5]), int(text[0:2]))
+
+    last = sorted({day_of(line) for line in lines})[-days:]
+    per_day: dict[date, list[str]] = {day: [] for day in last}
+    rest = []
+    for line in lines:
+        day = day_of(line)
+        per_day.get(day, rest).append(line)
+
+    def export(rows: list[str]) -> bytes:
+        return ("\r\n".join([header, *rows]) + "\r\n").encode("cp1252")
+
+    return export(rest), [(day, export(per_day[day])) for day in last]
+
+
+def measure(url: str, database: str, scale: float, runs: int, measured: Measured) -> None:
+    from flask_migrate import upgrade
+    from sqlalchemy import delete, select
+
+    from app import create_app
+    from app.absence.importer import import_absence
+    from app.absence.signals import evaluate_signals
+    from app.extensions import db
+    from app.models import AbsenceFigures, AbsenceImport, AbsenceRecord, AbsenceSignal, SchoolYear
+    from app.reports.builder import build_report
+    from app.reports.pdf import render_pdf
+
+    app = create_app(
+        "development",
+        DEBUG=False,
+        SQLALCHEMY_DATABASE_URI=url,
+        LOGIN_RATE_LIMIT="1000 per minute",
+        IMPORT_MAX_ROWS=100_000_000,
+        IMPORT_MAX_BYTES=10 * 1024**3,
+    )
+    tag = f"[{database} {scale_label(scale)}]"
+
+    def clear_absence() -> None:
+        for model in (AbsenceSignal, AbsenceFigures, AbsenceRecord, AbsenceImport):
+            db.session.execute(delete(model))
+        db.session.commit()
+
+    with app.app_context():
+        upgrade(revision="heads")
+        seconds, group = _timed(lambda: generate(scale))
+        log(f"{tag} generated in {seconds:.1f} s")
+        vacuum_analyze(db.engine)
+        numbers = [n for pool in group.student_numbers.values() for n in pool]
+        data, rows = absence_export(numbers, round(600_000 * scale))
+        log(f"{tag} absence export: {rows:,} rows, {len(data) / 1e6:.1f} MB")
+
+        # Import against the bare csv + bulk insert, in turns.
+        for run in range(runs):
+            clear_absence()
+            seconds = _seconds(lambda: import_absence(data, "bench.csv", evaluate=False))
+            db.session.commit()
+            measured.add("import", database, scale, rows / seconds)
+            bare = _seconds(lambda: bare_import(db.engine, data))
+            measured.add_baseline("import", database, scale, rows / bare)
+            log(f"  import run {run + 1}: {seconds:.2f} s; bare csv + bulk insert {bare:.2f} s")
+        vacuum_analyze(db.engine)
+
+        # Full evaluation as of the last school day (the whole year counts: today=AS_OF).
+        signals = 0
+        for run in range(runs):
+            db.session.remove()
+            seconds, summary = _timed(lambda: evaluate_signals(AS_OF, today=AS_OF))
+            db.session.commit()
+            signals = summary.active
+            measured.add("evaluate", database, scale, seconds)
+            log(f"  full evaluation run {run + 1}: {seconds:.2f} s")
+        measured.notes.append(
+            f"{database} {scale_label(scale)}: {group.students:,} students, {signals:,} active "
+            f"signals as of {AS_OF}"
+        )
+
+        # Daily: the year without its last days, evaluated; then one day's export a run.
+        year_before, days = _split_by_day(data, max(runs, DAILY_DAYS))
+        clear_absence()
+        import_absence(year_before, "jaar.csv", evaluate=False)
+        evaluate_signals(days[0][0], today=days[0][0])
+        db.session.commit()
+        vacuum_analyze(db.engine)
+        for day, export in days:
+            db.session.remove()
+
+            def daily(export: bytes = export, day: date = day) -> tuple[int, int]:
+                # What import_absence does after its rows (evaluate=True), with "today" the
+                # day of the file rather than the real today.
+                result = import_absence(export, f"{day}.csv", evaluate=False, as_of=day)
+                changed = result.changed_student_ids
+                evaluate_signals(day, student_ids=changed, today=day)
+                db.session.commit()
+                return result.rows, -1 if changed is None else len(changed)
+
+            seconds, (day_rows, touched) = _timed(daily)
+            measured.add("daily", database, scale, seconds)
+            log(f"  daily import {day}: {day_rows} rows, {touched} students: {seconds:.2f} s")
+
+        # Reports.
+        year = db.session.scalar(select(SchoolYear).where(SchoolYear.name == "2026-2027"))
+        assert year is not None
+        start, end = year.starts_on, year.ends_on
+        code, digest_day = group.busiest_day or ("ZS", AS_OF)
+        engine = db.engine
+        for run in range(runs + 1):  # the first run warms caches
+            db.session.remove()
+            group_seconds = _seconds(lambda: build_report(None, start, end))
+            db.session.remove()
+            location_seconds = _seconds(lambda: build_report([code], start, end))
+            baseline = _seconds(lambda: headline_counts(engine, start, end))
+            if run:
+                measured.add("report_group", database, scale, group_seconds)
+                measured.add_baseline("report_group", database, scale, baseline)
+                measured.add("report_location", database, scale, location_seconds)
+        with app.test_request_context():
+            for run in range(runs + 1):
+                db.session.remove()
+                seconds = _seconds(lambda: render_pdf(build_report([code], start, TERM_END)))
+                if run:
+                    measured.add("report_pdf", database, scale, seconds)
+        db.session.remove()
+
+    # The digest page, each request in its own app context (as under a server).
+    clients = _clients(app, group)
+    page = f"/digest/{code}/{digest_day.isoformat()}"
+    clients["tl_zs"].get(page)  # warm-up
+    for _ in range(runs):
+        seconds, response = _timed(lambda: clients["tl_zs"].get(page))
+        assert response.status_code == 200, response.status_code
+        measured.add("digest_page", database, scale, seconds * 1000)
+    engine.dispose()
+
+
+# --- printing ---------------------------------------------------------------------------------
+
+
+def _median(values: list[float] | None) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def print_table(measured: Measured, databases: list[str], scales: list[float], runs: int) -> None:
+    print(f"\nMedians of {runs} runs; baselines measured in the same run on the same data")
+    header = (
+        f"{'figure':52} {'db':10} {'scale':>5} {'value':>10} {'baseline':>10} {'ratio':>7}"
+        f"  {'budget':>12}  verdict"
+    )
+    print(header)
+    print("-" * len(header))
+    for figure in FIGURES:
+        for database in databases:
+            for scale in scales:
+                value = _median(measured.values.get((figure.key, database, scale)))
+                if value is None:
+                    continue
+                baseline = _median(measured.baselines.get((figure.key, database, scale)))
+                ratio = ""
+                if baseline:
+                    # How many times the baseline's time (rates: the baseline's rate / ours).
+                    times = baseline / value if figure.higher_is_better else value / baseline
+                    ratio = f"{times:.1f}×"
+                budget = figure.budget_at(scale)
+                relation = "≥" if figure.higher_is_better else "<"
+                budget_text = "" if budget is None else f"{relation} {figure.fmt.format(budget)}"
+                met = figure.met(value, scale)
+                verdict = "" if met is None else ("met" if met else "MISSED")
+                base_text = "" if baseline is None else figure.fmt.format(baseline)
+                print(
+                    f"{figure.label + ' (' + figure.unit + ')':52} {database:10}"
+                    f" {scale_label(scale):>5} {figure.fmt.format(value):>10} {base_text:>10}"
+                    f" {ratio:>7}  {budget_text:>12}  {verdict}"
+                )
+    print()
+    for figure in FIGURES:
+        if figure.baseline:
+            print(f"baseline of {figure.label}: {figure.baseline}")
+    print(
+        "budgets of the evaluation and the daily import are the issue's at 10× (15 s, 10 s), "
+        "scaled linearly to the scale shown; the others hold at every scale"
+    )
+    for note in measured.notes:
+        print(note)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--db", default="sqlite,postgresql")
+    parser.add_argument("--scales", default="0.1,1")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    runs = max(3, args.runs)
+    databases = args.db.split(",")
+    scales = [float(s) for s in args.scales.split(",")]
+    measured = Measured()
+    started = time.perf_counter()
+    log(f"machine: {machine()}")
+    labels = []
+    for database in databases:
+        label = DB_LABELS.get(database, database)
+        labels.append(label)
+        for scale in scales:
+            load = "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+            log(f"[{label} {scale_label(scale)}] starting (load average {load})")
+            measured.loads.append(f"{label} {scale_label(scale)}: {load}")
+            with database_url(database) as url:
+                measure(url, label, scale, runs, measured)
+    print(f"\nMachine: {machine()}")
+    print_table(measured, labels, scales, runs)
+    print(f"\nLoad average (1, 5, 15 min) when each part started: {'; '.join(measured.loads)}")
+    print(f"(total {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
