@@ -224,6 +224,8 @@ def measure(url: str, database: str, scale: float, runs: int, measured: Measured
         LOGIN_RATE_LIMIT="1000 per minute",
         IMPORT_MAX_ROWS=100_000_000,
         IMPORT_MAX_BYTES=10 * 1024**3,
+        # No alert sender thread: it would outlive this scale's throw-away database.
+        ALERT_SENDER_ENABLED=False,
     )
     tag = f"[{database} {scale_label(scale)}]"
 
