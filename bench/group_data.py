@@ -84,23 +84,9 @@ def _fix_sequences() -> None:
 
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    for table in (
-        "floor_entry",
-        "flag",
-        "bureau_triage",
-        "casus",
-        "casus_status",
-        "casus_notitie",
-        "gespreksverslag",
-        "oudercontact",
-        "oudercontact_poging",
-        "huisbezoek",
-        "overdracht",
-        "nablijfklas",
-        "nablijfklas_leerling",
-        "student",
-        "user",
-    ):
+    # Every table with an integer id (the tables were renamed since a list was written by hand).
+    tables = [t.name for t in db.metadata.sorted_tables if "id" in t.c]
+    for table in (t for t in tables if db.metadata.tables[t].c.id.type.python_type is int):
         db.session.execute(
             text(
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "  # noqa: S608

@@ -31,6 +31,7 @@ import io
 import os
 import statistics
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -397,7 +398,11 @@ def main(argv: list[str] | None = None) -> None:
             log(f"[{label} {scale_label(scale)}] starting (load average {load})")
             measured.loads.append(f"{label} {scale_label(scale)}: {load}")
             with database_url(database) as url:
-                measure(url, label, scale, runs, measured)
+                try:
+                    measure(url, label, scale, runs, measured)
+                except Exception:  # noqa: BLE001 - print what was measured, then go on
+                    traceback.print_exc()
+                    measured.notes.append(f"{label} {scale_label(scale)}: stopped by an error")
     print(f"\nMachine: {machine()}")
     print_table(measured, labels, scales, runs)
     print(f"\nLoad average (1, 5, 15 min) when each part started: {'; '.join(measured.loads)}")
