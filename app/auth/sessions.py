@@ -136,7 +136,31 @@ def _expired_response(message: str) -> Any:
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+# Requests a browser makes on its own, beside the page (the service worker's update check, the
+# manifest, files, probes): they need no session and must never write it. Two responses that
+# each carry the session cookie race: the later one wins, so a background answer sent with the
+# session as it was (say, Flask-Login marking it non-fresh because the worker's request came with
+# another User-Agent) would wipe the message the page's own answer had just put in it.
+BACKGROUND_ENDPOINTS = frozenset(
+    {
+        "static",
+        "main.service_worker",
+        "main.manifest",
+        "main.offline",
+        "main.healthz",
+        "main.readyz",
+        "metrics.metrics",
+    }
+)
+
+
 def register_session_rules(app: Flask) -> None:
+    @app.after_request
+    def leave_session_alone(response: Response) -> Response:
+        if request.endpoint in BACKGROUND_ENDPOINTS:
+            session.modified = False
+        return response
+
     @app.before_request
     def enforce_session_rules() -> Any:
         if request.endpoint == "static":
