@@ -99,4 +99,5 @@ class ZoneForm(OnceForm):
         _l("Nieuwe zone"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=60)]
     )
     position = IntegerField(_l("Volgorde"), validators=[Optional(), NumberRange(min=0, max=999)])
+    desk_only = BooleanField(_l("Alleen bureau (geen plek op de vloer)"))
     submit = SubmitField(_l("Zone toevoegen"))

@@ -316,7 +316,9 @@ def add_zone_view(code: str) -> ResponseReturnValue:
     form = ZoneForm()
     submit(
         form,
-        lambda: add_zone(location, form.name.data or "", form.position.data),
+        lambda: add_zone(
+            location, form.name.data or "", form.position.data, on_floor=not form.desk_only.data
+        ),
         success=_("Zone toegevoegd."),
         errors="flash",
     )

@@ -20,7 +20,10 @@ def list_locations() -> list[Location]:
     )
 
 
-def add_zone(location: Location, name: str, position: int | None = None) -> Zone:
+def add_zone(
+    location: Location, name: str, position: int | None = None, *, on_floor: bool = True
+) -> Zone:
+    """A new active zone; ``on_floor`` False for a zone of desk work only (not on the floor)."""
     name = name.strip()
     if not name:
         raise DomainError("Vul een naam in.", field="name")
@@ -36,7 +39,7 @@ def add_zone(location: Location, name: str, position: int | None = None) -> Zone
             )
             or 0
         ) + 1
-    zone = Zone(location=location, name=name, position=position, active=True)
+    zone = Zone(location=location, name=name, position=position, active=True, on_floor=on_floor)
     db.session.add(zone)
     db.session.flush()
     return zone

@@ -36,6 +36,8 @@ DEFAULT_ZONES = [
     "huisbezoek",
     "telefonisch",
 ]
+# Zones for desk work (a home visit, a phone call): the desk offers them, the floor does not.
+DESK_ONLY_ZONES = ("huisbezoek", "telefonisch")
 
 DEFAULT_BREAKS = [
     ("kleine pauze", time(10, 0), time(10, 15)),
@@ -196,7 +198,8 @@ def seed_locations() -> dict[str, Location]:
             continue
         location = Location(code=code, name=name, wants_mixed_pairs=code == "ZS")
         location.zones = [
-            Zone(name=zone, position=i, active=True) for i, zone in enumerate(DEFAULT_ZONES)
+            Zone(name=zone, position=i, active=True, on_floor=zone not in DESK_ONLY_ZONES)
+            for i, zone in enumerate(DEFAULT_ZONES)
         ]
         location.break_times = [
             BreakTime(label=label, starts_at=start, ends_at=end)

@@ -486,7 +486,8 @@ def student_index(user: User) -> list[dict[str, str]]:
 
 
 def floor_context(user: User) -> dict[str, Any]:
-    """The user's locations with their active zones and breaks (no personal data)."""
+    """The user's locations with their active floor zones (no personal data); zones for desk
+    work only (``on_floor`` False: a home visit, a phone call) are left out."""
     locations = db.session.scalars(
         select(Location)
         .where(Location.id.in_(user.location_ids or {-1}))
@@ -499,7 +500,9 @@ def floor_context(user: User) -> dict[str, Any]:
                 "id": location.id,
                 "code": location.code,
                 "name": location.name,
-                "zones": [{"id": z.id, "name": z.name} for z in location.zones if z.active],
+                "zones": [
+                    {"id": z.id, "name": z.name} for z in location.zones if z.active and z.on_floor
+                ],
             }
             for location in locations
         ]

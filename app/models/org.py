@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Time,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -78,6 +79,9 @@ class Zone(Model):
     name: Mapped[str] = mapped_column(String(60))
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A place where floor work happens (shown on the floor screen). A zone for desk work
+    # only ("huisbezoek", "telefonisch") is False: the desk's forms still offer it.
+    on_floor: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     location: Mapped[Location] = relationship(back_populates="zones")
 
