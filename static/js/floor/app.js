@@ -1,7 +1,8 @@
 // The floor screen. Every tap is written to IndexedDB first and shows as logged at once; the
 // Syncer sends it when it can. Names never appear unless one is deliberately revealed.
 import {
-  allStudents, clearPersonal, enqueue, getMeta, queued, removeFromQueue, replaceStudents, setMeta,
+  allStudents, clearPersonal, enqueue, forgetToday, getMeta, keepToday, keptToday, queued,
+  removeFromQueue, replaceStudents, setMeta,
 } from "./store.js";
 import { Syncer } from "./sync.js";
 
@@ -29,6 +30,8 @@ const state = {
   serverToday: [], // today's own entries as the server knows them
   serverQuarantined: [], // own entries the server kept in quarantine, until the desk saw them
   quarantined: new Map(), // uuid -> row, quarantined in this visit and not yet listed above
+  todayKeptAt: null, // when the list above is the one kept on the phone: when it was fetched
+  signingOut: false, // set before the phone is cleared: nothing personal is kept after that
   lastEntry: null,
   undoTimer: null,
   students: [], // minimal index
@@ -314,6 +317,9 @@ async function renderToday() {
     list.append(item);
   });
   $("#today-empty").hidden = visible.length > 0;
+  const keptNote = $("#today-kept");
+  keptNote.hidden = !state.todayKeptAt;
+  keptNote.textContent = state.todayKeptAt ? `${messages.todayKept} ${timeLabel(state.todayKeptAt)}` : "";
   $("#today-count").textContent = visible.length ? `(${visible.length})` : "";
   renderPending(pending.length);
 }
@@ -346,8 +352,27 @@ async function refreshToday() {
     state.serverToday = today.entries;
     state.serverQuarantined = today.quarantined || [];
     state.quarantined.clear(); // the server's list is the truth from here on
+    state.todayKeptAt = null;
+    // A list that arrives while logging out is not kept: the check and the write are in one
+    // turn, so a write that passed it is queued before the logout's clearing and cleared by it.
+    if (!state.signingOut) await keepToday(localDay(), state.serverToday, state.serverQuarantined);
   } catch (error) {
-    if (error.status === 401) showLoginRequired();
+    if (error.status === 401) {
+      // Signed out on the server (expired, or ended from another device): the kept list goes.
+      showLoginRequired();
+      await forgetToday();
+      state.serverToday = [];
+      state.serverQuarantined = [];
+      state.todayKeptAt = null;
+    } else {
+      // Offline: the list as the server last sent it today, said so on screen.
+      const kept = await keptToday(localDay());
+      if (kept) {
+        state.serverToday = kept.entries || [];
+        state.serverQuarantined = kept.quarantined || [];
+        state.todayKeptAt = kept.savedAt;
+      }
+    }
   }
   await renderToday();
 }
@@ -605,6 +630,7 @@ async function logout() {
       return;
     }
   }
+  state.signingOut = true;
   await clearPersonal();
   localStorage.removeItem(ZONE_KEY);
   if (!token) {

@@ -1,5 +1,6 @@
 // IndexedDB on the phone: the queue of entries not yet sent, a minimal student index
-// (number, initials, class — never names) and the user's locations/zones for offline use.
+// (number, initials, class — never names), the user's locations/zones and today's own list as
+// the server last sent it (masked as on screen: no notes, no names) for offline use.
 const DB_NAME = "schoolfit-floor";
 const DB_VERSION = 1;
 let dbPromise = null;
@@ -71,7 +72,30 @@ export function setMeta(key, value) {
   return run(["meta"], "readwrite", (store) => { store.put({ key, value }); });
 }
 
-/** On logout: drop the student index and the user's context; the queue stays until sent. */
+const TODAY_KEY = "today";
+
+/** Keep today's own list from the server (masked: initials and class, no notes) for offline. */
+export function keepToday(day, entries, quarantined) {
+  return setMeta(TODAY_KEY, { day, savedAt: new Date().toISOString(), entries, quarantined });
+}
+
+/** The list kept for ``day``, or null; a list of another day is deleted, not shown. */
+export async function keptToday(day) {
+  const kept = await getMeta(TODAY_KEY);
+  if (!kept) return null;
+  if (kept.day !== day) {
+    await forgetToday();
+    return null;
+  }
+  return kept;
+}
+
+export function forgetToday() {
+  return run(["meta"], "readwrite", (meta) => { meta.delete(TODAY_KEY); });
+}
+
+/** On logout: drop the student index, the user's context and today's kept list; the queue
+ * stays until sent. */
 export function clearPersonal() {
   return run(["students", "meta"], "readwrite", (students, meta) => {
     students.clear();
