@@ -3,7 +3,9 @@ masked as on screen, said so on screen, gone at logout and at the day's end."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, expect
 
@@ -53,6 +55,10 @@ def test_a_reload_without_connection_shows_todays_kept_list(
     expect(page.locator("#today-kept")).to_be_visible()
     expect(page.locator("#today-kept")).to_contain_text("de lijst van je laatste verbinding")
     expect(page.locator("#today-list .token")).to_have_text(["A.H. 3A"])
+    shots = os.environ.get("FLOOR_SCREENSHOTS")
+    if shots:  # for looking at it: FLOOR_SCREENSHOTS=/some/dir
+        page.locator("#today-kept").scroll_into_view_if_needed()
+        page.screenshot(path=str(Path(shots) / "floor-offline-kept.png"))
     stored = page.evaluate(DUMP_STORAGE)
     assert "Haddou" not in stored and "Amir" not in stored
     assert "Geheime notitie" not in stored
