@@ -195,3 +195,22 @@ def test_the_sessions_migration_keeps_the_accounts_and_what_refers_to_them(
     db.session.remove()
     assert counts() == before
     assert schema_differences() == []
+
+
+def test_a_running_schools_desk_places_leave_the_floor(migrating_app: Flask) -> None:
+    """Revision 0028: the zones a running school already has for a home visit or a phone call
+    become desk-only; every other zone stays on the floor."""
+    upgrade(revision="head")
+    seed_demo()
+    db.session.commit()
+    downgrade(revision="0027")
+    db.session.remove()
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE zone SET name = ' Huisbezoek' WHERE name = 'huisbezoek'"))
+    upgrade(revision="head")
+    db.session.remove()
+    with db.engine.connect() as connection:
+        rows = connection.execute(text("SELECT name, on_floor FROM zone")).all()
+    desk_only = {name.strip().lower() for name, on_floor in rows if not on_floor}
+    assert desk_only == {"huisbezoek", "telefonisch"}
+    assert any(on_floor for name, on_floor in rows if name == "aula")
