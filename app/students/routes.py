@@ -8,7 +8,9 @@ from sqlalchemy.orm import joinedload
 from app.absence.overview import absence_overview
 from app.access import get_visible_student_or_404, login_required
 from app.audit import record
-from app.core.request_input import paginate
+from app.core.request_input import int_arg, paginate
+from app.desk.chronology.student import MAX_SHOWN, PAGE, student_timeline
+from app.desk.chronology.timeline import KIND_LABELS
 from app.extensions import db
 from app.models import Student
 from app.students.services import search_students
@@ -33,5 +35,14 @@ def detail(leerlingnummer: str) -> ResponseReturnValue:
     student = get_visible_student_or_404(leerlingnummer)
     record(current_user, "view", "student", student.leerlingnummer, student=student)
     absence = absence_overview(current_user, student)  # audits the absence view itself
+    limit = int_arg("toon", maximum=MAX_SHOWN) or PAGE
+    timeline = student_timeline(current_user, student, limit=limit)  # audits case content
     db.session.commit()
-    return render_template("students/detail.html", student=student, absence=absence)
+    return render_template(
+        "students/detail.html",
+        student=student,
+        absence=absence,
+        timeline=timeline,
+        kind_labels=KIND_LABELS,
+        page_step=PAGE,
+    )

@@ -1,6 +1,11 @@
 """The chronology of a student: every floor entry, flag, conversation report, parent contact,
 home visit, detention-class talk, absence signal, status change, note, handover and incident,
 merged newest first. One query per source (related rows eager-loaded), never one per row.
+
+The case page shows it whole; the student page (``app.desk.chronology.student``) shows the
+newest ``limit`` items of the kinds its reader may see: the sources that can grow to hundreds
+of rows (floor entries, flags) then read only their newest ``limit + 1`` rows, ordered by the
+moment their items carry, so the merge is still exact.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from app.core.localtime import LOCAL_TZ
@@ -57,6 +62,7 @@ KIND_LABELS: dict[str, Any] = {
     "overdracht": _l("Overdracht"),
     "notitie": _l("Notities"),
     "incident": _l("Incidenten"),
+    "meldcode": _l("Meldcode"),  # the student page only (app.desk.chronology.student)
 }
 
 
@@ -72,7 +78,14 @@ class TimelineItem:
     tone: str = ""  # "" | "warn" | "ok"
 
 
-Loader = Callable[[int], list[TimelineItem]]
+Loader = Callable[[int, int | None], list[TimelineItem]]
+
+
+def _newest(query: Select[Any], columns: tuple[Any, Any], limit: int | None) -> Select[Any]:
+    """``query`` newest first (by moment, then id: the same rows on every database), at most
+    ``limit`` rows (all without a limit)."""
+    query = query.order_by(*(column.desc() for column in columns))
+    return query if limit is None else query.limit(limit)
 
 
 def _midday(day: date) -> datetime:
@@ -82,12 +95,18 @@ def _midday(day: date) -> datetime:
 # --- sources ---------------------------------------------------------------------------------
 
 
-def _floor(student_id: int) -> list[TimelineItem]:
+def _floor(student_id: int, limit: int | None = None) -> list[TimelineItem]:
     entries = db.session.scalars(
-        select(FloorEntry)
-        .join(floor_entry_student, floor_entry_student.c.entry_id == FloorEntry.id)
-        .where(floor_entry_student.c.student_id == student_id, FloorEntry.kind != EntryKind.VLAG)
-        .options(joinedload(FloorEntry.zone), joinedload(FloorEntry.staff))
+        _newest(
+            select(FloorEntry)
+            .join(floor_entry_student, floor_entry_student.c.entry_id == FloorEntry.id)
+            .where(
+                floor_entry_student.c.student_id == student_id, FloorEntry.kind != EntryKind.VLAG
+            )
+            .options(joinedload(FloorEntry.zone), joinedload(FloorEntry.staff)),
+            (FloorEntry.occurred_at, FloorEntry.id),
+            limit,
+        )
     )
     items = []
     for entry in entries:
@@ -113,14 +132,18 @@ def _floor(student_id: int) -> list[TimelineItem]:
     return items
 
 
-def _flags(student_id: int) -> list[TimelineItem]:
+def _flags(student_id: int, limit: int | None = None) -> list[TimelineItem]:
     flags = db.session.scalars(
-        select(Flag)
-        .where(Flag.student_id == student_id)
-        .options(
-            joinedload(Flag.entry).joinedload(FloorEntry.zone),
-            joinedload(Flag.raised_by),
-            joinedload(Flag.handled_by),
+        _newest(
+            select(Flag)
+            .where(Flag.student_id == student_id)
+            .options(
+                joinedload(Flag.entry).joinedload(FloorEntry.zone),
+                joinedload(Flag.raised_by),
+                joinedload(Flag.handled_by),
+            ),
+            (Flag.raised_at, Flag.id),
+            limit,
         )
     )
     items = []
@@ -145,7 +168,7 @@ def _flags(student_id: int) -> list[TimelineItem]:
     return items
 
 
-def _reports(student_id: int) -> list[TimelineItem]:
+def _reports(student_id: int, limit: int | None = None) -> list[TimelineItem]:
     reports = db.session.scalars(
         select(ConversationReport)
         .where(ConversationReport.student_id == student_id)
@@ -177,7 +200,7 @@ def _reports(student_id: int) -> list[TimelineItem]:
     return items
 
 
-def _calls(student_id: int) -> list[TimelineItem]:
+def _calls(student_id: int, limit: int | None = None) -> list[TimelineItem]:
     calls = db.session.scalars(
         select(ParentCall)
         .where(ParentCall.student_id == student_id)
@@ -220,7 +243,7 @@ def _calls(student_id: int) -> list[TimelineItem]:
     return items
 
 
-def _visits(student_id: int) -> list[TimelineItem]:
+def _visits(student_id: int, limit: int | None = None) -> list[TimelineItem]:
     visits = db.session.scalars(
         select(HomeVisit)
         .where(HomeVisit.student_id == student_id)
@@ -255,7 +278,7 @@ def _visits(student_id: int) -> list[TimelineItem]:
     return items
 
 
-def _detention(student_id: int) -> list[TimelineItem]:
+def _detention(student_id: int, limit: int | None = None) -> list[TimelineItem]:
     rows = db.session.scalars(
         select(DetentionAttendance)
         .where(DetentionAttendance.student_id == student_id)
@@ -292,7 +315,7 @@ def _detention(student_id: int) -> list[TimelineItem]:
     return items
 
 
-def _status(student_id: int) -> list[TimelineItem]:
+def _status(student_id: int, limit: int | None = None) -> list[TimelineItem]:
     changes = db.session.scalars(
         select(CaseStatusChange)
         .join(Casus, Casus.id == CaseStatusChange.case_id)
@@ -322,7 +345,7 @@ def _status(student_id: int) -> list[TimelineItem]:
     return items
 
 
-def _handovers(student_id: int) -> list[TimelineItem]:
+def _handovers(student_id: int, limit: int | None = None) -> list[TimelineItem]:
     handovers = db.session.scalars(
         select(Handover)
         .join(Casus, Casus.id == Handover.case_id)
@@ -359,7 +382,7 @@ def _handovers(student_id: int) -> list[TimelineItem]:
     return items
 
 
-def _notes(student_id: int) -> list[TimelineItem]:
+def _notes(student_id: int, limit: int | None = None) -> list[TimelineItem]:
     notes = db.session.scalars(
         select(CaseNote)
         .join(Casus, Casus.id == CaseNote.case_id)
@@ -383,7 +406,7 @@ def _notes(student_id: int) -> list[TimelineItem]:
     return items
 
 
-def _absence(student_id: int) -> list[TimelineItem]:
+def _absence(student_id: int, limit: int | None = None) -> list[TimelineItem]:
     items = []
     for signal in db.session.scalars(
         select(AbsenceSignal).where(AbsenceSignal.student_id == student_id)
@@ -416,7 +439,7 @@ def _absence(student_id: int) -> list[TimelineItem]:
     return items
 
 
-def _incidents(student_id: int) -> list[TimelineItem]:
+def _incidents(student_id: int, limit: int | None = None) -> list[TimelineItem]:
     """Incidents the student was in, with their role; the others in it only as a count (each
     student's own timeline names them)."""
     rows = db.session.scalars(
@@ -469,11 +492,15 @@ def available_kinds() -> list[str]:
     return list(SOURCES)
 
 
-def build_chronology(student_id: int, kinds: Iterable[str] | None = None) -> list[TimelineItem]:
-    """Every item about the student, newest first; ``kinds`` limits the sources queried."""
+def build_chronology(
+    student_id: int, kinds: Iterable[str] | None = None, *, limit: int | None = None
+) -> list[TimelineItem]:
+    """Every item about the student, newest first; ``kinds`` limits the sources queried and
+    ``limit`` the items answered (one query per source either way)."""
     wanted = set(kinds) if kinds else None
     items: list[TimelineItem] = []
     for kind, loader in SOURCES.items():
         if wanted is None or kind in wanted:
-            items.extend(loader(student_id))
-    return sorted(items, key=lambda item: item.at, reverse=True)
+            items.extend(loader(student_id, limit))
+    items.sort(key=lambda item: item.at, reverse=True)
+    return items if limit is None else items[:limit]
