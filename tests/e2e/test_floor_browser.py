@@ -12,11 +12,15 @@ from app.core.vocabulary import Role
 from app.desk.inbox.services import resolve_quarantined
 from app.extensions import db
 from app.models import Flag, FloorEntry, QuarantinedEntry, Student, User
-from tests.e2e.browser_helpers import LiveServer, sign_in
+from tests.e2e.browser_helpers import LiveServer
+from tests.e2e.floor_browser_helpers import (
+    DUMP_STORAGE,
+    SYNC_TIMEOUT,
+    expect_sent,
+    open_floor,
+    wait_for_service_worker,
+)
 
-# At most this long for a sync pass on a busy machine (the served app's undo window is short,
-# tests/e2e/conftest.py; a pass takes well under a second when the machine is quiet).
-SYNC_TIMEOUT = 30_000
 # The real window, for the test of undo itself.
 UNDO_MS = 10_000
 
@@ -40,37 +44,8 @@ def stored_entries() -> int:
     return db.session.scalar(select(func.count(FloorEntry.id))) or 0
 
 
-def open_floor(page: Page, server: LiveServer, user: User) -> None:
-    sign_in(page, server.url, user.email)
-    expect(page).to_have_url(f"{server.url}/vloer/")
-    page.wait_for_selector("body[data-ready=true]")
-
-
-def wait_for_service_worker(page: Page) -> None:
-    """Until the page is controlled by the active worker, as the next visit of a real phone is.
-
-    A page whose navigation began while the worker was still installing can miss the worker's
-    clients.claim() (seen in Chromium now and then); its next load is controlled, so reload it.
-    Predicates are functions, not strings: a string is eval()ed in the page, which the CSP forbids.
-    """
-    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
-    if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
-        page.reload()
-        page.wait_for_selector("body[data-ready=true]")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
-
-
 def pending(page: Page) -> str:
     return page.locator("#pending-count").inner_text()
-
-
-def expect_sent(page: Page, count: int = 1) -> None:
-    """Until ``count`` entries are listed as sent (the server has them) and none waits: true
-    however fast the send was, where "pending 1, then 0" may miss a short undo window."""
-    expect(page.locator('#today-list li[data-state="sent"]')).to_have_count(
-        count, timeout=SYNC_TIMEOUT
-    )
-    expect(page.locator("#pending-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
 
 
 def test_one_tap_logs_a_contact(
@@ -306,30 +281,6 @@ def test_screen_blurs_after_a_minute_without_input(
     open_floor(page, live_server, staff)
     page.clock.run_for(61_000)
     expect(page.locator("#privacy-shield")).to_be_visible()
-
-
-DUMP_STORAGE = """async () => {
-  const texts = [];
-  for (const name of await caches.keys()) {
-    const cache = await caches.open(name);
-    for (const request of await cache.keys()) {
-      texts.push(request.url + ' ' + await (await cache.match(request)).text());
-    }
-  }
-  const db = await new Promise((resolve, reject) => {
-    const open = indexedDB.open('schoolfit-floor');
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
-  for (const store of db.objectStoreNames) {
-    const rows = await new Promise((resolve) => {
-      const request = db.transaction(store).objectStore(store).getAll();
-      request.onsuccess = () => resolve(request.result);
-    });
-    texts.push(store + ' ' + JSON.stringify(rows));
-  }
-  return texts.join('\\n');
-}"""
 
 
 def test_after_sync_no_name_is_stored_on_the_phone(

@@ -12,7 +12,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from app.core.vocabulary import Role
 from app.models import Student, User
 from tests.e2e.browser_helpers import LiveServer
-from tests.e2e.test_floor_browser import (
+from tests.e2e.floor_browser_helpers import (
     DUMP_STORAGE,
     expect_sent,
     open_floor,

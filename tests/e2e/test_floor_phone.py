@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 from app.core.vocabulary import Role
 from app.models import User
 from tests.e2e.browser_helpers import PHONE_AGENT, LiveServer
-from tests.e2e.test_floor_browser import open_floor
+from tests.e2e.floor_browser_helpers import open_floor
 
 SMALL_PHONE: ViewportSize = {"width": 375, "height": 667}  # iPhone SE
 PHONE_SIZES: list[ViewportSize] = [SMALL_PHONE, {"width": 390, "height": 844}]
