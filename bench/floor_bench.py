@@ -18,6 +18,13 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 from werkzeug.serving import make_server
 
+# A phone's browser says so in its user agent; SchoolFit lands floor staff on the floor there
+# and at the desk on a laptop (app/main/workplace.py). Headless Chromium's own is a desktop's.
+PHONE_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0 Mobile Safari/537.36"
+)
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -105,7 +112,10 @@ def measure() -> dict[str, object]:
                 executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
             )
             context = browser.new_context(
-                viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+                viewport={"width": 390, "height": 844},
+                is_mobile=True,
+                has_touch=True,
+                user_agent=PHONE_AGENT,
             )
             page = context.new_page()
             page.goto(f"{url}/login")
@@ -119,6 +129,7 @@ def measure() -> dict[str, object]:
                 viewport={"width": 390, "height": 844},
                 is_mobile=True,
                 has_touch=True,
+                user_agent=PHONE_AGENT,
                 service_workers="block",
             )
             fresh.add_cookies(cookies)

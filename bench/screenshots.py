@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from bench.floor_bench import CHROMIUM_ARGS, DEMO_EMAIL, DEMO_PASSWORD, start_app
+from bench.floor_bench import CHROMIUM_ARGS, DEMO_EMAIL, DEMO_PASSWORD, PHONE_AGENT, start_app
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -25,6 +25,7 @@ def main() -> None:
                     viewport={"width": 390, "height": 844},
                     is_mobile=True,
                     has_touch=True,
+                    user_agent=PHONE_AGENT,
                     color_scheme=scheme,
                     locale="nl-NL",
                     timezone_id="Europe/Amsterdam",
