@@ -7,12 +7,15 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from app.access import find_visible_student, login_required, roles_required
+from app.access import find_visible_student, login_required, roles_required, visible_location_ids
 from app.audit import record
 from app.core import roles
 from app.core.localtime import local_today
+from app.core.name_search import query_words
+from app.core.request_input import int_arg
 from app.core.vocabulary import ClimateRating, EntryKind, FlagType, Outcome, Severity, Topic
 from app.extensions import db
 from app.floor.climate import check_summary, checks_for_day
@@ -33,7 +36,7 @@ from app.models import Student
 from app.models.climate import CLIMATE_NOTE_MAX
 from app.models.floor import NOTE_MAX_LENGTH
 from app.observability.metrics import count_floor_batch
-from app.students.services import search_students
+from app.students.services import search_students_ranked
 
 bp = Blueprint("floor", __name__)
 
@@ -153,11 +156,16 @@ def students() -> ResponseReturnValue:
 @bp.route("/api/floor/students/search")
 @floor_staff
 def search() -> ResponseReturnValue:
-    """Search by a few letters of a name, class or number; answers initials, never names."""
+    """Search by a few letters of a name, class or number; answers initials, class, number and
+    location code, never names. ``location`` (the floor's chosen location) ranks first."""
     text = request.args.get("q", "").strip()[:40]
-    if len(text) < 2:
+    if len(text) < 2 or not query_words(text):
         return jsonify(students=[])
-    found = db.session.scalars(search_students(current_user, text, limit=8))
+    location_id = int_arg("location")
+    if location_id not in visible_location_ids(current_user):
+        location_id = None
+    query = search_students_ranked(current_user, text, location_id=location_id, limit=8)
+    found = db.session.scalars(query.options(selectinload(Student.location)))
     return jsonify(students=[student_token(s) for s in found])
 
 

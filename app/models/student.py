@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, ForeignKey, LargeBinary, String, event
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
+from app.core.name_search import SEARCH_KEY_MAX, search_key
 from app.extensions import Model
 from app.models.org import Location
 from app.models.types import UTCDateTime, utcnow
@@ -27,6 +28,9 @@ class Student(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Set when the student stopped appearing in full imports; retention counts from here.
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The name folded for searching (app/core/name_search.py): no accents, lower case, the
+    # tussenvoegsel as words and joined. Filled on every insert and update below.
+    search_key: Mapped[str] = mapped_column(String(SEARCH_KEY_MAX), default="")
 
     location: Mapped[Location] = relationship()
 
@@ -48,6 +52,12 @@ class Student(Model):
 
     def __repr__(self) -> str:
         return f"<Student {self.leerlingnummer}>"
+
+
+@event.listens_for(Student, "before_insert")
+@event.listens_for(Student, "before_update")
+def _fill_search_key(_mapper: Mapper[Student], _connection: object, student: Student) -> None:
+    student.search_key = search_key(student.first_name, student.tussenvoegsel, student.last_name)
 
 
 def initials_for(first_name: str, last_name: str) -> str:

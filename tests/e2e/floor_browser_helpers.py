@@ -3,14 +3,38 @@ sends, and reading what the phone stores."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from app.models import User
-from tests.e2e.browser_helpers import LiveServer, sign_in
+from tests.e2e.browser_helpers import PHONE_AGENT, LiveServer, sign_in
 
 # At most this long for a sync pass on a busy machine (the served app's undo window is short,
 # tests/e2e/conftest.py; a pass takes well under a second when the machine is quiet).
 SYNC_TIMEOUT = 30_000
+
+
+SMALL_PHONE: ViewportSize = {"width": 375, "height": 667}  # iPhone SE
+PHONE_SIZES: list[ViewportSize] = [SMALL_PHONE, {"width": 390, "height": 844}]
+
+
+def phone_page(browser: Browser, size: ViewportSize) -> tuple[BrowserContext, Page]:
+    context = browser.new_context(
+        viewport=size,
+        is_mobile=True,
+        has_touch=True,
+        user_agent=PHONE_AGENT,
+        device_scale_factor=2,
+        locale="nl-NL",
+        timezone_id="Europe/Amsterdam",
+    )
+    return context, context.new_page()
+
+
+def switch_to_english(page: Page, server: LiveServer) -> None:
+    page.goto(f"{server.url}/account/")
+    page.get_by_role("button", name="English").click()
+    page.goto(f"{server.url}/vloer/")
+    page.wait_for_selector("body[data-ready=true]")
 
 
 def open_floor(page: Page, server: LiveServer, user: User) -> None:

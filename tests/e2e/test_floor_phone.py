@@ -8,15 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
+from playwright.sync_api import Browser, ViewportSize
 
 from app.core.vocabulary import Role
 from app.models import User
-from tests.e2e.browser_helpers import PHONE_AGENT, LiveServer
-from tests.e2e.floor_browser_helpers import open_floor
+from tests.e2e.browser_helpers import LiveServer
+from tests.e2e.floor_browser_helpers import PHONE_SIZES, open_floor, phone_page, switch_to_english
 
-SMALL_PHONE: ViewportSize = {"width": 375, "height": 667}  # iPhone SE
-PHONE_SIZES: list[ViewportSize] = [SMALL_PHONE, {"width": 390, "height": 844}]
 ACTIONS = {
     "nl": ["Contact", "Gesprek", "Groep", "Spanning", "De-escalatie", "Vlag"],
     "en": ["Contact", "Conversation", "Group", "Tension", "De-escalation", "Flag"],
@@ -37,26 +35,6 @@ MEASURE_ACTIONS = """() => Array.from(document.querySelectorAll('.actions .actio
     overflows: button.scrollWidth > button.clientWidth || title.scrollWidth > title.clientWidth,
   };
 })"""
-
-
-def phone_page(browser: Browser, size: ViewportSize) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(
-        viewport=size,
-        is_mobile=True,
-        has_touch=True,
-        user_agent=PHONE_AGENT,
-        device_scale_factor=2,
-        locale="nl-NL",
-        timezone_id="Europe/Amsterdam",
-    )
-    return context, context.new_page()
-
-
-def switch_to_english(page: Page, server: LiveServer) -> None:
-    page.goto(f"{server.url}/account/")
-    page.get_by_role("button", name="English").click()
-    page.goto(f"{server.url}/vloer/")
-    page.wait_for_selector("body[data-ready=true]")
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from app.auth.services import find_user_by_email
 from app.core.localtime import local_today
+from app.core.name_search import search_key
 from app.demo.seed import seed_demo
 from app.desk.cases.services import add_note
 from app.desk.conversations.services import ReportInput, create_report
@@ -214,3 +215,28 @@ def test_a_running_schools_desk_places_leave_the_floor(migrating_app: Flask) -> 
     desk_only = {name.strip().lower() for name, on_floor in rows if not on_floor}
     assert desk_only == {"huisbezoek", "telefonisch"}
     assert any(on_floor for name, on_floor in rows if name == "aula")
+
+
+def test_the_students_already_there_get_their_search_key(migrating_app: Flask) -> None:
+    """Revision 0029: every student already in the database is found by the folded name."""
+    upgrade(revision="head")
+    seed_demo()
+    db.session.commit()
+    downgrade(revision="0028")
+    db.session.remove()
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE student SET first_name = 'Éloïse', tussenvoegsel = 'van den', "
+                "last_name = 'Heuvel' WHERE id = (SELECT MIN(id) FROM student)"
+            )
+        )
+    upgrade(revision="head")
+    db.session.remove()
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT first_name, tussenvoegsel, last_name, search_key FROM student")
+        ).all()
+    assert len(rows) >= 100
+    assert all(key == search_key(first, tv, last) for first, tv, last, key in rows)
+    assert " eloise van den heuvel vandenheuvel " in {key for *_, key in rows}

@@ -61,8 +61,15 @@ function whenLabel(iso) {
   return `${moment.toLocaleDateString("nl-NL", { day: "2-digit", month: "2-digit" })} ${timeLabel(iso)}`;
 }
 
+/** A student as the floor shows them: initials · class · number · location code. */
 function tokenText(token) {
-  return [token.i, token.c, token.n].filter(Boolean).join(" · ");
+  return [token.i, token.c, token.n, token.l].filter(Boolean).join(" · ");
+}
+
+/** Lower case without accents or punctuation: "Ö.Y." and "oy" compare equal. */
+function fold(text) {
+  return String(text || "").normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
 }
 
 function currentLocation() {
@@ -172,7 +179,7 @@ async function logEntry(fields) {
     zone_name: zone.name,
     occurred_at: new Date(now - state.minutesAgo * 60_000).toISOString(),
     students: (fields.students || []).map((token) => token.n),
-    tokens: (fields.students || []).map((token) => ({ n: token.n, i: token.i, c: token.c })),
+    tokens: (fields.students || []).map((token) => ({ n: token.n, i: token.i, c: token.c, l: token.l })),
     topic: fields.topic || null,
     severity: fields.severity || null,
     outcome: fields.outcome || null,
@@ -187,7 +194,9 @@ async function logEntry(fields) {
   requestBackgroundSync();
   state.lastEntry = entry;
   setMinutesAgo(0);
-  const label = `${kindLabels[entry.kind]} ${messages.logged} · ${zone.name} · ${timeLabel(entry.occurred_at)}`;
+  const who = entry.tokens.map((token) => `${token.i} ${token.c}`.trim()).join(", ");
+  const label = [`${kindLabels[entry.kind]} ${messages.logged}`, who, zone.name, timeLabel(entry.occurred_at)]
+    .filter(Boolean).join(" · ");
   showToast(label, true);
   await renderToday();
   syncer.run(); // schedules the send for when the undo window closes
@@ -393,6 +402,7 @@ function openSheet(kind) {
   $("#student-search").value = "";
   $("#student-results").replaceChildren();
   $("#sheet-error").hidden = true;
+  renderOfflineNote(navigator.onLine === false);
   renderSelected();
   sheet.showModal();
   if (parts[0] === "students") $("#student-search").focus();
@@ -444,32 +454,77 @@ async function submitSheet(extra = {}) {
   return entry;
 }
 
+/** Other students in the index with the same initials and class as ``token``. */
+function lookalikes(token) {
+  return state.students.filter((s) => s.n !== token.n && s.i === token.i && s.c === token.c);
+}
+
+// The chosen students, before anything is stored: initials, class, number and location code,
+// with "Wijzigen" (back to the search) and a warning when initials and class occur twice.
 function renderSelected() {
   const list = $("#student-selected");
   list.replaceChildren();
-  (state.sheet ? state.sheet.students : []).forEach((token) => {
+  const chosen = state.sheet ? state.sheet.students : [];
+  $("#student-chosen-title").hidden = !chosen.length;
+  chosen.forEach((token) => {
     const item = document.createElement("li");
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "token";
-    button.textContent = `${tokenText(token)} ×`;
-    button.setAttribute("aria-label", `${tokenText(token)} verwijderen`);
-    button.addEventListener("click", () => {
+    item.className = "chosen";
+    item.dataset.number = token.n;
+    const text = document.createElement("span");
+    text.className = "chosen-text";
+    [token.i, token.c, token.n, token.l].forEach((part, index) => {
+      if (!part) return;
+      if (text.childNodes.length) text.append(" · ");
+      const piece = document.createElement(index === 2 ? "strong" : "span");
+      piece.textContent = part;
+      text.append(piece);
+    });
+    const change = document.createElement("button");
+    change.type = "button";
+    change.className = "link-button chosen-change";
+    change.textContent = messages.change;
+    change.setAttribute("aria-label", `${tokenText(token)} ${messages.change.toLowerCase()}`);
+    change.addEventListener("click", () => {
       state.sheet.students = state.sheet.students.filter((t) => t.n !== token.n);
       renderSelected();
+      $("#student-search").focus();
     });
-    item.append(button);
+    item.append(text, change);
+    const twins = lookalikes(token).length;
+    if (twins) {
+      const warn = document.createElement("span");
+      warn.className = "chosen-twin";
+      warn.textContent = messages.sameInitials.replace("{initials}", `${token.i} ${token.c}`.trim());
+      item.append(warn);
+    }
     list.append(item);
   });
 }
 
+/** Offline, on the phone's own index: every word must start the initials (dots and accents
+ * ignored), the class or the leerlingnummer, or be the location code. Names are not on the
+ * phone, so they cannot be found here. The chosen location first. */
 function localMatches(query) {
-  const q = query.toLowerCase().replace(/[.\s]/g, "");
-  if (!q) return [];
-  return state.students.filter((s) => {
-    const initials = s.i.toLowerCase().replace(/\./g, "");
-    return initials.startsWith(q) || s.c.toLowerCase().startsWith(q) || s.n.startsWith(q);
+  // "S.B." is one word: the dots go, the spaces separate.
+  const words = String(query || "").split(/[\s,]+/).map((w) => fold(w).replace(/ /g, "")).filter(Boolean);
+  if (!words.length) return [];
+  const here = (currentLocation() || {}).code;
+  const compact = fold(query).replace(/ /g, "");
+  const found = state.students.filter((s) => {
+    const initials = fold(s.i).replace(/ /g, "");
+    const klass = fold(s.c).replace(/ /g, "");
+    const code = fold(s.l);
+    const wordHits = words.every((w) => initials.startsWith(w) || klass.startsWith(w) || s.n.toLowerCase().startsWith(w) || code === w);
+    // "L.V." and "l v" are one set of initials.
+    return wordHits || (compact.length > 1 && initials.startsWith(compact));
   });
+  return found.sort((a, b) => Number(b.l === here) - Number(a.l === here)
+    || Number(b.n === compact) - Number(a.n === compact)
+    || a.c.localeCompare(b.c) || a.i.localeCompare(b.i) || a.n.localeCompare(b.n));
+}
+
+function renderOfflineNote(offline) {
+  $("#student-offline").hidden = !offline;
 }
 
 let searchSerial = 0;
@@ -477,31 +532,49 @@ async function searchStudents(query) {
   const serial = ++searchSerial;
   const results = new Map();
   localMatches(query).slice(0, 8).forEach((s) => results.set(s.n, s));
-  renderResults([...results.values()], query);
-  if (query.trim().length >= 2 && navigator.onLine !== false) {
+  const offline = navigator.onLine === false;
+  renderOfflineNote(offline);
+  renderResults([...results.values()], query, offline);
+  if (query.trim().length >= 2 && !offline) {
     try {
-      const data = await getJson(`/api/floor/students/search?q=${encodeURIComponent(query.trim())}`);
+      const location = state.place ? `&location=${encodeURIComponent(state.place.location_id)}` : "";
+      const data = await getJson(`/api/floor/students/search?q=${encodeURIComponent(query.trim())}${location}`);
       if (serial !== searchSerial) return;
+      // The server's ranking (chosen location first, best match first), then what only the
+      // phone's index found (initials).
       const merged = new Map();
       data.students.forEach((s) => merged.set(s.n, s));
       results.forEach((s, n) => { if (!merged.has(n)) merged.set(n, s); });
-      renderResults([...merged.values()].slice(0, 8), query);
+      const here = (currentLocation() || {}).code;
+      const ranked = [...merged.values()].map((s, index) => ({ s, index }))
+        .sort((a, b) => Number(b.s.l === here) - Number(a.s.l === here) || a.index - b.index)
+        .map(({ s }) => s);
+      renderOfflineNote(false);
+      renderResults(ranked.slice(0, 8), query, false);
     } catch (error) {
-      // Offline or signed out: the local index is what we have.
+      // No answer (a dead corner) or signed out: the phone's index is what we have.
+      if (serial !== searchSerial || error.status === 401) return;
+      renderOfflineNote(true);
+      renderResults([...results.values()], query, true);
     }
   }
 }
 
-function renderResults(students, query) {
+function renderResults(students, query, offline) {
   const list = $("#student-results");
   list.replaceChildren();
   const chosen = new Set((state.sheet ? state.sheet.students : []).map((t) => t.n));
-  students.filter((s) => !chosen.has(s.n)).forEach((student) => {
+  const shown = students.filter((s) => !chosen.has(s.n));
+  // Initials and class that occur more than once in this list: the number tells them apart.
+  const seen = new Map();
+  shown.forEach((s) => { const key = `${s.i} ${s.c}`; seen.set(key, (seen.get(key) || 0) + 1); });
+  shown.forEach((student) => {
     const item = document.createElement("li");
     const button = document.createElement("button");
     button.type = "button";
     button.setAttribute("role", "option");
     button.textContent = tokenText(student);
+    if (seen.get(`${student.i} ${student.c}`) > 1) button.dataset.twin = "true";
     button.addEventListener("click", () => {
       state.sheet.students.push(student);
       $("#student-search").value = "";
@@ -512,10 +585,16 @@ function renderResults(students, query) {
     item.append(button);
     list.append(item);
   });
-  if (!list.children.length && query.trim().length >= 2) {
+  if ([...seen.values()].some((count) => count > 1)) {
+    const item = document.createElement("li");
+    item.className = "muted twin-note";
+    item.textContent = messages.twins;
+    list.append(item);
+  }
+  if (!shown.length && query.trim().length >= 2) {
     const item = document.createElement("li");
     item.className = "muted";
-    item.textContent = messages.noResults;
+    item.textContent = offline ? messages.noResultsOffline : messages.noResults;
     list.append(item);
   }
 }
@@ -754,8 +833,8 @@ function wire() {
     });
   });
   syncer.addEventListener("done", () => refreshToday());
-  window.addEventListener("online", () => renderToday());
-  window.addEventListener("offline", () => renderToday());
+  window.addEventListener("online", () => { renderOfflineNote(false); renderToday(); });
+  window.addEventListener("offline", () => { renderOfflineNote(true); renderToday(); });
 }
 
 async function main() {
