@@ -23,7 +23,7 @@ translations: install
 
 ## Re-extract the Dutch source strings and update the English catalogue.
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations
 	$(BIN)/python scripts/fill_translations.py
 

@@ -38,6 +38,7 @@ from app.reports.sections import (
     incidents,
     observations,
     outcome,
+    summary,
     visits,
 )
 from app.reports.services import find_text
@@ -62,14 +63,17 @@ def build_report(
     comparison_codes: list[str] | None = None,
     today: date | None = None,
     calendar: SchoolCalendar | None = None,
+    with_summary: bool = True,
 ) -> Report:
     """The report of the locations with these codes (None: the whole group) for the local days
     ``start`` to ``end`` inclusive.
 
     ``comparison_codes`` chooses the locations of the side-by-side comparison (default: every
     location for the whole group, else the scope's own). ``today`` decides which outcome
-    windows are complete (default: today). Raises :class:`ReportError` (Dutch message) for an
-    unknown location or a period that makes no sense.
+    windows are complete (default: today). ``with_summary``: the key figures beside the
+    previous period and the same period last year (two more periods' queries). Raises
+    :class:`ReportError` (Dutch message) for an unknown location or a period that makes no
+    sense.
     """
     try:
         rules.check_period(start, end)
@@ -110,6 +114,8 @@ def build_report(
         pulse=pulse,
         climate=climate_checks,
     )
+    if with_summary:
+        report.summary = summary.figures(locations, start, end, calendar, students, hours)
     saved = find_text(report.scope, start, end)
     if saved is not None:
         report.text = saved.body

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from app.reports.numbers import number
+
 COLUMN_WIDTH = 640
 COLUMN_HEIGHT = 220
 LEFT = 44
@@ -65,7 +67,7 @@ def nice_max(value: float) -> float:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}" if value == int(value) else f"{value:.1f}".replace(".", ",")
+    return number(value, 0 if value == int(value) else 1)
 
 
 def described(rows: Sequence[tuple[str, float | None, str]]) -> str:

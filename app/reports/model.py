@@ -198,21 +198,21 @@ class ComparisonRow:
     unauthorised_hours: float
     school_weeks: int
 
-    def rate(self, value: int | Count) -> str:
-        """Per 100 students; "<5" when the count behind it is a small count of students."""
+    def rate(self, value: int | Count) -> float | str | None:
+        """Per 100 students (a number for :func:`app.reports.numbers.number`); "<5" when the
+        count behind it is a small count of students; None without students."""
         if isinstance(value, Count):
             if value.suppressed:
                 return rules.SUPPRESSED
             value = value.value
-        rate = rules.per_100(value, self.students)
-        return "–" if rate is None else f"{rate:.1f}"
+        return rules.per_100(value, self.students)
 
     @property
-    def absence_rate(self) -> str:
+    def absence_rate(self) -> float | None:
+        """Unauthorised hours per 100 students per school week; None without either."""
         if not self.school_weeks:
-            return "–"
-        rate = rules.per_100(self.unauthorised_hours / self.school_weeks, self.students)
-        return "–" if rate is None else f"{rate:.1f}"
+            return None
+        return rules.per_100(self.unauthorised_hours / self.school_weeks, self.students)
 
 
 @dataclass
@@ -245,6 +245,33 @@ class ClimateFigure:
 
 
 @dataclass
+class Summary:
+    """The key figures of the period beside the previous period of equal length and the same
+    period last year (:func:`app.reports.rules.previous_period`, ``last_year_period``)."""
+
+    previous_start: date
+    previous_end: date
+    last_year_start: date
+    last_year_end: date
+    school_weeks: int
+    previous_school_weeks: int
+    last_year_school_weeks: int
+    figures: list[rules.KeyFigure]
+
+    @property
+    def moved(self) -> list[rules.KeyFigure]:
+        return rules.moved_figures(self.figures)
+
+    @property
+    def has_previous(self) -> bool:
+        return any(f.previous is not None for f in self.figures)
+
+    @property
+    def has_last_year(self) -> bool:
+        return any(f.last_year is not None for f in self.figures)
+
+
+@dataclass
 class Report:
     scope: str  # ALL or codes
     locations: list[LocationRef]
@@ -266,6 +293,7 @@ class Report:
     pulse: list[PulseFigure]
     climate: list[ClimateFigure]
     incidents: IncidentFigures | None = None
+    summary: Summary | None = None
     text: str = ""  # the edited qualitative text ("" when nobody wrote one)
     text_updated_at: datetime | None = None
 

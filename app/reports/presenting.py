@@ -7,11 +7,11 @@ so the three never disagree. Cells are strings already: suppressed counts read "
 
 from __future__ import annotations
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.reports.layout import Section, Table
 from app.reports.model import Report
+from app.reports.numbers import period
 from app.reports.sections import (
     absence,
     calls,
@@ -24,11 +24,13 @@ from app.reports.sections import (
     incidents,
     observations,
     outcome,
+    summary,
     visits,
 )
 
 # The tables, in report order: CSV file name -> what it holds (for docs and the CLI).
 TABLE_NAMES = (
+    "samenvatting",
     "vloer-soort",
     "vloer-zone",
     "vloer-tijd",
@@ -55,7 +57,7 @@ TABLE_NAMES = (
 
 
 def period_label(report: Report) -> str:
-    return f"{format_date(report.start, 'd MMMM yyyy')} – {format_date(report.end, 'd MMMM yyyy')}"
+    return period(report.start, report.end)
 
 
 def scope_title(report: Report) -> str:
@@ -65,8 +67,11 @@ def scope_title(report: Report) -> str:
 
 
 def sections(report: Report) -> list[Section]:
-    """Every section of the quantitative part, in report order."""
+    """Every section of the quantitative part, in report order: the summary first (when the
+    report has one)."""
+    opening = summary.present(report)
     return [
+        *([opening] if opening is not None else []),
         *floor.present(report),
         flags.present(report),
         incidents.present(report),

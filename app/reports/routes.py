@@ -30,14 +30,21 @@ from app.auth.sessions import recent_auth_required
 from app.core import roles
 from app.core.forms import flash_form_errors, submit
 from app.core.localtime import local_today
-from app.core.schoolcalendar import year_name_for
 from app.extensions import db
 from app.models import ReportText
 from app.reports import rules
 from app.reports.builder import build_report
-from app.reports.forms import ReportPeriodForm, ReportTextForm, location_choices
+from app.reports.forms import (
+    ReportPeriodForm,
+    ReportTextForm,
+    location_choices,
+    period_defaults,
+    period_message,
+    school_year_choices,
+)
 from app.reports.layout import table_csv
 from app.reports.model import Report, ReportError
+from app.reports.numbers import current_locale
 from app.reports.pdf import render_pdf
 from app.reports.presenting import TABLE_NAMES, period_label, scope_title, sections, tables
 from app.reports.scope import WHOLE_GROUP, Readable, ScopeNotFound, chosen_scope, readable
@@ -52,11 +59,11 @@ readers = roles_required(roles.REPORT_READERS, denied=404)
 def _period(start_text: str | None, end_text: str | None) -> tuple[date, date]:
     """The period as typed; :class:`ReportError` (a Dutch message) when it makes no sense."""
     try:
-        start = rules.parse_day(start_text, _("begindatum"))
-        end = rules.parse_day(end_text, _("einddatum"))
+        start = rules.parse_day(start_text, rules.N_("begindatum"))
+        end = rules.parse_day(end_text, rules.N_("einddatum"))
         rules.check_period(start, end)
     except rules.PeriodError as error:
-        raise ReportError(str(error), field="periode") from None
+        raise ReportError(period_message(error), field="periode") from None
     return start, end
 
 
@@ -83,6 +90,7 @@ def _refused(access: Readable, error: str, status: int) -> ResponseReturnValue:
         tot=args.get("tot", ""),
     )
     form.locatie.choices = location_choices(access)
+    form.schooljaar.choices = school_year_choices(local_today(), form.schooljaar.data)
     return _choice_page(form, error, status)
 
 
@@ -123,16 +131,22 @@ def _filename(report: Report, suffix: str) -> str:
 @bp.route("/")
 @readers
 def index() -> ResponseReturnValue:
-    """Choose scope and period; with a choice made, on to the report."""
+    """Choose scope and period; with a choice made, on to the report. The form shows the fields
+    of one kind of period at a time (static/js/report-period.js); without JavaScript the button
+    "Velden … tonen" brings the page back with the chosen kind's fields, and every field has a
+    sensible default, so a choice of kind alone already makes a report."""
     access = readable(current_user)
     form = ReportPeriodForm(request.args)
     choices = location_choices(access)
     form.locatie.choices = choices
-    if not request.args:
-        today = local_today()
-        form.maand.data = f"{today:%Y-%m}"
-        form.schooljaar.data = year_name_for(today)
-        form.locatie.data = choices[0].value if choices else ""
+    today = local_today()
+    form.schooljaar.choices = school_year_choices(today, form.schooljaar.data)
+    if not request.args or form.stap.data:
+        period_defaults(form, today)
+        if not form.locatie.data:
+            form.locatie.data = choices[0].value if choices else ""
+        if form.soort.data not in rules.PERIOD_KINDS:
+            form.soort.data = "maand"
         return _choice_page(form)
     try:
         scope = chosen_scope(access, form.locatie.data or "")
@@ -148,7 +162,7 @@ def index() -> ResponseReturnValue:
             end=form.tot.data,
         )
     except rules.PeriodError as error:
-        return _choice_page(form, str(error), 400)
+        return _choice_page(form, period_message(error), 400)
     return redirect(_report_url("reports.view", scope.code, start, end))
 
 
@@ -242,7 +256,7 @@ def csv(table: str) -> ResponseReturnValue:
         abort(404)
 
     def csv_download(report: Report) -> ResponseReturnValue:
-        body = table_csv(tables(report)[table])
+        body = table_csv(tables(report)[table], current_locale())
         audit_report(current_user, report, "export", detail=f"csv {table}")
         db.session.commit()
         return _download(body, "text/csv", _filename(report, f"-{table}.csv"))

@@ -27,8 +27,23 @@ DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalogue (``pybabel extract -k N_``) without translating it:
+    this module has no Flask; the view translates
+    (:func:`app.reports.forms.period_message`)."""
+    return message
+
+
 class PeriodError(ValueError):
-    """A period that makes no sense; ``str(error)`` is a Dutch message for the user."""
+    """A period that makes no sense; ``str(error)`` is the Dutch message (the command line),
+    :func:`app.reports.forms.period_message` the reader's language (the pages). ``message`` is
+    the catalogue's msgid with ``%(name)s`` placeholders; a ``label`` parameter is a word of
+    the catalogue too."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        self.message = message
+        self.params = params
+        super().__init__(message % params if params else message)
 
 
 @dataclass(frozen=True)
@@ -50,28 +65,34 @@ class Count:
         return self.shown
 
 
-def parse_day(text: str | None, label: str = "datum") -> date:
+def parse_day(text: str | None, label: str = N_("datum")) -> date:
     """``2026-11-24`` or ``24-11-2026``, else a Dutch error naming the field."""
     value = (text or "").strip()
     if not value:
-        raise PeriodError(f"Vul de {label} in (JJJJ-MM-DD, bijvoorbeeld 2026-11-24).")
+        raise PeriodError(
+            N_("Vul de %(label)s in: kies een dag, of typ hem als 24-11-2026."), label=label
+        )
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(value, fmt).date()
         except ValueError:
             continue
     raise PeriodError(
-        f"'{value[:20]}' is geen geldige {label}; gebruik JJJJ-MM-DD (bijvoorbeeld 2026-11-24)."
+        N_("'%(value)s' is geen geldige %(label)s; kies een dag, of typ hem als 24-11-2026."),
+        value=value[:20],
+        label=label,
     )
 
 
 def check_period(start: date, end: date) -> None:
     if start > end:
         raise PeriodError(
-            f"De begindatum ({start:%d-%m-%Y}) ligt na de einddatum ({end:%d-%m-%Y})."
+            N_("De begindatum (%(start)s) ligt na de einddatum (%(end)s)."),
+            start=f"{start:%d-%m-%Y}",
+            end=f"{end:%d-%m-%Y}",
         )
     if (end - start).days + 1 > MAX_REPORT_DAYS:
-        raise PeriodError("Kies een periode van hoogstens een jaar.")
+        raise PeriodError(N_("Kies een periode van hoogstens een jaar."))
 
 
 def month_period(text: str | None) -> tuple[date, date]:
@@ -79,7 +100,8 @@ def month_period(text: str | None) -> tuple[date, date]:
     match = MONTH.match((text or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise PeriodError(
-            f"'{(text or '').strip()[:20]}' is geen maand; gebruik JJJJ-MM (bijvoorbeeld 2026-11)."
+            N_("'%(value)s' is geen maand; kies er een, of typ hem als 2026-11."),
+            value=(text or "").strip()[:20],
         )
     year, month = int(match.group(1)), int(match.group(2))
     return date(year, month, 1), date(year, month, month_calendar.monthrange(year, month)[1])
@@ -88,8 +110,11 @@ def month_period(text: str | None) -> tuple[date, date]:
 def school_year_period(name: str | None) -> tuple[date, date]:
     try:
         return parse_year_name(name or "")
-    except ValueError as error:
-        raise PeriodError(str(error)) from None
+    except ValueError:
+        raise PeriodError(
+            N_("'%(value)s' is geen schooljaar; kies er een (1 augustus tot en met 31 juli)."),
+            value=(name or "").strip()[:20],
+        ) from None
 
 
 def term_period(year_name: str | None, term: str | int | None) -> tuple[date, date]:
@@ -101,12 +126,25 @@ def term_period(year_name: str | None, term: str | int | None) -> tuple[date, da
         number = 0
     months = dict(TERMS).get(number)
     if months is None:
-        raise PeriodError("Kies periode 1, 2 of 3 van het schooljaar.")
+        raise PeriodError(N_("Kies periode 1, 2 of 3 van het schooljaar."))
     first_month, last_month = months
     first_year = start.year if first_month >= 8 else start.year + 1
     last_year = start.year if last_month >= 8 else start.year + 1
     last_day = month_calendar.monthrange(last_year, last_month)[1]
     return date(first_year, first_month, 1), date(last_year, last_month, last_day)
+
+
+def term_of(day: date) -> int:
+    """The term (1, 2 or 3) a day falls in."""
+    for number, (first_month, last_month) in TERMS:
+        months = (
+            range(first_month, last_month + 1)
+            if first_month <= last_month
+            else [*range(first_month, 13), *range(1, last_month + 1)]
+        )
+        if day.month in months:
+            return number
+    raise AssertionError(day)  # every month is in a term
 
 
 def resolve_period(
@@ -126,9 +164,9 @@ def resolve_period(
     elif kind == "schooljaar":
         first, last = school_year_period(school_year)
     elif kind == "anders":
-        first, last = parse_day(start, "begindatum"), parse_day(end, "einddatum")
+        first, last = parse_day(start, N_("begindatum")), parse_day(end, N_("einddatum"))
     else:
-        raise PeriodError("Kies een maand, een periode, een schooljaar of eigen datums.")
+        raise PeriodError(N_("Kies een maand, een periode, een schooljaar of eigen datums."))
     check_period(first, last)
     return first, last
 
@@ -210,3 +248,152 @@ def outcome_windows(
     after_first = calendar.weeks[first_after]
     after_last = calendar.weeks[first_after + weeks - 1] + timedelta(days=4)
     return OutcomeWindows(before_first, before_last, after_first, after_last)
+
+
+# -- the summary: comparison periods and the figures that moved --------------------------------
+
+# A key figure "moved" when it changed by at least this share against the previous period …
+SUMMARY_THRESHOLD = 0.10
+# … and the larger of the two values is at least this much (2 → 3 is +50%, but says nothing).
+SUMMARY_MIN_BASE = 10
+# At most this many moved figures open the report, the largest changes first.
+SUMMARY_MAX = 5
+
+UP, DOWN, SAME = "up", "down", "same"
+
+
+def _add_months(first_of_month: date, months: int) -> date:
+    index = first_of_month.year * 12 + first_of_month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=month_calendar.monthrange(day.year, day.month)[1])
+
+
+def whole_months(start: date, end: date) -> int | None:
+    """How many calendar months the period spans when it starts on a first and ends on a last
+    day of a month (a month, a term, a school year); None for any other period."""
+    if start.day != 1 or end != _month_end(end) or end < start:
+        return None
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def previous_period(start: date, end: date) -> tuple[date, date]:
+    """The period of equal length right before: whole months for a period of whole months
+    (November → October; term 1 → term 3 of the school year before; a school year → the one
+    before), else the same number of days."""
+    months = whole_months(start, end)
+    if months is not None:
+        return _add_months(start, -months), start - timedelta(days=1)
+    length = (end - start).days + 1
+    return start - timedelta(days=length), start - timedelta(days=1)
+
+
+def _year_earlier(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def last_year_period(start: date, end: date) -> tuple[date, date]:
+    """The same period one year earlier (whole months stay whole: February 2028 → February
+    2027, 1–28)."""
+    if whole_months(start, end) is not None:
+        return _add_months(start, -12), _month_end(_add_months(end.replace(day=1), -12))
+    return _year_earlier(start), _year_earlier(end)
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One figure of the summary in the period, the previous period and the same period last
+    year (None: no data for that period). ``students``: a count of students or of things about
+    students, which shows as "<5" for 1 to 4 and is never compared then."""
+
+    key: str
+    value: float | None
+    previous: float | None
+    last_year: float | None
+    digits: int = 0
+    students: bool = False
+
+    def shown(self, value: float | None) -> float | None:
+        """The value as the report shows it (rounded to its digits)."""
+        return None if value is None else round(value, self.digits)
+
+    def suppressed(self, value: float | None) -> bool:
+        return self.students and value is not None and 0 < value < MIN_STUDENTS
+
+    @property
+    def direction(self) -> str | None:
+        return direction(self, self.previous)
+
+    @property
+    def change(self) -> float | None:
+        """The relative change against the previous period (None when it cannot be said)."""
+        return relative_change(self, self.previous)
+
+
+def direction(figure: KeyFigure, other: float | None) -> str | None:
+    """UP, DOWN or SAME for the shown value against ``other``; None when either is missing or
+    either is a suppressed small count (comparing them would reveal it)."""
+    if figure.value is None or other is None:
+        return None
+    if figure.suppressed(figure.value) or figure.suppressed(other):
+        return None
+    now, then = figure.shown(figure.value), figure.shown(other)
+    assert now is not None and then is not None
+    return UP if now > then else DOWN if now < then else SAME
+
+
+def relative_change(figure: KeyFigure, other: float | None) -> float | None:
+    """(value − other) / other, on the shown values; None when there is no direction, or when
+    the other period had 0 (a change from nothing has no size)."""
+    if direction(figure, other) is None:
+        return None
+    now, then = figure.shown(figure.value), figure.shown(other)
+    assert now is not None and then is not None
+    if then == 0:
+        return None
+    return (now - then) / then
+
+
+def has_moved(
+    figure: KeyFigure, threshold: float = SUMMARY_THRESHOLD, min_base: float = SUMMARY_MIN_BASE
+) -> bool:
+    """Changed by at least ``threshold`` against the previous period, with the larger value at
+    least ``min_base`` (the small-number guard); from 0 to ``min_base`` or more counts too."""
+    if direction(figure, figure.previous) is None:
+        return False
+    now, then = figure.shown(figure.value), figure.shown(figure.previous)
+    assert now is not None and then is not None
+    if max(abs(now), abs(then)) < min_base:
+        return False
+    if then == 0:
+        return now != 0
+    return abs(now - then) / abs(then) >= threshold
+
+
+def moved_figures(
+    figures: Sequence[KeyFigure],
+    *,
+    threshold: float = SUMMARY_THRESHOLD,
+    min_base: float = SUMMARY_MIN_BASE,
+    limit: int = SUMMARY_MAX,
+) -> list[KeyFigure]:
+    """The figures that moved, largest relative change first (from 0 counts as largest), at
+    most ``limit``; ties keep the figures' own order."""
+    moved = [f for f in figures if has_moved(f, threshold, min_base)]
+
+    def size(figure: KeyFigure) -> float:
+        change = figure.change
+        return float("inf") if change is None else abs(change)
+
+    return sorted(moved, key=lambda f: -size(f))[:limit]
+
+
+def has_data(values: Sequence[float | None]) -> bool:
+    """Whether a comparison period held any records at all (else its column shows "–": the
+    app was not in use yet, or the school calendar does not reach that far)."""
+    return any(value for value in values)

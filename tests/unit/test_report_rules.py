@@ -3,13 +3,13 @@ outcome windows in school weeks. Tables of cases."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from app.core.schoolcalendar import SchoolCalendar
+from app.core.schoolcalendar import SchoolCalendar, year_name_for
 from app.reports import rules
-from app.reports.rules import Count, PeriodError
+from app.reports.rules import Count, KeyFigure, PeriodError
 
 
 @pytest.mark.parametrize(
@@ -153,3 +153,166 @@ def test_school_weeks_between() -> None:
     # 10 October is a Saturday: the week of 5 October has no school day in the period.
     weeks = rules.school_weeks_between(CALENDAR, date(2026, 10, 10), date(2026, 11, 1))
     assert weeks == [date(2026, 10, 12), date(2026, 10, 26)]
+
+
+# -- the summary: comparison periods, direction, which figures moved ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("period", "previous", "last_year"),
+    [
+        # A month: the month before, and the same month a year earlier.
+        (
+            (date(2026, 11, 1), date(2026, 11, 30)),
+            (date(2026, 10, 1), date(2026, 10, 31)),
+            (date(2025, 11, 1), date(2025, 11, 30)),
+        ),
+        # January: the previous period is in the previous calendar year.
+        (
+            (date(2027, 1, 1), date(2027, 1, 31)),
+            (date(2026, 12, 1), date(2026, 12, 31)),
+            (date(2026, 1, 1), date(2026, 1, 31)),
+        ),
+        # Term 1 of 2026-2027: term 3 of 2025-2026, across the school-year boundary.
+        (
+            (date(2026, 8, 1), date(2026, 11, 30)),
+            (date(2026, 4, 1), date(2026, 7, 31)),
+            (date(2025, 8, 1), date(2025, 11, 30)),
+        ),
+        # Term 2 (December – March): term 1 before it.
+        (
+            (date(2026, 12, 1), date(2027, 3, 31)),
+            (date(2026, 8, 1), date(2026, 11, 30)),
+            (date(2025, 12, 1), date(2026, 3, 31)),
+        ),
+        # A school year: the school year before (1 August – 31 July), twice.
+        (
+            (date(2026, 8, 1), date(2027, 7, 31)),
+            (date(2025, 8, 1), date(2026, 7, 31)),
+            (date(2025, 8, 1), date(2026, 7, 31)),
+        ),
+        # February in a leap year: whole months stay whole.
+        (
+            (date(2028, 2, 1), date(2028, 2, 29)),
+            (date(2028, 1, 1), date(2028, 1, 31)),
+            (date(2027, 2, 1), date(2027, 2, 28)),
+        ),
+        (
+            (date(2029, 2, 1), date(2029, 2, 28)),
+            (date(2029, 1, 1), date(2029, 1, 31)),
+            (date(2028, 2, 1), date(2028, 2, 29)),
+        ),
+        # Own dates: the same number of days right before; a year earlier day by day.
+        (
+            (date(2026, 11, 3), date(2026, 11, 20)),
+            (date(2026, 10, 16), date(2026, 11, 2)),
+            (date(2025, 11, 3), date(2025, 11, 20)),
+        ),
+        (
+            (date(2028, 2, 29), date(2028, 3, 6)),
+            (date(2028, 2, 22), date(2028, 2, 28)),
+            (date(2027, 2, 28), date(2027, 3, 6)),
+        ),
+    ],
+)
+def test_comparison_periods(
+    period: tuple[date, date], previous: tuple[date, date], last_year: tuple[date, date]
+) -> None:
+    assert rules.previous_period(*period) == previous
+    assert rules.last_year_period(*period) == last_year
+    # The previous period is as long: in months for whole months, else in days.
+    months = rules.whole_months(*period)
+    if months is not None:
+        assert rules.whole_months(*previous) == months
+    else:
+        assert (previous[1] - previous[0]) == (period[1] - period[0])
+    assert previous[1] + timedelta(days=1) == period[0]
+
+
+@pytest.mark.parametrize(
+    ("day", "term"),
+    [
+        (date(2026, 8, 1), 1),
+        (date(2026, 11, 30), 1),
+        (date(2026, 12, 1), 2),
+        (date(2027, 3, 31), 2),
+        (date(2027, 1, 15), 2),
+        (date(2027, 4, 1), 3),
+        (date(2027, 7, 31), 3),
+    ],
+)
+def test_term_of_a_day(day: date, term: int) -> None:
+    assert rules.term_of(day) == term
+    first, last = rules.term_period(year_name_for(day), term)
+    assert first <= day <= last
+
+
+def _figure(
+    value: float | None,
+    previous: float | None,
+    last_year: float | None = None,
+    *,
+    key: str = "k",
+    digits: int = 0,
+    students: bool = False,
+) -> KeyFigure:
+    return KeyFigure(key, value, previous, last_year, digits, students)
+
+
+@pytest.mark.parametrize(
+    ("figure", "direction", "change"),
+    [
+        (_figure(120, 100), rules.UP, 0.2),
+        (_figure(80, 100), rules.DOWN, -0.2),
+        (_figure(100, 100), rules.SAME, 0.0),
+        # Compared as shown: 150.04 and 150.0 are both "150,0".
+        (_figure(150.04, 150.0, digits=1), rules.SAME, 0.0),
+        (_figure(10, 0), rules.UP, None),  # from nothing: a direction, no size
+        (_figure(10, None), None, None),  # no data for the previous period
+        (_figure(None, 10), None, None),
+        # A small count of students (1 to 4) is never compared: that would reveal it.
+        (_figure(7, 3, students=True), None, None),
+        (_figure(3, 7, students=True), None, None),
+        (_figure(7, 0, students=True), rules.UP, None),
+        (_figure(7, 3), rules.UP, pytest.approx(4 / 3)),  # staff work: no suppression
+    ],
+)
+def test_direction_and_change(figure: KeyFigure, direction: str | None, change: object) -> None:
+    assert figure.direction == direction
+    assert figure.change == change
+
+
+def test_the_summary_picks_the_largest_changes_above_the_threshold() -> None:
+    figures = [
+        _figure(105, 100, key="small-change"),  # +5%: below the 10% threshold
+        _figure(150, 100, key="plus-50"),
+        _figure(60, 100, key="minus-40"),
+        _figure(3, 1, key="tiny-numbers"),  # +200%, but 3 and 1 say nothing (guard)
+        _figure(9, 5, key="below-base"),  # +80%, but under the minimum of 10
+        _figure(12, 0, key="from-nothing"),  # new: counts as the largest change
+        _figure(20, None, key="no-data"),
+        _figure(8, 2, key="suppressed", students=True),
+        _figure(110, 100, key="plus-10"),  # exactly the threshold
+    ]
+    moved = rules.moved_figures(figures)
+    assert [f.key for f in moved] == ["from-nothing", "plus-50", "minus-40", "plus-10"]
+    assert [f.key for f in rules.moved_figures(figures, limit=2)] == ["from-nothing", "plus-50"]
+    assert rules.moved_figures(figures, threshold=0.45) == [figures[5], figures[1]]
+    # Nothing moved: an empty list (the summary says so in words).
+    assert rules.moved_figures([_figure(100, 100), _figure(101, 100)]) == []
+
+
+def test_a_period_without_any_record_has_no_data() -> None:
+    assert rules.has_data([0, 0, None]) is False
+    assert rules.has_data([0, 3, None]) is True
+
+
+def test_period_errors_keep_their_message_and_parameters() -> None:
+    with pytest.raises(PeriodError) as caught:
+        rules.parse_day("30-02-2026", "begindatum")
+    error = caught.value
+    assert str(error) == (
+        "'30-02-2026' is geen geldige begindatum; kies een dag, of typ hem als 24-11-2026."
+    )
+    assert error.params == {"value": "30-02-2026", "label": "begindatum"}
+    assert "%(value)s" in error.message

@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -22,6 +21,7 @@ from app.reports.charts import column_chart
 from app.reports.filters import in_scope, on_days
 from app.reports.layout import Section, Table, number
 from app.reports.model import AbsenceFigures, AbsenceWeek, Report, SignalBucket
+from app.reports.numbers import short_day
 from app.reports.rules import Count
 
 # The signal trend goes per school week for short periods, per month for longer ones.
@@ -128,10 +128,7 @@ def present(report: Report) -> Section:
         "verzuim-trend",
         _("Ongeoorloofd verzuim per schoolweek"),
         [_("Week van"), _("Uren"), _("Uren per 100 leerlingen")],
-        [
-            [format_date(w.monday, "dd-MM-yyyy"), number(w.hours), number(w.per_100)]
-            for w in absence.weeks
-        ],
+        [[short_day(w.monday), number(w.hours), number(w.per_100)] for w in absence.weeks],
         note=_(
             "Gemiddeld %(rate)s uur per 100 leerlingen per schoolweek, %(students)s leerlingen.",
             rate=number(absence.per_100_per_week),

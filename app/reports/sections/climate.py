@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.core.schoolcalendar import SchoolCalendar
@@ -16,6 +15,7 @@ from app.pulse.services import climate_trend, pulse_results
 from app.reports import rules
 from app.reports.layout import Section, Table
 from app.reports.model import ClimateFigure, PulseFigure, PulseStatementRow, Report
+from app.reports.numbers import short_day
 
 
 def figures(
@@ -48,10 +48,7 @@ def figures(
 def present(report: Report) -> Section:
     pulse_rows = []
     for figure in report.pulse:
-        period = (
-            f"{format_date(figure.starts_on, 'dd-MM-yyyy')} – "
-            f"{format_date(figure.ends_on, 'dd-MM-yyyy')}"
-        )
+        period = f"{short_day(figure.starts_on)} – {short_day(figure.ends_on)}"
         if figure.shown:
             for row in figure.rows:
                 percent = f"{row.percent}%" if row.percent is not None else "–"

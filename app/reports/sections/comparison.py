@@ -95,6 +95,11 @@ def figures(
     ]
 
 
+def _cell(rate: float | str | None) -> str:
+    """A per-100 figure as the reader's locale writes it ("<5" stays as it is)."""
+    return rate if isinstance(rate, str) else number(rate)
+
+
 def present(report: Report) -> Section:
     rows = report.comparison
     header = [
@@ -112,13 +117,18 @@ def present(report: Report) -> Section:
         [
             row.location.code,
             str(row.students),
-            row.rate(row.entries),
-            row.rate(row.tensions),
-            row.rate(row.flagged),
-            row.rate(row.cases_opened),
-            row.rate(row.calls),
-            row.rate(row.visits),
-            row.absence_rate,
+            *(
+                _cell(row.rate(value))
+                for value in (
+                    row.entries,
+                    row.tensions,
+                    row.flagged,
+                    row.cases_opened,
+                    row.calls,
+                    row.visits,
+                )
+            ),
+            number(row.absence_rate),
         ]
         for row in rows
     ]

@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.core.localtime import LOCAL_TZ
@@ -15,6 +14,7 @@ from app.desk import reporting as desk_reporting
 from app.models import Location
 from app.reports.layout import Table
 from app.reports.model import Observation, ObservationGroup, Report
+from app.reports.numbers import short_day
 
 
 def figures(locations: Sequence[Location], start: date, end: date) -> list[ObservationGroup]:
@@ -62,7 +62,7 @@ def table(report: Report) -> Table:
         [
             theme_label(group.theme),
             group.location,
-            format_date(item.day, "dd-MM-yyyy"),
+            short_day(item.day),
             item.zone,
             item.note,
         ]
