@@ -176,6 +176,9 @@ def test_every_word_of_the_pdf_is_inside_the_page(
     pages = {w.page for w in words if w.text == heading.split()[0]}
     landscape = {w.page for w in words if w.landscape}
     assert pages & landscape, "the locations' table is on a landscape page"
+    # Only the wide sections are: the section after the locations' table is portrait again.
+    climate = "Klimaat" if language == "nl" else "Climate"
+    assert {w.page for w in words if w.text == climate}.isdisjoint(landscape)
     assert not words[0].landscape  # the report itself stays portrait
 
 
