@@ -75,7 +75,10 @@ def figures(
     last_year = rules.last_year_period(start, end)
     now, weeks = _values(locations, start, end, calendar, students, hours)
     before, previous_weeks = _values(locations, *previous, calendar, students)
-    year_ago, last_year_weeks = _values(locations, *last_year, calendar, students)
+    if last_year == previous:  # a school year: the year before is both
+        year_ago, last_year_weeks = dict(before), previous_weeks
+    else:
+        year_ago, last_year_weeks = _values(locations, *last_year, calendar, students)
     # A comparison period in which the app held no records at all shows "–", not zeros.
     if not rules.has_data(list(before.values())):
         before = dict.fromkeys(before)
