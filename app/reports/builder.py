@@ -88,7 +88,13 @@ def build_report(
     union = sorted({loc.id for loc in locations} | {loc.id for loc in compared})
     students = _student_counts(union)
     scope_students = sum(students[i] for i in ids)
-    hours = absence.unauthorised_by_week(union, start, end, calendar)
+    # The absence figures are read once: for the period, and with the summary for its
+    # comparison periods too (all before ``start``).
+    first_day = start
+    if with_summary:
+        first_day = min(rules.previous_period(start, end)[0], rules.last_year_period(start, end)[0])
+    hours_by_day = absence.unauthorised_by_day(union, first_day, end, calendar)
+    hours = absence.by_week(absence.within(hours_by_day, start, end))
     school_weeks = rules.school_weeks_between(calendar, start, end)
     case_rows = cases.case_rows(ids, first, last)
     pulse, climate_checks = climate.figures(locations, start, end, calendar, today)
@@ -115,7 +121,7 @@ def build_report(
         climate=climate_checks,
     )
     if with_summary:
-        report.summary = summary.figures(locations, start, end, calendar, students, hours)
+        report.summary = summary.figures(locations, start, end, calendar, students, hours_by_day)
     saved = find_text(report.scope, start, end)
     if saved is not None:
         report.text = saved.body

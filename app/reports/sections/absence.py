@@ -28,22 +28,45 @@ from app.reports.rules import Count
 WEEKLY_SIGNALS_MAX_WEEKS = 13
 
 
-def unauthorised_by_week(
+def unauthorised_by_day(
     location_ids: Sequence[int], start: date, end: date, calendar: SchoolCalendar
 ) -> dict[int, dict[date, float]]:
-    """Unauthorised hours per location per school week (Monday), from the day figures of every
-    active student (the same figures the absence signals use)."""
+    """Unauthorised hours per location per day, from the day figures of every active student
+    (the same figures the absence signals use). The stored figures are read whole per student
+    whatever the period, so the report reads them once for all its periods (the summary's
+    comparisons too) and splits them with :func:`within` and :func:`by_week`."""
     settings = rule_settings()
     result: dict[int, dict[date, float]] = {}
     for location_id in location_ids:
-        weeks: dict[date, float] = defaultdict(float)
+        days: dict[date, float] = defaultdict(float)
         per_student = figures_by_student(
             None, start, end, calendar, settings, location_id=location_id
         )
         for figures in per_student.values():
             for day, figure in figures.items():
                 if figure.unauthorised:
-                    weeks[monday_of(day)] += figure.unauthorised
+                    days[day] += figure.unauthorised
+        result[location_id] = dict(days)
+    return result
+
+
+def within(
+    hours: dict[int, dict[date, float]], start: date, end: date
+) -> dict[int, dict[date, float]]:
+    """The days from ``start`` to ``end`` of :func:`unauthorised_by_day`'s figures."""
+    return {
+        location_id: {day: h for day, h in days.items() if start <= day <= end}
+        for location_id, days in hours.items()
+    }
+
+
+def by_week(hours_by_day: dict[int, dict[date, float]]) -> dict[int, dict[date, float]]:
+    """Per location per school week (Monday) instead of per day."""
+    result: dict[int, dict[date, float]] = {}
+    for location_id, days in hours_by_day.items():
+        weeks: dict[date, float] = defaultdict(float)
+        for day in sorted(days):
+            weeks[monday_of(day)] += days[day]
         result[location_id] = dict(weeks)
     return result
 

@@ -38,14 +38,15 @@ def _values(
     end: date,
     calendar: SchoolCalendar,
     students: dict[int, int],
-    hours: dict[int, dict[date, float]] | None = None,
+    hours_by_day: dict[int, dict[date, float]],
 ) -> tuple[dict[str, float | None], int]:
     """The key figures of the scope over one period (the comparison's own per-location
-    queries, added up), and its number of school weeks."""
+    queries, added up), and its number of school weeks. ``hours_by_day``: the unauthorised
+    hours per location and day, read once for every period
+    (:func:`app.reports.sections.absence.unauthorised_by_day`)."""
     ids = [loc.id for loc in locations]
     first, last = local_range_bounds(start, end)
-    if hours is None:
-        hours = absence.unauthorised_by_week(ids, start, end, calendar)
+    hours = absence.within(hours_by_day, start, end)
     weeks = len(rules.school_weeks_between(calendar, start, end))
     rows = comparison.figures(locations, first, last, weeks, students, hours)
     scope_students = sum(students.get(i, 0) for i in ids)
@@ -68,17 +69,18 @@ def figures(
     end: date,
     calendar: SchoolCalendar,
     students: dict[int, int],
-    hours: dict[int, dict[date, float]],
+    hours_by_day: dict[int, dict[date, float]],
 ) -> Summary:
-    """The summary of a report: three periods, the same queries for each."""
+    """The summary of a report: three periods, the same queries for each; ``hours_by_day``
+    covers all three (from the earliest comparison day to the period's end)."""
     previous = rules.previous_period(start, end)
     last_year = rules.last_year_period(start, end)
-    now, weeks = _values(locations, start, end, calendar, students, hours)
-    before, previous_weeks = _values(locations, *previous, calendar, students)
+    now, weeks = _values(locations, start, end, calendar, students, hours_by_day)
+    before, previous_weeks = _values(locations, *previous, calendar, students, hours_by_day)
     if last_year == previous:  # a school year: the year before is both
         year_ago, last_year_weeks = dict(before), previous_weeks
     else:
-        year_ago, last_year_weeks = _values(locations, *last_year, calendar, students)
+        year_ago, last_year_weeks = _values(locations, *last_year, calendar, students, hours_by_day)
     # A comparison period in which the app held no records at all shows "–", not zeros.
     if not rules.has_data(list(before.values())):
         before = dict.fromkeys(before)
