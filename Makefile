@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations messages system-deps oidc-provider lint format test-sqlite test-postgresql bench bench-quick clean
+.PHONY: run test install translations messages system-deps oidc-provider axe-core lint format test-sqlite test-postgresql bench bench-quick clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ system-deps:
 oidc-provider: install system-deps
 	$(BIN)/python -m tests.oidcserver
 
+## axe-core for the accessibility tests: `npm ci` of tests/axe into a cache, once.
+axe-core: install system-deps
+	$(BIN)/python -m tests.e2e.axe_helpers
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -55,7 +59,7 @@ test-sqlite: install translations
 test-postgresql: install translations
 	$(BIN)/pytest --db postgresql
 
-test: install translations system-deps oidc-provider lint
+test: install translations system-deps oidc-provider axe-core lint
 	$(BIN)/pytest --db sqlite
 	$(BIN)/pytest --db postgresql
 

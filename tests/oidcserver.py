@@ -11,9 +11,7 @@ installs Node and runs ``python -m tests.oidcserver`` to fill the cache on a fre
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -23,6 +21,7 @@ from typing import Any
 
 import requests
 
+from tests.npm_helpers import npm_installed
 from tests.pgserver import free_port
 
 SOURCE = Path(__file__).with_name("oidc")
@@ -32,31 +31,9 @@ OTHER_CLIENT_ID = "ander-programma"
 OTHER_CLIENT_SECRET = "other-test-client-secret-0123456789"
 
 
-def cache_root() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "schoolfit" / "oidc-provider"
-
-
 def installed_dir() -> Path:
     """The directory with tests/oidc's packages installed (npm ci, once per lock file)."""
-    lock = (SOURCE / "package-lock.json").read_bytes()
-    target = cache_root() / hashlib.sha256(lock).hexdigest()[:16]
-    if not (target / "node_modules" / "oidc-provider" / "package.json").exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            raise RuntimeError(
-                "npm not found; install Debian's 'nodejs' and 'npm' packages (make system-deps)."
-            )
-        target.mkdir(parents=True, exist_ok=True)
-        for name in ("package.json", "package-lock.json"):
-            shutil.copy(SOURCE / name, target / name)
-        subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=target,
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
+    target = npm_installed(SOURCE, "oidc-provider", "oidc-provider")
     # The script runs beside its node_modules (an ES module finds packages from its own place).
     shutil.copy(SOURCE / "provider.mjs", target / "provider.mjs")
     return target

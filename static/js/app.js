@@ -23,3 +23,25 @@ document.querySelectorAll("form[data-logout]").forEach((form) => {
     form.submit();
   });
 });
+
+// A region that scrolls sideways (a wide table on a phone) must scroll with the keyboard too: it
+// takes the focus then (WCAG 2.1.1, axe's scrollable-region-focusable), and only then.
+const SCROLLERS = ".table-wrap, .chart-wrap, .chart-scroll";
+function focusableScrollers() {
+  document.querySelectorAll(SCROLLERS).forEach((region) => {
+    const scrolls = region.scrollWidth > region.clientWidth + 1;
+    if (scrolls && !region.hasAttribute("tabindex")) {
+      region.setAttribute("tabindex", "0");
+      region.dataset.scrollFocus = "true";
+    } else if (!scrolls && region.dataset.scrollFocus === "true") {
+      region.removeAttribute("tabindex");
+      delete region.dataset.scrollFocus;
+    }
+  });
+}
+focusableScrollers();
+let resizing = null;
+window.addEventListener("resize", () => {
+  clearTimeout(resizing);
+  resizing = setTimeout(focusableScrollers, 150);
+});
