@@ -3,10 +3,10 @@ and a laptop's (1366×768), in the light and the dark theme, as a role that may 
 demo's data.
 
 - axe-core (npm, tests/axe/) finds no serious or critical violation of WCAG 2.2 A/AA and its
-  best practices; in the dark theme its colour contrast rules run again;
+  best practices; in the dark theme (at the phone's size) its colour contrast rules run again;
 - on a phone every visible control is at least 44×44 CSS px (but for the exceptions of WCAG
   2.5.8, tests/e2e/axe_helpers.py);
-- tabbing shows where the focus is on every page;
+- tabbing shows where the focus is on every page (at the laptop's size);
 - the main actions work with the keyboard only: a contact on the floor, an inbox item at the
   desk, opening a case, another location on the floor, logging out.
 """
