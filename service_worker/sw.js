@@ -13,12 +13,17 @@ const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 const FLOOR_SHELL = "/vloer/";
 const OFFLINE_PAGE = "/offline";
 const SHELL_URLS = __SHELL_URLS__;
+const BACKGROUND_HEADER = "X-SchoolFit-Background";
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(SHELL_CACHE);
-    // `redirect: "error"`: never store a login redirect in place of the shell.
-    await cache.addAll(SHELL_URLS.map((url) => new Request(url, { cache: "reload", redirect: "error" })));
+    // `redirect: "error"`: never store a login redirect in place of the shell. The header says
+    // this is the worker's own request beside the page: the server then leaves the session
+    // cookie alone, so an answer arriving after a login cannot put the old session back.
+    await cache.addAll(SHELL_URLS.map((url) => new Request(url, {
+      cache: "reload", redirect: "error", headers: { [BACKGROUND_HEADER]: "precache" },
+    })));
     await self.skipWaiting();
   })());
 });

@@ -154,10 +154,19 @@ BACKGROUND_ENDPOINTS = frozenset(
 )
 
 
+# The service worker's own requests (its precache of the floor shell at install) say so in this
+# header: like the endpoints above they run beside the page, whatever their endpoint.
+BACKGROUND_HEADER = "X-SchoolFit-Background"
+
+
+def is_background_request() -> bool:
+    return request.endpoint in BACKGROUND_ENDPOINTS or BACKGROUND_HEADER in request.headers
+
+
 def register_session_rules(app: Flask) -> None:
     @app.after_request
     def leave_session_alone(response: Response) -> Response:
-        if request.endpoint in BACKGROUND_ENDPOINTS:
+        if is_background_request():
             session.modified = False
         return response
 

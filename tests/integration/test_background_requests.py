@@ -8,9 +8,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.auth.sessions import BACKGROUND_HEADER
 from app.core.vocabulary import Role
 from app.models import User
-from tests.client_helpers import replay, session_cookie
+from config.settings import PROJECT_ROOT
+from tests.client_helpers import login, replay, session_cookie
 
 ANOTHER_AGENT = "Mozilla/5.0 (ServiceWorker; another User-Agent than the page's)"
 
@@ -55,3 +57,27 @@ def test_a_page_still_writes_the_session(
     login_as(Role.MEDEWERKER)
     response = client.get("/account/", headers={"User-Agent": ANOTHER_AGENT})
     assert _session_cookie_set(response)  # the control: the same request to a page does
+
+
+def test_the_workers_precache_of_the_floor_sent_before_a_login_cannot_undo_it(
+    app: Flask, client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    """The service worker installs on the login page and fetches the floor shell for its cache
+    with the cookie of then: an anonymous session. When its answer arrives after the login's,
+    the browser keeps the cookie it sets, so it must set none (sw.js sends the header)."""
+    user = make_user(Role.MEDEWERKER, ("ZS",))
+    assert client.get("/login").status_code == 200
+    before_login = session_cookie(client)
+    assert login(client, user.email).status_code == 302
+    worker = replay(app.test_client(), before_login)
+    precache = worker.get("/vloer/", headers={BACKGROUND_HEADER: "precache"})
+    assert not _session_cookie_set(precache)
+    control = replay(app.test_client(), before_login).get("/vloer/")
+    assert _session_cookie_set(control)  # the same request as a page's would have
+    assert client.get("/account/").status_code == 200  # still signed in
+
+
+def test_the_service_worker_marks_its_precache_requests() -> None:
+    source = (PROJECT_ROOT / "service_worker" / "sw.js").read_text(encoding="utf-8")
+    assert f'const BACKGROUND_HEADER = "{BACKGROUND_HEADER}"' in source
+    assert "headers: { [BACKGROUND_HEADER]: " in source
