@@ -31,6 +31,7 @@ from app.core.vocabulary import (
     PartnerKind,
     Severity,
 )
+from app.digest.agenda import agenda
 from app.digest.formatting import ratio_text
 from app.digest.model import ActionItem, ActionKind, Digest
 from app.extensions import db
@@ -189,7 +190,9 @@ def plan_lines(digest: Digest) -> list[str]:
 
 @dataclass(frozen=True)
 class MailAction:
-    text: str
+    """One task of "voor jou" (``app.digest.agenda``): a student once, with all their reasons."""
+
+    text: str  # the reasons, most urgent first, without notes
     students: str  # initials and class only
 
 
@@ -216,8 +219,11 @@ def mail_section(digest: Digest) -> MailSection:
         url=digest_url(digest),
         school_day=digest.info.school_day,
         actions=[
-            MailAction(action_text(a), ", ".join(s.label for s in a.students))
-            for a in digest.actions
+            MailAction(
+                "; ".join(action_text(reason) for reason in task.reasons),
+                ", ".join(s.label for s in task.students),
+            )
+            for task in agenda(digest.actions)
         ],
         counts=count_lines(digest),
         plan=plan_lines(digest),
@@ -225,10 +231,11 @@ def mail_section(digest: Digest) -> MailSection:
 
 
 def subject_for(digests: list[Digest]) -> str:
-    """ "Dagoverzicht ZS di 24 nov: 3 voor jou" (in the request context's locale)."""
+    """ "Dagoverzicht ZS di 24 nov: 3 voor jou" (in the request context's locale): the tasks,
+    each student once, as on the page."""
     codes = ", ".join(d.location_code for d in digests)
     day = format_date(digests[0].day, "EEE d MMM") if digests else ""
-    actions = sum(len(d.actions) for d in digests)
+    actions = sum(len(agenda(d.actions)) for d in digests)
     if actions:
         return str(
             _("Dagoverzicht %(codes)s %(day)s: %(num)s voor jou", codes=codes, day=day, num=actions)

@@ -50,6 +50,10 @@ class StudentRef:
     class_name: str
     # The student's open case, for a link where the reader may open cases.
     case_id: int | None = None
+    # For the page's link to the student page (/leerlingen/<leerlingnummer>), where the reader
+    # may open it; the e-mail never uses them.
+    leerlingnummer: str = ""
+    location_id: int | None = None
 
     @property
     def label(self) -> str:

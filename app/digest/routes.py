@@ -16,7 +16,8 @@ from app.access import roles_required
 from app.core import roles
 from app.core.calendar_store import load_calendar
 from app.core.localtime import local_today
-from app.digest.access import can_open_cases, may_read_digest
+from app.digest.access import can_open_cases, may_read_digest, openable_students
+from app.digest.agenda import agenda, nothing_happened
 from app.digest.auditing import audit_digest
 from app.digest.builder import build_digest, default_day
 from app.digest.formatting import ratio_text
@@ -102,6 +103,11 @@ def page(code: str, day: str) -> ResponseReturnValue:
         digest=digest,
         today=today,
         locations=list(user.locations),
+        tasks=agenda(digest.actions),
+        quiet=not digest.info.school_day and nothing_happened(digest),
+        student_links=openable_students(user, digest)
+        if "students.detail" in current_app.view_functions
+        else set(),
         case_links=can_open_cases(user, location.id)
         and "desk.case_detail" in current_app.view_functions,
     )

@@ -20,6 +20,7 @@ from app.core.vocabulary import CaseStatus, Role
 from app.desk.cases.services import open_case
 from app.desk.handover.services import accept_handover
 from app.digest import rules
+from app.digest.agenda import agenda, nothing_happened, students_in
 from app.digest.builder import build_digest
 from app.digest.sections.hotspots import quarter_hour_bucket
 from app.extensions import db
@@ -247,6 +248,33 @@ def test_days_and_window_around_holidays(scenario: Scenario) -> None:
     assert not holiday.info.school_day and holiday.info.holiday == "Herfstvakantie"
     saturday = build_digest(scenario.location, date(2026, 11, 14), now=at(DAY, 14))
     assert saturday.info.reason == "weekend" and saturday.next_day == date(2026, 11, 16)
+    # A day without school where nothing happened (the page says so instead of zeros); the
+    # holiday had an absence signal found, the Tuesday everything.
+    assert nothing_happened(saturday)
+    assert not nothing_happened(holiday) and not nothing_happened(digest)
+
+
+def test_the_first_screen_lists_each_student_once(scenario: Scenario) -> None:
+    """The scenario's seven action items are five students' tasks, most urgent first; each
+    student carries their student page's keys (the page's link; the e-mail does not use them)."""
+    digest = build_digest(scenario.location, DAY, now=at(DAY, 14))
+    tasks = agenda(digest.actions)
+    assert len(digest.actions) == 7 and len(tasks) == 5
+    ids = [s.id for s in students_in(tasks)]
+    assert len(ids) == len(set(ids)) == len(digest.action_students)
+    s = scenario.students
+    assert [t.students[0].id for t in tasks] == [s[k].id for k in ("A", "B", "C", "D1", "D3")]
+    daan = tasks[3]
+    assert [r.kind for r in daan.reasons] == ["duo", "verzuim", "overdracht"]
+    assert daan.reasons[1].details == ("patroon",)  # the 16 hours are the DUO reason's
+    for ref in digest.students.values():
+        student = db.session.get(Student, ref.id)
+        assert (ref.leerlingnummer, ref.location_id) == (
+            student.leerlingnummer,
+            student.location_id,
+        )
+    assert digest.students[s["C"].id].case_id == scenario.case_new.id
+    assert digest.students[s["D3"].id].case_id is None
 
 
 def test_an_empty_day_builds_with_zeros(

@@ -81,7 +81,8 @@ def test_sends_each_team_leader_their_locations_once_a_day(
     assert message.get_content_type() == "multipart/alternative"
     assert message["To"] == f"Tessa Leider <{leader.email}>"
     assert message["Auto-Submitted"] == "auto-generated"
-    assert message["Subject"].startswith("Dagoverzicht ZS di 10 nov: 7 voor jou")
+    # Seven action items of five students: five tasks, each student once (as on the page).
+    assert message["Subject"].startswith("Dagoverzicht ZS di 10 nov: 5 voor jou")
     text, html = parts(message)
     link = f"{BASE_URL}/digest/ZS/2026-11-10"
     for part in (text, html):
@@ -92,14 +93,23 @@ def test_sends_each_team_leader_their_locations_once_a_day(
             assert student.last_name not in part, student.last_name
             assert f"{student.first_name} " not in part, student.first_name
         assert "Ruzie bij de kassa" not in part and "Wil de teamleider spreken" not in part
+        # Not the page's links to students or cases either, nor a leerlingnummer.
+        assert "/leerlingen/" not in part and "/bureau/casussen/" not in part
+        for student in scenario.students.values():
+            assert student.leerlingnummer not in part
     # Action items first, the rest as counts, then where to stand tomorrow.
-    assert text.index("VOOR JOU (7)") < text.index("IN CIJFERS") < text.index("WAAR STAAN")
-    assert "- Doorverwezen naar jou · 12:15 · kantine: A.V. · 2B" in text
-    assert "- Melden bij DUO · uiterlijk zo 15 nov: D.S. · 4D" in text
+    assert text.index("VOOR JOU (5)") < text.index("IN CIJFERS") < text.index("WAAR STAAN")
+    lines = text.splitlines()
+    assert "- A.V. · 2B: Doorverwezen naar jou · 12:15 · kantine" in lines
+    assert (
+        "- D.S. · 4D: Melden bij DUO · uiterlijk zo 15 nov; Nieuw verzuimsignaal · Patroon; "
+        "Overdracht naar COPA · COPA-overleg do 12 nov 13:00"
+    ) in lines
+    assert text.count("D.S. · 4D") == 1
     assert "Oudercontact: 1 gedaan, 2 open, 1 te laat" in text
     assert "grote pauze 12:00–12:30: kantine (6)" in text
     assert "Klimaat (4 schoolweken): 1,6 : 1, streven 4 : 1; onder streven: gang 2,0 : 1" in text
-    assert "<h2>Voor jou (7)</h2>" in html
+    assert "<h2>Voor jou (5)</h2>" in html
 
     (both,) = smtp.to(two.email)
     text, _html = parts(both)
@@ -159,9 +169,11 @@ def test_a_location_added_later_is_still_sent(
 def test_weekends_and_holidays_are_skipped(
     runner: FlaskCliRunner, smtp: Inbox, scenario: Scenario, day: str, why: str
 ) -> None:
-    result = send(runner, "--date", day)
-    assert result.exit_code == 0
-    assert f"is geen schooldag ({why}): geen dagoverzicht verstuurd." in result.output
+    """No all-zero digest on a day without school: not by the timer, not with --force."""
+    for extra in ((), ("--force",), ("--location", "ZS", "--force")):
+        result = send(runner, "--date", day, *extra)
+        assert result.exit_code == 0
+        assert f"is geen schooldag ({why}): geen dagoverzicht verstuurd." in result.output
     assert smtp.received == [] and deliveries(scenario.teamleider) == []
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -16,7 +17,7 @@ from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import AuditEvent, User
 from tests.client_helpers import login
-from tests.digest_helpers import DAY, Scenario
+from tests.digest_helpers import DAY, Scenario, at, log
 
 PAGE = f"/digest/ZS/{DAY.isoformat()}"
 OTHER = f"/digest/GL/{DAY.isoformat()}"
@@ -165,3 +166,98 @@ def test_the_page_in_english(
     assert '<html lang="en">' in html
     assert "0.8 : 1" in html  # numbers in the reader's language
     assert "Tuesday 10 November 2026" in html
+
+
+def _student_links(html: str) -> set[str]:
+    return set(re.findall(r'href="/leerlingen/([^"]+)"', html))
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_students_link_to_their_student_page_for_every_reader(
+    client: FlaskClient, login_as: Callable[..., User], scenario: Scenario, role: Role
+) -> None:
+    """Each student on the page opens their student page, which every reader of the location
+    may open (``app.access.find_visible_student``): also students without a case, and for
+    readers who see no cases. Case links only for those who may open cases."""
+    login_as(role, ("ZS",))
+    html = client.get(PAGE).get_data(as_text=True)
+    s = scenario.students
+    shown = {s[key].leerlingnummer for key in ("A", "B", "C", "D1", "D3")}
+    assert shown <= _student_links(html)
+    # F.B. (a new absence signal) has no case: a link to the student page, none to a case.
+    assert f'href="/leerlingen/{s["D3"].leerlingnummer}"' in html
+    assert (f'href="/bureau/casussen/{scenario.case_new.id}"' in html) == (role == Role.TEAMLEIDER)
+    for number in _student_links(html):
+        assert client.get(f"/leerlingen/{number}").status_code == 200
+
+
+def test_a_student_of_another_location_is_not_linked(
+    app: Flask,
+    client: FlaskClient,
+    login_as: Callable[..., User],
+    make_user: Callable[..., User],
+    scenario: Scenario,
+) -> None:
+    """Staff of two locations referred a de-escalation at ZS with a student of HK: the ZS team
+    leader sees initials and class, without a link they could not open; a team leader of both
+    locations gets the link."""
+    hk_student = scenario.students["HK"]
+    stored = log(
+        scenario.staff,
+        scenario.location,
+        "deescalatie",
+        at(DAY, 11, 0),
+        zone="kantine",
+        outcome="doorverwezen",
+        students=(hk_student,),
+    )
+    assert stored is not None
+    db.session.commit()
+    login_as(Role.TEAMLEIDER, ("ZS",))
+    html = client.get(PAGE).get_data(as_text=True)
+    assert "K.H. · 2B" in html
+    assert hk_student.leerlingnummer not in _student_links(html)
+    assert client.get(f"/leerlingen/{hk_student.leerlingnummer}").status_code == 404
+    both = make_user(Role.TEAMLEIDER, ("ZS", "HK"), email="tl-beide@school.example.nl")
+    other_client = app.test_client()
+    login(other_client, both.email)
+    html = other_client.get(PAGE).get_data(as_text=True)
+    assert hk_student.leerlingnummer in _student_links(html)
+
+
+def test_the_first_screen_lists_each_student_once(
+    client: FlaskClient, login_as: Callable[..., User], scenario: Scenario
+) -> None:
+    """Seven action items of five students: five tasks; D.S. (DUO deadline, new signal,
+    handover) once, and everything after "voor jou" collapsed."""
+    login_as(Role.TEAMLEIDER, ("ZS",))
+    html = client.get(PAGE).get_data(as_text=True)
+    first = html[html.index('id="actie"') : html.index('id="cijfers"')]
+    assert first.count('<li class="task ') == 5
+    assert first.count(">D.S. · 4D</a>") == 1
+    daan = first[first.index(">D.S. · 4D</a>") :].split('<li class="task ')[0]
+    assert daan.index("Melden bij DUO") < daan.index("Nieuw verzuimsignaal")
+    assert daan.index("Nieuw verzuimsignaal") < daan.index("Overdracht naar COPA")
+    assert '<span class="pill pill-alert">5</span>' in first
+    for section in ("cijfers", "inzet", "lijsten", "klimaat", "hotspots"):
+        assert f'<details class="card digest-more" id="{section}">' in html
+
+
+@pytest.mark.parametrize(("day", "quiet"), [("2026-11-14", True), ("2026-10-21", False)])
+def test_a_day_without_school_lists_no_zeros(
+    client: FlaskClient, login_as: Callable[..., User], scenario: Scenario, day: str, quiet: bool
+) -> None:
+    """A Saturday with nothing at all says so; in the autumn holiday one absence signal was
+    found (the absence import ran): that figure, no zeros around it."""
+    login_as(Role.TEAMLEIDER, ("ZS",))
+    html = client.get(f"/digest/ZS/{day}").get_data(as_text=True)
+    assert "Geen schooldag" in html
+    assert ("Er was geen school en er is niets geregistreerd." in html) == quiet
+    figures = html[html.index('id="cijfers"') : html.index('id="inzet"')]
+    values = re.findall(r'<span class="figure-value">(\d+)</span>', figures)
+    assert "0" not in values
+    assert bool(values) or quiet
+    assert ('id="lijsten"' in html) == (not quiet)  # no lists of an empty day
+    # What is still open is listed: on the Saturday, the DUO deadline of a signal found on
+    # Tuesday.
+    assert ("Melden bij DUO" in html) == quiet
