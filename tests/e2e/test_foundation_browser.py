@@ -30,3 +30,26 @@ def test_wrong_password_then_sign_in(
     page.get_by_role("button", name="Uitloggen").click()
     expect(page.get_by_text("Je bent uitgelogd.")).to_be_visible()
     assert console_errors == []
+
+
+def test_the_menu_on_a_phone_is_one_row_of_whole_names_that_scrolls(
+    page: Page, live_server: LiveServer, make_user: Callable[..., User]
+) -> None:
+    """Beheer has the longest menu: on a phone it is one row under the brand that scrolls
+    sideways inside itself; every link shows its whole name and none overlaps the next."""
+    user = make_user(Role.BEHEER, ("ZS", "HK"))
+    sign_in(page, live_server.url, user.email)
+    page.goto(f"{live_server.url}/account/")
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('.topnav a')].map((a) => {
+             const box = a.getBoundingClientRect();
+             return {left: box.left, right: box.right, top: box.top,
+                     clipped: a.scrollWidth > a.clientWidth + 1};
+           })"""
+    )
+    assert len(boxes) >= 5
+    assert not [box for box in boxes if box["clipped"]], "a menu name does not fit its link"
+    for before, after in zip(boxes, boxes[1:], strict=False):
+        assert after["left"] >= before["right"] - 0.5, "menu links overlap"
+    assert len({round(box["top"]) for box in boxes}) == 1  # one row
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the page itself: no
