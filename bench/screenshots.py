@@ -87,10 +87,14 @@ def floor_in_english(browser: Browser, url: str) -> None:
 
 
 def desk(browser: Browser, url: str) -> None:
-    """A medewerker on a laptop lands at the desk: the afternoon inbox."""
+    """A medewerker on a laptop lands at the desk: once a session the question whether the place
+    is screened, then the afternoon inbox."""
     with signed_in(
         browser, url, "medewerker@demo.schoolfit.nl", viewport=LAPTOP, phone=False
     ) as page:
+        page.get_by_label("Ik zit op een afgeschermde plek").check()
+        page.get_by_role("button", name="Verder naar het bureau").click()
+        page.wait_for_load_state("networkidle")
         page.screenshot(path=str(OUT / "desk-laptop.png"))
 
 
