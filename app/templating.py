@@ -13,6 +13,7 @@ from markupsafe import Markup
 from app.access import may_open
 from app.core.forms import new_token
 from app.core.localtime import local_time_text
+from app.core.stored_text import translated
 from app.core.vocabulary import VOCABULARY
 from app.navigation import nav_items
 
@@ -31,6 +32,9 @@ def register_template_helpers(app: Flask) -> None:
         if value is None:
             return ""
         return local_time_text(value, fmt)
+
+    # A text the app stored in Dutch (a quarantine reason), in the reader's language.
+    app.jinja_env.filters["stored_text"] = translated
 
     app.jinja_env.globals.update(
         vocab=VOCAB, may_open=may_open, nav_items=nav_items, once_field=once_field

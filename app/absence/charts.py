@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.core.localtime import week_label
+
 WIDTH = 640
 HEIGHT = 220
 MARGIN_LEFT = 36
@@ -82,7 +84,7 @@ def bar_chart(points: list[tuple[date, float]], threshold: float | None) -> BarC
                 width=round(slot * 0.7, 1),
                 height=height,
                 over=threshold is not None and value >= threshold,
-                label=f"wk {monday.isocalendar().week}",
+                label=week_label(monday),
                 show_label=(len(points) - 1 - i) % label_every == 0,
                 value=value,
                 monday=monday,

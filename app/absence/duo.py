@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -26,9 +27,9 @@ OBJECT = "duo_melding"
 def _text(value: str | None, label: str, limit: int, *, required: bool, field: str) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise DomainError(f"Vul {label} in.", field=field)
+        raise DomainError(gettext("Vul %(label)s in.", label=label), field=field)
     if len(text) > limit:
-        raise DomainError(f"Hoogstens {limit} tekens.", field=field)
+        raise DomainError(gettext("Hoogstens %(limit)s tekens.", limit=limit), field=field)
     return text
 
 
@@ -73,14 +74,16 @@ def record_melding(
     acknowledged with the melding, unless someone acknowledged it before)."""
     today = today or local_today()
     if signal.rule != AbsenceRule.ZESTIEN_UUR:
-        raise DomainError("Alleen een signaal van 16 uur ongeoorloofd verzuim wordt gemeld.")
+        raise DomainError(
+            gettext("Alleen een signaal van 16 uur ongeoorloofd verzuim wordt gemeld.")
+        )
     if melding_of(signal) is not None:
-        raise DomainError("Voor dit signaal is de melding bij DUO al vastgelegd.")
+        raise DomainError(gettext("Voor dit signaal is de melding bij DUO al vastgelegd."))
     if reported_on is None:
-        raise DomainError("Vul de datum van de melding in.", field="reported_on")
+        raise DomainError(gettext("Vul de datum van de melding in."), field="reported_on")
     if reported_on > today or reported_on < signal.window_end - timedelta(days=1):
         raise DomainError(
-            "De melding ligt na het bereiken van de 16 uur en niet in de toekomst.",
+            gettext("De melding ligt na het bereiken van de 16 uur en niet in de toekomst."),
             field="reported_on",
         )
     melding = DuoMelding(
@@ -130,7 +133,7 @@ def record_follow_up(
         if value is not None and (
             value > today + timedelta(days=120) or value < melding.reported_on
         ):
-            raise DomainError("Die datum kan niet kloppen.", field=field)
+            raise DomainError(gettext("Die datum kan niet kloppen."), field=field)
     melding.leerplicht_contact = _text(
         leerplicht_contact,
         "de leerplichtambtenaar",

@@ -36,6 +36,7 @@ from app.absence.signals import evaluate_signals
 from app.core.calendar_store import load_calendar
 from app.core.localtime import local_today
 from app.core.locks import hold_import_lock
+from app.core.stored_text import N_
 from app.exceptions import DomainError
 from app.extensions import db
 from app.imports.tabular import Table, TableError, read_table
@@ -122,9 +123,11 @@ def read_absence_table(data: bytes, filename: str) -> Table:
     table = read_table(data, filename, ABSENCE_COLUMNS, REQUIRED_COLUMNS)
     if not {"code", "soort", "geoorloofd"} & set(table.columns):
         raise TableError(
-            "Kolom(men) niet gevonden: code (Code/afkorting) of soort (Verantwoordingtype/"
-            "absentieSoort) met geoorloofd. Zonder die kolommen is niet te zien wat voor verzuim "
-            "een regel is."
+            N_(
+                "Kolom(men) niet gevonden: code (Code/afkorting) of soort "
+                "(Verantwoordingtype/absentieSoort) met geoorloofd. Zonder die "
+                "kolommen is niet te zien wat voor verzuim een regel is."
+            )
         )
     return table
 
@@ -159,8 +162,11 @@ def import_absence(
     calendar = load_calendar()
     if not calendar.years:
         raise DomainError(
-            "Er staat nog geen schooljaar in de schoolkalender. Voeg eerst het schooljaar toe "
-            "(Verzuim → Schoolkalender, of: flask --app app calendar add-year 2026-2027)."
+            N_(
+                "Er staat nog geen schooljaar in de schoolkalender. Voeg eerst het "
+                "schooljaar toe (Verzuim → Schoolkalender, of: flask --app app "
+                "calendar add-year 2026-2027)."
+            )
         )
     checker = RowChecker(
         calendar=calendar,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, select, update
 
 from app.absence.figures import forget_figures
@@ -38,7 +39,9 @@ def rule_settings() -> RuleSettings:
         try:
             cache["rules"] = load_rule_settings(path)
         except SettingsError as error:
-            raise DomainError(f"De verzuimregels zijn niet te lezen: {error}") from None
+            raise DomainError(
+                gettext("De verzuimregels zijn niet te lezen: %(error)s", error=error)
+            ) from None
         cache["rules_path"] = path
     rules: RuleSettings = cache["rules"]
     return rules
@@ -51,7 +54,9 @@ def default_codes() -> dict[str, CodeMeaning]:
         try:
             cache["codes"] = load_default_codes(path)
         except SettingsError as error:
-            raise DomainError(f"De verzuimcodes zijn niet te lezen: {error}") from None
+            raise DomainError(
+                gettext("De verzuimcodes zijn niet te lezen: %(error)s", error=error)
+            ) from None
         cache["codes_path"] = path
     codes: dict[str, CodeMeaning] = cache["codes"]
     return codes
@@ -124,9 +129,16 @@ def _refuse_kind_change(code: str, old: AbsenceCategory, new: AbsenceCategory) -
     """Registrations keep their kind (absent, late, sent out): it is part of their natural key."""
     if kind_for(old) != kind_for(new) and (in_use := _code_usage(code)):
         raise DomainError(
-            f"Code {code} staat al in {in_use} registraties als '{old.label}'; die kunnen niet "
-            "van soort veranderen (afwezig, te laat, verwijderd). Kies een nieuwe code, of "
-            "importeer het verzuim opnieuw.",
+            gettext(
+                (
+                    "Code %(code)s staat al in %(in_use)s registraties als '%(label)s'; "
+                    "die kunnen niet van soort veranderen (afwezig, te laat, verwijderd). "
+                    "Kies een nieuwe code, of importeer het verzuim opnieuw."
+                ),
+                code=code,
+                in_use=in_use,
+                label=old.label,
+            ),
             field="category",
         )
 
@@ -138,11 +150,13 @@ def set_code(
     meaning and the number of stored registrations that changed."""
     code = normalise_code(code)
     if not code or len(code) > 10 or not code.replace("-", "").replace("_", "").isalnum():
-        raise DomainError("Een code bestaat uit 1 tot 10 letters of cijfers.", field="code")
+        raise DomainError(
+            gettext("Een code bestaat uit 1 tot 10 letters of cijfers."), field="code"
+        )
     try:
         chosen = AbsenceCategory(category)
     except ValueError:
-        raise DomainError("Kies wat de code betekent.", field="category") from None
+        raise DomainError(gettext("Kies wat de code betekent."), field="category") from None
     meaning = CodeMeaning(code, chosen, authorised_for(chosen, authorised), description.strip())
     current = effective_codes().get(code)
     if current is not None:
@@ -165,12 +179,18 @@ def reset_code(code: str) -> tuple[CodeMeaning | None, int]:
     code = normalise_code(code)
     row = db.session.scalar(select(AbsenceCode).where(AbsenceCode.code == code))
     if row is None:
-        raise DomainError(f"Code {code} is niet in de app aangepast.")
+        raise DomainError(gettext("Code %(code)s is niet in de app aangepast.", code=code))
     default = default_codes().get(code)
     if default is None and (in_use := _code_usage(code)):
         raise DomainError(
-            f"Code {code} wordt gebruikt in {in_use} registraties en kan niet weg. "
-            "Verander desnoods wat hij betekent."
+            gettext(
+                (
+                    "Code %(code)s wordt gebruikt in %(in_use)s registraties en kan niet "
+                    "weg. Verander desnoods wat hij betekent."
+                ),
+                code=code,
+                in_use=in_use,
+            )
         )
     if default is not None:
         _refuse_kind_change(code, AbsenceCategory(row.category), default.category)

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import Select, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
@@ -402,9 +403,9 @@ def find_visible_signal(user: User, signal_id: int) -> AbsenceSignal | None:
 def acknowledge_signal(signal: AbsenceSignal, user: User, note: str) -> AbsenceSignal:
     note = note.strip()
     if len(note) < 3:
-        raise DomainError("Schrijf kort op wat er met het signaal gebeurt.", field="note")
+        raise DomainError(gettext("Schrijf kort op wat er met het signaal gebeurt."), field="note")
     if len(note) > 500:
-        raise DomainError("De notitie is langer dan 500 tekens.", field="note")
+        raise DomainError(gettext("De notitie is langer dan 500 tekens."), field="note")
     signal.acknowledged_by = user
     signal.acknowledged_at = utcnow()
     signal.acknowledgement_note = note

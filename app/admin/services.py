@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -26,12 +27,15 @@ def add_zone(
     """A new active zone; ``on_floor`` False for a zone of desk work only (not on the floor)."""
     name = name.strip()
     if not name:
-        raise DomainError("Vul een naam in.", field="name")
+        raise DomainError(gettext("Vul een naam in."), field="name")
     exists = db.session.scalar(
         select(Zone).where(Zone.location_id == location.id, func.lower(Zone.name) == name.lower())
     )
     if exists is not None:
-        raise DomainError(f"Zone '{name}' bestaat al op {location.code}.", field="name")
+        raise DomainError(
+            gettext("Zone '%(name)s' bestaat al op %(code)s.", name=name, code=location.code),
+            field="name",
+        )
     if position is None:
         position = (
             db.session.scalar(

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -129,20 +130,24 @@ def raise_floor_alerts(events: Iterable[FloorEvent], *, now: datetime | None = N
 def _text(data: Mapping[str, Any], key: str, limit: int) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value.strip() or len(value) > limit:
-        raise DomainError(f"Ongeldig abonnement: {key} ontbreekt of is te lang.", field=key)
+        raise DomainError(
+            gettext("Ongeldig abonnement: %(key)s ontbreekt of is te lang.", key=key), field=key
+        )
     return value.strip()
 
 
 def subscribe(user: User, data: object, *, now: datetime | None = None) -> PushSubscription:
     """Store the browser's ``PushSubscription.toJSON()`` for ``user`` (again: updated)."""
     if not isinstance(data, Mapping):
-        raise DomainError("Ongeldig abonnement: verwacht een object.")
+        raise DomainError(gettext("Ongeldig abonnement: verwacht een object."))
     endpoint = _text(data, "endpoint", MAX_ENDPOINT)
     if not endpoint.startswith(("https://", "http://")):
-        raise DomainError("Ongeldig abonnement: endpoint is geen http(s)-adres.", field="endpoint")
+        raise DomainError(
+            gettext("Ongeldig abonnement: endpoint is geen http(s)-adres."), field="endpoint"
+        )
     keys = data.get("keys")
     if not isinstance(keys, Mapping):
-        raise DomainError("Ongeldig abonnement: keys ontbreekt.", field="keys")
+        raise DomainError(gettext("Ongeldig abonnement: keys ontbreekt."), field="keys")
     p256dh = _text(keys, "p256dh", 200)
     auth = _text(keys, "auth", 100)
     expires = data.get("expirationTime")
@@ -169,7 +174,7 @@ def unsubscribe(user: User, data: object) -> int:
     """Forget one device of ``user`` (by its endpoint); answers how many were removed."""
     endpoint = data.get("endpoint") if isinstance(data, Mapping) else None
     if not isinstance(endpoint, str) or not endpoint:
-        raise DomainError("Geef het endpoint van het abonnement.", field="endpoint")
+        raise DomainError(gettext("Geef het endpoint van het abonnement."), field="endpoint")
     result = db.session.execute(
         delete(PushSubscription).where(
             PushSubscription.user_id == user.id,
@@ -257,10 +262,10 @@ def open_alert(user: User, alert: Alert, *, now: datetime | None = None) -> Floo
 def acknowledge(user: User, alert: Alert, note: str | None, *, now: datetime | None = None) -> None:
     """Mark the alert as handled (by one of its recipients), with an optional short note."""
     if alert.acknowledged_at is not None:
-        raise DomainError("Deze melding is al afgehandeld.")
+        raise DomainError(gettext("Deze melding is al afgehandeld."))
     text = (note or "").strip()
     if len(text) > 300:
-        raise DomainError("De notitie is langer dan 300 tekens.", field="note")
+        raise DomainError(gettext("De notitie is langer dan 300 tekens."), field="note")
     alert.acknowledged_at = now or utcnow()
     alert.acknowledged_by_id = user.id
     alert.acknowledgement_note = text

@@ -16,6 +16,7 @@ from pathlib import Path
 import pyotp
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import Select, bindparam, delete, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -55,25 +56,33 @@ def check_password_policy(password: str, *, email: str = "") -> None:
     appended, like 'Wachtwoord2026!'), not trivially repetitive, not the e-mail address."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(
-            f"Het wachtwoord moet minstens {MIN_PASSWORD_LENGTH} tekens lang zijn.",
+            gettext(
+                "Het wachtwoord moet minstens %(MIN_PASSWORD_LENGTH)s tekens lang zijn.",
+                MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH,
+            ),
             field="password",
         )
     lowered = password.lower()
     stem = re.sub(r"[\d\W_]+$", "", lowered)
     if lowered in common_passwords() or stem in common_passwords() or not stem:
         raise DomainError(
-            "Dit wachtwoord is te makkelijk te raden: het staat (bijna) zo op een lijst van "
-            "veelgebruikte wachtwoorden. Kies een ander, bijvoorbeeld een zin van een paar "
-            "woorden.",
+            gettext(
+                "Dit wachtwoord is te makkelijk te raden: het staat (bijna) zo op een "
+                "lijst van veelgebruikte wachtwoorden. Kies een ander, bijvoorbeeld "
+                "een zin van een paar woorden."
+            ),
             field="password",
         )
     if len(set(lowered)) < 4:
         raise DomainError(
-            "Dit wachtwoord is te eenvoudig: gebruik meer verschillende tekens.", field="password"
+            gettext("Dit wachtwoord is te eenvoudig: gebruik meer verschillende tekens."),
+            field="password",
         )
     local_part = email.split("@")[0].lower()
     if len(local_part) >= 4 and local_part in lowered:
-        raise DomainError("Het wachtwoord mag je e-mailadres niet bevatten.", field="password")
+        raise DomainError(
+            gettext("Het wachtwoord mag je e-mailadres niet bevatten."), field="password"
+        )
 
 
 def session_user(user_id: str, token: str) -> User | None:
@@ -300,7 +309,10 @@ def enable_totp(user: User, secret: str, code: str) -> None:
     step = totp_step(secret, code)
     if step is None:
         raise DomainError(
-            "Die code klopt niet. Controleer de tijd op je telefoon en probeer de nieuwste code.",
+            gettext(
+                "Die code klopt niet. Controleer de tijd op je telefoon en probeer de "
+                "nieuwste code."
+            ),
             field="code",
         )
     user.totp_secret = secret
@@ -324,13 +336,16 @@ def parse_role(value: str) -> Role:
         return Role(value.strip().lower())
     except ValueError:
         roles = ", ".join(r.value for r in Role)
-        raise DomainError(f"Onbekende rol '{value}'. Kies uit: {roles}.", field="role") from None
+        raise DomainError(
+            gettext("Onbekende rol '%(value)s'. Kies uit: %(roles)s.", value=value, roles=roles),
+            field="role",
+        ) from None
 
 
 def locations_by_codes(codes: Iterable[str]) -> list[Location]:
     wanted = [c.strip() for c in codes if c.strip()]
     if not wanted:
-        raise DomainError("Kies minstens één locatie.", field="locations")
+        raise DomainError(gettext("Kies minstens één locatie."), field="locations")
     found = db.session.scalars(select(Location).where(Location.code.in_(wanted))).all()
     by_code = {location.code.lower(): location for location in found}
     # Codes are matched case-blind ("wind" finds "Wind"), which needs the full list once.
@@ -339,7 +354,9 @@ def locations_by_codes(codes: Iterable[str]) -> list[Location]:
         by_code = {location.code.lower(): location for location in all_locations}
     unknown = [w for w in wanted if w.lower() not in by_code]
     if unknown:
-        raise DomainError(f"Onbekende locatie(s): {', '.join(unknown)}.", field="locations")
+        raise DomainError(
+            gettext("Onbekende locatie(s): %(items)s.", items=", ".join(unknown)), field="locations"
+        )
     return sorted({by_code[w.lower()] for w in wanted}, key=lambda loc: loc.code)
 
 
@@ -347,7 +364,9 @@ def _checked_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise DomainError(f"'{email}' is geen geldig e-mailadres.", field="email") from None
+        raise DomainError(
+            gettext("'%(email)s' is geen geldig e-mailadres.", email=email), field="email"
+        ) from None
 
 
 def create_user(
@@ -364,13 +383,16 @@ def create_user(
     signs in only with single sign-on."""
     address = _checked_email(email)
     if not name.strip():
-        raise DomainError("Vul een naam in.", field="name")
+        raise DomainError(gettext("Vul een naam in."), field="name")
     if find_user_by_email(address) is not None:
-        raise DomainError(f"Er bestaat al een account met e-mailadres {address}.", field="email")
+        raise DomainError(
+            gettext("Er bestaat al een account met e-mailadres %(address)s.", address=address),
+            field="email",
+        )
     if not locations:
-        raise DomainError("Kies minstens één locatie.", field="locations")
+        raise DomainError(gettext("Kies minstens één locatie."), field="locations")
     if not password and not sso_only_allowed:
-        raise DomainError("Vul een wachtwoord in.", field="password")
+        raise DomainError(gettext("Vul een wachtwoord in."), field="password")
     if password:
         check_password_policy(password, email=address)
     user = User(
@@ -402,9 +424,11 @@ def set_password(user: User, password: str, *, by: User | None = None) -> None:
 def change_own_password(user: User, new_password: str, repeated: str) -> None:
     """The user's own new password (their identity was confirmed by the caller)."""
     if new_password != repeated:
-        raise DomainError("De twee nieuwe wachtwoorden zijn niet gelijk.", field="repeat")
+        raise DomainError(gettext("De twee nieuwe wachtwoorden zijn niet gelijk."), field="repeat")
     if check_password_hash(user.password_hash, new_password):
-        raise DomainError("Kies een ander wachtwoord dan je huidige.", field="new_password")
+        raise DomainError(
+            gettext("Kies een ander wachtwoord dan je huidige."), field="new_password"
+        )
     try:
         set_password(user, new_password)
     except DomainError as error:
@@ -422,9 +446,9 @@ def update_user(
     user: User, *, name: str, role: Role, locations: list[Location], active: bool
 ) -> None:
     if not name.strip():
-        raise DomainError("Vul een naam in.", field="name")
+        raise DomainError(gettext("Vul een naam in."), field="name")
     if not locations:
-        raise DomainError("Kies minstens één locatie.", field="locations")
+        raise DomainError(gettext("Kies minstens één locatie."), field="locations")
     user.name = name.strip()
     user.role = role
     user.locations = list(locations)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.core.schoolcalendar import (
@@ -48,7 +49,7 @@ def add_school_year(name: str, *, with_public_holidays: bool = False) -> SchoolY
         raise DomainError(str(error), field="name") from None
     name = f"{starts_on.year}-{ends_on.year}"
     if find_school_year(name) is not None:
-        raise DomainError(f"Schooljaar {name} bestaat al.", field="name")
+        raise DomainError(gettext("Schooljaar %(name)s bestaat al.", name=name), field="name")
     year = SchoolYear(name=name, starts_on=starts_on, ends_on=ends_on)
     db.session.add(year)
     if with_public_holidays:
@@ -70,15 +71,21 @@ def add_non_school_period(
 ) -> NonSchoolPeriod:
     name = name.strip()
     if not name:
-        raise DomainError("Geef de vrije periode een naam (bijv. Herfstvakantie).", field="name")
+        raise DomainError(
+            gettext("Geef de vrije periode een naam (bijv. Herfstvakantie)."), field="name"
+        )
     if kind not in NonSchoolKind.values():
-        raise DomainError("Kies het soort vrije dag.", field="kind")
+        raise DomainError(gettext("Kies het soort vrije dag."), field="kind")
     if ends_on < starts_on:
-        raise DomainError("De einddatum ligt vóór de begindatum.", field="ends_on")
+        raise DomainError(gettext("De einddatum ligt vóór de begindatum."), field="ends_on")
     if starts_on < year.starts_on or ends_on > year.ends_on:
         raise DomainError(
-            f"De periode valt buiten schooljaar {year.name} "
-            f"({year.starts_on:%d-%m-%Y} t/m {year.ends_on:%d-%m-%Y}).",
+            gettext(
+                "De periode valt buiten schooljaar %(name)s (%(value)s t/m %(value2)s).",
+                name=year.name,
+                value=format(year.starts_on, "%d-%m-%Y"),
+                value2=format(year.ends_on, "%d-%m-%Y"),
+            ),
             field="starts_on",
         )
     period = NonSchoolPeriod(

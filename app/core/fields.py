@@ -75,8 +75,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def choice_list(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
-    """Choices as WTForms wants them (tuples are deprecated since WTForms 3.3)."""
-    return [SelectChoice(value, str(label)) for value, label in pairs]
+    """Choices as WTForms wants them (tuples are deprecated since WTForms 3.3). A lazy label
+    stays lazy: a form declared at import time must still show the reader's language."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def vocabulary_choices(vocabulary: type[Labelled]) -> list[SelectChoice]:

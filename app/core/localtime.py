@@ -11,6 +11,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_datetime
+from flask_babel import gettext as _
 
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 
@@ -72,3 +73,8 @@ def local_time_text(value: datetime, pattern: str) -> str:
     if strftime is None:
         return format_datetime(value, pattern)
     return to_local(value).strftime(strftime)
+
+
+def week_label(monday: date) -> str:
+    """A week on a chart's axis: "wk 47" in Dutch, "wk 47" in English (the catalogue's say)."""
+    return _("wk %(week)s", week=monday.isocalendar().week)

@@ -13,11 +13,27 @@ case. Models import their enums from here, so this module imports nothing of the
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
-from typing import Any, Self
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, ParamSpec, Self, TypeVar
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def in_dutch(function: Callable[P, R]) -> Callable[P, R]:
+    """``function`` run in Dutch whatever the reader's language: for texts that leave the app
+    or are stored (an LVS entry, a handover's summary) and must read the same for everyone."""
+
+    @functools.wraps(function)
+    def dutch(*args: P.args, **kwargs: P.kwargs) -> R:
+        with force_locale("nl"):
+            return function(*args, **kwargs)
+
+    return dutch
 
 
 class Labelled(enum.StrEnum):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.core.vocabulary import (
@@ -24,11 +25,17 @@ from app.models import (
 def clean_text(value: str | None, label: str, limit: int, *, required: bool, field: str) -> str:
     """Trimmed text within ``limit``; a clear message when empty (and required) or too long."""
     cleaned = (value or "").strip()
+    label = gettext(label)  # the callers mark their labels with N_()
     if required and not cleaned:
-        raise DomainError(f"Vul {label} in.", field=field)
+        raise DomainError(gettext("Vul %(label)s in.", label=label), field=field)
     if len(cleaned) > limit:
         raise DomainError(
-            f"{label[:1].upper()}{label[1:]} is te lang (hoogstens {limit} tekens).", field=field
+            gettext(
+                "%(label)s is te lang (hoogstens %(limit)s tekens).",
+                label=label[:1].upper() + label[1:],
+                limit=limit,
+            ),
+            field=field,
         )
     return cleaned
 
@@ -52,11 +59,17 @@ def staff_at(location_id: int, roles: Iterable[Role]) -> list[User]:
 def check_staff(
     user: User | None, location_id: int, roles: Iterable[Role], label: str, field: str
 ) -> None:
+    label = gettext(label)  # the callers mark their labels with N_()
     if user is None:
-        raise DomainError(f"Kies {label}.", field=field)
+        raise DomainError(gettext("Kies %(label)s.", label=label), field=field)
     if not user.active or user.role not in set(roles) or location_id not in user.location_ids:
         raise DomainError(
-            f"{user.name} kan niet als {label} worden gekozen voor deze leerling.", field=field
+            gettext(
+                "%(name)s kan niet als %(label)s worden gekozen voor deze leerling.",
+                name=user.name,
+                label=label,
+            ),
+            field=field,
         )
 
 

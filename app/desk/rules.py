@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import gettext
+
 from app.core.localtime import LOCAL_TZ
 from app.core.vocabulary import (
     CallResult,
@@ -46,26 +48,33 @@ REVIEW_WINDOW = timedelta(days=7)
 def transition_error(
     current: CaseStatus, target: CaseStatus, *, via_handover: bool = False
 ) -> str | None:
-    """Why a case may not go from ``current`` to ``target`` (a Dutch message), or None."""
+    """Why a case may not go from ``current`` to ``target`` (in the reader's language), or
+    None."""
     if current == target:
-        return f"De casus is al {current.dutch}."
+        return gettext("De casus is al %(status)s.", status=current.label)
     if target == S.OVERGEDRAGEN_COPA:
         if via_handover and current in HANDOVER_FROM:
             return None
         if via_handover:
-            return (
-                f"Een casus met status {current.dutch} kan niet worden overgedragen; "
-                "eerst preventief of intensief."
+            return gettext(
+                "Een casus met status %(status)s kan niet worden overgedragen; eerst "
+                "preventief of intensief.",
+                status=current.label,
             )
-        return (
-            "Overdragen aan COPA gaat via het overdrachtsformulier; de status verandert als "
-            "COPA de overdracht accepteert."
+        return gettext(
+            "Overdragen aan COPA gaat via het overdrachtsformulier; de status "
+            "verandert als COPA de overdracht accepteert."
         )
     if current == S.AFGESLOTEN:
-        return "Een afgesloten casus gaat niet meer open. Open zo nodig een nieuwe casus."
+        return gettext("Een afgesloten casus gaat niet meer open. Open zo nodig een nieuwe casus.")
     if target not in ALLOWED_TRANSITIONS[current]:
-        allowed = ", ".join(s.dutch for s in sorted_statuses(ALLOWED_TRANSITIONS[current]))
-        return f"Van {current.dutch} naar {target.dutch} mag niet. Mogelijk: {allowed}."
+        allowed = ", ".join(s.label for s in sorted_statuses(ALLOWED_TRANSITIONS[current]))
+        return gettext(
+            "Van %(status)s naar %(target)s mag niet. Mogelijk: %(allowed)s.",
+            status=current.label,
+            target=target.label,
+            allowed=allowed,
+        )
     return None
 
 
@@ -92,11 +101,11 @@ def review_due(status: CaseStatus, review_date: date | None, today: date) -> boo
 
 def review_date_error(review_date: date | None, today: date) -> str | None:
     if review_date is None:
-        return "Kies een evaluatiedatum."
+        return gettext("Kies een evaluatiedatum.")
     if review_date < today:
-        return "De evaluatiedatum ligt in het verleden."
+        return gettext("De evaluatiedatum ligt in het verleden.")
     if review_date > today + timedelta(weeks=26):
-        return "Kies een evaluatiedatum binnen een half jaar."
+        return gettext("Kies een evaluatiedatum binnen een half jaar.")
     return None
 
 
@@ -113,11 +122,11 @@ def call_done_after(result: CallResult) -> bool:
 
 def call_due_error(due: date | None, today: date) -> str | None:
     if due is None:
-        return "Kies een datum om te bellen."
+        return gettext("Kies een datum om te bellen.")
     if due < today:
-        return "Die datum ligt in het verleden. Plan het gesprek vandaag of later."
+        return gettext("Die datum ligt in het verleden. Plan het gesprek vandaag of later.")
     if due > today + MAX_CALL_PLANNING:
-        return "Plan een belafspraak binnen drie maanden."
+        return gettext("Plan een belafspraak binnen drie maanden.")
     return None
 
 
@@ -152,10 +161,10 @@ def home_visit_warnings(*, people: int, mixed_pair: bool, wants_mixed_pairs: boo
     warnings: list[str] = []
     if people < 2:
         warnings.append(
-            "Dit huisbezoek is met één persoon gepland. Ga bij voorkeur met z'n tweeën."
+            gettext("Dit huisbezoek is met één persoon gepland. Ga bij voorkeur met z'n tweeën.")
         )
     elif wants_mixed_pairs and not mixed_pair:
-        warnings.append("Geen gemengd duo (man/vrouw), terwijl deze locatie dat wil.")
+        warnings.append(gettext("Geen gemengd duo (man/vrouw), terwijl deze locatie dat wil."))
     return warnings
 
 
@@ -165,11 +174,11 @@ def home_visit_warnings(*, people: int, mixed_pair: bool, wants_mixed_pairs: boo
 def handover_criteria_error(criteria: Iterable[str]) -> str | None:
     chosen = [c for c in criteria if c]
     if not chosen:
-        return "Kies minstens één criterium voor overdracht naar COPA."
+        return gettext("Kies minstens één criterium voor overdracht naar COPA.")
     known = {c.value for c in HandoverCriterion}
     unknown = [c for c in chosen if c not in known]
     if unknown:
-        return f"Onbekend criterium: {', '.join(unknown)}."
+        return gettext("Onbekend criterium: %(items)s.", items=", ".join(unknown))
     return None
 
 
@@ -205,9 +214,9 @@ MAX_EXPORT_DAYS = 366
 
 def export_period_error(start: date | None, end: date | None) -> str | None:
     if start is None or end is None:
-        return "Kies een begin- en einddatum."
+        return gettext("Kies een begin- en einddatum.")
     if end < start:
-        return "De einddatum ligt voor de begindatum."
+        return gettext("De einddatum ligt voor de begindatum.")
     if (end - start).days >= MAX_EXPORT_DAYS:
-        return "Kies een periode van hoogstens een jaar."
+        return gettext("Kies een periode van hoogstens een jaar.")
     return None

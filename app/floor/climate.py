@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.core.localtime import local_today
 from app.core.vocabulary import ClimateRating
 from app.extensions import db
+from app.floor import reasons
 from app.floor.validation import MAX_AGE, Rejected, db_id, parse_time
 from app.models import ClimateCheck, User, Zone
 from app.models.climate import CLIMATE_NOTE_MAX
@@ -61,13 +62,15 @@ def validate_climate(
     zone_id = db_id(raw.get("zone_id"))
     zone = zones.get(zone_id) if zone_id is not None else None
     if zone is None:
-        raise ClimateRejected("onbekende zone")
+        raise ClimateRejected(reasons.UNKNOWN_ZONE)
     if zone.location_id not in user.location_ids:
-        raise ClimateRejected(f"locatie {zone.location.code} hoort niet (meer) bij jouw account")
+        raise ClimateRejected(reasons.LOCATION_NOT_YOURS % {"code": zone.location.code})
     try:
         rating = ClimateRating(str(raw.get("rating")))
     except ValueError:
-        raise ClimateRejected(f"onbekende klimaatscore '{str(raw.get('rating'))[:20]}'") from None
+        raise ClimateRejected(
+            reasons.UNKNOWN_RATING % {"value": str(raw.get("rating"))[:20]}
+        ) from None
     try:
         checked_at = parse_time(raw.get("checked_at"), now)
     except Rejected as problem:
@@ -75,14 +78,14 @@ def validate_climate(
     try:
         day = date.fromisoformat(str(raw.get("day")))
     except ValueError:
-        raise ClimateRejected("ongeldige dag") from None
+        raise ClimateRejected(reasons.BAD_DAY) from None
     if day > local_today(now) or day < (now - MAX_AGE).date():
-        raise ClimateRejected("dag ligt buiten de afgelopen 21 dagen")
+        raise ClimateRejected(reasons.DAY_OUT_OF_RANGE)
     note = raw.get("note") or ""
     if not isinstance(note, str):
-        raise ClimateRejected("notitie is geen tekst")
+        raise ClimateRejected(reasons.NOTE_NOT_TEXT)
     if len(note.strip()) > CLIMATE_NOTE_MAX:
-        raise ClimateRejected(f"notitie is langer dan {CLIMATE_NOTE_MAX} tekens")
+        raise ClimateRejected(reasons.NOTE_TOO_LONG % {"max": CLIMATE_NOTE_MAX})
     return ValidClimate(zone, day, rating, note.strip(), checked_at)
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.core.sql import dialect_name, insert_ignoring_duplicates, table_of
 from app.extensions import db
+from app.floor import reasons
 from app.models import QuarantinedEntry, User
 
 MAX_OPEN = 500
@@ -169,20 +170,10 @@ class QuarantineBatch:
 
 
 def _refusal(open_binds: bool, *, kept_on_phone: bool) -> str:
-    then = (
-        "de telefoon bewaart de registratie en verstuurt hem later opnieuw"
-        if kept_on_phone
-        else "deze registratie zonder geldige uuid is niet bewaard"
-    )
+    then = reasons.KEPT_ON_PHONE if kept_on_phone else reasons.NOT_KEPT_WITHOUT_UUID
     if open_binds:
-        return (
-            f"niet in quarantaine genomen: er staan al {MAX_OPEN} niet-verwerkte registraties "
-            f"klaar voor het bureau; {then}"
-        )
-    return (
-        f"niet in quarantaine genomen: meer dan {PER_HOUR} niet-verwerkbare registraties in het "
-        f"afgelopen uur; {then}"
-    )
+        return reasons.REFUSED_OPEN % {"max": MAX_OPEN, "then": then}
+    return reasons.REFUSED_PER_HOUR % {"max": PER_HOUR, "then": then}
 
 
 def _add_repeats(rows: list[dict[str, Any]]) -> None:

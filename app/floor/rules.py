@@ -8,19 +8,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from app.core.stored_text import LIST_SEPARATOR
 from app.core.vocabulary import EntryKind
+from app.floor import reasons
 
 MAX_STUDENTS_PER_ENTRY = 30
 MAX_HEAD_COUNT = 500
 
 # A field's name in a stored (Dutch) quarantine reason: "onvolledig: soort vlag ontbreekt".
 FIELD_NAMES = {
-    "students": "leerling",
-    "topic": "onderwerp",
-    "severity": "ernst",
-    "outcome": "uitkomst",
-    "flag_type": "soort vlag",
-    "head_count": "aantal leerlingen",
+    "students": reasons.FIELD_STUDENTS,
+    "topic": reasons.FIELD_TOPIC,
+    "severity": reasons.FIELD_SEVERITY,
+    "outcome": reasons.FIELD_OUTCOME,
+    "flag_type": reasons.FIELD_FLAG_TYPE,
+    "head_count": reasons.FIELD_HEAD_COUNT,
 }
 
 
@@ -61,9 +63,10 @@ def missing_fields(kind: EntryKind, entry: Mapping[str, object]) -> list[str]:
 
 def incomplete_reason(missing: list[str]) -> str:
     """The stored reason for an entry with ``missing`` fields (Dutch, like every reason)."""
-    names = ", ".join(FIELD_NAMES[name] for name in missing)
-    verb = "ontbreekt" if len(missing) == 1 else "ontbreken"
-    return f"onvolledig: {names} {verb}"
+    names = LIST_SEPARATOR.join(FIELD_NAMES[name] for name in missing)
+    if len(missing) == 1:
+        return reasons.INCOMPLETE_ONE % {"names": names}
+    return reasons.INCOMPLETE_MANY % {"names": names}
 
 
 def kinds_for_phone() -> dict[str, dict[str, list[str]]]:

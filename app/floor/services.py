@@ -17,11 +17,14 @@ from app.access import students_visible_to
 from app.alerts.services import FloorEvent, raise_floor_alerts
 from app.core.localtime import local_day_bounds
 from app.core.sql import insert_ignoring_duplicates, table_of
+from app.core.stored_text import translated
 from app.core.vocabulary import EntryKind, FlagStatus, FlagType, Outcome, Severity, Topic
 from app.extensions import db
+from app.floor import reasons
 from app.floor.climate import ClimateRejected, load_zones, store_climate, validate_climate
 from app.floor.quarantine import QuarantineBatch, Verdict
 from app.floor.rules import (
+    FIELD_NAMES,
     MAX_HEAD_COUNT,
     MAX_STUDENTS_PER_ENTRY,
     incomplete_reason,
@@ -53,7 +56,7 @@ class EntryResult:
     def as_json(self) -> dict[str, str]:
         data = {"uuid": self.uuid, "status": self.status}
         if self.reason:
-            data["reason"] = self.reason
+            data["reason"] = translated(self.reason)  # stored Dutch, shown in the reader's language
         return data
 
 
@@ -76,11 +79,11 @@ class _Valid:
 
 def _choice(enum_class: type[Any], value: object, label: str) -> Any:
     if not isinstance(value, str):
-        raise Rejected(f"onbekende {label} ({type(value).__name__})")
+        raise Rejected(reasons.UNKNOWN_TYPE % {"what": label, "type": type(value).__name__})
     try:
         return enum_class(value)
     except ValueError:
-        raise Rejected(f"onbekende {label} '{value[:40]}'") from None
+        raise Rejected(reasons.UNKNOWN_VALUE % {"what": label, "value": value[:40]}) from None
 
 
 def _student_number(value: object) -> str | None:
@@ -144,14 +147,14 @@ def _insert_ignoring_duplicates_statement(table: Table, dialect: str) -> Executa
 
 def _validate(raw: Mapping[str, Any], lookups: _Lookups, now: datetime) -> _Valid:
     """Every field of one entry, each value checked; :class:`Rejected` with the first reason."""
-    kind = _choice(EntryKind, raw.get("kind"), "soort registratie")
+    kind = _choice(EntryKind, raw.get("kind"), reasons.FIELD_KIND)
     missing = missing_fields(kind, raw)
     if missing:
         raise Rejected(incomplete_reason(missing))
     topic = severity = outcome = flag_type = None
     head_count = None
     if kind == EntryKind.GESPREK:
-        topic = _choice(Topic, raw.get("topic"), "onderwerp")
+        topic = _choice(Topic, raw.get("topic"), FIELD_NAMES["topic"])
     elif kind == EntryKind.GROEP:
         head_count = raw.get("head_count")
         if (
@@ -159,46 +162,46 @@ def _validate(raw: Mapping[str, Any], lookups: _Lookups, now: datetime) -> _Vali
             or isinstance(head_count, bool)
             or not 1 <= head_count <= MAX_HEAD_COUNT
         ):
-            raise Rejected(f"aantal leerlingen moet tussen 1 en {MAX_HEAD_COUNT} liggen")
+            raise Rejected(reasons.HEAD_COUNT_OUT_OF_RANGE % {"max": MAX_HEAD_COUNT})
     elif kind == EntryKind.SPANNING:
-        severity = _choice(Severity, raw.get("severity"), "ernst")
+        severity = _choice(Severity, raw.get("severity"), FIELD_NAMES["severity"])
     elif kind == EntryKind.DEESCALATIE:
-        outcome = _choice(Outcome, raw.get("outcome"), "uitkomst")
+        outcome = _choice(Outcome, raw.get("outcome"), FIELD_NAMES["outcome"])
     elif kind == EntryKind.VLAG:
-        flag_type = _choice(FlagType, raw.get("flag_type"), "soort vlag")
+        flag_type = _choice(FlagType, raw.get("flag_type"), FIELD_NAMES["flag_type"])
 
     zone_id = db_id(raw.get("zone_id"))
     zone = lookups.zones.get(zone_id) if zone_id is not None else None
     if zone is None:
-        raise Rejected("onbekende zone")
+        raise Rejected(reasons.UNKNOWN_ZONE)
     if zone.location_id not in lookups.location_ids:
-        raise Rejected(f"locatie {zone.location.code} hoort niet (meer) bij jouw account")
+        raise Rejected(reasons.LOCATION_NOT_YOURS % {"code": zone.location.code})
     occurred_at = parse_time(raw.get("occurred_at"), now)
 
     note = raw.get("note")
     if note is None:
         note = ""
     if not isinstance(note, str):
-        raise Rejected("notitie is geen tekst")
+        raise Rejected(reasons.NOTE_NOT_TEXT)
     note = note.strip()
     if len(note) > NOTE_MAX_LENGTH:
-        raise Rejected(f"notitie is langer dan {NOTE_MAX_LENGTH} tekens")
+        raise Rejected(reasons.NOTE_TOO_LONG % {"max": NOTE_MAX_LENGTH})
 
     numbers = raw.get("students")
     if numbers is None:
         numbers = []
     if not isinstance(numbers, list) or len(numbers) > MAX_STUDENTS_PER_ENTRY:
-        raise Rejected(f"ongeldige leerlingenlijst (hoogstens {MAX_STUDENTS_PER_ENTRY})")
+        raise Rejected(reasons.BAD_STUDENT_LIST % {"max": MAX_STUDENTS_PER_ENTRY})
     students: list[Student] = []
     for value in numbers:
         number = _student_number(value)
         if number is None:
-            raise Rejected(f"ongeldig leerlingnummer '{str(value)[:20]}'")
+            raise Rejected(reasons.BAD_STUDENT_NUMBER % {"value": str(value)[:20]})
         student = lookups.students.get(number)
         if student is None or student.location_id not in lookups.location_ids:
-            raise Rejected(f"leerling {number} hoort niet (meer) bij jouw locaties")
+            raise Rejected(reasons.STUDENT_NOT_YOURS % {"number": number})
         if not student.active:
-            raise Rejected(f"leerling {number} staat niet meer ingeschreven")
+            raise Rejected(reasons.STUDENT_LEFT % {"number": number})
         if student not in students:
             students.append(student)
 
@@ -355,15 +358,15 @@ def accept_climate_checks(
     answers: list[EntryResult | tuple[str, Verdict]] = []
     for item in items:
         if not item.uuid:
-            reason = "klimaatcheck zonder geldige uuid"
+            reason = reasons.CLIMATE_WITHOUT_UUID
             answers.append((item.given, kept.keep(item.raw, None, reason)))
             continue
         try:
             if item.bad_text:
-                raise ClimateRejected("bevat tekens die geen tekst zijn")
+                raise ClimateRejected(reasons.NOT_TEXT)
             check = validate_climate(user, item.raw, zones, now)
         except (ClimateRejected, *UNFORESEEN) as problem:
-            reason = f"klimaatcheck: {_reason(problem)}"
+            reason = reasons.CLIMATE_CHECK % {"reason": _reason(problem)}
             answers.append((item.uuid, kept.keep({"climate": item.raw}, item.uuid, reason)))
             continue
         store_climate(user, check, now)
@@ -376,7 +379,7 @@ def accept_climate_checks(
 def _reason(problem: Exception) -> str:
     if isinstance(problem, Rejected | ClimateRejected):
         return str(problem)
-    return f"ongeldige waarde ({type(problem).__name__})"
+    return reasons.BAD_VALUE % {"type": type(problem).__name__}
 
 
 def accept_entries(user: User, batch: object, *, now: datetime | None = None) -> list[EntryResult]:
@@ -404,7 +407,7 @@ def accept_entries(user: User, batch: object, *, now: datetime | None = None) ->
     for item in items:
         uuid = item.uuid
         if not uuid:
-            reason = "registratie zonder geldige uuid"
+            reason = reasons.ENTRY_WITHOUT_UUID
             answers.append((item.given, kept.keep(item.raw, None, reason)))
             continue
         if uuid in quarantined:
@@ -415,7 +418,7 @@ def accept_entries(user: User, batch: object, *, now: datetime | None = None) ->
             continue
         try:
             if item.bad_text:
-                raise Rejected("bevat tekens die geen tekst zijn (ongeldige unicode)")
+                raise Rejected(reasons.NOT_TEXT_UNICODE)
             valid = _validate({**item.raw, "uuid": uuid}, lookups, now)
         except (Rejected, *UNFORESEEN) as problem:
             kept_now[uuid] = kept.keep(item.raw, uuid, _reason(problem))

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.core.stored_text import translated
 from app.core.vocabulary import EntryKind, FlagType, Outcome, Severity, Topic
 from app.extensions import db
 from app.floor.climate import load_zones
@@ -120,6 +121,6 @@ def _summary(
             student_token(students[n]) if n in students else {"n": n, "i": "", "c": "", "l": ""}
             for n in _numbers(payload)
         ],
-        "reason": item.reason,
+        "reason": translated(item.reason),
         "repeats": item.repeats,
     }

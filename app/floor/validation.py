@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from app.floor import reasons
+
 # A phone may be offline over a long weekend or a holiday week; older entries go to quarantine.
 MAX_AGE = timedelta(days=21)
 # Phone clocks drift; an entry a little "in the future" is fine.
@@ -40,23 +42,23 @@ def parse_time(value: object, now: datetime) -> datetime:
     A value whose UTC offset pushes it past year 1 or 9999 (``0001-01-01T01:00+05:00``) cannot
     be represented in UTC: that is a reason like any other, not an error."""
     if not isinstance(value, str) or not value:
-        raise Rejected("tijdstip ontbreekt")
+        raise Rejected(reasons.TIME_MISSING)
     if len(value) > MAX_TIME_LENGTH:
-        raise Rejected(f"ongeldig tijdstip '{value[:MAX_TIME_LENGTH]}…'")
+        raise Rejected(reasons.BAD_TIME_CUT % {"value": value[:MAX_TIME_LENGTH]})
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise Rejected(f"ongeldig tijdstip '{value}'") from None
+        raise Rejected(reasons.BAD_TIME % {"value": value}) from None
     if moment.tzinfo is None:
-        raise Rejected("tijdstip zonder tijdzone")
+        raise Rejected(reasons.TIME_WITHOUT_ZONE)
     try:
         moment = moment.astimezone(UTC)
     except (OverflowError, ValueError):
-        raise Rejected(f"tijdstip '{value}' ligt buiten het bereik van de kalender") from None
+        raise Rejected(reasons.TIME_OUT_OF_CALENDAR % {"value": value}) from None
     if moment > now + CLOCK_SKEW:
-        raise Rejected("tijdstip ligt in de toekomst (klopt de klok van de telefoon?)")
+        raise Rejected(reasons.TIME_IN_FUTURE)
     if moment < now - MAX_AGE:
-        raise Rejected("registratie is ouder dan 21 dagen")
+        raise Rejected(reasons.TOO_OLD)
     return moment
 
 

@@ -103,7 +103,7 @@ def record_done(source: ImportSource, result: Any) -> ImportRun:
 def record_refused(source: ImportSource, error: DomainError) -> ImportRun:
     """A refused import, with its message (the row problems); call it after the import's
     rollback, and commit."""
-    run = new_run(source, ImportStatus.MISLUKT, error.message)
+    run = new_run(source, ImportStatus.MISLUKT, error.raw)
     run.rows = rows_of(error)
     db.session.flush()
     return run

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import current_app, has_app_context
 
+from app.core.stored_text import N_
 from app.exceptions import DomainError
 from config.settings import BaseConfig
 
@@ -67,32 +68,46 @@ class ImportLimits:
         return self.max_columns * (self.max_cell_chars + 3)
 
     def too_many_rows(self, line: int | None = None) -> TableError:
-        where = f"Regel {dutch_number(line)}: het" if line else "Het"
-        return TableError(
-            f"{where} bestand heeft meer dan {dutch_number(self.max_rows)} regels. Splits het "
-            "bestand (bijvoorbeeld per locatie of per maand) en importeer de delen na elkaar."
-        )
+        split = N_(
+            "Het bestand heeft meer dan %(value)s regels. Splits het bestand (bijvoorbeeld per "
+            "locatie of per maand) en importeer de delen na elkaar."
+        ) % {"value": dutch_number(self.max_rows)}
+        return TableError(self._on_line(line, split))
+
+    @staticmethod
+    def _on_line(line: int | None, message: str) -> str:
+        if not line:
+            return message
+        return N_("Regel %(line)s: %(message)s") % {"line": dutch_number(line), "message": message}
 
     def too_many_columns(self, line: int) -> TableError:
         return TableError(
-            f"Regel {dutch_number(line)}: meer dan {dutch_number(self.max_columns)} kolommen. "
-            "Dit is geen gewone export; laat alleen de kolommen van de export staan."
+            N_(
+                "Regel %(value)s: meer dan %(value2)s kolommen. Dit is geen gewone "
+                "export; laat alleen de kolommen van de export staan."
+            )
+            % {"value": dutch_number(line), "value2": dutch_number(self.max_columns)}
         )
 
     def cell_too_long(self, line: int | None) -> TableError:
-        where = f"Regel {dutch_number(line)}: een" if line else "Een"
-        return TableError(
-            f"{where} cel is langer dan {dutch_number(self.max_cell_chars)} tekens. "
-            "Dit is geen gewone export."
-        )
+        too_long = N_("Een cel is langer dan %(value)s tekens. Dit is geen gewone export.") % {
+            "value": dutch_number(self.max_cell_chars)
+        }
+        return TableError(self._on_line(line, too_long))
 
     def too_big(self, *, unpacked: bool = False) -> TableError:
         if unpacked:
             return TableError(
-                f"Het .xlsx-bestand pakt uit tot meer dan {megabytes(self.max_bytes)}: te groot "
-                "voor een export. Sla het op als CSV, of splits het (per locatie of per maand)."
+                N_(
+                    "Het .xlsx-bestand pakt uit tot meer dan %(value)s: te groot voor een "
+                    "export. Sla het op als CSV, of splits het (per locatie of per maand)."
+                )
+                % {"value": megabytes(self.max_bytes)}
             )
         return TableError(
-            f"Het bestand is groter dan {megabytes(self.max_bytes)}. Splits het (per locatie of "
-            "per maand) en importeer de delen na elkaar."
+            N_(
+                "Het bestand is groter dan %(value)s. Splits het (per locatie of per "
+                "maand) en importeer de delen na elkaar."
+            )
+            % {"value": megabytes(self.max_bytes)}
         )

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.core.stored_text import N_
 from app.imports.limits import ImportLimits, TableError, dutch_number
 from app.imports.xlsx import read_xlsx
 
@@ -69,8 +70,11 @@ def _refuse_nul(data: bytes) -> None:
         raise TableError(UNREADABLE_TEXT)
     line = data.count(b"\n", 0, position) + 1
     raise TableError(
-        f"Regel {dutch_number(line)}: bevat een NUL-teken (een binair teken, geen tekst). Sla "
-        "het bestand opnieuw op als CSV of als .xlsx."
+        N_(
+            "Regel %(value)s: bevat een NUL-teken (een binair teken, geen tekst). "
+            "Sla het bestand opnieuw op als CSV of als .xlsx."
+        )
+        % {"value": dutch_number(line)}
     )
 
 
@@ -92,8 +96,11 @@ def _encoding(data: bytes) -> tuple[str, str]:
         return codec, name
     position = error.start if error is not None else 0
     raise TableError(
-        "Het bestand is niet te lezen: de tekenset is geen UTF-8 of Windows-1252 "
-        f"(onleesbaar teken op positie {position})."
+        N_(
+            "Het bestand is niet te lezen: de tekenset is geen UTF-8 of "
+            "Windows-1252 (onleesbaar teken op positie %(position)s)."
+        )
+        % {"position": position}
     )
 
 
@@ -122,8 +129,11 @@ def _bounded_lines(text: io.TextIOBase, limits: ImportLimits) -> Iterator[str]:
             if max(map(len, block)) > longest:
                 number = seen + next(i for i, line in enumerate(block, 1) if len(line) > longest)
                 raise TableError(
-                    f"Regel {dutch_number(number)}: de regel is langer dan een export kan zijn "
-                    f"(meer dan {dutch_number(longest)} tekens)."
+                    N_(
+                        "Regel %(value)s: de regel is langer dan een export kan zijn (meer dan "
+                        "%(value2)s tekens)."
+                    )
+                    % {"value": dutch_number(number), "value2": dutch_number(longest)}
                 )
             seen += len(block)
             yield block
@@ -149,14 +159,19 @@ def _read_csv(
     def problem(error: csv.Error) -> TableError:
         if "field larger than field limit" in str(error):
             return limits.cell_too_long(reader.line_num)
-        return TableError(f"Regel {reader.line_num}: geen geldige CSV ({error}).")
+        return TableError(
+            N_("Regel %(line_num)s: geen geldige CSV (%(error)s).")
+            % {"line_num": reader.line_num, "error": error}
+        )
 
     try:
         header = next(reader)
     except StopIteration:
-        raise TableError("Het bestand is leeg.") from None
+        raise TableError(N_("Het bestand is leeg.")) from None
     except csv.Error as error:
-        raise TableError(f"De kopregel is geen geldige CSV: {error}.") from None
+        raise TableError(
+            N_("De kopregel is geen geldige CSV: %(error)s.") % {"error": error}
+        ) from None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
@@ -175,7 +190,7 @@ def _read_xlsx(
     try:
         _line, header = next(rows)
     except StopIteration:
-        raise TableError("Het bestand is leeg.") from None
+        raise TableError(N_("Het bestand is leeg.")) from None
     return header, rows
 
 
@@ -217,7 +232,7 @@ def read_header(data: bytes, filename: str, *, limits: ImportLimits | None = Non
     ``limits``; raises :class:`TableError` for an empty or unreadable file."""
     limits = limits or ImportLimits.current()
     if not data or data.isspace():
-        raise TableError("Het bestand is leeg.")
+        raise TableError(N_("Het bestand is leeg."))
     if data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
         header, _rows = _read_xlsx(data, limits)
     else:
@@ -243,7 +258,7 @@ def read_table(
     """
     limits = limits or ImportLimits.current()
     if not data or data.isspace():  # (strip() would copy a 100 MB file)
-        raise TableError("Het bestand is leeg.")
+        raise TableError(N_("Het bestand is leeg."))
     encoding, delimiter = "binary", ""
     if data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
         header, rows = _read_xlsx(data, limits)
@@ -262,7 +277,8 @@ def read_table(
         elif len(header) == 1:
             hint = " Controleer het scheidingsteken (; of ,)."
         raise TableError(
-            f"Kolom(men) niet gevonden: {', '.join(missing)}. Gevonden kolommen: {shown}.{hint}"
+            N_("Kolom(men) niet gevonden: %(items)s. Gevonden kolommen: %(shown)s.%(hint)s")
+            % {"items": ", ".join(missing), "shown": shown, "hint": hint}
         )
 
     table = Table(columns=list(positions), encoding=encoding, delimiter=delimiter)
@@ -275,5 +291,5 @@ def read_table(
         )
         table.line_numbers.append(line_number)
     if not table.rows:
-        raise TableError("Het bestand bevat alleen een kopregel en geen gegevens.")
+        raise TableError(N_("Het bestand bevat alleen een kopregel en geen gegevens."))
     return table

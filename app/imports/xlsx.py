@@ -30,6 +30,7 @@ from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 
+from app.core.stored_text import N_
 from app.imports.limits import ImportLimits, TableError, dutch_number
 
 # More parts than a spreadsheet export has (a workbook with a few sheets has about 15).
@@ -50,8 +51,12 @@ DAMAGED = (
 
 def damaged_sheet(line: int) -> TableError:
     return TableError(
-        f"Regel {dutch_number(line)}: het werkblad is hier beschadigd (onleesbare of afgebroken "
-        "gegevens). Open het bestand in Excel en sla het opnieuw op, of sla het op als CSV."
+        N_(
+            "Regel %(value)s: het werkblad is hier beschadigd (onleesbare of "
+            "afgebroken gegevens). Open het bestand in Excel en sla het opnieuw "
+            "op, of sla het op als CSV."
+        )
+        % {"value": dutch_number(line)}
     )
 
 
@@ -203,8 +208,11 @@ def _shared_strings(archive: zipfile.ZipFile, part: str, limits: ImportLimits) -
             state["length"] = 0
             if len(strings) >= limits.max_rows:
                 raise TableError(
-                    f"Het .xlsx-bestand bevat meer dan {dutch_number(limits.max_rows)} "
-                    "verschillende teksten. Dit is geen gewone export."
+                    N_(
+                        "Het .xlsx-bestand bevat meer dan %(value)s verschillende teksten. Dit "
+                        "is geen gewone export."
+                    )
+                    % {"value": dutch_number(limits.max_rows)}
                 )
         elif local == "rPh":
             state["phonetic"] = True
@@ -482,8 +490,8 @@ def _open(data: bytes, limits: ImportLimits) -> zipfile.ZipFile:
         raise TableError(DAMAGED) from None
     if len(parts) > MAX_PARTS:
         raise TableError(
-            f"Het .xlsx-bestand heeft meer dan {dutch_number(MAX_PARTS)} onderdelen. Dit is geen "
-            "gewone export."
+            N_("Het .xlsx-bestand heeft meer dan %(value)s onderdelen. Dit is geen gewone export.")
+            % {"value": dutch_number(MAX_PARTS)}
         )
     if sum(part.file_size for part in parts) > limits.max_bytes:
         raise limits.too_big(unpacked=True)

@@ -155,7 +155,7 @@ def import_claimed(
     except DomainError as error:
         run.status = ImportStatus.MISLUKT
         run.rows = rows_of(error)
-        run.message = error.message[:MESSAGE_MAX_LENGTH]
+        run.message = error.raw[:MESSAGE_MAX_LENGTH]
         needs_confirmation = isinstance(error, ImportNeedsConfirmation)
         db.session.flush()
         return Imported(error.message.splitlines(), needs_confirmation=needs_confirmation)

@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+from flask_babel import gettext
 from sqlalchemy.engine import Engine, make_url
 
 from app.exceptions import DomainError
@@ -26,7 +27,9 @@ def _pg_tool(name: str) -> str:
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
     if candidates:
         return candidates[0]
-    raise DomainError(f"{name} niet gevonden: installeer de PostgreSQL-clienttools.")
+    raise DomainError(
+        gettext("%(name)s niet gevonden: installeer de PostgreSQL-clienttools.", name=name)
+    )
 
 
 def pg_environment(engine: Engine) -> tuple[list[str], dict[str, str]]:
@@ -46,7 +49,9 @@ def backup(engine: Engine, target: Path) -> Path:
     """Write a consistent backup of the database behind ``engine`` to ``target``."""
     target = target.expanduser().resolve()
     if target.exists():
-        raise DomainError(f"{target} bestaat al; kies een nieuwe bestandsnaam.")
+        raise DomainError(
+            gettext("%(target)s bestaat al; kies een nieuwe bestandsnaam.", target=target)
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     dialect = engine.dialect.name
     if dialect == "sqlite":
@@ -71,7 +76,11 @@ def backup(engine: Engine, target: Path) -> Path:
         result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
         if result.returncode != 0:
             target.unlink(missing_ok=True)
-            raise DomainError(f"pg_dump mislukte: {result.stderr.strip()[:500]}")
+            raise DomainError(
+                gettext("pg_dump mislukte: %(value)s", value=result.stderr.strip()[:500])
+            )
     else:  # pragma: no cover
-        raise DomainError(f"Back-up van {dialect} wordt niet ondersteund.")
+        raise DomainError(
+            gettext("Back-up van %(dialect)s wordt niet ondersteund.", dialect=dialect)
+        )
     return target

@@ -17,6 +17,7 @@ from app.core.request_input import paginate
 from app.exceptions import DomainError
 from app.extensions import db
 from app.models import Student
+from app.privacy.audit_labels import action_label, object_label
 from app.privacy.audit_services import AuditFilter, audit_query, known_actions, student_trail_csv
 from app.privacy.forms import AuditFilterForm, EraseStudentForm, RectifyStudentForm
 from app.privacy.subject import as_json, erase_student, subject_access
@@ -31,7 +32,7 @@ PAGE_SIZE = 100
 @beheer_only
 def audit() -> ResponseReturnValue:
     form = AuditFilterForm(request.args)
-    form.action.choices = [("", "—"), *[(a, a) for a in known_actions()]]
+    form.action.choices = [("", "—"), *[(a, action_label(a)) for a in known_actions()]]
     criteria = AuditFilter()
     if form.validate():
         criteria = AuditFilter(
@@ -44,7 +45,13 @@ def audit() -> ResponseReturnValue:
     page = paginate(audit_query(criteria), per_page=PAGE_SIZE)
     filter_args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template(
-        "privacy/audit.html", form=form, page=page, criteria=criteria, filter_args=filter_args
+        "privacy/audit.html",
+        form=form,
+        page=page,
+        criteria=criteria,
+        filter_args=filter_args,
+        action_label=action_label,
+        object_label=object_label,
     )
 
 

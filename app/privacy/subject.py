@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
@@ -186,7 +187,7 @@ def erase_student(student: Student, by: User, reason: str) -> dict[str, int]:
     lose their link to them."""
     if not reason.strip():
         raise DomainError(
-            "Geef een reden voor het wissen (bijvoorbeeld het verzoek).", field="reason"
+            gettext("Geef een reden voor het wissen (bijvoorbeeld het verzoek)."), field="reason"
         )
     counts = {eraser.__name__: eraser(student) for eraser in ERASERS}
     number = student.leerlingnummer

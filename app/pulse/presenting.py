@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from app.core.localtime import week_label
 from app.core.vocabulary import ClimateRating
 from app.models import Peiling
 from app.pulse.charts import (
@@ -19,7 +20,7 @@ from app.pulse.charts import (
     climate_grid,
     trend_chart,
 )
-from app.pulse.rules import MIN_GROUP_SIZE, Phase, week_label
+from app.pulse.rules import MIN_GROUP_SIZE, Phase
 from app.pulse.services import ClimateTrend, PeilingResult
 from app.pulse.statements import Statement
 

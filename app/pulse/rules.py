@@ -95,9 +95,5 @@ def weeks_between(start: date, end: date) -> list[date]:
     return [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
 
 
-def week_label(monday: date) -> str:
-    return f"wk {monday.isocalendar().week}"
-
-
 def periods_overlap(a_start: date, a_end: date, b_start: date, b_end: date) -> bool:
     return a_start <= b_end and b_start <= a_end

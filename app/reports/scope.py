@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -34,13 +35,16 @@ def resolve_locations(codes: Iterable[str] | None) -> list[Location]:
         location = by_code.get(code.strip().lower())
         if location is None:
             raise ReportError(
-                f"Onbekende locatie '{code.strip()[:16]}' "
-                f"(bekend: {', '.join(loc.code for loc in known) or 'geen'}).",
+                gettext(
+                    "Onbekende locatie '%(value)s' (bekend: %(value2)s).",
+                    value=code.strip()[:16],
+                    value2=", ".join(loc.code for loc in known) or "geen",
+                ),
                 field="locatie",
             )
         chosen[location.id] = location
     if not chosen:
-        raise ReportError("Kies een locatie of de hele groep.", field="locatie")
+        raise ReportError(gettext("Kies een locatie of de hele groep."), field="locatie")
     return sorted(chosen.values(), key=lambda loc: loc.code)
 
 

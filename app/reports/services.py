@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.audit import record
@@ -33,7 +34,13 @@ def save_text(user: User | None, scope: str, start: date, end: date, body: str) 
     commits)."""
     body = (body or "").replace("\r\n", "\n").strip()
     if len(body) > REPORT_TEXT_MAX:
-        raise ReportError(f"De tekst is te lang: hoogstens {REPORT_TEXT_MAX} tekens.", field="body")
+        raise ReportError(
+            gettext(
+                "De tekst is te lang: hoogstens %(REPORT_TEXT_MAX)s tekens.",
+                REPORT_TEXT_MAX=REPORT_TEXT_MAX,
+            ),
+            field="body",
+        )
     row = find_text(scope, start, end)
     if row is None:
         row = ReportText(scope=scope, starts_on=start, ends_on=end)

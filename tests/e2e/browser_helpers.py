@@ -12,16 +12,6 @@ from tests.client_helpers import PASSWORD
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 800}
-# A phone's browser says so in its user agent; SchoolFit lands floor staff on the floor there
-# (app/main/workplace.py). Headless Chromium's own agent is a desktop's.
-PHONE_AGENT = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/120.0 Mobile Safari/537.36"
-)
-LAPTOP_AGENT = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 "
-    "Safari/537.36"
-)
 
 
 @dataclass

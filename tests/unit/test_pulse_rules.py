@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from app.core.localtime import week_label
 from app.pulse.rules import (
     MIN_GROUP_SIZE,
     Phase,
@@ -13,7 +14,6 @@ from app.pulse.rules import (
     phase,
     results_may_show,
     tally,
-    week_label,
     weeks_between,
 )
 

@@ -94,7 +94,7 @@ def test_a_cell_longer_than_the_limit_is_refused(filename: str) -> None:
     data = f"stamnr;klas\r\n1;{long}\r\n".encode()
     if filename == "x.xlsx":
         data = sheet(inline_row("1", long))
-    assert "Regel 2: een cel is langer dan 20 tekens" in refused(data, filename)
+    assert "Regel 2: Een cel is langer dan 20 tekens" in refused(data, filename)
 
 
 def shared_string_sheet(*items: str) -> bytes:
@@ -127,7 +127,7 @@ def test_more_shared_strings_than_rows_allowed_are_refused() -> None:
 def test_a_csv_cell_beyond_the_csv_modules_own_limit_is_a_row_message() -> None:
     limits = ImportLimits(10, 5, 200_000, 1 << 20)
     data = b'stamnr;klas\r\n1;"' + b"x" * 140_000 + b'"\r\n'
-    assert "Regel 2: een cel is langer dan" in refused(data, limits=limits)
+    assert "Regel 2: Een cel is langer dan" in refused(data, limits=limits)
 
 
 # --- size -----------------------------------------------------------------------------------

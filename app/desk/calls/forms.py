@@ -31,12 +31,12 @@ class CallForm(OnceForm):
     preferred_time = StringField(
         _l("Voorkeurstijd"),
         validators=[too_long(60)],
-        render_kw={"placeholder": "bijv. na 16:00"},
+        render_kw={"placeholder": _l("bijv. na 16:00")},
     )
     contact_person = StringField(
         _l("Wie bellen"),
         validators=[too_long(120)],
-        render_kw={"placeholder": "bijv. moeder"},
+        render_kw={"placeholder": _l("bijv. moeder")},
     )
     interpreter_needed = BooleanField(_l("Tolk nodig"))
     language = StringField(_l("Taal"), validators=[too_long(40)])

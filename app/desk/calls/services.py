@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -12,6 +13,7 @@ from app.access.desk_records import calls_visible_to
 from app.audit import record
 from app.core import roles
 from app.core.localtime import local_today
+from app.core.stored_text import N_
 from app.core.vocabulary import (
     CallResult,
     CallStatus,
@@ -49,16 +51,16 @@ def create_call(
 ) -> ParentCall:
     today = today or local_today()
     if not can_work_on_student(user, student):
-        raise DomainError("Je kunt voor deze leerling geen oudercontact plannen.")
+        raise DomainError(gettext("Je kunt voor deze leerling geen oudercontact plannen."))
     problem = rules.call_due_error(due, today)
     if problem:
         raise DomainError(problem, field="due")
-    check_staff(assignee, student.location_id, roles.CASE_WORKERS, "wie er belt", "assignee")
+    check_staff(assignee, student.location_id, roles.CASE_WORKERS, N_("wie er belt"), "assignee")
     subject_text = clean_text(
-        subject, "waarover je belt", SHORT_TEXT, required=True, field="subject"
+        subject, N_("waarover je belt"), SHORT_TEXT, required=True, field="subject"
     )
     language_text = clean_text(
-        language, "de taal voor de tolk", 40, required=interpreter_needed, field="language"
+        language, N_("de taal voor de tolk"), 40, required=interpreter_needed, field="language"
     )
     assert assignee is not None and due is not None
     case = open_case_of(student.id)
@@ -69,10 +71,10 @@ def create_call(
         assignee_id=assignee.id,
         due=due,
         preferred_time=clean_text(
-            preferred_time, "het voorkeurstijdstip", 60, required=False, field="preferred_time"
+            preferred_time, N_("het voorkeurstijdstip"), 60, required=False, field="preferred_time"
         ),
         contact_person=clean_text(
-            contact_person, "wie je belt", 120, required=False, field="contact_person"
+            contact_person, N_("wie je belt"), 120, required=False, field="contact_person"
         ),
         subject=subject_text,
         interpreter_needed=bool(interpreter_needed),
@@ -121,9 +123,9 @@ def log_attempt(
     planned (a later date)."""
     today = today or local_today()
     if call.status != CallStatus.OPEN:
-        raise DomainError("Dit oudercontact is al afgerond.")
+        raise DomainError(gettext("Dit oudercontact is al afgerond."))
     if result is None:
-        raise DomainError("Kies het resultaat van de poging.", field="result")
+        raise DomainError(gettext("Kies het resultaat van de poging."), field="result")
     reached = rules.call_done_after(result)
     note_text = clean_text(
         note,
@@ -153,9 +155,9 @@ def log_attempt(
 
 def cancel_call(user: User, call: ParentCall, reason: str | None) -> None:
     if call.status != CallStatus.OPEN:
-        raise DomainError("Dit oudercontact is al afgerond.")
+        raise DomainError(gettext("Dit oudercontact is al afgerond."))
     call.outcome = "Geannuleerd: " + clean_text(
-        reason, "een reden", SHORT_TEXT, required=True, field="reason"
+        reason, N_("een reden"), SHORT_TEXT, required=True, field="reason"
     )
     call.status = CallStatus.GEANNULEERD
     call.closed_at = utcnow()

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
 from app.access.cases import access_to, can_work_on_student
 from app.audit import record
 from app.core import roles
 from app.core.localtime import local_today
+from app.core.stored_text import N_
 from app.core.vocabulary import (
     CaseStatus,
     Role,
@@ -58,13 +60,17 @@ def open_case(
     """Open a case for a student (one open case per student)."""
     today = today or local_today()
     if not can_work_on_student(user, student):
-        raise DomainError("Je kunt voor deze leerling geen casus openen.")
-    reason_text = clean_text(reason, "de aanleiding", SHORT_TEXT, required=True, field="reason")
+        raise DomainError(gettext("Je kunt voor deze leerling geen casus openen."))
+    reason_text = clean_text(reason, N_("de aanleiding"), SHORT_TEXT, required=True, field="reason")
     if status not in STARTING_STATUSES:
-        raise DomainError("Een casus begint als signaal, preventief of intensief.", field="status")
-    check_staff(owner, student.location_id, roles.CASE_WORKERS, "eigenaar", "owner")
+        raise DomainError(
+            gettext("Een casus begint als signaal, preventief of intensief."), field="status"
+        )
+    check_staff(owner, student.location_id, roles.CASE_WORKERS, N_("eigenaar"), "owner")
     if teamleider is not None:
-        check_staff(teamleider, student.location_id, {Role.TEAMLEIDER}, "teamleider", "teamleider")
+        check_staff(
+            teamleider, student.location_id, {Role.TEAMLEIDER}, N_("teamleider"), "teamleider"
+        )
     if status in rules.TRAJECTORY_STATUSES:
         review_date = review_date or rules.default_review_date(today)
         problem = rules.review_date_error(review_date, today)
@@ -92,8 +98,10 @@ def open_case(
         # A colleague opened one at the same moment: the partial unique index decides. The view
         # rolls the request back.
         raise DomainError(
-            "Een collega heeft zojuist een casus voor deze leerling geopend. Laad de pagina "
-            "opnieuw."
+            gettext(
+                "Een collega heeft zojuist een casus voor deze leerling geopend. Laad "
+                "de pagina opnieuw."
+            )
         ) from None
     db.session.add(
         CaseStatusChange(
@@ -113,9 +121,9 @@ def open_case(
 
 def link_entry(user: User, entry: FloorEntry, case: Casus) -> None:
     if case.student_id not in {s.id for s in entry.students}:
-        raise DomainError("Deze registratie gaat niet over de leerling van deze casus.")
+        raise DomainError(gettext("Deze registratie gaat niet over de leerling van deze casus."))
     if not case.is_open:
-        raise DomainError("Deze casus is afgesloten.")
+        raise DomainError(gettext("Deze casus is afgesloten."))
     mark_worked_out(user, entry, TriageOutcome.CASUS, student_id=case.student_id, case=case)
 
 
@@ -136,17 +144,19 @@ def change_status(
     """A manual status change, with who, when and why; illegal jumps are refused."""
     today = today or local_today()
     if not access_to(user, case).change_status:
-        raise DomainError("Je kunt de status van deze casus niet wijzigen.")
+        raise DomainError(gettext("Je kunt de status van deze casus niet wijzigen."))
     problem = rules.transition_error(case.status, target)
     if problem:
         raise DomainError(problem, field="status")
     reason_text = clean_text(
-        reason, "de reden van de wijziging", NOTE_TEXT, required=True, field="reason"
+        reason, N_("de reden van de wijziging"), NOTE_TEXT, required=True, field="reason"
     )
     if target == CaseStatus.AFGESLOTEN and pending_handover(case) is not None:
         raise DomainError(
-            "Er staat een overdracht open bij COPA. Wacht op het besluit van COPA voordat je de "
-            "casus afsluit.",
+            gettext(
+                "Er staat een overdracht open bij COPA. Wacht op het besluit van COPA "
+                "voordat je de casus afsluit."
+            ),
             field="status",
         )
     if target in rules.TRAJECTORY_STATUSES:
@@ -178,11 +188,11 @@ def change_status(
 
 def assign_case(user: User, case: Casus, owner: User | None, teamleider: User | None) -> None:
     if not access_to(user, case).assign:
-        raise DomainError("Je kunt deze casus niet wijzigen.")
+        raise DomainError(gettext("Je kunt deze casus niet wijzigen."))
     location_id = case.student.location_id
-    check_staff(owner, location_id, roles.CASE_WORKERS, "eigenaar", "owner")
+    check_staff(owner, location_id, roles.CASE_WORKERS, N_("eigenaar"), "owner")
     if teamleider is not None:
-        check_staff(teamleider, location_id, {Role.TEAMLEIDER}, "teamleider", "teamleider")
+        check_staff(teamleider, location_id, {Role.TEAMLEIDER}, N_("teamleider"), "teamleider")
     assert owner is not None
     changes: list[str] = []
     if owner.id != case.owner_id:
@@ -194,7 +204,7 @@ def assign_case(user: User, case: Casus, owner: User | None, teamleider: User | 
         changes.append(f"teamleider: {before} → {teamleider.name if teamleider else 'geen'}")
         case.teamleider_id = new_tl
     if not changes:
-        raise DomainError("Er is niets gewijzigd.")
+        raise DomainError(gettext("Er is niets gewijzigd."))
     case.updated_at = utcnow()
     db.session.add(
         CaseNote(case_id=case.id, author_id=user.id, text="Gewijzigd: " + "; ".join(changes))
@@ -204,11 +214,11 @@ def assign_case(user: User, case: Casus, owner: User | None, teamleider: User | 
 
 def add_note(user: User, case: Casus, text: str | None) -> CaseNote:
     if not access_to(user, case).add_note:
-        raise DomainError("Je kunt bij deze casus geen notitie maken.")
+        raise DomainError(gettext("Je kunt bij deze casus geen notitie maken."))
     note = CaseNote(
         case_id=case.id,
         author_id=user.id,
-        text=clean_text(text, "de notitie", LONG_TEXT, required=True, field="text"),
+        text=clean_text(text, N_("de notitie"), LONG_TEXT, required=True, field="text"),
     )
     case.updated_at = utcnow()
     db.session.add(note)
@@ -227,10 +237,10 @@ def record_review(
     """The periodic review of a trajectory: what was found, and the next review date."""
     today = today or local_today()
     if not access_to(user, case).work:
-        raise DomainError("Je kunt deze casus niet evalueren.")
+        raise DomainError(gettext("Je kunt deze casus niet evalueren."))
     if case.status not in rules.TRAJECTORY_STATUSES:
-        raise DomainError("Alleen een preventief of intensief traject wordt geëvalueerd.")
-    body = clean_text(text, "de evaluatie", LONG_TEXT, required=True, field="text")
+        raise DomainError(gettext("Alleen een preventief of intensief traject wordt geëvalueerd."))
+    body = clean_text(text, N_("de evaluatie"), LONG_TEXT, required=True, field="text")
     problem = rules.review_date_error(next_review, today)
     if problem:
         raise DomainError(problem, field="next_review_date")

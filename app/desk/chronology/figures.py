@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.core.vocabulary import AbsenceRule, CallResult, ConversationPartner, EntryKind, VisitStatus
@@ -26,17 +28,18 @@ from app.models import (
 
 
 def absence_figures(signal: Any) -> str:
-    """The figures of one absence signal in words: hours, days, sick reports, count."""
+    """The figures of one absence signal in words (the reader's language): hours, days, sick
+    reports, count."""
     parts = []
     hours = getattr(signal, "hours", 0) or 0
     if hours:
-        parts.append(f"{hours:g} uur")
-    if getattr(signal, "days", 0):
-        parts.append(f"{signal.days} dagen")
-    if getattr(signal, "episodes", 0):
-        parts.append(f"{signal.episodes} ziekmeldingen")
-    if getattr(signal, "count", 0) and not parts:
-        parts.append(f"{signal.count} keer")
+        parts.append(_("%(hours)s uur", hours=f"{hours:g}"))
+    if days := getattr(signal, "days", 0):
+        parts.append(ngettext("%(num)d dag", "%(num)d dagen", days))
+    if episodes := getattr(signal, "episodes", 0):
+        parts.append(ngettext("%(num)d ziekmelding", "%(num)d ziekmeldingen", episodes))
+    if (count := getattr(signal, "count", 0)) and not parts:
+        parts.append(ngettext("%(num)d keer", "%(num)d keer", count))
     return ", ".join(parts)
 
 
@@ -132,7 +135,13 @@ def student_figures(student_id: int) -> StudentFigures:
 
 
 def _absence_summary(student_id: int) -> str:
-    """Absence figures from the absence capability's signals, when it is installed."""
+    """Absence figures from the absence capability's signals, in Dutch whatever the reader's
+    language: the summary is stored in the handover and must read the same for everyone."""
+    with force_locale("nl"):
+        return _dutch_absence_summary(student_id)
+
+
+def _dutch_absence_summary(student_id: int) -> str:
     signals = db.session.scalars(
         select(AbsenceSignal)
         .where(AbsenceSignal.student_id == student_id)

@@ -6,9 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext
+
 from app.access.cases import can_work_on_student, may_see_student_work
 from app.audit import record
 from app.core.localtime import LOCAL_TZ, local_today
+from app.core.stored_text import N_
 from app.core.vocabulary import (
     ConversationPartner,
     ReportTopic,
@@ -43,41 +46,41 @@ class ReportInput:
 
 def _validated_report(data: ReportInput, today: date) -> dict[str, object]:
     if data.held_on is None:
-        raise DomainError("Kies de datum van het gesprek.", field="held_on")
+        raise DomainError(gettext("Kies de datum van het gesprek."), field="held_on")
     if data.held_on > today:
         raise DomainError(
-            "Een gesprek kan niet in de toekomst hebben plaatsgevonden.", field="held_on"
+            gettext("Een gesprek kan niet in de toekomst hebben plaatsgevonden."), field="held_on"
         )
     if data.held_on < today - timedelta(days=365):
-        raise DomainError("Die datum ligt meer dan een jaar terug.", field="held_on")
+        raise DomainError(gettext("Die datum ligt meer dan een jaar terug."), field="held_on")
     partners = [p for p in data.with_whom if p]
     if not partners:
-        raise DomainError("Kies met wie het gesprek was.", field="with_whom")
+        raise DomainError(gettext("Kies met wie het gesprek was."), field="with_whom")
     if any(p not in {c.value for c in ConversationPartner} for p in partners):
-        raise DomainError("Onbekende gesprekspartner.", field="with_whom")
+        raise DomainError(gettext("Onbekende gesprekspartner."), field="with_whom")
     other = clean_text(
         data.with_other,
-        "met wie (anders)",
+        N_("met wie (anders)"),
         120,
         required=ConversationPartner.ANDERS in partners,
         field="with_other",
     )
     topics = [t for t in data.topics if t]
     if not topics:
-        raise DomainError("Kies minstens één onderwerp.", field="topics")
+        raise DomainError(gettext("Kies minstens één onderwerp."), field="topics")
     if any(t not in ReportTopic.values() for t in topics):
-        raise DomainError("Onbekend onderwerp.", field="topics")
+        raise DomainError(gettext("Onbekend onderwerp."), field="topics")
     next_step = clean_text(
-        data.next_step, "de volgende stap", SHORT_TEXT, required=False, field="next_step"
+        data.next_step, N_("de volgende stap"), SHORT_TEXT, required=False, field="next_step"
     )
     next_due = data.next_step_due
     if next_step and next_due is None:
-        raise DomainError("Kies voor de volgende stap een datum.", field="next_step_due")
+        raise DomainError(gettext("Kies voor de volgende stap een datum."), field="next_step_due")
     if next_due is not None and not next_step:
-        raise DomainError("Beschrijf de volgende stap bij deze datum.", field="next_step")
+        raise DomainError(gettext("Beschrijf de volgende stap bij deze datum."), field="next_step")
     if next_due is not None and next_due < today:
         raise DomainError(
-            "De datum van de volgende stap ligt in het verleden.", field="next_step_due"
+            gettext("De datum van de volgende stap ligt in het verleden."), field="next_step_due"
         )
     return {
         "held_on": data.held_on,
@@ -85,16 +88,16 @@ def _validated_report(data: ReportInput, today: date) -> dict[str, object]:
         "with_other": other if ConversationPartner.ANDERS in partners else "",
         "topics": join_codes(topics),
         "summary": clean_text(
-            data.summary, "wat er is besproken", LONG_TEXT, required=True, field="summary"
+            data.summary, N_("wat er is besproken"), LONG_TEXT, required=True, field="summary"
         ),
         "agreements": clean_text(
-            data.agreements, "de afspraken", 2000, required=False, field="agreements"
+            data.agreements, N_("de afspraken"), 2000, required=False, field="agreements"
         ),
         "next_step": next_step,
         "next_step_due": next_due,
         "internal_note": clean_text(
             data.internal_note,
-            "de interne notitie",
+            N_("de interne notitie"),
             NOTE_TEXT,
             required=False,
             field="internal_note",
@@ -126,7 +129,7 @@ def create_report(
     """Write a conversation report; linked to the student's open case, if any."""
     today = today or local_today()
     if not can_work_on_student(user, student):
-        raise DomainError("Je kunt voor deze leerling geen gespreksverslag maken.")
+        raise DomainError(gettext("Je kunt voor deze leerling geen gespreksverslag maken."))
     values = _validated_report(data, today)
     case = open_case_of(student.id)
     report = ConversationReport(
@@ -152,9 +155,11 @@ def update_report(
     """Only the author corrects a report, within 14 days."""
     today = today or local_today()
     if report.author_id != user.id:
-        raise DomainError("Alleen de schrijver kan dit verslag aanpassen.")
+        raise DomainError(gettext("Alleen de schrijver kan dit verslag aanpassen."))
     if report.created_at.astimezone(LOCAL_TZ).date() < today - timedelta(days=14):
-        raise DomainError("Een verslag kan tot 14 dagen na het schrijven worden aangepast.")
+        raise DomainError(
+            gettext("Een verslag kan tot 14 dagen na het schrijven worden aangepast.")
+        )
     for key, value in _validated_report(data, today).items():
         setattr(report, key, value)
     db.session.flush()
@@ -163,8 +168,8 @@ def update_report(
 
 def next_step_done(user: User, report: ConversationReport) -> None:
     if report.author_id != user.id:
-        raise DomainError("Alleen de schrijver kan deze stap afvinken.")
+        raise DomainError(gettext("Alleen de schrijver kan deze stap afvinken."))
     if not report.next_step:
-        raise DomainError("Dit verslag heeft geen volgende stap.")
+        raise DomainError(gettext("Dit verslag heeft geen volgende stap."))
     report.next_step_done_at = None if report.next_step_done_at else utcnow()
     db.session.flush()

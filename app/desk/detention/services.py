@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, time, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -13,6 +14,7 @@ from app.access.desk_records import sessions_visible_to, works_at
 from app.audit import record, record_many
 from app.core import roles
 from app.core.localtime import local_today
+from app.core.stored_text import N_
 from app.desk.common import check_staff, clean_text, staff_at
 from app.exceptions import DomainError
 from app.extensions import db
@@ -40,21 +42,23 @@ def create_session(
 ) -> DetentionSession:
     today = today or local_today()
     if user.role not in roles.CASE_WORKERS:
-        raise DomainError("Je kunt geen nablijfklas vastleggen.")
+        raise DomainError(gettext("Je kunt geen nablijfklas vastleggen."))
     if location is None or not works_at(user, location.id):
-        raise DomainError("Kies een van je locaties.", field="location")
+        raise DomainError(gettext("Kies een van je locaties."), field="location")
     if held_on is None:
-        raise DomainError("Kies de datum.", field="held_on")
+        raise DomainError(gettext("Kies de datum."), field="held_on")
     if held_on > today + timedelta(days=60) or held_on < today - timedelta(days=60):
-        raise DomainError("Kies een datum binnen twee maanden van vandaag.", field="held_on")
-    check_staff(supervisor, location.id, roles.VISIT_STAFF, "begeleider", "supervisor")
+        raise DomainError(
+            gettext("Kies een datum binnen twee maanden van vandaag."), field="held_on"
+        )
+    check_staff(supervisor, location.id, roles.VISIT_STAFF, N_("begeleider"), "supervisor")
     assert supervisor is not None
     session = DetentionSession(
         location_id=location.id,
         held_on=held_on,
         starts_at=starts_at,
         supervisor_id=supervisor.id,
-        note=clean_text(note, "de notitie", SHORT_TEXT, required=False, field="note"),
+        note=clean_text(note, N_("de notitie"), SHORT_TEXT, required=False, field="note"),
         created_by_id=user.id,
     )
     db.session.add(session)
@@ -134,15 +138,19 @@ def add_to_session(
 ) -> DetentionAttendance:
     if student is None or student.location_id != session.location_id:
         raise DomainError(
-            "Deze leerling hoort niet bij de locatie van deze nablijfklas.", field="leerlingnummer"
+            gettext("Deze leerling hoort niet bij de locatie van deze nablijfklas."),
+            field="leerlingnummer",
         )
     if any(a.student_id == student.id for a in session.attendances):
-        raise DomainError(f"{student.full_name} staat al op de lijst.", field="leerlingnummer")
+        raise DomainError(
+            gettext("%(full_name)s staat al op de lijst.", full_name=student.full_name),
+            field="leerlingnummer",
+        )
     attendance = DetentionAttendance(
         session_id=session.id,
         student_id=student.id,
         what_happened=clean_text(
-            what_happened, "wat er gebeurde", NOTE_TEXT, required=False, field="what_happened"
+            what_happened, N_("wat er gebeurde"), NOTE_TEXT, required=False, field="what_happened"
         ),
     )
     db.session.add(attendance)
@@ -159,13 +167,13 @@ def record_talk(
     agreement: str | None,
 ) -> None:
     attendance.what_happened = clean_text(
-        what_happened, "wat er gebeurde", NOTE_TEXT, required=True, field="what_happened"
+        what_happened, N_("wat er gebeurde"), NOTE_TEXT, required=True, field="what_happened"
     )
     attendance.reflection = clean_text(
-        reflection, "de reflectie", NOTE_TEXT, required=True, field="reflection"
+        reflection, N_("de reflectie"), NOTE_TEXT, required=True, field="reflection"
     )
     attendance.agreement = clean_text(
-        agreement, "de afspraak", NOTE_TEXT, required=False, field="agreement"
+        agreement, N_("de afspraak"), NOTE_TEXT, required=False, field="agreement"
     )
     attendance.talk_by_id = user.id
     attendance.talk_at = utcnow()
@@ -193,7 +201,9 @@ def students_to_add(user: User, session: DetentionSession, query: str) -> list[S
 
 def remove_from_session(user: User, attendance: DetentionAttendance) -> None:
     if attendance.talk_at is not None:
-        raise DomainError("Er is al een gesprek vastgelegd; deze leerling blijft op de lijst.")
+        raise DomainError(
+            gettext("Er is al een gesprek vastgelegd; deze leerling blijft op de lijst.")
+        )
     db.session.delete(attendance)
     db.session.flush()
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from app.core.csv_export import csv_text
 from app.core.localtime import LOCAL_TZ, local_day_bounds
-from app.core.vocabulary import HandoverStatus
+from app.core.vocabulary import HandoverStatus, in_dutch
 from app.extensions import db
 from app.models import Casus, ConversationReport, Handover, Student
 
@@ -56,6 +56,7 @@ class LvsRecord:
         return "\n".join(lines).strip() + "\n"
 
 
+@in_dutch
 def report_record(report: ConversationReport) -> LvsRecord:
     category = f"Gesprek met {report.partners_label}"
     if report.topic_codes:
@@ -80,6 +81,7 @@ def report_record(report: ConversationReport) -> LvsRecord:
     )
 
 
+@in_dutch
 def handover_record(handover: Handover) -> LvsRecord:
     student = handover.case.student
     moment = handover.moment_at.astimezone(LOCAL_TZ).strftime("%d-%m-%Y %H:%M")

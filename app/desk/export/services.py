@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.audit import record
@@ -38,7 +39,9 @@ def export_period(
     if problem:
         raise DomainError(problem, field="end")
     if not (reports or handovers):
-        raise DomainError("Kies gespreksverslagen, overdrachten of allebei.", field="reports")
+        raise DomainError(
+            gettext("Kies gespreksverslagen, overdrachten of allebei."), field="reports"
+        )
     assert start is not None and end is not None
     records = records_for_period(location_ids, start, end, reports=reports, handovers=handovers)
     period = f"{start.isoformat()} t/m {end.isoformat()}"

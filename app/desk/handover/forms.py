@@ -32,6 +32,7 @@ class HandoverForm(OnceForm):
     summary = TextAreaField(
         _l("Wat SchoolFit heeft gedaan"),
         validators=[DataRequired(_l("Vul de samenvatting in.")), too_long(LONG_TEXT)],
+        render_kw={"lang": "nl"},  # prefilled from the chronology in Dutch, like the LVS text
     )
     help_questions = TextAreaField(
         _l("Hulpvragen"),

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
 from app.access.cases import access_to
 from app.audit import record
 from app.core.localtime import LOCAL_TZ
+from app.core.stored_text import N_
 from app.core.vocabulary import (
     CaseStatus,
     HandoverStatus,
@@ -48,24 +50,26 @@ def submit_handover(
     """Hand a case over to COPA in the fixed format, for the location's handover moment."""
     now = now or utcnow()
     if not access_to(user, case).work:
-        raise DomainError("Je kunt deze casus niet overdragen.")
+        raise DomainError(gettext("Je kunt deze casus niet overdragen."))
     if case.status not in rules.HANDOVER_FROM:
         raise DomainError(
             rules.transition_error(case.status, CaseStatus.OVERGEDRAGEN_COPA, via_handover=True)
             or "Deze casus kan niet worden overgedragen."
         )
     if pending_handover(case) is not None:
-        raise DomainError("Er staat al een overdracht open bij COPA voor deze casus.")
+        raise DomainError(gettext("Er staat al een overdracht open bij COPA voor deze casus."))
     problem = rules.handover_criteria_error(data.criteria)
     if problem:
         raise DomainError(problem, field="criteria")
-    summary = clean_text(data.summary, "de samenvatting", LONG_TEXT, required=True, field="summary")
+    summary = clean_text(
+        data.summary, N_("de samenvatting"), LONG_TEXT, required=True, field="summary"
+    )
     questions = clean_text(
-        data.help_questions, "de hulpvragen", 2000, required=True, field="help_questions"
+        data.help_questions, N_("de hulpvragen"), 2000, required=True, field="help_questions"
     )
     next_step = clean_text(
         data.proposed_next_step,
-        "de voorgestelde vervolgstap",
+        N_("de voorgestelde vervolgstap"),
         2000,
         required=True,
         field="proposed_next_step",
@@ -74,18 +78,20 @@ def submit_handover(
     moments = {m.value: m for m in upcoming_moments(location_id, now=now)}
     if not moments:
         raise DomainError(
-            "Voor deze locatie is nog geen vast overdrachtsmoment ingesteld. Vraag de "
-            "teamleider, COPA of functioneel beheer om dat in te stellen.",
+            gettext(
+                "Voor deze locatie is nog geen vast overdrachtsmoment ingesteld. Vraag "
+                "de teamleider, COPA of functioneel beheer om dat in te stellen."
+            ),
             field="moment",
         )
     moment = moments.get(data.moment or "")
     if moment is None:
-        raise DomainError("Kies een van de komende overdrachtsmomenten.", field="moment")
+        raise DomainError(gettext("Kies een van de komende overdrachtsmomenten."), field="moment")
     teamleiders = staff_at(location_id, {Role.TEAMLEIDER})
     if teamleiders and data.teamleider is None:
-        raise DomainError("Kies de teamleider.", field="teamleider")
+        raise DomainError(gettext("Kies de teamleider."), field="teamleider")
     if data.teamleider is not None:
-        check_staff(data.teamleider, location_id, {Role.TEAMLEIDER}, "teamleider", "teamleider")
+        check_staff(data.teamleider, location_id, {Role.TEAMLEIDER}, N_("teamleider"), "teamleider")
     handover = Handover(
         case_id=case.id,
         status=HandoverStatus.INGEDIEND,
@@ -103,7 +109,9 @@ def submit_handover(
     try:
         db.session.flush()
     except IntegrityError:  # submitted twice at the same moment: the partial unique index
-        raise DomainError("Er staat al een overdracht open bij COPA voor deze casus.") from None
+        raise DomainError(
+            gettext("Er staat al een overdracht open bij COPA voor deze casus.")
+        ) from None
     if data.teamleider is not None and case.teamleider_id is None:
         case.teamleider_id = data.teamleider.id
     case.updated_at = now
@@ -122,7 +130,7 @@ def _refuse_if_decided(handover: Handover) -> None:
     is made once. Two decisions at the very same moment are told apart by the version check."""
     db.session.refresh(handover)
     if handover.status != HandoverStatus.INGEDIEND:
-        raise DomainError("Over deze overdracht is al beslist.")
+        raise DomainError(gettext("Over deze overdracht is al beslist."))
 
 
 def accept_handover(user: User, handover: Handover, note: str | None) -> None:
@@ -130,11 +138,11 @@ def accept_handover(user: User, handover: Handover, note: str | None) -> None:
     case = handover.case
     _refuse_if_decided(handover)
     if not access_to(user, case).decide_handover:
-        raise DomainError("Alleen COPA van deze locatie beslist over een overdracht.")
+        raise DomainError(gettext("Alleen COPA van deze locatie beslist over een overdracht."))
     problem = rules.transition_error(case.status, CaseStatus.OVERGEDRAGEN_COPA, via_handover=True)
     if problem:
         raise DomainError(problem)
-    note_text = clean_text(note, "de notitie", NOTE_TEXT, required=False, field="note")
+    note_text = clean_text(note, N_("de notitie"), NOTE_TEXT, required=False, field="note")
     now = utcnow()
     handover.status = HandoverStatus.GEACCEPTEERD
     handover.decided_by_id = user.id
@@ -160,9 +168,9 @@ def return_handover(user: User, handover: Handover, reason: str | None) -> None:
     """COPA returns a handover with a reason; the case stays with SchoolFit."""
     _refuse_if_decided(handover)
     if not access_to(user, handover.case).decide_handover:
-        raise DomainError("Alleen COPA van deze locatie beslist over een overdracht.")
+        raise DomainError(gettext("Alleen COPA van deze locatie beslist over een overdracht."))
     handover.decision_note = clean_text(
-        reason, "de reden van teruggeven", NOTE_TEXT, required=True, field="reason"
+        reason, N_("de reden van teruggeven"), NOTE_TEXT, required=True, field="reason"
     )
     handover.status = HandoverStatus.TERUGGEGEVEN
     handover.decided_by_id = user.id
@@ -181,9 +189,9 @@ def return_handover(user: User, handover: Handover, reason: str | None) -> None:
 
 def acknowledge_return(user: User, handover: Handover) -> None:
     if handover.status != HandoverStatus.TERUGGEGEVEN:
-        raise DomainError("Deze overdracht is niet teruggegeven.")
+        raise DomainError(gettext("Deze overdracht is niet teruggegeven."))
     if not access_to(user, handover.case).work and handover.submitted_by_id != user.id:
-        raise DomainError("Je kunt deze overdracht niet afvinken.")
+        raise DomainError(gettext("Je kunt deze overdracht niet afvinken."))
     handover.return_seen_at = utcnow()
     db.session.flush()
 

@@ -6,11 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.access.desk_records import manages_slots_at, slots_manageable_by
 from app.core import roles
+from app.core.stored_text import N_
 from app.desk import rules
 from app.desk.common import clean_text
 from app.exceptions import DomainError
@@ -68,13 +70,13 @@ def add_slot(
     place: str | None,
 ) -> HandoverSlot:
     if user.role not in roles.SLOT_MANAGERS:
-        raise DomainError("Je kunt geen overdrachtsmomenten instellen.")
+        raise DomainError(gettext("Je kunt geen overdrachtsmomenten instellen."))
     if location is None or not manages_slots_at(user, location.id):
-        raise DomainError("Kies een van je locaties.", field="location")
+        raise DomainError(gettext("Kies een van je locaties."), field="location")
     if weekday is None or not 0 <= weekday <= 6:
-        raise DomainError("Kies een dag.", field="weekday")
+        raise DomainError(gettext("Kies een dag."), field="weekday")
     if starts_at is None:
-        raise DomainError("Kies een tijd.", field="starts_at")
+        raise DomainError(gettext("Kies een tijd."), field="starts_at")
     exists_already = db.session.scalar(
         select(HandoverSlot).where(
             HandoverSlot.location_id == location.id,
@@ -82,10 +84,10 @@ def add_slot(
             HandoverSlot.starts_at == starts_at,
         )
     )
-    place_text = clean_text(place, "de plaats", 120, required=False, field="place")
+    place_text = clean_text(place, N_("de plaats"), 120, required=False, field="place")
     if exists_already is not None:
         if exists_already.active:
-            raise DomainError("Dit overdrachtsmoment bestaat al.", field="starts_at")
+            raise DomainError(gettext("Dit overdrachtsmoment bestaat al."), field="starts_at")
         exists_already.active = True
         exists_already.place = place_text
         db.session.flush()
@@ -106,6 +108,6 @@ def set_slot_active(user: User, slot: HandoverSlot, active: bool | None = None) 
     """Switch a handover moment off or on (None: the other way round); past handovers keep
     their moment."""
     if not manages_slots_at(user, slot.location_id):
-        raise DomainError("Je kunt dit overdrachtsmoment niet wijzigen.")
+        raise DomainError(gettext("Je kunt dit overdrachtsmoment niet wijzigen."))
     slot.active = (not slot.active) if active is None else active
     db.session.flush()

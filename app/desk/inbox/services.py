@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.core.stored_text import N_
 from app.core.vocabulary import (
     FlagStatus,
     TriageOutcome,
@@ -92,7 +94,7 @@ def mark_worked_out(
     it is only linked to a case: a flag is handled by its follow-up (a report, a call, closing
     it with a reason), not by opening a case, so it stays in the inbox until then."""
     if entry.staff_id != user.id:
-        raise DomainError("Je kunt alleen je eigen registraties verwerken.")
+        raise DomainError(gettext("Je kunt alleen je eigen registraties verwerken."))
     triage = triage_of(entry)
     if triage.done_at is None:
         triage.outcome = outcome
@@ -120,7 +122,7 @@ def mark_worked_out(
 
 def close_entry(user: User, entry: FloorEntry, reason: str | None) -> EntryTriage:
     reason_text = clean_text(
-        reason, "een korte reden", CLOSE_REASON_MAX, required=True, field="reason"
+        reason, N_("een korte reden"), CLOSE_REASON_MAX, required=True, field="reason"
     )
     return mark_worked_out(user, entry, TriageOutcome.AFGESLOTEN, note=reason_text)
 
@@ -128,18 +130,18 @@ def close_entry(user: User, entry: FloorEntry, reason: str | None) -> EntryTriag
 def close_entries(user: User, entry_ids: Sequence[int], reason: str | None) -> int:
     """Close several own entries at once (for example every nameless contact in a zone)."""
     reason_text = clean_text(
-        reason, "een korte reden", CLOSE_REASON_MAX, required=True, field="reason"
+        reason, N_("een korte reden"), CLOSE_REASON_MAX, required=True, field="reason"
     )
     ids = {i for i in entry_ids if isinstance(i, int)}
     if not ids:
-        raise DomainError("Kies minstens één registratie.")
+        raise DomainError(gettext("Kies minstens één registratie."))
     entries = db.session.scalars(
         select(FloorEntry)
         .where(FloorEntry.id.in_(ids), FloorEntry.staff_id == user.id)
         .options(selectinload(FloorEntry.students), selectinload(FloorEntry.flags))
     ).all()
     if len(entries) != len(ids):
-        raise DomainError("Een of meer registraties bestaan niet (meer).")
+        raise DomainError(gettext("Een of meer registraties bestaan niet (meer)."))
     done = 0
     for entry in entries:
         triage = db.session.scalar(select(EntryTriage).where(EntryTriage.entry_id == entry.id))
@@ -153,7 +155,7 @@ def close_entries(user: User, entry_ids: Sequence[int], reason: str | None) -> i
 def reopen_entry(user: User, entry: FloorEntry) -> None:
     """Undo "worked out/closed" on an own entry; its flags handled by this user open again."""
     if entry.staff_id != user.id:
-        raise DomainError("Je kunt alleen je eigen registraties heropenen.")
+        raise DomainError(gettext("Je kunt alleen je eigen registraties heropenen."))
     triage = triage_of(entry)
     triage.outcome = None
     triage.done_at = None
@@ -176,9 +178,9 @@ def set_mark(user: User, entry: FloorEntry, mark: str, on: bool | None = None) -
     way round); answers the new state. Setting a state, not flipping it, makes a second click
     or a second tab harmless."""
     if entry.staff_id != user.id:
-        raise DomainError("Je kunt alleen je eigen registraties markeren.")
+        raise DomainError(gettext("Je kunt alleen je eigen registraties markeren."))
     if mark not in MARKS:
-        raise DomainError("Onbekende markering.")
+        raise DomainError(gettext("Onbekende markering."))
     triage = triage_of(entry)
     now = utcnow()
     if mark == "rapportage":
@@ -205,7 +207,7 @@ def own_open_flag(user: User, flag_id: int) -> Flag | None:
 
 def close_flag(user: User, flag: Flag, reason: str | None) -> None:
     reason_text = clean_text(
-        reason, "een korte reden", CLOSE_REASON_MAX, required=True, field="reason"
+        reason, N_("een korte reden"), CLOSE_REASON_MAX, required=True, field="reason"
     )
     flag.status = FlagStatus.AFGEHANDELD
     flag.handled_at = utcnow()
@@ -228,7 +230,7 @@ def resolve_quarantined(user: User, item: QuarantinedEntry, resolution: str | No
     """Resolve ``item`` and the user's other unresolved entries of its group (the same reason
     and content: the inbox shows them as one); answers how many rows that were."""
     text = clean_text(
-        resolution, "hoe je het hebt afgehandeld", 500, required=True, field="resolution"
+        resolution, N_("hoe je het hebt afgehandeld"), 500, required=True, field="resolution"
     )
     group = [item]
     if item.fingerprint:

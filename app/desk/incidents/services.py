@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -14,6 +15,7 @@ from app.access.desk_records import works_at
 from app.audit import record_many
 from app.core import roles
 from app.core.localtime import LOCAL_TZ, local_today
+from app.core.stored_text import N_
 from app.core.vocabulary import EntryKind, IncidentKind, IncidentRole
 from app.desk.common import clean_text
 from app.exceptions import DomainError
@@ -83,12 +85,19 @@ def prefill(entry: FloorEntry) -> Prefill:
 def _involved(data: IncidentInput, location: Location) -> list[tuple[Student, IncidentRole]]:
     rows = [i for i in data.involved if i.leerlingnummer.strip()]
     if not rows:
-        raise DomainError("Voeg minstens één leerling toe, met zijn of haar rol.", field="involved")
+        raise DomainError(
+            gettext("Voeg minstens één leerling toe, met zijn of haar rol."), field="involved"
+        )
     if len(rows) > MAX_INVOLVED:
-        raise DomainError(f"Hoogstens {MAX_INVOLVED} leerlingen per incident.", field="involved")
+        raise DomainError(
+            gettext(
+                "Hoogstens %(MAX_INVOLVED)s leerlingen per incident.", MAX_INVOLVED=MAX_INVOLVED
+            ),
+            field="involved",
+        )
     numbers = [i.leerlingnummer.strip()[:20] for i in rows]
     if len(set(numbers)) != len(numbers):
-        raise DomainError("Elke leerling mag maar één keer voorkomen.", field="involved")
+        raise DomainError(gettext("Elke leerling mag maar één keer voorkomen."), field="involved")
     found = {
         s.leerlingnummer: s
         for s in db.session.scalars(select(Student).where(Student.leerlingnummer.in_(numbers)))
@@ -98,12 +107,19 @@ def _involved(data: IncidentInput, location: Location) -> list[tuple[Student, In
         student = found.get(number)
         if student is None or student.location_id != location.id:
             raise DomainError(
-                f"Leerling {number} is niet gevonden op locatie {location.code}.", field="involved"
+                gettext(
+                    "Leerling %(number)s is niet gevonden op locatie %(code)s.",
+                    number=number,
+                    code=location.code,
+                ),
+                field="involved",
             )
         try:
             role = IncidentRole(row.role)
         except ValueError:
-            raise DomainError(f"Kies de rol van leerling {number}.", field="involved") from None
+            raise DomainError(
+                gettext("Kies de rol van leerling %(number)s.", number=number), field="involved"
+            ) from None
         result.append((student, role))
     return result
 
@@ -121,34 +137,34 @@ def create_incident(
         or not works_at(user, location.id)
         or (user.role not in roles.INCIDENT_WORKERS)
     ):
-        raise DomainError("Kies een van jouw locaties.", field="location")
+        raise DomainError(gettext("Kies een van jouw locaties."), field="location")
     try:
         kind = IncidentKind(data.kind or "")
     except ValueError:
-        raise DomainError("Kies wat voor incident het was.", field="kind") from None
+        raise DomainError(gettext("Kies wat voor incident het was."), field="kind") from None
     zone = db.session.get(Zone, data.zone_id) if data.zone_id else None
     if zone is not None and zone.location_id != location.id:
-        raise DomainError("Die zone hoort niet bij deze locatie.", field="zone")
+        raise DomainError(gettext("Die zone hoort niet bij deze locatie."), field="zone")
     if data.day is None:
-        raise DomainError("Vul de datum in.", field="day")
+        raise DomainError(gettext("Vul de datum in."), field="day")
     occurred_at = datetime.combine(data.day, data.at or time(12, 0), tzinfo=LOCAL_TZ)
     now = now or utcnow()
     if occurred_at > now + timedelta(minutes=10):
-        raise DomainError("Dat moment ligt in de toekomst.", field="day")
+        raise DomainError(gettext("Dat moment ligt in de toekomst."), field="day")
     if data.day < local_today() - timedelta(days=366):
-        raise DomainError("Registreer incidenten van het afgelopen jaar.", field="day")
+        raise DomainError(gettext("Registreer incidenten van het afgelopen jaar."), field="day")
     involved = _involved(data, location)
     if entry is not None and db.session.scalar(
         select(Incident.id).where(Incident.entry_id == entry.id)
     ):
-        raise DomainError("Van deze registratie is al een incident gemaakt.")
+        raise DomainError(gettext("Van deze registratie is al een incident gemaakt."))
     incident = Incident(
         location_id=location.id,
         zone_id=zone.id if zone else None,
         kind=kind,
         occurred_at=occurred_at,
         description=clean_text(
-            data.description, "wat er gebeurde", LONG_TEXT, required=True, field="description"
+            data.description, N_("wat er gebeurde"), LONG_TEXT, required=True, field="description"
         ),
         entry_id=entry.id if entry is not None else None,
         created_by_id=user.id,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -15,6 +16,7 @@ from app.alerts.services import raise_alert
 from app.audit import record
 from app.core import roles
 from app.core.localtime import local_today
+from app.core.stored_text import N_
 from app.core.vocabulary import AlertKind, Answer, MeldcodeStatus, MeldcodeStep
 from app.desk.common import clean_text, staff_at
 from app.exceptions import DomainError
@@ -49,18 +51,25 @@ def open_traject(
     """Open a traject for ``student`` (a Meldcode signal): the aandachtsfunctionaris owns it
     and is alerted at once; whoever opened it is added by name (they know what they saw)."""
     if not may_signal(user.role, student.location_id in user.location_ids):
-        raise DomainError("Je kunt voor deze leerling geen Meldcode-signaal vastleggen.")
+        raise DomainError(gettext("Je kunt voor deze leerling geen Meldcode-signaal vastleggen."))
     existing = open_traject_known_to(user, student)
     if existing is not None:
         ask = existing.owner.name if existing.owner else "de aandachtsfunctionaris"
         raise DomainError(
-            f"Er loopt al een Meldcode-traject voor deze leerling. Bespreek je signaal met {ask}."
+            gettext(
+                (
+                    "Er loopt al een Meldcode-traject voor deze leerling. Bespreek je "
+                    "signaal met %(ask)s."
+                ),
+                ask=ask,
+            )
         )
-    text = clean_text(signal, "wat je zag of hoorde", LONG_TEXT, required=True, field="signal")
+    text = clean_text(signal, N_("wat je zag of hoorde"), LONG_TEXT, required=True, field="signal")
     coordinators = coordinators_at(student.location_id)
     if owner is not None and owner.id not in {c.id for c in coordinators}:
         raise DomainError(
-            f"{owner.name} is geen aandachtsfunctionaris van deze locatie.", field="owner"
+            gettext("%(name)s is geen aandachtsfunctionaris van deze locatie.", name=owner.name),
+            field="owner",
         )
     if owner is None and coordinators:
         owner = coordinators[0]
@@ -88,8 +97,8 @@ def _check(user: User, traject: MeldcodeTraject, what: str) -> None:
     allowed = access.manage if what == "manage" else access.record
     if not allowed:
         if not traject.is_open:
-            raise DomainError("Dit traject is afgesloten.")
-        raise DomainError("Alleen de aandachtsfunctionaris kan dit doen.")
+            raise DomainError(gettext("Dit traject is afgesloten."))
+        raise DomainError(gettext("Alleen de aandachtsfunctionaris kan dit doen."))
 
 
 def record_step(
@@ -110,13 +119,15 @@ def record_step(
     try:
         kind = MeldcodeStep(step or "")
     except ValueError:
-        raise DomainError("Kies de stap.", field="step") from None
+        raise DomainError(gettext("Kies de stap."), field="step") from None
     if held_on is None:
-        raise DomainError("Vul de datum in.", field="held_on")
+        raise DomainError(gettext("Vul de datum in."), field="held_on")
     if held_on > (today or local_today()):
-        raise DomainError("Die datum ligt in de toekomst.", field="held_on")
+        raise DomainError(gettext("Die datum ligt in de toekomst."), field="held_on")
     if held_on < traject.opened_at.date() - timedelta(days=366):
-        raise DomainError("Die datum ligt ver voor het begin van het traject.", field="held_on")
+        raise DomainError(
+            gettext("Die datum ligt ver voor het begin van het traject."), field="held_on"
+        )
     answers: dict[str, Answer | None] = {"report_needed": None, "help_possible": None}
     if kind == MeldcodeStep.BESLISSEN:
         for name, value in (("report_needed", report_needed), ("help_possible", help_possible)):
@@ -124,7 +135,9 @@ def record_step(
                 answers[name] = Answer(value or "")
             except ValueError:
                 raise DomainError(
-                    "Beantwoord bij stap 5 beide vragen van het afwegingskader met ja of nee.",
+                    gettext(
+                        "Beantwoord bij stap 5 beide vragen van het afwegingskader met ja of nee."
+                    ),
                     field=name,
                 ) from None
     entry = MeldcodeRecord(
@@ -133,10 +146,14 @@ def record_step(
         held_on=held_on,
         author_id=user.id,
         participants=clean_text(
-            participants, "wie erbij waren", SHORT_TEXT, required=False, field="participants"
+            participants, N_("wie erbij waren"), SHORT_TEXT, required=False, field="participants"
         ),
         notes=clean_text(
-            notes, "wat er gezien, gezegd of gewogen is", LONG_TEXT, required=True, field="notes"
+            notes,
+            N_("wat er gezien, gezegd of gewogen is"),
+            LONG_TEXT,
+            required=True,
+            field="notes",
         ),
         **answers,
     )
@@ -157,14 +174,14 @@ def record_melding(
     """The melding at Veilig Thuis: the date and Veilig Thuis's reference."""
     _check(user, traject, "record")
     if traject.reported_on is not None:
-        raise DomainError("De melding bij Veilig Thuis is al vastgelegd.")
+        raise DomainError(gettext("De melding bij Veilig Thuis is al vastgelegd."))
     if reported_on is None:
-        raise DomainError("Vul de datum van de melding in.", field="reported_on")
+        raise DomainError(gettext("Vul de datum van de melding in."), field="reported_on")
     if reported_on > (today or local_today()):
-        raise DomainError("Die datum ligt in de toekomst.", field="reported_on")
+        raise DomainError(gettext("Die datum ligt in de toekomst."), field="reported_on")
     traject.reported_on = reported_on
     traject.report_reference = clean_text(
-        reference, "het kenmerk van Veilig Thuis", 60, required=True, field="reference"
+        reference, N_("het kenmerk van Veilig Thuis"), 60, required=True, field="reference"
     )
     traject.reported_by_id = user.id
     db.session.flush()
@@ -185,7 +202,7 @@ def member_candidates(traject: MeldcodeTraject) -> list[User]:
 def add_member(user: User, traject: MeldcodeTraject, member: User | None) -> MeldcodeMember:
     _check(user, traject, "manage")
     if member is None or member.id not in {u.id for u in member_candidates(traject)}:
-        raise DomainError("Kies een collega van deze locatie.", field="user")
+        raise DomainError(gettext("Kies een collega van deze locatie."), field="user")
     row = MeldcodeMember(traject_id=traject.id, user_id=member.id, added_by_id=user.id)
     db.session.add(row)
     db.session.flush()
@@ -199,7 +216,7 @@ def remove_member(user: User, traject: MeldcodeTraject, member_id: int) -> None:
     _check(user, traject, "manage")
     row = next((m for m in traject.members if m.user_id == member_id), None)
     if row is None:
-        raise DomainError("Die collega hoort niet (meer) bij dit traject.")
+        raise DomainError(gettext("Die collega hoort niet (meer) bij dit traject."))
     traject.members.remove(row)
     db.session.flush()
     record(
@@ -212,7 +229,9 @@ def set_owner(user: User, traject: MeldcodeTraject, owner: User | None) -> None:
     if owner is None or owner.id not in {
         c.id for c in coordinators_at(traject.student.location_id)
     }:
-        raise DomainError("Kies een aandachtsfunctionaris van deze locatie.", field="owner")
+        raise DomainError(
+            gettext("Kies een aandachtsfunctionaris van deze locatie."), field="owner"
+        )
     traject.owner_id = owner.id
     db.session.flush()
     record(user, "update", OBJECT, traject.id, student=traject.student_id, detail="eigenaar")
@@ -225,10 +244,10 @@ def close_traject(
     decided = any(r.step == MeldcodeStep.BESLISSEN for r in traject.records)
     if not decided:
         raise DomainError(
-            "Leg eerst stap 5 vast (de twee beslissingen) voordat je het traject afsluit."
+            gettext("Leg eerst stap 5 vast (de twee beslissingen) voordat je het traject afsluit.")
         )
     traject.close_reason = clean_text(
-        reason, "een reden", SHORT_TEXT, required=True, field="reason"
+        reason, N_("een reden"), SHORT_TEXT, required=True, field="reason"
     )
     traject.status = MeldcodeStatus.AFGESLOTEN
     traject.closed_at = now or utcnow()

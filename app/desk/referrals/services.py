@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -13,6 +14,7 @@ from app.access.cases import can_work_on_student
 from app.audit import record
 from app.core import roles
 from app.core.localtime import local_today
+from app.core.stored_text import N_
 from app.core.vocabulary import Consent, PartnerKind, ReferralStatus
 from app.desk.common import clean_text, open_case_of
 from app.exceptions import DomainError
@@ -58,28 +60,32 @@ def create_referral(
 ) -> Referral:
     today = today or local_today()
     if not can_work_on_student(user, student):
-        raise DomainError("Je kunt voor deze leerling geen verwijzing vastleggen.")
+        raise DomainError(gettext("Je kunt voor deze leerling geen verwijzing vastleggen."))
     if partner is None or partner.id not in {p.id for p in partners_for(student.location_id)}:
-        raise DomainError("Kies een ketenpartner.", field="partner")
+        raise DomainError(gettext("Kies een ketenpartner."), field="partner")
     if referred_on is None:
-        raise DomainError("Vul de datum van de verwijzing in.", field="referred_on")
+        raise DomainError(gettext("Vul de datum van de verwijzing in."), field="referred_on")
     if referred_on > today:
-        raise DomainError("Die datum ligt in de toekomst.", field="referred_on")
+        raise DomainError(gettext("Die datum ligt in de toekomst."), field="referred_on")
     if feedback_due is None:
-        raise DomainError("Wanneer verwacht je terugkoppeling?", field="feedback_due")
+        raise DomainError(gettext("Wanneer verwacht je terugkoppeling?"), field="feedback_due")
     if feedback_due < referred_on:
         raise DomainError(
-            "De terugkoppeling kan niet vóór de verwijzing liggen.", field="feedback_due"
+            gettext("De terugkoppeling kan niet vóór de verwijzing liggen."), field="feedback_due"
         )
     if feedback_due > referred_on + timedelta(days=MAX_FEEDBACK_DAYS):
-        raise DomainError("Kies een terugkoppeldatum binnen een jaar.", field="feedback_due")
+        raise DomainError(
+            gettext("Kies een terugkoppeldatum binnen een jaar."), field="feedback_due"
+        )
     try:
         consent_value = Consent(consent or "")
     except ValueError:
-        raise DomainError("Leg vast of er toestemming is, en van wie.", field="consent") from None
+        raise DomainError(
+            gettext("Leg vast of er toestemming is, en van wie."), field="consent"
+        ) from None
     note = clean_text(
         consent_note,
-        "de toelichting",
+        N_("de toelichting"),
         SHORT_TEXT,
         required=consent_value == Consent.GEEN,
         field="consent_note",
@@ -91,9 +97,9 @@ def create_referral(
         partner_id=partner.id,
         referred_on=referred_on,
         contact_person=clean_text(
-            contact_person, "de contactpersoon", 120, required=False, field="contact_person"
+            contact_person, N_("de contactpersoon"), 120, required=False, field="contact_person"
         ),
-        reason=clean_text(reason, "de reden", NOTE_TEXT, required=True, field="reason"),
+        reason=clean_text(reason, N_("de reden"), NOTE_TEXT, required=True, field="reason"),
         consent=consent_value,
         consent_note=note,
         feedback_due=feedback_due,
@@ -115,12 +121,14 @@ def record_outcome(
     today: date | None = None,
 ) -> None:
     if referral.status != ReferralStatus.OPEN:
-        raise DomainError("Van deze verwijzing is de uitkomst al vastgelegd.")
+        raise DomainError(gettext("Van deze verwijzing is de uitkomst al vastgelegd."))
     if outcome_on is None:
-        raise DomainError("Vul de datum van de terugkoppeling in.", field="outcome_on")
+        raise DomainError(gettext("Vul de datum van de terugkoppeling in."), field="outcome_on")
     if outcome_on > (today or local_today()) or outcome_on < referral.referred_on:
-        raise DomainError("Die datum kan niet kloppen.", field="outcome_on")
-    referral.outcome = clean_text(outcome, "de uitkomst", NOTE_TEXT, required=True, field="outcome")
+        raise DomainError(gettext("Die datum kan niet kloppen."), field="outcome_on")
+    referral.outcome = clean_text(
+        outcome, N_("de uitkomst"), NOTE_TEXT, required=True, field="outcome"
+    )
     referral.outcome_on = outcome_on
     referral.status = ReferralStatus.AFGEROND
     referral.closed_by_id = user.id
@@ -191,16 +199,16 @@ def add_partner(
     try:
         partner_kind = PartnerKind(kind or "")
     except ValueError:
-        raise DomainError("Kies de soort ketenpartner.", field="kind") from None
-    text = clean_text(name, "de naam", 120, required=True, field="name")
+        raise DomainError(gettext("Kies de soort ketenpartner."), field="kind") from None
+    text = clean_text(name, N_("de naam"), 120, required=True, field="name")
     if db.session.scalar(
         select(ChainPartner.id).where(ChainPartner.kind == partner_kind, ChainPartner.name == text)
     ):
-        raise DomainError("Die ketenpartner staat al in de lijst.", field="name")
+        raise DomainError(gettext("Die ketenpartner staat al in de lijst."), field="name")
     partner = ChainPartner(
         kind=partner_kind,
         name=text,
-        contact=clean_text(contact, "het contact", 200, required=False, field="contact"),
+        contact=clean_text(contact, N_("het contact"), 200, required=False, field="contact"),
         location_id=location.id if location else None,
         active=True,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import or_
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -15,6 +16,7 @@ from app.access.desk_records import visits_visible_to
 from app.audit import record
 from app.core import roles
 from app.core.localtime import LOCAL_TZ, local_today
+from app.core.stored_text import N_
 from app.core.vocabulary import (
     VisitStatus,
 )
@@ -57,25 +59,27 @@ def _checked_plan(
     today: date,
 ) -> VisitPlan:
     if planned_on is None:
-        raise DomainError("Kies de datum van het huisbezoek.", field="planned_on")
+        raise DomainError(gettext("Kies de datum van het huisbezoek."), field="planned_on")
     if planned_on < today:
-        raise DomainError("Die datum ligt in het verleden.", field="planned_on")
+        raise DomainError(gettext("Die datum ligt in het verleden."), field="planned_on")
     if planned_on > today + timedelta(days=180):
-        raise DomainError("Plan een huisbezoek binnen een half jaar.", field="planned_on")
+        raise DomainError(gettext("Plan een huisbezoek binnen een half jaar."), field="planned_on")
     if planned_time is None:
-        raise DomainError("Kies het tijdstip van het huisbezoek.", field="planned_time")
-    check_staff(staff_one, student.location_id, roles.VISIT_STAFF, "eerste medewerker", "staff_one")
+        raise DomainError(gettext("Kies het tijdstip van het huisbezoek."), field="planned_time")
+    check_staff(
+        staff_one, student.location_id, roles.VISIT_STAFF, N_("eerste medewerker"), "staff_one"
+    )
     if staff_two is not None:
         check_staff(
-            staff_two, student.location_id, roles.VISIT_STAFF, "tweede medewerker", "staff_two"
+            staff_two, student.location_id, roles.VISIT_STAFF, N_("tweede medewerker"), "staff_two"
         )
         if staff_one is not None and staff_two.id == staff_one.id:
-            raise DomainError("Kies twee verschillende medewerkers.", field="staff_two")
+            raise DomainError(gettext("Kies twee verschillende medewerkers."), field="staff_two")
     companion_text = clean_text(
-        companion, "de naam van de begeleider", 120, required=False, field="companion"
+        companion, N_("de naam van de begeleider"), 120, required=False, field="companion"
     )
     reason_text = clean_text(
-        reason, "de reden van het bezoek", SHORT_TEXT, required=True, field="reason"
+        reason, N_("de reden van het bezoek"), SHORT_TEXT, required=True, field="reason"
     )
     assert staff_one is not None
     return VisitPlan(
@@ -103,7 +107,7 @@ def plan_visit(
 ) -> tuple[HomeVisit, list[str]]:
     """Plan a home visit; answers the visit and warnings (one person alone, not a mixed pair)."""
     if not can_work_on_student(user, student):
-        raise DomainError("Je kunt voor deze leerling geen huisbezoek plannen.")
+        raise DomainError(gettext("Je kunt voor deze leerling geen huisbezoek plannen."))
     plan = _checked_plan(
         student,
         planned_on=planned_on,
@@ -158,9 +162,11 @@ def change_visit(
     since, the change is refused (``StaleDataError``, "Iemand anders heeft dit net gewijzigd"),
     as is the second of two changes saved at the same moment (the version column)."""
     if visit.status != VisitStatus.GEPLAND:
-        raise DomainError("Dit huisbezoek is niet meer gepland en kan niet meer worden gewijzigd.")
+        raise DomainError(
+            gettext("Dit huisbezoek is niet meer gepland en kan niet meer worden gewijzigd.")
+        )
     if not can_work_on_student(user, visit.student):
-        raise DomainError("Je kunt dit huisbezoek niet wijzigen.")
+        raise DomainError(gettext("Je kunt dit huisbezoek niet wijzigen."))
     if version != visit.version:
         raise StaleDataError(f"home visit {visit.id}: version {version} != {visit.version}")
     plan = _checked_plan(
@@ -211,10 +217,12 @@ def record_visit(
 ) -> None:
     now = now or utcnow()
     if visit.status != VisitStatus.GEPLAND:
-        raise DomainError("Dit huisbezoek is niet meer gepland.")
+        raise DomainError(gettext("Dit huisbezoek is niet meer gepland."))
     if visit.planned_at.astimezone(LOCAL_TZ).date() > now.astimezone(LOCAL_TZ).date():
-        raise DomainError("Dit huisbezoek is nog niet geweest; leg het verslag daarna vast.")
-    visit.report = clean_text(report, "het verslag", LONG_TEXT, required=True, field="report")
+        raise DomainError(
+            gettext("Dit huisbezoek is nog niet geweest; leg het verslag daarna vast.")
+        )
+    visit.report = clean_text(report, N_("het verslag"), LONG_TEXT, required=True, field="report")
     visit.status = VisitStatus.GEDAAN
     visit.done_at = now
     db.session.flush()
@@ -222,8 +230,10 @@ def record_visit(
 
 def cancel_visit(user: User, visit: HomeVisit, reason: str | None) -> None:
     if visit.status != VisitStatus.GEPLAND:
-        raise DomainError("Dit huisbezoek is niet meer gepland.")
-    visit.cancel_reason = clean_text(reason, "een reden", SHORT_TEXT, required=True, field="reason")
+        raise DomainError(gettext("Dit huisbezoek is niet meer gepland."))
+    visit.cancel_reason = clean_text(
+        reason, N_("een reden"), SHORT_TEXT, required=True, field="reason"
+    )
     visit.status = VisitStatus.GEANNULEERD
     db.session.flush()
 

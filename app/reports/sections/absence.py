@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.absence.figures import figures_by_student
 from app.absence.services import rule_settings
+from app.core.localtime import week_label
 from app.core.schoolcalendar import SchoolCalendar, monday_of
 from app.core.vocabulary import AbsenceRule
 from app.extensions import db
@@ -76,7 +77,7 @@ def _signal_buckets(
 ) -> tuple[str, list[tuple[str, date, date]]]:
     if len(school_weeks) <= WEEKLY_SIGNALS_MAX_WEEKS:
         return "week", [
-            (f"wk {monday.isocalendar().week}", max(monday, start), min(monday + timedelta(6), end))
+            (week_label(monday), max(monday, start), min(monday + timedelta(6), end))
             for monday in school_weeks
         ]
     buckets = []
@@ -141,7 +142,7 @@ def present(report: Report) -> Section:
     absence = report.absence
     week_points = [
         (
-            f"wk {w.monday.isocalendar().week}",
+            week_label(w.monday),
             w.per_100,
             number(w.per_100),
         )

@@ -240,7 +240,7 @@ function renderTokenButton(token) {
   button.className = "token";
   button.textContent = `${token.i} ${token.c}`.trim();
   button.dataset.number = token.n;
-  button.title = "Tik om de naam even te tonen";
+  button.title = messages.revealName;
   button.addEventListener("click", () => revealName(button, token));
   return button;
 }
