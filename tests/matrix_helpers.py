@@ -284,6 +284,7 @@ ROUTE_RULES: dict[str, Rule] = {
     "admin.locations": roles(R.BEHEER),
     "admin.add_zone_view": roles(R.BEHEER),
     "admin.toggle_zone": roles(R.BEHEER),
+    "admin.zone_on_floor": roles(R.BEHEER),
     # floor
     "floor.index": PUBLIC,  # the offline shell: no personal data
     "floor.context": roles(R.MEDEWERKER),

@@ -15,7 +15,7 @@ from app.admin.forms import (
     UserForm,
     ZoneForm,
 )
-from app.admin.services import add_zone, list_locations, set_zone_active
+from app.admin.services import add_zone, list_locations, set_zone_active, set_zone_on_floor
 from app.auth.services import (
     create_user,
     list_users,
@@ -335,6 +335,26 @@ def toggle_zone(zone_id: int) -> ResponseReturnValue:
     wanted = wanted_state()
     set_zone_active(zone, (not zone.active) if wanted is None else wanted)
     db.session.commit()
+    return redirect(url_for("admin.locations", _anchor=f"loc-{zone.location.code}"))
+
+
+@bp.route("/zones/<int:zone_id>/vloer", methods=["POST"])
+@beheer_only
+def zone_on_floor(zone_id: int) -> ResponseReturnValue:
+    """Move an existing zone between the floor and desk work only (zones made before the
+    distinction, or a place that changed use)."""
+    zone = db.session.get(Zone, zone_id)
+    if zone is None:
+        abort(404)
+    wanted = wanted_state()
+    set_zone_on_floor(zone, (not zone.on_floor) if wanted is None else wanted)
+    db.session.commit()
+    flash(
+        _("%(zone)s staat nu op de vloer.", zone=zone.name)
+        if zone.on_floor
+        else _("%(zone)s is nu alleen voor het bureau.", zone=zone.name),
+        "success",
+    )
     return redirect(url_for("admin.locations", _anchor=f"loc-{zone.location.code}"))
 
 

@@ -49,6 +49,12 @@ def add_zone(
     return zone
 
 
+def set_zone_on_floor(zone: Zone, on_floor: bool) -> None:
+    """A place on the floor (shown on the phones) or for desk work only (a home visit, a phone
+    call). Entries already logged in the zone keep it."""
+    zone.on_floor = on_floor
+
+
 def set_zone_active(zone: Zone, active: bool) -> None:
     """Zones are deactivated, never deleted: old floor entries keep pointing at them."""
     zone.active = active

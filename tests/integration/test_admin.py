@@ -4,6 +4,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.admin.services import add_zone
 from app.core.vocabulary import Role
 from app.extensions import db
 from app.models import User
@@ -161,3 +162,30 @@ def test_beheer_adds_and_deactivates_a_zone(
         follow_redirects=True,
     )
     assert "bestaat al" in again.get_data(as_text=True)
+
+
+def test_beheer_moves_an_existing_zone_between_the_floor_and_the_desk(
+    client: FlaskClient, login_as: Callable[..., User], locations: dict
+) -> None:
+    """A zone made before the floor/desk distinction (or a place that changed use) can be moved
+    either way; the floor's zone list follows and entries logged there keep their zone."""
+    login_as(Role.BEHEER)
+    zone = add_zone(locations["ZS"], "telefonisch contact", None, on_floor=True)
+    db.session.commit()
+    token = csrf_token_from(client, "/beheer/locaties")
+    response = client.post(
+        f"/beheer/zones/{zone.id}/vloer",
+        data={"csrf_token": token, "aan": "0"},
+        follow_redirects=True,
+    )
+    db.session.refresh(zone)
+    assert zone.on_floor is False
+    assert "telefonisch contact is nu alleen voor het bureau." in response.get_data(as_text=True)
+    again = client.post(f"/beheer/zones/{zone.id}/vloer", data={"csrf_token": token, "aan": "0"})
+    assert again.status_code == 302  # asked twice: the same state, harmless
+    db.session.refresh(zone)
+    assert zone.on_floor is False
+    client.post(f"/beheer/zones/{zone.id}/vloer", data={"csrf_token": token, "aan": "1"})
+    db.session.refresh(zone)
+    assert zone.on_floor is True
+    assert client.post("/beheer/zones/999999/vloer", data={"csrf_token": token}).status_code == 404
