@@ -23,3 +23,9 @@ def reminder_open(rule: str, active: bool, reported: bool) -> bool:
     """The DUO reminder of a signal shows while its 16 hours are current and no melding is
     recorded for it; recording the melding closes it."""
     return rule == "16uur" and active and not reported
+
+
+def deadline_passed(due_on: date | None, acknowledged: bool, today: date) -> bool:
+    """Whether the DUO deadline of a 16-hour signal has passed without anyone having dealt with
+    it: shown as overdue wherever the reminder shows (the list and the student page)."""
+    return due_on is not None and due_on < today and not acknowledged

@@ -55,6 +55,8 @@ class AbsenceOverview:
     recent_episodes: int = 0
     lates_window: int = 0
     reminders: list[AbsenceSignal] = field(default_factory=list)
+    # The reminders whose DUO deadline has passed (shown as overdue).
+    overdue_ids: set[int] = field(default_factory=set)
     # The DUO meldingen recorded (issue 23), and the reminders that would be a follow-up.
     meldingen: list[DuoMelding] = field(default_factory=list)
     follow_up_ids: set[int] = field(default_factory=set)
@@ -143,6 +145,11 @@ def absence_overview(
     overview.reminders = [
         s for s in signals if duo_rules.reminder_open(s.rule, s.active, s.id in reported)
     ]
+    overview.overdue_ids = {
+        s.id
+        for s in overview.reminders
+        if duo_rules.deadline_passed(s.due_on, s.acknowledged, as_of)
+    }
     ends = [m.window_end for m in overview.meldingen]
     overview.follow_up_ids = {
         s.id for s in overview.reminders if duo_rules.is_follow_up(s.window_start, ends)

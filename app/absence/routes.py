@@ -20,7 +20,7 @@ from sqlalchemy import Select, select
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
-from app.absence import duo
+from app.absence import duo, duo_rules
 from app.absence.forms import (
     AbsenceImportForm,
     AcknowledgeForm,
@@ -59,7 +59,7 @@ from app.core.fields import ActionForm
 from app.core.forms import form_page, submit
 from app.core.localtime import local_today
 from app.core.request_input import paginate
-from app.core.vocabulary import AbsenceCategory, ImportKind
+from app.core.vocabulary import AbsenceCategory, AbsenceRule, ImportKind
 from app.errors import wants_json
 from app.exceptions import DomainError
 from app.extensions import db
@@ -146,6 +146,13 @@ def signals() -> ResponseReturnValue:
     )
     record_signals_shown(current_user, students)
     signals_shown = [signal for group in by_student.values() for signal in group]
+    today = local_today()
+    overdue_ids = {
+        signal.id
+        for signal in signals_shown
+        if signal.rule == AbsenceRule.ZESTIEN_UUR
+        and duo_rules.deadline_passed(signal.due_on, signal.acknowledged, today)
+    }
     # Render before committing: a commit expires the loaded signals and students, and the
     # template would then reload each one with its own query (N+1).
     html = render_template(
@@ -155,7 +162,8 @@ def signals() -> ResponseReturnValue:
         signal_count=len(signals_shown),
         filters=filters,
         new_since=new_since(),
-        today=local_today(),
+        today=today,
+        overdue_ids=overdue_ids,
         sorts=SORTS,
         ack_form=AcknowledgeForm(),
         can_acknowledge=may_open("absence.acknowledge"),

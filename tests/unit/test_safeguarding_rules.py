@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.absence.duo_rules import is_follow_up, reminder_open
+from app.absence.duo_rules import deadline_passed, is_follow_up, reminder_open
 from app.access.alerts import may_receive
 from app.access.meldcode_rules import MeldcodeAccess, may_signal, meldcode_access
 from app.alerts import rules
@@ -137,3 +137,18 @@ def test_the_reminder_closes_with_the_melding() -> None:
     assert not reminder_open("16uur", True, True)
     assert not reminder_open("16uur", False, False)
     assert not reminder_open("lrv", True, False)
+
+
+@pytest.mark.parametrize(
+    ("due_on", "acknowledged", "passed"),
+    [
+        (date(2026, 11, 2), False, True),
+        (date(2026, 11, 3), False, False),  # due today: not yet passed
+        (date(2026, 11, 2), True, False),  # someone dealt with it
+        (None, False, False),
+    ],
+)
+def test_a_duo_deadline_has_passed_the_day_after_it_unless_dealt_with(
+    due_on: date | None, acknowledged: bool, passed: bool
+) -> None:
+    assert deadline_passed(due_on, acknowledged, date(2026, 11, 3)) is passed

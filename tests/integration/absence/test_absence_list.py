@@ -162,3 +162,22 @@ def test_the_chart_of_the_last_four_school_weeks_shows_four_weeks(
     assert figure.count('<rect class="bar') == 4
     assert figure.count("<tr><td>") == 4  # the table under it: the same 4 weeks
     assert "samen 2 uur" in figure
+
+
+def test_an_overdue_duo_deadline_is_marked_on_the_student_page_too(
+    client: FlaskClient,
+    login_as: Callable[..., User],
+    make_student: Callable[..., Student],
+) -> None:
+    """The same rule (app/absence/duo_rules.py) marks the deadline on the list and in the
+    reminder on the student's page."""
+    school_calendar()
+    make_student("ZS", leerlingnummer="400002", first_name="Ook", last_name="Laat")
+    days = school_days(MON, 46)
+    rows = [row for day in days for row in magister_day("400002", day)]
+    import_absence(magister_csv(*rows), "verzuim.csv", as_of=days[-1])
+    db.session.commit()
+    login_as(Role.TEAMLEIDER, ("ZS",))
+    page = client.get("/leerlingen/400002").get_data(as_text=True)
+    assert 'class="duo-reminder signal-overdue"' in page
+    assert "DUO-termijn verstreken" in page
