@@ -58,8 +58,8 @@ def unmarked(text: str) -> str:
 # Attributes a user reads (or hears from a screen reader).
 READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "aria-description")
 # ``data-*`` attributes that hold keys for a script, never shown: the floor's field names per
-# kind of entry.
-KEY_ATTRIBUTES = ("data-kind-fields",)
+# kind of entry, the report form's kinds of period a group of fields belongs to.
+KEY_ATTRIBUTES = ("data-kind-fields", "data-period-kinds")
 SKIPPED_ELEMENTS = ("script", "style")
 
 

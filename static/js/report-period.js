@@ -4,14 +4,14 @@
 const form = document.querySelector("[data-report-period]");
 if (form) {
   const kinds = form.querySelectorAll('input[name="soort"]');
-  const groups = form.querySelectorAll("[data-kinds]");
+  const groups = form.querySelectorAll("[data-period-kinds]");
   const step = form.querySelector(".report-kind-step");
   if (step) step.hidden = true;
   const show = () => {
     const chosen = form.querySelector('input[name="soort"]:checked');
     const kind = chosen ? chosen.value : "maand";
     groups.forEach((group) => {
-      group.hidden = !group.dataset.kinds.split(" ").includes(kind);
+      group.hidden = !group.dataset.periodKinds.split(" ").includes(kind);
     });
   };
   kinds.forEach((radio) => radio.addEventListener("change", show));

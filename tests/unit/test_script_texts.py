@@ -19,6 +19,8 @@ NOT_SHOWN = {
     "login required": "an Error's message for the code that catches it",
     "copy failed": "an Error's message for the code that catches it",
     "button wide": "CSS classes",
+    "link-button chosen-change": "CSS classes",
+    "muted twin-note": "CSS classes",
     "#when button": "a CSS selector",
     ".stepper button": "a CSS selector",
     ".pulse-statement.has-error input": "a CSS selector",

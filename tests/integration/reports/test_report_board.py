@@ -191,17 +191,17 @@ def test_the_form_has_pickers_and_shows_one_kind_at_a_time(
     login_as(Role.LOCATIELEIDER, ("ZS",))
     html = client.get("/rapportage/").get_data(as_text=True)
     assert 'type="month"' in html and html.count('type="date"') == 2
-    assert '<fieldset data-kinds="maand">' in html  # the default kind, shown
-    assert '<fieldset data-kinds="anders" hidden>' in html
-    assert '<fieldset data-kinds="periode schooljaar" hidden>' in html
+    assert '<fieldset data-period-kinds="maand">' in html  # the default kind, shown
+    assert '<fieldset data-period-kinds="anders" hidden>' in html
+    assert '<fieldset data-period-kinds="periode schooljaar" hidden>' in html
     # Every field has a default (a choice of kind alone makes a report without JavaScript).
     assert re.search(r'name="van" type="date" value="\d{4}-\d{2}-01"', html)
     assert "<script>" not in html and " style=" not in html
     assert 'src="/static/js/report-period.js"' in html
     # Without JavaScript: the button brings the chosen kind's fields.
     html = client.get("/rapportage/?locatie=ZS&soort=anders&stap=1").get_data(as_text=True)
-    assert '<fieldset data-kinds="anders">' in html
-    assert '<fieldset data-kinds="maand" hidden>' in html
+    assert '<fieldset data-period-kinds="anders">' in html
+    assert '<fieldset data-period-kinds="maand" hidden>' in html
     # The picker's value (ISO) and a typed Dutch date are both accepted.
     response = client.get("/rapportage/?locatie=ZS&soort=anders&van=2026-11-03&tot=20-11-2026")
     assert response.headers["Location"].endswith("locatie=ZS&van=2026-11-03&tot=2026-11-20")
