@@ -10,6 +10,10 @@ from playwright.sync_api import Page
 
 from tests.client_helpers import PASSWORD
 
+# The user agents live with the crawl (integration tests need them without a browser).
+from tests.crawl_helpers import LAPTOP_AGENT as LAPTOP_AGENT
+from tests.crawl_helpers import PHONE_AGENT as PHONE_AGENT
+
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 800}
 
