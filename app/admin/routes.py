@@ -325,17 +325,26 @@ def add_zone_view(code: str) -> ResponseReturnValue:
     return redirect(url_for("admin.locations", _anchor=f"loc-{location.code}"))
 
 
-@bp.route("/zones/<int:zone_id>/actief", methods=["POST"])
-@beheer_only
-def toggle_zone(zone_id: int) -> ResponseReturnValue:
+def _zone_or_404(zone_id: int) -> Zone:
     zone = db.session.get(Zone, zone_id)
     if zone is None:
         abort(404)
+    return zone
+
+
+def _back_to_location(zone: Zone) -> ResponseReturnValue:
+    return redirect(url_for("admin.locations", _anchor=f"loc-{zone.location.code}"))
+
+
+@bp.route("/zones/<int:zone_id>/actief", methods=["POST"])
+@beheer_only
+def toggle_zone(zone_id: int) -> ResponseReturnValue:
+    zone = _zone_or_404(zone_id)
     # CSRFProtect has already checked this POST's token.
     wanted = wanted_state()
     set_zone_active(zone, (not zone.active) if wanted is None else wanted)
     db.session.commit()
-    return redirect(url_for("admin.locations", _anchor=f"loc-{zone.location.code}"))
+    return _back_to_location(zone)
 
 
 @bp.route("/zones/<int:zone_id>/vloer", methods=["POST"])
@@ -343,9 +352,7 @@ def toggle_zone(zone_id: int) -> ResponseReturnValue:
 def zone_on_floor(zone_id: int) -> ResponseReturnValue:
     """Move an existing zone between the floor and desk work only (zones made before the
     distinction, or a place that changed use)."""
-    zone = db.session.get(Zone, zone_id)
-    if zone is None:
-        abort(404)
+    zone = _zone_or_404(zone_id)
     wanted = wanted_state()
     set_zone_on_floor(zone, (not zone.on_floor) if wanted is None else wanted)
     db.session.commit()
@@ -355,7 +362,7 @@ def zone_on_floor(zone_id: int) -> ResponseReturnValue:
         else _("%(zone)s is nu alleen voor het bureau.", zone=zone.name),
         "success",
     )
-    return redirect(url_for("admin.locations", _anchor=f"loc-{zone.location.code}"))
+    return _back_to_location(zone)
 
 
 @bp.route("/ketenpartners", methods=["GET", "POST"])
