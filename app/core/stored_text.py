@@ -44,8 +44,7 @@ def translated(stored: str) -> str:
 
 
 def _translated_value(value: str) -> str:
-    if value in _TEMPLATES:
-        return translated(value)
+    """A value filled into a template: a stored text itself, a list of them, or data as is."""
     parts = value.split(LIST_SEPARATOR)
     if len(parts) > 1 and all(part in _TEMPLATES for part in parts):
         return LIST_SEPARATOR.join(translated(part) for part in parts)

@@ -175,7 +175,7 @@ def test_printed_it_fills_the_first_page_and_takes_at_most_three(
         ["pdfinfo", str(pdf)], capture_output=True, text=True, timeout=60, check=True
     ).stdout
     pages = int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
-    assert 1 <= pages <= 3, pages
+    assert pages <= 3, pages
 
     def text(number: int) -> str:
         return subprocess.run(
