@@ -2,6 +2,7 @@
 a development loop (a few minutes, not the 25 of ``make bench``).
 
     .venv/bin/python -m bench.quick [--db sqlite,postgresql] [--scales 0.1,1] [--runs 3]
+                                    [--only absence]
 
 Each figure is printed beside a baseline measured in the same run, on the same data, where the
 issue names one — so the ratio means something on a machine shared with other jobs, whose wall
@@ -19,7 +20,9 @@ clock does not — and against its budget:
   of one location for a term (< 2 s);
 - the digest page of the busiest location-day, signed in as its team leader (< 200 ms).
 
-Medians of ``--runs`` (at least 3). The data is bench/group_data.py's (seed 2026); the machinery
+``--only absence`` measures the absence figures only (import, evaluation, daily import) and
+logs the app's CPU seconds beside each wall clock. Medians of ``--runs`` (at least 3). The data
+is bench/group_data.py's (seed 2026); the machinery
 (databases, timing, sign-in) is bench/group_bench.py's. Figures, not tests: nothing fails.
 """
 
@@ -42,6 +45,7 @@ from bench.group_bench import (
     _clients,
     _timed,
     database_url,
+    last_cpu,
     log,
     machine,
     scale_label,
@@ -206,7 +210,9 @@ def _split_by_day(data: bytes, days: int) -> tuple[bytes, list[tuple[date, bytes
     return export(rest), [(day, export(per_day[day])) for day in last]
 
 
-def measure(url: str, database: str, scale: float, runs: int, measured: Measured) -> None:
+def measure(
+    url: str, database: str, scale: float, runs: int, measured: Measured, *, only: str = ""
+) -> None:
     from flask_migrate import upgrade
     from sqlalchemy import delete, select
 
@@ -263,7 +269,7 @@ def measure(url: str, database: str, scale: float, runs: int, measured: Measured
             db.session.commit()
             signals = summary.active
             measured.add("evaluate", database, scale, seconds)
-            log(f"  full evaluation run {run + 1}: {seconds:.2f} s")
+            log(f"  full evaluation run {run + 1}: {seconds:.2f} s (app CPU {last_cpu():.2f} s)")
         measured.notes.append(
             f"{database} {scale_label(scale)}: {group.students:,} students, {signals:,} active "
             f"signals as of {AS_OF}"
@@ -290,7 +296,15 @@ def measure(url: str, database: str, scale: float, runs: int, measured: Measured
 
             seconds, (day_rows, touched) = _timed(daily)
             measured.add("daily", database, scale, seconds)
-            log(f"  daily import {day}: {day_rows} rows, {touched} students: {seconds:.2f} s")
+            log(
+                f"  daily import {day}: {day_rows} rows, {touched} students: {seconds:.2f} s"
+                f" (app CPU {last_cpu():.2f} s)"
+            )
+        if only == "absence":
+            db.session.remove()
+            engine = db.engine
+            engine.dispose()
+            return
 
         # Reports.
         year = db.session.scalar(select(SchoolYear).where(SchoolYear.name == "2026-2027"))
@@ -382,6 +396,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--scales", default="0.1,1")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", choices=["absence"], default="", help="only the absence figures")
     args = parser.parse_args(argv)
     runs = max(3, args.runs)
     databases = args.db.split(",")
@@ -399,7 +414,7 @@ def main(argv: list[str] | None = None) -> None:
             measured.loads.append(f"{label} {scale_label(scale)}: {load}")
             with database_url(database) as url:
                 try:
-                    measure(url, label, scale, runs, measured)
+                    measure(url, label, scale, runs, measured, only=args.only)
                 except Exception:  # noqa: BLE001 - print what was measured, then go on
                     traceback.print_exc()
                     measured.notes.append(f"{label} {scale_label(scale)}: stopped by an error")
