@@ -67,13 +67,28 @@ class Scope:
 
     by_weekday: list[list[date]] = field(init=False)
     day_set: set[date] = field(init=False)
+    # Each school day of the scope: its school week's index, and its position among the scope's
+    # days of its weekday.
+    week_of: dict[date, int] = field(init=False)
+    weekday_position: dict[date, int] = field(init=False)
     window_first_days: dict[tuple[date, int], date] = field(init=False, default_factory=dict)
+    # Per number of weeks: every school day of the scope -> the first day of its window.
+    window_firsts: dict[int, dict[date, date]] = field(init=False, default_factory=dict)
+    # Per weekday, per occurrence: what the weekday pattern compares (see weekday_windows).
+    weekday_window_cache: list[list[tuple[tuple[int, int, int], ...]]] | None = field(
+        init=False, default=None
+    )
     # The last student's figure days, with the figures they came from (see figure_days).
     figure_days_of: tuple[Mapping[date, DayFigures], list[date]] | None = field(
         init=False, default=None
     )
-    # The last student's pattern days, with the figures they came from (see _pattern_days).
-    pattern_days_of: tuple[Mapping[date, DayFigures], list[date]] | None = field(
+    # The last student's pattern days and their hours, with the figures they came from (see
+    # _pattern_hours).
+    pattern_days_of: tuple[Mapping[date, DayFigures], dict[date, float]] | None = field(
+        init=False, default=None
+    )
+    # The last student's sick episodes, with the figures they came from (see sick_episodes).
+    sick_episodes_of: tuple[Mapping[date, DayFigures], list[SickEpisode]] | None = field(
         init=False, default=None
     )
 
@@ -82,6 +97,15 @@ class Scope:
         # Shared by every student of an evaluation: the school days per weekday (Monday first).
         self.by_weekday = [[d for d in self.days if d.weekday() == w] for w in range(5)]
         self.day_set = set(self.days)
+        week_index = self.calendar.week_index
+        self.week_of = {}
+        for day in self.days:
+            week = week_index(day)
+            assert week is not None  # a school day lies in a school week
+            self.week_of[day] = week
+        self.weekday_position = {
+            day: position for days in self.by_weekday for position, day in enumerate(days)
+        }
 
     def figure_days(self, figures: Mapping[date, DayFigures]) -> list[date]:
         """The school days of the scope that have figures, in order: a student is absent on a
@@ -104,6 +128,40 @@ class Scope:
             )
             first = self.window_first_days[key] = max(first, self.first)
         return first
+
+    def window_first_of(self, weeks: int) -> dict[date, date]:
+        """:meth:`window_first_day` of every school day of the scope, for ``weeks``: the rules
+        look it up for each day a student has figures on."""
+        firsts = self.window_firsts.get(weeks)
+        if firsts is None:
+            firsts = self.window_firsts[weeks] = {
+                day: self.window_first_day(day, weeks) for day in self.days
+            }
+        return firsts
+
+    def weekday_windows(self) -> list[list[tuple[tuple[int, int, int], ...]]]:
+        """For the weekday pattern, per weekday and per occurrence ``i`` of it in the scope: the
+        weeks before that occurrence's week, back to the first week of its window of
+        ``weekday_span`` occurrences, as (weekday, low, high) for every weekday with school days
+        in them — that weekday's occurrences ``low``..``high - 1``. The same for every student."""
+        if self.weekday_window_cache is None:
+            span = self.settings.pattern.weekday_span
+            by_weekday = self.by_weekday
+            windows = []
+            for occurrences in by_weekday:
+                per_occurrence = []
+                for i, day in enumerate(occurrences):
+                    first = monday_of(occurrences[max(0, i - span + 1)])
+                    last = monday_of(day) - timedelta(days=1)
+                    ranges = []
+                    for other, days in enumerate(by_weekday):
+                        low, high = bisect_left(days, first), bisect_right(days, last)
+                        if high > low:
+                            ranges.append((other, low, high))
+                    per_occurrence.append(tuple(ranges))
+                windows.append(per_occurrence)
+            self.weekday_window_cache = windows
+        return self.weekday_window_cache
 
     def ongoing(self, last_day: date) -> bool:
         """Whether a run of days ending on ``last_day`` still goes on as of the evaluation."""
@@ -167,9 +225,10 @@ def sixteen_hours(figures: Mapping[date, DayFigures], scope: Scope) -> list[Find
     low = 0
     total = 0.0
     current_window = scope.window_first_day(scope.as_of, rule.weeks)
+    firsts = scope.window_first_of(rule.weeks)
     for high, (day, hours) in enumerate(counted):
         total += hours
-        first = scope.window_first_day(day, rule.weeks)
+        first = firsts[day]
         while low <= high and (counted[low][0] < first or counted[low][0] <= reset_after):
             total -= counted[low][1]
             low += 1
@@ -253,16 +312,18 @@ def long_relative_absence(figures: Mapping[date, DayFigures], scope: Scope) -> l
     return findings
 
 
-def _pattern_days(figures: Mapping[date, DayFigures], scope: Scope) -> list[date]:
+def _pattern_hours(figures: Mapping[date, DayFigures], scope: Scope) -> dict[date, float]:
+    """The days that count for the pattern rules, in order, with their hours of the pattern's
+    categories (each day's hours worked out once for both rules)."""
     cached = scope.pattern_days_of
     if cached is not None and cached[0] is figures:  # both pattern rules ask, one after the other
         return cached[1]
     rule = scope.settings.pattern
-    days = [
-        day
-        for day in scope.figure_days(figures)
-        if figures[day].hours_of(rule.categories) + EPSILON >= rule.min_hours_per_day
-    ]
+    days: dict[date, float] = {}
+    for day in scope.figure_days(figures):
+        hours = figures[day].hours_of(rule.categories)
+        if hours + EPSILON >= rule.min_hours_per_day:
+            days[day] = hours
     scope.pattern_days_of = (figures, days)
     return days
 
@@ -273,20 +334,25 @@ def weekly_pattern(figures: Mapping[date, DayFigures], scope: Scope) -> list[Fin
     previous one had and this week is not over yet."""
     rule = scope.settings.pattern
     calendar = scope.calendar
-    absent_days = _pattern_days(figures, scope)
-    if not absent_days:
+    absent_hours = _pattern_hours(figures, scope)
+    # A streak of N weeks needs absence days in N weeks: most students have no streak at all.
+    if not absent_hours or len(absent_hours) < rule.weeks:
         return []
+    week_of = scope.week_of
     by_week: dict[int, list[date]] = {}
-    for day in absent_days:
-        index = calendar.week_index(day)
-        assert index is not None
-        by_week.setdefault(index, []).append(day)
+    for day in absent_hours:
+        by_week.setdefault(week_of[day], []).append(day)
+    if len(by_week) < rule.weeks:
+        return []
     streaks: list[list[int]] = []
     for index in sorted(by_week):
         if streaks and streaks[-1][-1] == index - 1:
             streaks[-1].append(index)
         else:
             streaks.append([index])
+    streaks = [streak for streak in streaks if len(streak) >= rule.weeks]
+    if not streaks:
+        return []
     current = calendar.week_index_on_or_before(scope.as_of)
     week_days = calendar.school_days_in_week(current) if current is not None else []
     week_over = not week_days or scope.as_of >= week_days[-1]
@@ -294,8 +360,6 @@ def weekly_pattern(figures: Mapping[date, DayFigures], scope: Scope) -> list[Fin
         week_over = True
     findings = []
     for streak in streaks:
-        if len(streak) < rule.weeks:
-            continue
         days = [d for index in streak for d in by_week[index]]
         last = streak[-1]
         alive = last == current or (current is not None and last == current - 1 and not week_over)
@@ -307,7 +371,7 @@ def weekly_pattern(figures: Mapping[date, DayFigures], scope: Scope) -> list[Fin
                 window_end=days[-1],
                 triggered_on=by_week[streak[rule.weeks - 1]][0],
                 active=alive,
-                hours=round_hours(sum(figures[d].hours_of(rule.categories) for d in days)),
+                hours=round_hours(sum(absent_hours[d] for d in days)),
                 days=len(days),
                 count=len(streak),
                 detail=f"{len(streak)} schoolweken op rij afwezig",
@@ -324,41 +388,70 @@ def weekday_pattern(figures: Mapping[date, DayFigures], scope: Scope) -> list[Fi
     absent on every other weekday too, it is no weekday pattern (the weekly pattern, LRV or 16 hours
     say what goes on), so a student who stays home altogether does not get five of these."""
     rule = scope.settings.pattern
-    absent = set(_pattern_days(figures, scope))
-    if len(absent) < rule.weekday_hits:
+    absent = _pattern_hours(figures, scope)
+    wanted, span = rule.weekday_hits, rule.weekday_span
+    if len(absent) < wanted:
         return []
+    # Per weekday, the positions of the absence days among that weekday's school days.
+    position = scope.weekday_position
+    hit_positions: list[list[int]] = [[], [], [], [], []]
+    for day in absent:
+        hit_positions[day.weekday()].append(position[day])
     by_weekday = scope.by_weekday
+    # Per weekday, the occurrences whose window (the last `span` occurrences) holds `wanted`
+    # absence days: the window ending at i does when, for some j, the (j + wanted - 1)-th hit
+    # lies at or before i and the j-th within the window. Only these can raise or continue a
+    # finding; any other occurrence ends the open one. Most students have none at all.
+    candidates_of: list[list[int]] = []
+    for weekday, hit_at in enumerate(hit_positions):
+        end = len(by_weekday[weekday])
+        candidates_of.append(
+            sorted(
+                {
+                    i
+                    for j in range(len(hit_at) - wanted + 1)
+                    for i in range(hit_at[j + wanted - 1], min(hit_at[j] + span, end))
+                }
+            )
+        )
+    if not any(candidates_of):
+        return []
     # hits_before[w][i]: absence days among the first i school days on weekday w.
     hits_before = [
         list(accumulate(map(absent.__contains__, days), initial=0)) for days in by_weekday
     ]
-
-    def rate(weekday: int, first: date, last: date) -> float | None:
-        days = by_weekday[weekday]
-        low, high = bisect_left(days, first), bisect_right(days, last)
-        if high <= low:
-            return None
-        return (hits_before[weekday][high] - hits_before[weekday][low]) / (high - low)
+    windows = scope.weekday_windows()
 
     findings = []
-    for weekday in range(5):
-        occurrences = by_weekday[weekday]
-        if hits_before[weekday][-1] < rule.weekday_hits:
+    for weekday, candidates in enumerate(candidates_of):
+        if not candidates:
             continue
+        occurrences = by_weekday[weekday]
         name = Weekday.of_index(weekday).value
         counts = hits_before[weekday]
+        own_findings: list[Finding] = []
         open_finding: Finding | None = None
-        for i, day in enumerate(occurrences):
-            start = max(0, i - rule.weekday_span + 1)
+        previous = -2
+        for i in candidates:
+            if open_finding is not None and i != previous + 1:
+                open_finding.active = False
+                open_finding = None
+            previous = i
+            day = occurrences[i]
+            start = max(0, i - span + 1)
             stands_out = False
-            if counts[i + 1] - counts[start] >= rule.weekday_hits:
+            if counts[i + 1] - counts[start] >= wanted:
                 window = occurrences[start : i + 1]
                 hits = [d for d in window if d in absent]
                 # Compare the weeks before this one, where every weekday has had its turn.
-                first, last = monday_of(window[0]), monday_of(day) - timedelta(days=1)
-                own = rate(weekday, first, last)
-                others = [rate(other, first, last) for other in range(5) if other != weekday]
-                known = [r for r in others if r is not None]
+                own = None
+                known = []
+                for other, low, high in windows[weekday][i]:
+                    rate = (hits_before[other][high] - hits_before[other][low]) / (high - low)
+                    if other == weekday:
+                        own = rate
+                    else:
+                        known.append(rate)
                 stands_out = own is None or not known or any(r < own for r in known)
             if stands_out:
                 if open_finding is None:
@@ -370,7 +463,7 @@ def weekday_pattern(figures: Mapping[date, DayFigures], scope: Scope) -> list[Fi
                         triggered_on=day,
                         active=True,
                     )
-                    findings.append(open_finding)
+                    own_findings.append(open_finding)
                 open_finding.window_end = hits[-1]
                 open_finding.count = len(hits)
                 open_finding.detail = (
@@ -381,13 +474,15 @@ def weekday_pattern(figures: Mapping[date, DayFigures], scope: Scope) -> list[Fi
             elif open_finding is not None:
                 open_finding.active = False
                 open_finding = None
-        for finding in findings:
-            if finding.variant != name:
-                continue
-            span = [d for d in occurrences if finding.window_start <= d <= finding.window_end]
-            hit_days = [d for d in span if d in absent]
+        if open_finding is not None and previous < len(occurrences) - 1:
+            open_finding.active = False  # a later occurrence without absence in its window
+        for finding in own_findings:
+            low = bisect_left(occurrences, finding.window_start)
+            high = bisect_right(occurrences, finding.window_end)
+            hit_days = [d for d in occurrences[low:high] if d in absent]
             finding.days = len(hit_days)
-            finding.hours = round_hours(sum(figures[d].hours_of(rule.categories) for d in hit_days))
+            finding.hours = round_hours(sum(absent[d] for d in hit_days))
+        findings.extend(own_findings)
     return findings
 
 
@@ -402,11 +497,16 @@ class SickEpisode:
 
 
 def sick_episodes(figures: Mapping[date, DayFigures], scope: Scope) -> list[SickEpisode]:
+    cached = scope.sick_episodes_of
+    if cached is not None and cached[0] is figures:  # both sick rules ask, one after the other
+        return cached[1]
     sick_days = [d for d in scope.figure_days(figures) if figures[d].sick > 0]
-    return [
+    episodes = [
         SickEpisode(run[0], run[-1], len(run), round_hours(sum(figures[d].sick for d in run)))
         for run in _runs(sick_days, scope.calendar)
     ]
+    scope.sick_episodes_of = (figures, episodes)
+    return episodes
 
 
 def _threshold_runs(
@@ -422,9 +522,10 @@ def _threshold_runs(
     open_stretch: list[date] | None = None
     low = 0
     total = 0.0
+    firsts = scope.window_first_of(weeks)
     for day, weight in events:
         total += weight
-        first = scope.window_first_day(day, weeks)
+        first = firsts[day]
         while events[low][0] < first:
             total -= events[low][1]
             low += 1
