@@ -22,7 +22,10 @@ docs/benchmarks.md has the figures that called for this.
 from __future__ import annotations
 
 import hashlib
-import json
+import sys
+from array import array
+from base64 import b64decode, b64encode
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
@@ -108,10 +111,12 @@ def registrations_by_student(
 
 
 def fingerprint(calendar: SchoolCalendar, settings: RuleSettings) -> str:
-    """What the day figures depend on besides the registrations."""
+    """What the day figures depend on besides the registrations, and the form they are stored
+    in (figures stored in another form are rebuilt, never read)."""
     general = settings.general
     text = "|".join(
         (
+            FORMAT,
             general.hour_unit,
             str(general.lesson_minutes),
             str(general.lessons_per_day),
@@ -121,32 +126,70 @@ def fingerprint(calendar: SchoolCalendar, settings: RuleSettings) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+# The stored form of a student's figures (``absence_figures.days``): base64 of, little-endian,
+# the number of days n (uint32), the days as ordinals (n int32, ascending), then the four hours
+# columns (unauthorised, authorised, sick, sent out; n float64 each) and the two late columns
+# (late, late unauthorised; n uint32 each). Columns rather than JSON: an evaluation decodes every
+# student's year, and this is sliced to the days asked and turned into DayFigures without
+# parsing (docs/benchmarks.md, issue 24). Part of the fingerprint: another form is rebuilt.
+FORMAT = "columns-1"
+_SWAP = sys.byteorder != "little"
+
+
+def _column(kind: str, values: Iterable[Any]) -> bytes:
+    column = array(kind, values)
+    if _SWAP:
+        column.byteswap()
+    return column.tobytes()
+
+
 def _encode(figures: FigureMap) -> str:
-    return json.dumps(
-        {
-            day.isoformat(): [
-                f.unauthorised,
-                f.authorised,
-                f.sick,
-                f.sent_out,
-                f.late,
-                f.late_unauthorised,
-            ]
-            for day, f in sorted(figures.items())
-        },
-        separators=(",", ":"),
-    )
+    days = sorted(figures)
+    rows = [figures[day] for day in days]
+    parts = [
+        _column("I", [len(days)]),
+        _column("i", [day.toordinal() for day in days]),
+        _column("d", [f.unauthorised for f in rows]),
+        _column("d", [f.authorised for f in rows]),
+        _column("d", [f.sick for f in rows]),
+        _column("d", [f.sent_out for f in rows]),
+        _column("I", [f.late for f in rows]),
+        _column("I", [f.late_unauthorised for f in rows]),
+    ]
+    return b64encode(b"".join(parts)).decode("ascii")
 
 
-def _decode(text: str, first: date, last: date, days: dict[str, date]) -> FigureMap:
-    result: FigureMap = {}
-    for key, values in json.loads(text).items():
-        day = days.get(key)
-        if day is None:
-            day = days[key] = date.fromisoformat(key)
-        if first <= day <= last:
-            result[day] = DayFigures(*values)
-    return result
+def _read(kind: str, data: bytes, offset: int, count: int) -> tuple[array[Any], int]:
+    column = array(kind)
+    end = offset + column.itemsize * count
+    column.frombytes(data[offset:end])
+    if _SWAP:
+        column.byteswap()
+    return column, end
+
+
+class _Days(dict[int, date]):
+    """Ordinal -> date, made once per evaluation for each day met."""
+
+    def __missing__(self, ordinal: int) -> date:
+        day = self[ordinal] = date.fromordinal(ordinal)
+        return day
+
+
+def _decode(text: str, first: date, last: date, days: _Days) -> FigureMap:
+    data = b64decode(text)
+    (count,), offset = _read("I", data, 0, 1)
+    ordinals, offset = _read("i", data, offset, count)
+    columns = []
+    for kind in "ddddII":
+        column, offset = _read(kind, data, offset, count)
+        columns.append(column)
+    low = bisect_left(ordinals, first.toordinal()) if first > date.min else 0
+    high = bisect_right(ordinals, last.toordinal()) if last < date.max else count
+    if low or high < count:
+        ordinals = ordinals[low:high]
+        columns = [column[low:high] for column in columns]
+    return dict(zip(map(days.__getitem__, ordinals), map(DayFigures, *columns), strict=True))
 
 
 def stored_basis_matches(calendar: SchoolCalendar, settings: RuleSettings) -> bool:
@@ -236,8 +279,8 @@ def refresh_figures(
     query = select(AbsenceFigures.student_id, AbsenceFigures.days)
     if len(ids) <= IN_LIST_LIMIT:
         query = query.where(AbsenceFigures.student_id.in_(ids))
-    days: dict[str, date] = {}
-    for student_id, text in db.session.execute(query):
+    days = _Days()
+    for student_id, text in db.session.connection().execute(query):
         if student_id in ids:
             before[student_id] = _decode(text, date.min, date.max, days)
     registrations = registrations_by_student(ids, from_day, date.max, active_only=False)
@@ -274,9 +317,9 @@ def stored_figures(
     wanted = set(student_ids) if student_ids is not None else None
     if wanted is not None and len(wanted) <= IN_LIST_LIMIT:
         query = query.where(AbsenceFigures.student_id.in_(wanted))
-    days: dict[str, date] = {}
+    days = _Days()
     result: dict[int, FigureMap] = {}
-    for student_id, text in db.session.execute(query):
+    for student_id, text in db.session.connection().execute(query):
         if wanted is not None and student_id not in wanted:
             continue
         figures = _decode(text, first, last, days)

@@ -159,7 +159,7 @@ def _store_findings(
     )
     existing: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {}
     stored_rows = select(AbsenceSignal.id, *key_columns, *columns).where(*conditions)
-    for row in db.session.execute(stored_rows):
+    for row in db.session.connection().execute(stored_rows):  # Core: plain rows, no ORM work
         existing[tuple(row[1:5])] = (row[0], tuple(row[5:]))
     active_index = SIGNAL_VALUES.index("active")
     was_active = {key for key, (_id, values) in existing.items() if values[active_index]}
@@ -194,8 +194,13 @@ def _store_findings(
     gone = [signal_id for key, (signal_id, values) in existing.items() if key not in seen]
     signal_table = table_of(AbsenceSignal)
     summary.closed = len(was_active - still_active)
-    # Every signal in scope was looked at today, changed or not.
-    db.session.execute(update(AbsenceSignal).where(*conditions).values(evaluated_on=as_of))
+    # Every signal in scope was looked at today, changed or not (rows that say so already are
+    # not written again: on SQLite every written page is synced at the commit).
+    db.session.execute(
+        update(AbsenceSignal)
+        .where(*conditions, AbsenceSignal.evaluated_on != as_of)
+        .values(evaluated_on=as_of)
+    )
     if updates:
         db.session.execute(
             update(signal_table)
