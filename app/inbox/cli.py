@@ -117,7 +117,9 @@ class InboxRun:
     echo: Callable[[str], object] = print
     summary: InboxSummary = field(default_factory=InboxSummary)
     absence_reports: list[tuple[Moved, ReportFacts]] = field(default_factory=list)
-    student_ids: set[int] = field(default_factory=set)
+    # The students whose day figures the absence files changed; None once a file's import
+    # rebuilt the figures (anybody's may have changed).
+    changed_student_ids: set[int] | None = field(default_factory=set)
 
     def note(self, outcome: Outcome) -> None:
         self.summary.outcomes.append(outcome)
@@ -203,7 +205,10 @@ def _file_away(
     if done and record.kind is ImportKind.VERZUIM and not for_earlier_run:
         facts.lines.append(SIGNALS_PENDING)
         run.absence_reports.append((moved, facts))
-        run.student_ids |= imported.student_ids
+        if run.changed_student_ids is not None and imported.changed_student_ids is not None:
+            run.changed_student_ids |= imported.changed_student_ids
+        else:
+            run.changed_student_ids = None
     drop.write_report(moved, report_text(facts, run.keep_days))
     finish(record, drop.relative(moved.path))
     db.session.commit()
@@ -281,9 +286,9 @@ def _process(run: InboxRun, entry: Entry) -> Outcome:
 
 
 def _evaluate_signals(run: InboxRun) -> None:
-    """Once, after every absence file: the signals of their students."""
+    """Once, after every absence file: the signals of the students whose figures changed."""
     try:
-        run.summary.signals = evaluate(run.student_ids, run.as_of)
+        run.summary.signals = evaluate(run.changed_student_ids, run.as_of)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
@@ -332,7 +337,7 @@ def run_inbox(
         outcome = _process(run, entry)
         run.note(outcome)
         students_waiting |= entry.kind is ImportKind.LEERLINGEN and outcome.state == LATER
-    if run.student_ids:
+    if run.absence_reports:
         _evaluate_signals(run)
     return run.summary
 

@@ -120,11 +120,12 @@ def claim(kind: ImportKind, filename: str, digest: str, runner: str) -> ImportRu
 
 @dataclass
 class Imported:
-    """What importing a claimed file gave: the lines of its report, the students of an absence
-    file, and whether a student file waits for a confirmation by hand."""
+    """What importing a claimed file gave: the lines of its report, the students whose day
+    figures an absence file changed (None: the figures were rebuilt, anybody's may have
+    changed), and whether a student file waits for a confirmation by hand."""
 
     lines: list[str]
-    student_ids: set[int] = field(default_factory=set)
+    changed_student_ids: set[int] | None = field(default_factory=set)
     needs_confirmation: bool = False
 
 
@@ -140,7 +141,7 @@ def _import(run: ImportRun, data: bytes, problem: str, as_of: date | None) -> Im
         # As the upload page and import-absence do; the signals follow once, after every file.
         absence = import_absence(data, run.filename, evaluate=False, as_of=as_of)
         run.rows, run.message = absence.rows, absence.summary()
-        return Imported([f"Import klaar: {absence.summary()}."], absence.student_ids)
+        return Imported([f"Import klaar: {absence.summary()}."], absence.changed_student_ids)
     raise DomainError(problem)
 
 
@@ -221,6 +222,7 @@ def record_crash(kind: ImportKind, filename: str, digest: str, runner: str, erro
     db.session.flush()
 
 
-def evaluate(student_ids: set[int], as_of: date | None = None) -> str:
-    """Evaluate the signals of the students of this run's absence files, once."""
+def evaluate(student_ids: set[int] | None, as_of: date | None = None) -> str:
+    """Evaluate the signals of the students whose day figures this run's absence files changed
+    (None: everybody's), once: as ``import_absence`` does, only their signals can change."""
     return evaluate_signals(as_of, student_ids=student_ids).summary()

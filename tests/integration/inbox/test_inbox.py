@@ -23,6 +23,7 @@ from app.models import AbsenceImport, AbsenceSignal, Location, Student
 from tests.absence_helpers import magister_csv, magister_day, magister_row
 from tests.db_helpers import count
 from tests.inbox_helpers import (
+    AS_OF,
     history,
     names,
     put,
@@ -75,13 +76,14 @@ UNKNOWN = b"naam;adres\r\nJan;Dorpsstraat 1\r\n"
 
 
 @pytest.fixture
-def evaluations(monkeypatch: pytest.MonkeyPatch) -> list[set[int]]:
-    """The students of every signal evaluation the inbox starts."""
-    calls: list[set[int]] = []
+def evaluations(monkeypatch: pytest.MonkeyPatch) -> list[set[int] | None]:
+    """The students of every signal evaluation the inbox starts (None: everybody)."""
+    calls: list[set[int] | None] = []
     evaluate = inbox_services.evaluate_signals
 
     def counted(as_of: date | None = None, **kwargs: Any) -> Any:
-        calls.append(set(kwargs["student_ids"]))
+        ids = kwargs["student_ids"]
+        calls.append(None if ids is None else set(ids))
         return evaluate(as_of, **kwargs)
 
     monkeypatch.setattr(inbox_services, "evaluate_signals", counted)
@@ -95,7 +97,7 @@ def student_id(number: str) -> int:
 
 
 def test_a_folder_of_mixed_exports(
-    drop: Path, school: dict[str, Location], evaluations: list[set[int]]
+    drop: Path, school: dict[str, Location], evaluations: list[set[int] | None]
 ) -> None:
     put(drop, "verzuim-magister.csv", ABSENCE_CSV, age=0)  # the oldest file, but absence
     put(drop, "leerlingen.xlsx", STUDENTS_XLSX, age=10)
@@ -149,8 +151,10 @@ def test_a_folder_of_mixed_exports(
     assert names(drop / "fout") == sorted([*failed, *(f"{name}.verslag.txt" for name in failed)])
     assert (drop / "verwerkt" / "leerlingen.xlsx").read_bytes() == STUDENTS_XLSX
 
-    # The signals: evaluated once, after both absence files, for their students.
-    assert evaluations == [{student_id("100231"), student_id("100240")}]
+    # The signals: evaluated once, after both absence files. The first absence import built
+    # the stored day figures (there were none), so anybody's may have changed: everybody's
+    # signals are evaluated, as import_absence does (the next test: only the changed students).
+    assert evaluations == [None]
     signal = db.session.scalar(
         select(AbsenceSignal).where(AbsenceSignal.student_id == student_id("100231"))
     )
@@ -205,6 +209,39 @@ def test_a_folder_of_mixed_exports(
     ]
     assert names(drop) == [".verborgen.csv"]
     assert history()[-1].rows == 2  # half.csv as it was when complete
+
+
+def test_only_the_students_whose_figures_changed_are_evaluated(
+    drop: Path, school: dict[str, Location], evaluations: list[set[int] | None]
+) -> None:
+    put(drop, "leerlingen.csv", STUDENTS_CSV, age=0)
+    put(drop, "verzuim.csv", ABSENCE_CSV, age=10)
+    run(drop)
+    assert evaluations == [None]  # the first absence import builds everybody's figures
+    amir = student_id("100232")
+
+    # Lotte's Monday again (unchanged) and a new day for Amir, in two files of one round:
+    # evaluated once, for Amir only.
+    put(drop, "maandag.csv", magister_csv(*magister_day("100231", MON)), age=0)
+    put(drop, "amir.csv", magister_csv(*magister_day("100232", MON + timedelta(days=3))), age=10)
+    assert not run(drop).failed
+    assert evaluations[1:] == [{amir}]
+
+    # Only rows already stored (Lotte's Wednesday): imported, nobody's figures changed, nobody
+    # evaluated; the report still says what the list shows of the evaluated students.
+    put(drop, "woensdag.csv", magister_csv(*magister_day("100231", MON + timedelta(days=2))))
+    assert not run(drop).failed
+    assert evaluations[2:] == [set()]
+    assert "signalen per 18-09-2026: 0 op de lijst" in report(drop, "verwerkt/woensdag.csv")
+    # What an incremental evaluation stored is what a full one finds.
+    signals = db.session.scalars(select(AbsenceSignal).order_by(AbsenceSignal.id)).all()
+    stored = [(s.student_id, s.rule, s.window_start, s.window_end, s.active) for s in signals]
+    db.session.expire_all()
+    inbox_services.evaluate(None, AS_OF)
+    again = db.session.scalars(select(AbsenceSignal).order_by(AbsenceSignal.id)).all()
+    assert [(s.student_id, s.rule, s.window_start, s.window_end, s.active) for s in again] == (
+        stored
+    )
 
 
 def test_the_command_exits_with_1_when_a_file_failed(
