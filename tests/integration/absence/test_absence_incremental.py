@@ -1,7 +1,7 @@
 """Incremental signal evaluation: an import evaluates only the students whose day figures it
 changed, and a full evaluation right after it (as the nightly ``flask signals`` runs) finds
-nothing to add, correct or close — on a randomized school term of imports, corrections and
-deletions."""
+nothing to add, correct or close — on a randomized school term, and a randomized school year,
+of imports, corrections and deletions."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from sqlalchemy import delete, select
 from app.absence.importer import import_absence
 from app.absence.signals import SIGNAL_VALUES, evaluate_signals
 from app.core.calendar_store import load_calendar
+from app.demo.absence import seed_school_year
 from app.demo.synthetic_absence import SyntheticRow, generate, magister_csv
 from app.extensions import db
 from app.models import AbsenceFigures, AbsenceImport, AbsenceRecord, AbsenceSignal, Student
@@ -27,6 +28,8 @@ from tests.absence_helpers import school_calendar
 
 # A term that lies in the past whenever the suite runs (registrations after today never count).
 TERM = (date(2026, 8, 17), date(2026, 11, 27))
+# A whole school year in the past: its holidays, the summer's end, the year's last day.
+YEAR = (date(2025, 8, 1), date(2026, 7, 31))
 PROFILES = ("gewoon", "thuiszitter", "langdurig_ziek", "laatkomer", "maandag", "vaak_ziek")
 # Codes a correction may swap among: all absence, so a registration keeps its key.
 ABSENCE_CODES = ("O", "Z", "V", "M")
@@ -62,18 +65,32 @@ def assert_full_evaluation_changes_nothing(as_of: date, step: str) -> None:
     assert stored_signals() == incremental, step
 
 
-def term_imports(rng: random.Random, numbers: list[str]) -> list[tuple[str, list, bool, date]]:
-    """A term of imports: (name, rows, replace_period, as_of). Each new period's export (a
-    random subset of the students, some rows sent again), with corrections of earlier rows
-    and replacements of an earlier period that leave rows out (deleted in the LVS) between."""
+@pytest.fixture
+def year_pupils(pupils: list[Student]) -> list[Student]:
+    seed_school_year("2025-2026")
+    db.session.commit()
+    return pupils
+
+
+def term_imports(
+    rng: random.Random,
+    numbers: list[str],
+    period: tuple[date, date] = TERM,
+    periods: tuple[int, int] = (3, 5),
+) -> list[tuple[str, list, bool, date]]:
+    """A term (or another ``period``) of imports: (name, rows, replace_period, as_of). Each new
+    period's export (a random subset of the students, some rows sent again), with corrections
+    of earlier rows and replacements of an earlier period that leave rows out (deleted in the
+    LVS) between; ``periods``: how many exports of new days, at least and at most, besides the
+    last one."""
     calendar = load_calendar()
     # Every profile at least once (so there are signals to get right), in a random order.
     drawn = [*PROFILES, *(rng.choice(PROFILES) for _ in numbers[len(PROFILES) :])]
     rng.shuffle(drawn)
     profiles = dict(zip(numbers, drawn, strict=True))
-    rows = generate(numbers, calendar, *TERM, seed=rng.randrange(10_000), profiles=profiles)
-    days = calendar.school_days_between(*TERM)
-    cuts = sorted(rng.sample(range(5, len(days) - 1), rng.randint(3, 5))) + [len(days) - 1]
+    rows = generate(numbers, calendar, *period, seed=rng.randrange(10_000), profiles=profiles)
+    days = calendar.school_days_between(*period)
+    cuts = sorted(rng.sample(range(5, len(days) - 1), rng.randint(*periods))) + [len(days) - 1]
     steps: list[tuple[str, list, bool, date]] = []
     done: list[SyntheticRow] = []
     since = date.min
@@ -119,9 +136,30 @@ def test_incremental_evaluation_equals_full_evaluation(
     pupils: list[Student], rng: random.Random
 ) -> None:
     numbers = [p.leerlingnummer for p in pupils]
+    import_incrementally(term_imports(rng, numbers))
+
+
+@settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(rng=st.randoms(use_true_random=False))
+def test_incremental_evaluation_equals_full_evaluation_over_a_year(
+    year_pupils: list[Student], rng: random.Random
+) -> None:
+    numbers = [p.leerlingnummer for p in year_pupils]
+    steps = term_imports(rng, numbers, YEAR, (8, 14))
+    assert steps[-1][3] == load_calendar().school_days_between(*YEAR)[-1]
+    import_incrementally(steps)
+
+
+def import_incrementally(steps: list[tuple[str, list, bool, date]]) -> None:
+    """Import each step (evaluating as an import does), and after each check that a full
+    evaluation changes nothing."""
     try:
         last_as_of = None
-        for name, rows, replace_period, as_of in term_imports(rng, numbers):
+        for name, rows, replace_period, as_of in steps:
             if as_of != last_as_of:
                 evaluate_signals(as_of)  # the night before: everybody, as of the new day
                 db.session.commit()
@@ -137,7 +175,7 @@ def test_incremental_evaluation_equals_full_evaluation(
             assert result.changed_student_ids <= result.student_ids
             assert result.signals.students <= len(result.changed_student_ids)
             assert_full_evaluation_changes_nothing(as_of, name)
-        assert stored_signals(), "a term of these profiles raises signals"
+        assert stored_signals(), "a term or year of these profiles raises signals"
     finally:
         for model in (AbsenceSignal, AbsenceFigures, AbsenceRecord, AbsenceImport):
             db.session.execute(delete(model))
