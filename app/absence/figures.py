@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import zlib
 from array import array
 from base64 import b64decode, b64encode
 from bisect import bisect_left, bisect_right
@@ -126,46 +127,67 @@ def fingerprint(calendar: SchoolCalendar, settings: RuleSettings) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-# The stored form of a student's figures (``absence_figures.days``): base64 of, little-endian,
-# the number of days n (uint32), the days as ordinals (n int32, ascending), then the four hours
-# columns (unauthorised, authorised, sick, sent out; n float64 each) and the two late columns
-# (late, late unauthorised; n uint32 each). Columns rather than JSON: an evaluation decodes every
-# student's year, and this is sliced to the days asked and turned into DayFigures without
-# parsing (docs/benchmarks.md, issue 24). Part of the fingerprint: another form is rebuilt.
+# The stored form of a student's figures (``absence_figures.days``): base64 of zlib of, in
+# little-endian, the number of days n (uint32), the days as ordinals (n int32, ascending), the
+# four hours columns (unauthorised, authorised, sick, sent out; n float64 each) and the two late
+# columns (late, late unauthorised; n uint32 each). Columns rather than JSON: an evaluation
+# decodes every student's year, and these are sliced to the days asked and made into DayFigures
+# without parsing; an import compares and replaces the days from its first day on without
+# decoding the days before (docs/benchmarks.md, issue 24). Compressed, a year is about a fifth
+# of its JSON. The form is part of the fingerprint: figures stored in another form are rebuilt.
 FORMAT = "columns-1"
+_KINDS = "iddddII"  # the ordinals, then the figures in the order of DayFigures' fields
 _SWAP = sys.byteorder != "little"
+Columns = list["array[Any]"]
 
 
-def _column(kind: str, values: Iterable[Any]) -> bytes:
-    column = array(kind, values)
+def _columns_of(figures: FigureMap) -> Columns:
+    days = sorted(figures)
+    rows = [figures[day] for day in days]
+    return [
+        array("i", [day.toordinal() for day in days]),
+        array("d", [f.unauthorised for f in rows]),
+        array("d", [f.authorised for f in rows]),
+        array("d", [f.sick for f in rows]),
+        array("d", [f.sent_out for f in rows]),
+        array("I", [f.late for f in rows]),
+        array("I", [f.late_unauthorised for f in rows]),
+    ]
+
+
+def _bytes(column: array[Any]) -> bytes:
     if _SWAP:
+        column = array(column.typecode, column)
         column.byteswap()
     return column.tobytes()
 
 
-def _encode(figures: FigureMap) -> str:
-    days = sorted(figures)
-    rows = [figures[day] for day in days]
-    parts = [
-        _column("I", [len(days)]),
-        _column("i", [day.toordinal() for day in days]),
-        _column("d", [f.unauthorised for f in rows]),
-        _column("d", [f.authorised for f in rows]),
-        _column("d", [f.sick for f in rows]),
-        _column("d", [f.sent_out for f in rows]),
-        _column("I", [f.late for f in rows]),
-        _column("I", [f.late_unauthorised for f in rows]),
-    ]
-    return b64encode(b"".join(parts)).decode("ascii")
+def _pack(columns: Columns) -> str:
+    data = b"".join([_bytes(array("I", [len(columns[0])])), *map(_bytes, columns)])
+    return b64encode(zlib.compress(data, 1)).decode("ascii")
 
 
-def _read(kind: str, data: bytes, offset: int, count: int) -> tuple[array[Any], int]:
-    column = array(kind)
-    end = offset + column.itemsize * count
-    column.frombytes(data[offset:end])
+def _unpack(text: str) -> Columns:
+    data = zlib.decompress(b64decode(text))
+    count = array("I")
+    offset = count.itemsize
+    count.frombytes(data[:offset])
     if _SWAP:
-        column.byteswap()
-    return column, end
+        count.byteswap()
+    columns = []
+    for kind in _KINDS:
+        column = array(kind)
+        end = offset + column.itemsize * count[0]
+        column.frombytes(data[offset:end])
+        if _SWAP:
+            column.byteswap()
+        columns.append(column)
+        offset = end
+    return columns
+
+
+def _encode(figures: FigureMap) -> str:
+    return _pack(_columns_of(figures))
 
 
 class _Days(dict[int, date]):
@@ -177,15 +199,10 @@ class _Days(dict[int, date]):
 
 
 def _decode(text: str, first: date, last: date, days: _Days) -> FigureMap:
-    data = b64decode(text)
-    (count,), offset = _read("I", data, 0, 1)
-    ordinals, offset = _read("i", data, offset, count)
-    columns = []
-    for kind in "ddddII":
-        column, offset = _read(kind, data, offset, count)
-        columns.append(column)
-    low = bisect_left(ordinals, first.toordinal()) if first > date.min else 0
-    high = bisect_right(ordinals, last.toordinal()) if last < date.max else count
+    ordinals, *columns = _unpack(text)
+    count = len(ordinals)
+    low = bisect_left(ordinals, first.toordinal())
+    high = bisect_right(ordinals, last.toordinal())
     if low or high < count:
         ordinals = ordinals[low:high]
         columns = [column[low:high] for column in columns]
@@ -219,12 +236,14 @@ def _lock_basis() -> AbsenceFiguresBasis | None:
     return db.session.scalar(query)
 
 
-def _write(figures: dict[int, FigureMap], student_ids: Collection[int]) -> None:
-    """Replace the stored figures of ``student_ids`` (a student without figures loses the row)."""
-    erase_figures(student_ids)
+def _write(stored: dict[int, str | None]) -> None:
+    """Replace the stored figures of these students (None: the student has none, the row goes)."""
+    erase_figures(stored.keys())
     now = utcnow()
     rows = [
-        {"student_id": s, "days": _encode(f), "computed_at": now} for s, f in figures.items() if f
+        {"student_id": s, "days": text, "computed_at": now}
+        for s, text in stored.items()
+        if text is not None
     ]
     for start in range(0, len(rows), 1000):
         db.session.execute(insert(AbsenceFigures), rows[start : start + 1000])
@@ -237,7 +256,7 @@ def rebuild_figures(calendar: SchoolCalendar, settings: RuleSettings) -> int:
     registrations = registrations_by_student(None, date.min, date.max, active_only=False)
     figures = {s: day_figures(rows, calendar, settings) for s, rows in registrations.items()}
     db.session.execute(delete(AbsenceFigures))
-    _write(figures, ())
+    _write({s: _encode(f) for s, f in figures.items() if f})
     if basis is None:
         db.session.add(AbsenceFiguresBasis(id=BASIS_ID, fingerprint=""))
         db.session.flush()
@@ -275,26 +294,33 @@ def refresh_figures(
     ids = set(student_ids)
     if not ids:
         return set()
-    before: dict[int, FigureMap] = {}
+    # Compared and replaced as columns: the days before ``from_day`` are kept as they are stored.
+    before: dict[int, Columns] = {}
     query = select(AbsenceFigures.student_id, AbsenceFigures.days)
     if len(ids) <= IN_LIST_LIMIT:
         query = query.where(AbsenceFigures.student_id.in_(ids))
-    days = _Days()
     for student_id, text in db.session.connection().execute(query):
         if student_id in ids:
-            before[student_id] = _decode(text, date.min, date.max, days)
+            before[student_id] = _unpack(text)
     registrations = registrations_by_student(ids, from_day, date.max, active_only=False)
-    figures: dict[int, FigureMap] = {}
+    from_ordinal = from_day.toordinal()
+    changed: dict[int, str | None] = {}
     for student_id in ids:
-        old = before.get(student_id, {})
-        kept = {day: f for day, f in old.items() if day < from_day}
-        new = day_figures(registrations.get(student_id, []), calendar, settings, first=from_day)
-        refreshed = {**kept, **new}
-        if refreshed != old:
-            figures[student_id] = refreshed
-    _write(figures, figures.keys())
+        rows = registrations.get(student_id, [])
+        new = _columns_of(day_figures(rows, calendar, settings, first=from_day))
+        old = before.get(student_id)
+        if old is None:
+            if new[0]:
+                changed[student_id] = _pack(new)
+            continue
+        keep = bisect_left(old[0], from_ordinal)
+        if all(o[keep:] == n for o, n in zip(old, new, strict=True)):
+            continue
+        merged = [o[:keep] + n for o, n in zip(old, new, strict=True)]
+        changed[student_id] = _pack(merged) if merged[0] else None
+    _write(changed)
     db.session.flush()
-    return set(figures)
+    return set(changed)
 
 
 def stored_figures(
