@@ -135,7 +135,7 @@ def fingerprint(calendar: SchoolCalendar, settings: RuleSettings) -> str:
 # without parsing; an import compares and replaces the days from its first day on without
 # decoding the days before (docs/benchmarks.md, issue 24). Compressed, a year is about a fifth
 # of its JSON. The form is part of the fingerprint: figures stored in another form are rebuilt.
-FORMAT = "columns-1"
+FORMAT = "zlib-columns-1"
 _KINDS = "iddddII"  # the ordinals, then the figures in the order of DayFigures' fields
 _SWAP = sys.byteorder != "little"
 Columns = list["array[Any]"]
