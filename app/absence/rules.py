@@ -25,6 +25,8 @@ from app.core.vocabulary import AbsenceRule, Weekday
 
 RULES = AbsenceRule.values()
 PATTERN_WEEKLY = "week"
+# See Scope.weekday_windows.
+WeekdayWindow = tuple[tuple[int, int] | None, tuple[tuple[int, int, int], ...]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -75,9 +77,7 @@ class Scope:
     # Per number of weeks: every school day of the scope -> the first day of its window.
     window_firsts: dict[int, dict[date, date]] = field(init=False, default_factory=dict)
     # Per weekday, per occurrence: what the weekday pattern compares (see weekday_windows).
-    weekday_window_cache: list[list[tuple[tuple[int, int, int], ...]]] | None = field(
-        init=False, default=None
-    )
+    weekday_window_cache: list[list[WeekdayWindow]] | None = field(init=False, default=None)
     # The last student's figure days, with the figures they came from (see figure_days).
     figure_days_of: tuple[Mapping[date, DayFigures], list[date]] | None = field(
         init=False, default=None
@@ -139,11 +139,13 @@ class Scope:
             }
         return firsts
 
-    def weekday_windows(self) -> list[list[tuple[tuple[int, int, int], ...]]]:
+    def weekday_windows(self) -> list[list[WeekdayWindow]]:
         """For the weekday pattern, per weekday and per occurrence ``i`` of it in the scope: the
         weeks before that occurrence's week, back to the first week of its window of
-        ``weekday_span`` occurrences, as (weekday, low, high) for every weekday with school days
-        in them — that weekday's occurrences ``low``..``high - 1``. The same for every student."""
+        ``weekday_span`` occurrences, as the range (low, high) of the weekday's own occurrences
+        in them (None: there are none) and (weekday, low, high) for every other weekday with
+        school days in them — its occurrences ``low``..``high - 1``. The same for every
+        student."""
         if self.weekday_window_cache is None:
             span = self.settings.pattern.weekday_span
             by_weekday = self.by_weekday
@@ -153,12 +155,17 @@ class Scope:
                 for i, day in enumerate(occurrences):
                     first = monday_of(occurrences[max(0, i - span + 1)])
                     last = monday_of(day) - timedelta(days=1)
-                    ranges = []
+                    own: tuple[int, int] | None = None
+                    others = []
                     for other, days in enumerate(by_weekday):
                         low, high = bisect_left(days, first), bisect_right(days, last)
-                        if high > low:
-                            ranges.append((other, low, high))
-                    per_occurrence.append(tuple(ranges))
+                        if high <= low:
+                            continue
+                        if days is occurrences:
+                            own = (low, high)
+                        else:
+                            others.append((other, low, high))
+                    per_occurrence.append((own, tuple(others)))
                 windows.append(per_occurrence)
             self.weekday_window_cache = windows
         return self.weekday_window_cache
@@ -443,16 +450,18 @@ def weekday_pattern(figures: Mapping[date, DayFigures], scope: Scope) -> list[Fi
             if counts[i + 1] - counts[start] >= wanted:
                 window = occurrences[start : i + 1]
                 hits = [d for d in window if d in absent]
-                # Compare the weeks before this one, where every weekday has had its turn.
-                own = None
-                known = []
-                for other, low, high in windows[weekday][i]:
-                    rate = (hits_before[other][high] - hits_before[other][low]) / (high - low)
-                    if other == weekday:
-                        own = rate
-                    else:
-                        known.append(rate)
-                stands_out = own is None or not known or any(r < own for r in known)
+                # Compare the weeks before this one, where every weekday has had its turn: the
+                # weekday stands out unless every other weekday was absent as often or more.
+                own_range, others = windows[weekday][i]
+                stands_out = own_range is None or not others
+                if not stands_out:
+                    low, high = own_range
+                    own = (counts[high] - counts[low]) / (high - low)
+                    for other, low, high in others:
+                        before = hits_before[other]
+                        if (before[high] - before[low]) / (high - low) < own:
+                            stands_out = True
+                            break
             if stands_out:
                 if open_finding is None:
                     open_finding = Finding(
