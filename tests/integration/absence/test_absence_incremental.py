@@ -126,12 +126,20 @@ def term_imports(
     return steps
 
 
-@settings(
-    max_examples=4,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(rng=st.randoms(use_true_random=False))
+def randomized(examples: int) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """A test run on ``examples`` random seeds (``rng``), without a deadline: imports are slow."""
+
+    def decorate(test: Callable[..., None]) -> Callable[..., None]:
+        return settings(
+            max_examples=examples,
+            deadline=None,
+            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        )(given(rng=st.randoms(use_true_random=False))(test))
+
+    return decorate
+
+
+@randomized(4)
 def test_incremental_evaluation_equals_full_evaluation(
     pupils: list[Student], rng: random.Random
 ) -> None:
@@ -139,12 +147,7 @@ def test_incremental_evaluation_equals_full_evaluation(
     import_incrementally(term_imports(rng, numbers))
 
 
-@settings(
-    max_examples=3,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(rng=st.randoms(use_true_random=False))
+@randomized(3)
 def test_incremental_evaluation_equals_full_evaluation_over_a_year(
     year_pupils: list[Student], rng: random.Random
 ) -> None:
