@@ -124,8 +124,9 @@ class AbsenceFigures(Model):
 
     A cache, never the truth: ``app.absence.figures`` refreshes it on every import, and rebuilds
     it whole when :class:`AbsenceFiguresBasis` no longer matches the calendar and hour settings.
-    ``days`` is JSON: ``{"2026-09-01": [unauthorised, authorised, sick, sent_out, late,
-    late_unauthorised], ...}`` for the school days with any registration.
+    ``days`` holds the school days with any registration and their unauthorised, authorised,
+    sick and sent-out hours and late arrivals, as compressed columns in base64 (the form is
+    ``app.absence.figures.FORMAT``: part of the basis' fingerprint, so another form is rebuilt).
     """
 
     __tablename__ = "absence_figures"
