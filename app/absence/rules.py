@@ -453,8 +453,9 @@ def weekday_pattern(figures: Mapping[date, DayFigures], scope: Scope) -> list[Fi
                 # Compare the weeks before this one, where every weekday has had its turn: the
                 # weekday stands out unless every other weekday was absent as often or more.
                 own_range, others = windows[weekday][i]
-                stands_out = own_range is None or not others
-                if not stands_out:
+                if own_range is None or not others:
+                    stands_out = True
+                else:
                     low, high = own_range
                     own = (counts[high] - counts[low]) / (high - low)
                     for other, low, high in others:
