@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations messages system-deps oidc-provider axe-core lint format test-sqlite test-postgresql bench bench-quick clean
+.PHONY: run test install translations messages system-deps oidc-provider axe-core lint format test-sqlite test-postgresql bench bench-quick bench-sync clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -72,6 +72,12 @@ bench: install translations system-deps
 ## (docs/benchmarks.md): a few minutes, for a development loop.
 bench-quick: install translations system-deps
 	$(BIN)/python -m bench.quick
+
+## The floor sync API beside a bare WSGI baseline (bench/bare_sync.py) under the same gunicorn
+## and wrk, in turns, medians of 3 (docs/benchmarks.md): about 6 minutes.
+bench-sync: install translations system-deps
+	bash bench/ensure-deps.sh
+	$(BIN)/python -m bench.sync_bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
