@@ -74,7 +74,7 @@ bench-quick: install translations system-deps
 	$(BIN)/python -m bench.quick
 
 ## The floor sync API beside a bare WSGI baseline (bench/bare_sync.py) under the same gunicorn
-## and wrk, in turns, medians of 3 (docs/benchmarks.md): about 6 minutes.
+## and wrk, in turns, medians of 3 (docs/benchmarks.md): about 8 minutes.
 bench-sync: install translations system-deps
 	bash bench/ensure-deps.sh
 	$(BIN)/python -m bench.sync_bench
