@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations messages system-deps oidc-provider axe-core lint format test-sqlite test-postgresql bench bench-quick clean
+.PHONY: run test install translations messages system-deps oidc-provider axe-core lint format test-sqlite test-postgresql bench bench-quick bench-phone clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -72,6 +72,11 @@ bench: install translations system-deps
 ## (docs/benchmarks.md): a few minutes, for a development loop.
 bench-quick: install translations system-deps
 	$(BIN)/python -m bench.quick
+
+## Issue 24's phone figures: tap → entry at 4× CPU beside first paint, first load on Slow 4G
+## (LCP), Lighthouse 12's score (npm ci of bench/lighthouse into a cache, once); about 2 minutes.
+bench-phone: install translations system-deps
+	$(BIN)/python -m bench.phone_bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
