@@ -59,9 +59,9 @@ test-sqlite: install translations
 test-postgresql: install translations
 	$(BIN)/pytest --db postgresql
 
+## Every test, on SQLite and PostgreSQL side by side (scripts/test-both-databases.sh).
 test: install translations system-deps oidc-provider axe-core lint
-	$(BIN)/pytest --db sqlite
-	$(BIN)/pytest --db postgresql
+	BIN=$(BIN) bash scripts/test-both-databases.sh
 
 ## School-group benchmarks with budgets (docs/benchmarks.md): SQLite and PostgreSQL, wrk.
 bench: install translations system-deps
