@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations messages system-deps oidc-provider axe-core lint format test-sqlite test-postgresql bench bench-quick bench-sync clean
+.PHONY: run test install translations messages system-deps oidc-provider axe-core lint format test-sqlite test-postgresql bench bench-quick bench-phone bench-sync clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,9 +59,9 @@ test-sqlite: install translations
 test-postgresql: install translations
 	$(BIN)/pytest --db postgresql
 
+## Every test, on SQLite and PostgreSQL side by side (scripts/test-both-databases.sh).
 test: install translations system-deps oidc-provider axe-core lint
-	$(BIN)/pytest --db sqlite
-	$(BIN)/pytest --db postgresql
+	BIN=$(BIN) bash scripts/test-both-databases.sh
 
 ## School-group benchmarks with budgets (docs/benchmarks.md): SQLite and PostgreSQL, wrk.
 bench: install translations system-deps
@@ -78,6 +78,11 @@ bench-quick: install translations system-deps
 bench-sync: install translations system-deps
 	bash bench/ensure-deps.sh
 	$(BIN)/python -m bench.sync_bench
+
+## Issue 24's phone figures: tap → entry at 4× CPU beside first paint, first load on Slow 4G
+## (LCP), Lighthouse 12's score (npm ci of bench/lighthouse into a cache, once); about 2 minutes.
+bench-phone: install translations system-deps
+	$(BIN)/python -m bench.phone_bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
