@@ -235,31 +235,52 @@ async function undoLast() {
 }
 
 // ---------- today's list ----------
+// Names revealed by a tap, by leerlingnummer, until their moment is over: today's list is drawn
+// again when a sync ends, and a name tapped just before must not vanish with the old row.
+const revealedNames = new Map();
+
 function renderTokenButton(token) {
   const button = document.createElement("button");
   button.type = "button";
   button.className = "token";
-  button.textContent = `${token.i} ${token.c}`.trim();
   button.dataset.number = token.n;
   button.title = messages.revealName;
+  const revealed = revealedNames.get(token.n);
+  button.textContent = revealed ? revealed.name : maskedText(token);
+  button.dataset.revealed = revealed ? "true" : "false";
   button.addEventListener("click", () => revealName(button, token));
   return button;
 }
 
+function maskedText(token) {
+  return `${token.i} ${token.c}`.trim();
+}
+
 async function revealName(button, token) {
   if (button.dataset.revealed === "true") return;
-  const original = button.textContent;
+  let name;
   try {
-    const data = await getJson(`/api/floor/students/${encodeURIComponent(token.n)}/name`);
-    button.textContent = data.name;
+    name = (await getJson(`/api/floor/students/${encodeURIComponent(token.n)}/name`)).name;
   } catch (error) {
-    button.textContent = messages.nameOffline;
+    name = messages.nameOffline;
   }
-  button.dataset.revealed = "true";
+  const revealed = { name };
+  revealedNames.set(token.n, revealed);
+  showRevealed(token.n, name);
   setTimeout(() => {
-    button.textContent = original;
-    button.dataset.revealed = "false";
+    if (revealedNames.get(token.n) !== revealed) return; // revealed again since: its own timer
+    revealedNames.delete(token.n);
+    showRevealed(token.n, null, maskedText(token));
   }, REVEAL_MS);
+}
+
+/** Every button of this student in today's list, as drawn now: the name, or masked again. */
+function showRevealed(number, name, masked = "") {
+  document.querySelectorAll("#today-list .token[data-number]").forEach((button) => {
+    if (button.dataset.number !== number) return;
+    button.textContent = name || masked;
+    button.dataset.revealed = name ? "true" : "false";
+  });
 }
 
 function queuedRow(entry) {
