@@ -273,6 +273,7 @@ def measure_in_process(
         AbsenceImport,
         AbsenceRecord,
         AbsenceSignal,
+        AbsenceUnauthorisedDay,
         Location,
         SchoolYear,
     )
@@ -303,7 +304,13 @@ def measure_in_process(
             data, rows = absence_export(numbers, round(600_000 * scale))
             log(f"[{database} {scale_label(scale)}] absence export: {rows} rows")
             for run in range(runs):
-                for model in (AbsenceSignal, AbsenceFigures, AbsenceRecord, AbsenceImport):
+                for model in (
+                    AbsenceSignal,
+                    AbsenceUnauthorisedDay,
+                    AbsenceFigures,
+                    AbsenceRecord,
+                    AbsenceImport,
+                ):
                     db.session.execute(delete(model))
                 db.session.commit()
                 seconds, result = _timed(lambda: import_absence(data, "bench.csv", evaluate=False))

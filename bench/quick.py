@@ -214,7 +214,14 @@ def measure(url: str, database: str, scale: float, runs: int, measured: Measured
     from app.absence.importer import import_absence
     from app.absence.signals import evaluate_signals
     from app.extensions import db
-    from app.models import AbsenceFigures, AbsenceImport, AbsenceRecord, AbsenceSignal, SchoolYear
+    from app.models import (
+        AbsenceFigures,
+        AbsenceImport,
+        AbsenceRecord,
+        AbsenceSignal,
+        AbsenceUnauthorisedDay,
+        SchoolYear,
+    )
     from app.reports.builder import build_report
     from app.reports.pdf import render_pdf
 
@@ -231,7 +238,13 @@ def measure(url: str, database: str, scale: float, runs: int, measured: Measured
     tag = f"[{database} {scale_label(scale)}]"
 
     def clear_absence() -> None:
-        for model in (AbsenceSignal, AbsenceFigures, AbsenceRecord, AbsenceImport):
+        for model in (
+            AbsenceSignal,
+            AbsenceUnauthorisedDay,
+            AbsenceFigures,
+            AbsenceRecord,
+            AbsenceImport,
+        ):
             db.session.execute(delete(model))
         db.session.commit()
 

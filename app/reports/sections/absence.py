@@ -3,6 +3,7 @@ signal per rule over time."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -10,12 +11,10 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.absence.figures import figures_by_student
-from app.absence.services import rule_settings
 from app.core.localtime import week_label
 from app.core.schoolcalendar import SchoolCalendar, monday_of
+from app.core.sql import plain_rows
 from app.core.vocabulary import AbsenceRule
-from app.extensions import db
 from app.models import AbsenceSignal, Student
 from app.reports import rules
 from app.reports.charts import column_chart
@@ -27,28 +26,6 @@ from app.reports.rules import Count
 
 # The signal trend goes per school week for short periods, per month for longer ones.
 WEEKLY_SIGNALS_MAX_WEEKS = 13
-
-
-def unauthorised_by_day(
-    location_ids: Sequence[int], start: date, end: date, calendar: SchoolCalendar
-) -> dict[int, dict[date, float]]:
-    """Unauthorised hours per location per day, from the day figures of every active student
-    (the same figures the absence signals use). The stored figures are read whole per student
-    whatever the period, so the report reads them once for all its periods (the summary's
-    comparisons too) and splits them with :func:`within` and :func:`by_week`."""
-    settings = rule_settings()
-    result: dict[int, dict[date, float]] = {}
-    for location_id in location_ids:
-        days: dict[date, float] = defaultdict(float)
-        per_student = figures_by_student(
-            None, start, end, calendar, settings, location_id=location_id
-        )
-        for figures in per_student.values():
-            for day, figure in figures.items():
-                if figure.unauthorised:
-                    days[day] += figure.unauthorised
-        result[location_id] = dict(days)
-    return result
 
 
 def within(
@@ -107,7 +84,7 @@ def figures(
     total = round(sum(w.hours for w in weeks), 2)
     average = rules.per_100(total / len(weeks), students) if weeks else None
 
-    signals = db.session.execute(
+    signals = plain_rows(
         select(AbsenceSignal.rule, AbsenceSignal.student_id, AbsenceSignal.triggered_on)
         .join(Student, Student.id == AbsenceSignal.student_id)
         .where(
@@ -116,15 +93,18 @@ def figures(
         )
     ).all()
     kind, spans = _signal_buckets(start, end, school_weeks)
-    buckets = []
-    for label, first, last in spans:
-        per_rule: dict[str, set[int]] = defaultdict(set)
-        for rule, student_id, triggered_on in signals:
-            if first <= triggered_on <= last:
-                per_rule[rule].add(student_id)
-        buckets.append(
-            SignalBucket(label, first, last, {r: Count(len(per_rule[r])) for r in AbsenceRule})
-        )
+    # One pass over the signals (a board's year holds hundreds of thousands): each goes to the
+    # bucket whose first day is the last one on or before it (buckets are ordered, disjoint).
+    firsts = [first for _label, first, _last in spans]
+    per_bucket: list[dict[str, set[int]]] = [defaultdict(set) for _ in spans]
+    for rule, student_id, triggered_on in signals:
+        index = bisect_right(firsts, triggered_on) - 1
+        if index >= 0 and triggered_on <= spans[index][2]:
+            per_bucket[index][rule].add(student_id)
+    buckets = [
+        SignalBucket(label, first, last, {r: Count(len(per_rule[r])) for r in AbsenceRule})
+        for (label, first, last), per_rule in zip(spans, per_bucket, strict=True)
+    ]
     overall: dict[str, set[int]] = defaultdict(set)
     for rule, student_id, _day in signals:
         overall[rule].add(student_id)

@@ -8,8 +8,8 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.core.sql import plain_rows
 from app.core.vocabulary import CallResult
-from app.extensions import db
 from app.models import CallAttempt, ParentCall, Student
 from app.reports import rules
 from app.reports.filters import in_period, in_scope
@@ -21,7 +21,7 @@ REACHED = (CallResult.GESPROKEN, CallResult.TERUGGEBELD)
 
 
 def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> CallFigures:
-    calls = db.session.execute(
+    calls = plain_rows(
         select(ParentCall.id, ParentCall.student_id, ParentCall.interpreter_needed)
         .join(Student, Student.id == ParentCall.student_id)
         .where(
@@ -33,7 +33,7 @@ def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> Cal
     reached: set[int] = set()
     attempts = 0
     if ids:
-        for call_id, result in db.session.execute(
+        for call_id, result in plain_rows(
             select(CallAttempt.call_id, CallAttempt.result).where(CallAttempt.call_id.in_(ids))
         ):
             attempts += 1

@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.core.sql import plain_rows
 from app.core.vocabulary import CaseStatus
-from app.extensions import db
 from app.models import CaseStatusChange, Casus, Student
 from app.reports import rules
 from app.reports.charts import bar_chart
@@ -45,7 +45,7 @@ class CaseRow:
 
 def case_rows(location_ids: Sequence[int], first: datetime, last: datetime) -> list[CaseRow]:
     """Cases of the locations' students that were open at some time in [first, last)."""
-    cases = db.session.execute(
+    cases = plain_rows(
         select(Casus.id, Casus.student_id, Student.location_id, Casus.opened_at)
         .join(Student, Student.id == Casus.student_id)
         .where(
@@ -56,7 +56,7 @@ def case_rows(location_ids: Sequence[int], first: datetime, last: datetime) -> l
     ).all()
     result = {row[0]: CaseRow(row[0], row[1], row[2], row[3], []) for row in cases}
     if result:
-        changes = db.session.execute(
+        changes = plain_rows(
             select(
                 CaseStatusChange.case_id,
                 CaseStatusChange.at,
