@@ -19,7 +19,9 @@ clock does not — and against its budget:
   of one location for a term (< 2 s);
 - the digest page of the busiest location-day, signed in as its team leader (< 200 ms).
 
-Medians of ``--runs`` (at least 3). The data is bench/group_data.py's (seed 2026); the machinery
+The reports at 10× (24,000 students, with the absence figures) on a database written once and
+kept: ``make bench-reports`` (bench/report_bench.py). Medians of ``--runs`` (at least 3). The
+data is bench/group_data.py's (seed 2026); the machinery
 (databases, timing, sign-in) is bench/group_bench.py's. Figures, not tests: nothing fails.
 """
 
