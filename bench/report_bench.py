@@ -47,14 +47,21 @@ def _app(url: str) -> Any:
 
 
 def _copy_absence(students: int) -> None:
-    """Copy the first ``BASE_STUDENTS`` students' registrations, figures and signals to the
-    others (same location: locations go round-robin over six, and 2,400 is a multiple of 6)."""
+    """Copy the first ``BASE_STUDENTS`` students' registrations, figures (with their
+    unauthorised days) and signals to the others (same location: locations go round-robin over
+    six, and 2,400 is a multiple of 6)."""
     from app.extensions import db
-    from app.models import AbsenceFigures, AbsenceRecord, AbsenceSignal, Student
+    from app.models import (
+        AbsenceFigures,
+        AbsenceRecord,
+        AbsenceSignal,
+        AbsenceUnauthorisedDay,
+        Student,
+    )
 
     first = db.session.scalar(select(func.min(Student.id)))
     assert first is not None
-    for model in (AbsenceRecord, AbsenceFigures, AbsenceSignal):
+    for model in (AbsenceRecord, AbsenceFigures, AbsenceUnauthorisedDay, AbsenceSignal):
         table = model.__table__
         columns = [c for c in table.c if c.name != "id"]
         for k in range(1, students // BASE_STUDENTS):
