@@ -22,7 +22,15 @@ from app.privacy.sections import Section, plain
 # The absence tables with a student column, covered by the functions below.
 # absence_figures is derived from absence_record (day totals) and goes with it; the access
 # export shows the registrations themselves.
-ABSENCE_TABLES = {"absence_record", "absence_signal", "absence_figures", "duo_melding"}
+# absence_figures and absence_unauthorised_day are derived from the registrations (shown as
+# those) and erased with them (erase_figures).
+ABSENCE_TABLES = {
+    "absence_record",
+    "absence_signal",
+    "absence_figures",
+    "absence_unauthorised_day",
+    "duo_melding",
+}
 
 
 def absence_section(student: Student) -> Section:

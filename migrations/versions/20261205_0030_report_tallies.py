@@ -152,15 +152,19 @@ def drop_floor_triggers() -> None:
         op.execute("DROP FUNCTION IF EXISTS floor_tally_change()")
 
 
+def _location_column() -> sa.Column:
+    return sa.Column(
+        "location_id",
+        sa.Integer,
+        sa.ForeignKey("location.id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+
+
 def upgrade():
     op.create_table(
         "floor_tally",
-        sa.Column(
-            "location_id",
-            sa.Integer,
-            sa.ForeignKey("location.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
+        _location_column(),
         sa.Column("hour", sa.Integer, primary_key=True),
         sa.Column("kind", sa.String(20), primary_key=True),
         sa.Column("severity", sa.String(10), primary_key=True),
@@ -170,12 +174,7 @@ def upgrade():
     )
     op.create_table(
         "floor_zone_tally",
-        sa.Column(
-            "location_id",
-            sa.Integer,
-            sa.ForeignKey("location.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
+        _location_column(),
         sa.Column("hour", sa.Integer, primary_key=True),
         sa.Column(
             "zone_id", sa.Integer, sa.ForeignKey("zone.id", ondelete="CASCADE"), primary_key=True
