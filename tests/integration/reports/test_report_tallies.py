@@ -87,6 +87,9 @@ def _random_year(
             now = datetime.combine(day, time(23, 0), tzinfo=LOCAL_TZ).astimezone(UTC)
             results = accept_entries(staff[code], batch, now=now)
             assert all(r.status == "stored" for r in results), results
+            if batch and rng.random() < 0.2:  # the phone sends it again: nothing counts twice
+                again = accept_entries(staff[code], batch, now=now)
+                assert {r.status for r in again} == {"duplicate"}, again
     db.session.commit()
     # Corrections written around the services: some entries change kind, zone or time.
     ids = list(db.session.scalars(select(FloorEntry.id).order_by(FloorEntry.id)))
