@@ -261,7 +261,7 @@ def measure_in_process(
     generate_only: bool = False,
 ) -> Group:
     from flask_migrate import upgrade
-    from sqlalchemy import delete, select
+    from sqlalchemy import select
 
     from app import create_app
     from app.absence.importer import import_absence
@@ -269,10 +269,6 @@ def measure_in_process(
     from app.digest.builder import build_digest
     from app.extensions import db
     from app.models import (
-        AbsenceFigures,
-        AbsenceImport,
-        AbsenceRecord,
-        AbsenceSignal,
         Location,
         SchoolYear,
     )
@@ -303,9 +299,7 @@ def measure_in_process(
             data, rows = absence_export(numbers, round(600_000 * scale))
             log(f"[{database} {scale_label(scale)}] absence export: {rows} rows")
             for run in range(runs):
-                for model in (AbsenceSignal, AbsenceFigures, AbsenceRecord, AbsenceImport):
-                    db.session.execute(delete(model))
-                db.session.commit()
+                clear_absence()
                 seconds, result = _timed(lambda: import_absence(data, "bench.csv", evaluate=False))
                 db.session.commit()
                 assert result.inserted == rows, result.summary()
@@ -394,6 +388,30 @@ def measure_in_process(
         counter.close()
     engine.dispose()
     return group
+
+
+def clear_absence() -> None:
+    """Delete every absence row (children first), so the next import starts empty."""
+    from sqlalchemy import delete
+
+    from app.extensions import db
+    from app.models import (
+        AbsenceFigures,
+        AbsenceImport,
+        AbsenceRecord,
+        AbsenceSignal,
+        AbsenceUnauthorisedDay,
+    )
+
+    for model in (
+        AbsenceSignal,
+        AbsenceUnauthorisedDay,
+        AbsenceFigures,
+        AbsenceRecord,
+        AbsenceImport,
+    ):
+        db.session.execute(delete(model))
+    db.session.commit()
 
 
 def vacuum_analyze(engine: Any) -> None:
