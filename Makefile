@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations messages system-deps oidc-provider axe-core lint format test-sqlite test-postgresql bench bench-quick clean
+.PHONY: run test install translations messages system-deps oidc-provider axe-core lint format test-sqlite test-postgresql bench bench-quick bench-phone bench-sync bench-reports clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,9 +59,9 @@ test-sqlite: install translations
 test-postgresql: install translations
 	$(BIN)/pytest --db postgresql
 
+## Every test, on SQLite and PostgreSQL side by side (scripts/test-both-databases.sh).
 test: install translations system-deps oidc-provider axe-core lint
-	$(BIN)/pytest --db sqlite
-	$(BIN)/pytest --db postgresql
+	BIN=$(BIN) bash scripts/test-both-databases.sh
 
 ## School-group benchmarks with budgets (docs/benchmarks.md): SQLite and PostgreSQL, wrk.
 bench: install translations system-deps
@@ -72,6 +72,23 @@ bench: install translations system-deps
 ## (docs/benchmarks.md): a few minutes, for a development loop.
 bench-quick: install translations system-deps
 	$(BIN)/python -m bench.quick
+
+## The floor sync API beside a bare WSGI baseline (bench/bare_sync.py) under the same gunicorn
+## and wrk, in turns, medians of 3 (docs/benchmarks.md): about 8 minutes.
+bench-sync: install translations system-deps
+	bash bench/ensure-deps.sh
+	$(BIN)/python -m bench.sync_bench
+
+## Issue 24's phone figures: tap → entry at 4× CPU beside first paint, first load on Slow 4G
+## (LCP), Lighthouse 12's score (npm ci of bench/lighthouse into a cache, once); about 2 minutes.
+bench-phone: install translations system-deps
+	$(BIN)/python -m bench.phone_bench
+
+## The school-year report at 10× (24,000 students, 6 million absence rows) beside one SQL
+## GROUP BY, on a SQLite file written once (about 5 minutes) and kept for later runs.
+REPORT_DB ?= /tmp/schoolfit-board10.db
+bench-reports: install translations
+	$(BIN)/python -m bench.report_bench --url sqlite:///$(REPORT_DB) --scale 10 --compare
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

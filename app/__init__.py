@@ -30,7 +30,7 @@ from app.extensions import babel, csrf, db, limiter, login_manager, migrate, tal
 from app.floor.routes import bp as floor_bp
 from app.http_caching import register_caching_rules
 from app.main.routes import bp as main_bp
-from app.models.types import enable_sqlite_foreign_keys
+from app.models.types import enable_sqlite_foreign_keys, ping_after_idle
 from app.observability.logs import configure_logging
 from app.observability.metrics import register_metrics
 from app.privacy.routes import bp as privacy_bp
@@ -128,9 +128,11 @@ def create_app(
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        with app.app_context():
+    with app.app_context():
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             enable_sqlite_foreign_keys(db.engine)
+        else:
+            ping_after_idle(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
 

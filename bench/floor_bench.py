@@ -12,8 +12,10 @@ import gzip
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Page, sync_playwright
 from werkzeug.serving import make_server
@@ -47,7 +49,9 @@ class Transfer:
     gzipped: dict[str, int] = field(default_factory=dict)
 
 
-def start_app(directory: Path) -> tuple[str, object]:
+def start_app(directory: Path, wrap: Callable[[Any], Any] | None = None) -> tuple[str, object]:
+    """The app with the demo data on a SQLite file in ``directory``, served on a free port of
+    127.0.0.1 from a thread; ``wrap``: WSGI middleware around it (what a proxy would add)."""
     os.environ["DATABASE_URL"] = f"sqlite:///{directory / 'bench.db'}"
     from flask_migrate import upgrade
 
@@ -60,9 +64,18 @@ def start_app(directory: Path) -> tuple[str, object]:
         upgrade(revision="heads")
         seed_demo()
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, wrap(app) if wrap else app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}", server
+
+
+def sign_in(page: Page, url: str) -> None:
+    """Sign in as the demo's floor staff member; a phone lands on the floor screen, ready."""
+    page.goto(f"{url}/login")
+    page.get_by_label("E-mailadres").fill(DEMO_EMAIL)
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_selector("body[data-ready=true]")
 
 
 class TapCounter:
@@ -119,11 +132,7 @@ def measure() -> dict[str, object]:
                 user_agent=PHONE_AGENT,
             )
             page = context.new_page()
-            page.goto(f"{url}/login")
-            page.get_by_label("E-mailadres").fill(DEMO_EMAIL)
-            page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-            page.get_by_role("button", name="Inloggen").click()
-            page.wait_for_selector("body[data-ready=true]")
+            sign_in(page, url)
             # A fresh context: what a phone downloads the first time it opens the floor screen.
             cookies = context.cookies()
             fresh = browser.new_context(

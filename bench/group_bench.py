@@ -261,7 +261,7 @@ def measure_in_process(
     generate_only: bool = False,
 ) -> Group:
     from flask_migrate import upgrade
-    from sqlalchemy import delete, select
+    from sqlalchemy import select
 
     from app import create_app
     from app.absence.importer import import_absence
@@ -269,10 +269,6 @@ def measure_in_process(
     from app.digest.builder import build_digest
     from app.extensions import db
     from app.models import (
-        AbsenceFigures,
-        AbsenceImport,
-        AbsenceRecord,
-        AbsenceSignal,
         Location,
         SchoolYear,
     )
@@ -303,9 +299,7 @@ def measure_in_process(
             data, rows = absence_export(numbers, round(600_000 * scale))
             log(f"[{database} {scale_label(scale)}] absence export: {rows} rows")
             for run in range(runs):
-                for model in (AbsenceSignal, AbsenceFigures, AbsenceRecord, AbsenceImport):
-                    db.session.execute(delete(model))
-                db.session.commit()
+                clear_absence()
                 seconds, result = _timed(lambda: import_absence(data, "bench.csv", evaluate=False))
                 db.session.commit()
                 assert result.inserted == rows, result.summary()
@@ -396,6 +390,30 @@ def measure_in_process(
     return group
 
 
+def clear_absence() -> None:
+    """Delete every absence row (children first), so the next import starts empty."""
+    from sqlalchemy import delete
+
+    from app.extensions import db
+    from app.models import (
+        AbsenceFigures,
+        AbsenceImport,
+        AbsenceRecord,
+        AbsenceSignal,
+        AbsenceUnauthorisedDay,
+    )
+
+    for model in (
+        AbsenceSignal,
+        AbsenceUnauthorisedDay,
+        AbsenceFigures,
+        AbsenceRecord,
+        AbsenceImport,
+    ):
+        db.session.execute(delete(model))
+    db.session.commit()
+
+
 def vacuum_analyze(engine: Any) -> None:
     """PostgreSQL: VACUUM ANALYZE after bulk writes, as autovacuum would soon do on its own, so
     the planner has statistics and the measurements do not race autovacuum."""
@@ -470,15 +488,20 @@ def real_login(port: int, email: str) -> tuple[str, str]:
     return cookies.header(), json.loads(text)["token"]
 
 
+# What gunicorn serves: the app, or the bare WSGI baseline of the floor sync (bench/bare_sync.py).
+APP = "app:create_app('production')"
+BARE = "bench.bare_sync:application"
+
+
 @contextlib.contextmanager
-def gunicorn(url: str, workers: int) -> Iterator[int]:
+def gunicorn(url: str, workers: int, wsgi: str = APP, secret: str = "") -> Iterator[int]:
     from tests.pgserver import free_port
 
     port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": url,
-        "SECRET_KEY": secrets.token_hex(32),
+        "SECRET_KEY": secret or secrets.token_hex(32),
         "FORCE_HTTPS": "0",
         "SCHOOLFIT_CONFIG": "production",
         "GUNICORN_MAX_REQUESTS": "0",  # no worker replaced in the middle of a measurement
@@ -495,7 +518,7 @@ def gunicorn(url: str, workers: int) -> Iterator[int]:
         "warning",
         "--backlog",
         "256",
-        "app:create_app('production')",
+        wsgi,
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
@@ -503,7 +526,7 @@ def gunicorn(url: str, workers: int) -> Iterator[int]:
         while True:
             try:
                 status, _ = _request(port, "GET", "/healthz", Cookies())
-                if status == 200:
+                if status in (200, 404):  # the baseline answers only the sync
                     break
             except OSError:
                 pass
@@ -527,6 +550,53 @@ def _floor_entry_count(url: str) -> int:
         return connection.execute("SELECT count(*) FROM floor_entry").fetchone()[0]
 
 
+@dataclass
+class WrkRun:
+    requests: int
+    seconds: float
+    stored: int
+    p50_ms: float
+    p95_ms: float
+    status_errors: int
+    socket_errors: int
+
+
+def wrk_run(
+    port: int, url: str, login: tuple[str, str], config: Path, connections: int, seconds: int
+) -> WrkRun:
+    """One wrk run of bench/floor_sync.lua against ``port``; entries counted in floor_entry."""
+    before = _floor_entry_count(url)
+    command = [
+        shutil.which("wrk") or "wrk",
+        f"-t{min(connections, 2)}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA_SCRIPT),
+        f"http://127.0.0.1:{port}",
+        "--",
+        *login,
+        str(config),
+    ]
+    output = subprocess.run(
+        command, capture_output=True, text=True, timeout=seconds + 60, check=True
+    ).stdout
+    match = re.search(r"RESULT (.*)", output)
+    assert match, output
+    figures = dict(part.split("=") for part in match.group(1).split())
+    return WrkRun(
+        requests=int(figures["requests"]),
+        seconds=int(figures["duration_us"]) / 1e6,
+        stored=_floor_entry_count(url) - before,
+        p50_ms=int(figures["p50_us"]) / 1000,
+        p95_ms=int(figures["p95_us"]) / 1000,
+        status_errors=int(figures["status_errors"]),
+        socket_errors=int(figures["socket_errors"]),
+    )
+
+
 def measure_sync(
     url: str,
     database: str,
@@ -537,76 +607,107 @@ def measure_sync(
     batches: list[int],
     workers: int,
     results: Results,
+    connections_list: tuple[int, ...] = CONNECTIONS,
 ) -> None:
-    wrk = shutil.which("wrk")
-    if wrk is None:
+    """The app and its bare WSGI baseline (bench/bare_sync.py) under the same gunicorn settings,
+    on the same database, logged in once through the app (the baseline reads the same cookie),
+    each wrk run of the app followed by the same run against the baseline."""
+    if shutil.which("wrk") is None:
         for batch in batches:
             results.note(f"sync_b{batch}_32", database, scale, "wrk not installed")
         return
     seconds = min(seconds, 30)  # the issue: at most 30 s of load per run
-    with gunicorn(url, workers) as port, tempfile.TemporaryDirectory() as directory:
-        cookie, csrf = real_login(port, group.staff_emails["mw_zs"])
+    secret = secrets.token_hex(32)
+    with (
+        gunicorn(url, workers, APP, secret) as port,
+        gunicorn(url, workers, BARE, secret) as bare_port,
+        tempfile.TemporaryDirectory() as directory,
+    ):
+        login = real_login(port, group.staff_emails["mw_zs"])
         zones = group.zones["ZS"] + group.zones["HK"]
         students = group.student_numbers["ZS"][:200] + group.student_numbers["HK"][:200]
         config = Path(directory) / "config.lua"
-        for batch, connections in [(b, c) for b in batches for c in CONNECTIONS]:
+
+        def write_config(batch: int) -> None:
+            zone_list = ",".join(map(str, zones))
+            student_list = ",".join(json.dumps(n) for n in students)
+            config.write_text(
+                f"return {{prefix={json.dumps(secrets.token_hex(4))}, batch={batch}, "
+                f"zones={{{zone_list}}}, students={{{student_list}}}}}"
+            )
+
+        # Warm-up, not counted: each worker's first requests load and compile what it needs.
+        for target in (port, bare_port):
+            write_config(1)
+            wrk_run(target, url, login, config, max(connections_list), 2)
+        for batch, connections in [(b, c) for b in batches for c in connections_list]:
             key = f"b{batch}_{connections}"
             for run in range(runs):
-                prefix = secrets.token_hex(4)
-                zone_list = ",".join(map(str, zones))
-                student_list = ",".join(json.dumps(n) for n in students)
-                config.write_text(
-                    f"return {{prefix={json.dumps(prefix)}, batch={batch}, "
-                    f"zones={{{zone_list}}}, students={{{student_list}}}}}"
-                )
-                before = _floor_entry_count(url)
-                threads = min(connections, 2)
-                command = [
-                    wrk,
-                    f"-t{threads}",
-                    f"-c{connections}",
-                    f"-d{seconds}s",
-                    "--timeout",
-                    "10s",
-                    "-s",
-                    str(LUA_SCRIPT),
-                    f"http://127.0.0.1:{port}",
-                    "--",
-                    cookie,
-                    csrf,
-                    str(config),
-                ]
-                output = subprocess.run(
-                    command, capture_output=True, text=True, timeout=seconds + 60, check=True
-                ).stdout
-                match = re.search(r"RESULT (.*)", output)
-                assert match, output
-                figures = dict(part.split("=") for part in match.group(1).split())
-                stored = _floor_entry_count(url) - before
-                duration = int(figures["duration_us"]) / 1e6
-                requests = int(figures["requests"])
-                results.add(f"sync_{key}", database, scale, stored / duration)
-                results.add(f"sync_p95_{key}", database, scale, int(figures["p95_us"]) / 1000)
-                log(
-                    f"  wrk batch {batch} -c{connections} run {run + 1}: "
-                    f"{requests / duration:.0f} req/s, "
-                    f"{stored / duration:.0f} entries/s stored ({stored} of {requests * batch} "
-                    f"sent), p50 {int(figures['p50_us']) / 1000:.1f} ms, p95 "
-                    f"{int(figures['p95_us']) / 1000:.1f} ms, non-2xx {figures['status_errors']}, "
-                    f"socket errors {figures['socket_errors']}"
-                )
-                # wrk stops counting at the deadline while the last requests still complete,
-                # so a few more entries may be stored than counted as sent; fewer is an error.
-                if int(figures["status_errors"]) or stored < requests * batch:
-                    results.note(
-                        f"sync_{key}",
-                        database,
-                        scale,
-                        f"non-2xx {figures['status_errors']}, stored {stored}/{requests * batch}",
+                for prefix_key, target in (("sync", port), ("bare", bare_port)):
+                    write_config(batch)
+                    done = wrk_run(target, url, login, config, connections, seconds)
+                    results.add(f"{prefix_key}_{key}", database, scale, done.stored / done.seconds)
+                    results.add(f"{prefix_key}_p95_{key}", database, scale, done.p95_ms)
+                    results.add(f"{prefix_key}_p50_{key}", database, scale, done.p50_ms)
+                    sent = done.requests * batch
+                    log(
+                        f"  wrk {prefix_key} batch {batch} -c{connections} run {run + 1}: "
+                        f"{done.requests / done.seconds:.0f} req/s, "
+                        f"{done.stored / done.seconds:.0f} entries/s stored ({done.stored} of "
+                        f"{sent} sent), p50 {done.p50_ms:.1f} ms, p95 {done.p95_ms:.1f} ms, "
+                        f"non-2xx {done.status_errors}, socket errors {done.socket_errors}"
                     )
+                    # wrk stops counting at the deadline while the last requests still
+                    # complete, so a few more entries may be stored than counted as sent;
+                    # fewer is an error.
+                    if done.status_errors or done.stored < sent:
+                        results.note(
+                            f"{prefix_key}_{key}",
+                            database,
+                            scale,
+                            f"non-2xx {done.status_errors}, stored {done.stored}/{sent}",
+                        )
             results.notes.setdefault(
                 (f"sync_{key}", database, scale), f"{seconds} s a run, gunicorn -w {workers}"
             )
+    results.extra.append(sync_comparison(results, database, scale, batches, connections_list))
+
+
+def sync_comparison(
+    results: Results,
+    database: str,
+    scale: float,
+    batches: list[int],
+    connections_list: tuple[int, ...] = CONNECTIONS,
+) -> str:
+    """The floor sync beside its bare WSGI baseline, medians: entries/s, p50 and p95, ratios."""
+
+    def median(key: str) -> float:
+        values = results.values.get((key, database, scale))
+        return statistics.median(values) if values else float("nan")
+
+    lines = [
+        f"\nFloor sync beside a bare WSGI baseline ({database} {scale_label(scale)}, medians; "
+        "budget at 32 conn.: p95 < 50 ms and ≥ 500 entries/s, or within 2× of the baseline)",
+        f"{'batch conn.':12} {'app /s':>8} {'bare /s':>8} {'bare/app':>9}   "
+        f"{'app p50':>8} {'app p95':>8} {'bare p50':>9} {'bare p95':>9} {'p95 app/bare':>13}",
+    ]
+    for batch in batches:
+        for connections in connections_list:
+            key = f"b{batch}_{connections}"
+            app, bare = median(f"sync_{key}"), median(f"bare_{key}")
+            app95, bare95 = median(f"sync_p95_{key}"), median(f"bare_p95_{key}")
+            line = (
+                f"{batch:>5} {connections:>5}  {app:8.0f} {bare:8.0f} {bare / app:8.2f}×   "
+                f"{median(f'sync_p50_{key}'):8.1f} {app95:8.1f} "
+                f"{median(f'bare_p50_{key}'):9.1f} {bare95:9.1f} {app95 / bare95:12.2f}×"
+            )
+            if connections == 32:
+                absolute = app >= 500 and app95 < 50
+                relative = bare / app <= 2 and app95 / bare95 <= 2
+                line += "  met" if absolute or relative else "  MISSED"
+            lines.append(line)
+    return "\n".join(lines)
 
 
 # --- driving it ------------------------------------------------------------------------------

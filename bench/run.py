@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["bench.group_bench"]
+BENCHMARKS = ["bench.group_bench", "bench.phone_bench"]
 
 
 def main() -> int:

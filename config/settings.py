@@ -218,7 +218,9 @@ class BaseConfig:
         self.SETTING_PROBLEMS = {}
         self.SECRET_KEY = env.get("SECRET_KEY", INSECURE_DEV_SECRET)
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or self.default_database_url()
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # No pool_pre_ping (a round trip on every request): the app tests a pooled connection
+        # only after it sat idle (app/models/types.py, ping_after_idle).
+        self.SQLALCHEMY_ENGINE_OPTIONS = {}
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", self.RATELIMIT_STORAGE_URI)
         if self.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://")):
             self.RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}

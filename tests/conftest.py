@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -17,8 +18,9 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import inspect, text
 
 from app import create_app
+from app.alerts.sender import EXTENSION as SENDER_EXTENSION
 from app.core.vocabulary import Role
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models import Location, Student, User
 from tests.client_helpers import PASSWORD, login
 
@@ -168,22 +170,88 @@ def app_settings() -> dict[str, object]:
     return {}
 
 
-@pytest.fixture
-def app(migrated_database: str, app_settings: dict[str, object]) -> Iterator[Flask]:
-    app = create_app(
+@dataclass
+class _ReusedApp:
+    """The last default app the ``app`` fixture built, kept for the next test that needs one.
+
+    Building an app costs about 45 ms here (Werkzeug compiles ~160 URL rules), and a fresh one
+    also compiles every template and loads the catalogue again: reused across a run's ~1,400
+    tests that take an app, that is a minute or more per database. What a test may change is put
+    back after it: the settings, ``app.extensions`` and the rate limiter's counts."""
+
+    database_url: str
+    app: Flask
+    config: dict[str, object]
+    extensions: dict[str, object]
+    limiter_storage: object
+
+
+_reused: list[_ReusedApp] = []
+
+
+def _app_for(database_url: str, settings: dict[str, object]) -> _ReusedApp:
+    # Every app built since (by a test, a live server) took over the module-wide extensions.
+    if (
+        _reused
+        and _reused[0].database_url == database_url
+        and limiter.storage is _reused[0].limiter_storage
+        and not settings
+    ):
+        return _reused[0]
+    built = create_app(
         "testing",
-        SQLALCHEMY_DATABASE_URI=migrated_database,
+        SQLALCHEMY_DATABASE_URI=database_url,
         WTF_CSRF_ENABLED=True,
         SERVER_NAME=None,
-        **app_settings,
+        **settings,
     )
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        yield app
-        db.session.rollback()
-        _empty_all_tables()
-        db.session.remove()
-        db.engine.dispose()
+    built.test_client_class = IsolatedClient
+    reused = _ReusedApp(
+        database_url=database_url,
+        app=built,
+        config=dict(built.config),
+        extensions=dict(built.extensions),
+        limiter_storage=limiter.storage,
+    )
+    # Only the default app is reused: a module's own settings (an identity provider, limits)
+    # come with state its clients keep (the provider's keys), fresh for each of its tests.
+    _reused[:] = [reused] if not settings else []
+    return reused
+
+
+def _put_back(reused: _ReusedApp) -> None:
+    """The app as it was built, for the next test — or forgotten, when that cannot be sure.
+
+    The extensions are module-wide objects (``limiter``, ``talisman``…) that take their settings
+    from the last app built: when a test built another app (a live server, other settings), their
+    state is that app's, so the next test builds its own again."""
+    if limiter.storage is not reused.limiter_storage:
+        _reused.clear()
+        return
+    sender = reused.app.extensions.get(SENDER_EXTENSION)
+    if sender is not None and sender is not reused.extensions.get(SENDER_EXTENSION):
+        _reused.clear()  # a test started the alert sender: its thread belongs to that test
+        return
+    reused.app.config.clear()
+    reused.app.config.update(reused.config)
+    reused.app.extensions.clear()
+    reused.app.extensions.update(reused.extensions)
+    limiter.reset()
+
+
+@pytest.fixture
+def app(migrated_database: str, app_settings: dict[str, object]) -> Iterator[Flask]:
+    reused = _app_for(migrated_database, app_settings)
+    app = reused.app
+    try:
+        with app.app_context():
+            yield app
+            db.session.rollback()
+            _empty_all_tables()
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        _put_back(reused)
 
 
 @pytest.fixture

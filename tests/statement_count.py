@@ -23,3 +23,21 @@ def counted_statements() -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
+
+
+@contextmanager
+def loaded_models() -> Iterator[list[str]]:
+    """The class names of the ORM instances loaded from the database inside the block (a lean
+    path that reads plain rows loads none)."""
+    from sqlalchemy.orm import Session
+
+    loaded: list[str] = []
+
+    def note(_session: object, instance: object) -> None:
+        loaded.append(type(instance).__name__)
+
+    event.listen(Session, "loaded_as_persistent", note)
+    try:
+        yield loaded
+    finally:
+        event.remove(Session, "loaded_as_persistent", note)

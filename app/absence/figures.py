@@ -37,7 +37,13 @@ from app.absence.counting import DayFigures, Registration, day_figures
 from app.absence.settings import RuleSettings
 from app.core.schoolcalendar import SchoolCalendar
 from app.extensions import db
-from app.models import AbsenceFigures, AbsenceFiguresBasis, AbsenceRecord, Student
+from app.models import (
+    AbsenceFigures,
+    AbsenceFiguresBasis,
+    AbsenceRecord,
+    AbsenceUnauthorisedDay,
+    Student,
+)
 from app.models.types import utcnow
 
 BASIS_ID = 1
@@ -186,10 +192,6 @@ def _unpack(text: str) -> Columns:
     return columns
 
 
-def _encode(figures: FigureMap) -> str:
-    return _pack(_columns_of(figures))
-
-
 class _Days(dict[int, date]):
     """Ordinal -> date, made once per evaluation for each day met."""
 
@@ -222,8 +224,10 @@ def forget_figures() -> None:
 
 def erase_figures(student_ids: Collection[int]) -> None:
     if student_ids:
+        ids = list(student_ids)
+        db.session.execute(delete(AbsenceFigures).where(AbsenceFigures.student_id.in_(ids)))
         db.session.execute(
-            delete(AbsenceFigures).where(AbsenceFigures.student_id.in_(list(student_ids)))
+            delete(AbsenceUnauthorisedDay).where(AbsenceUnauthorisedDay.student_id.in_(ids))
         )
 
 
@@ -236,17 +240,27 @@ def _lock_basis() -> AbsenceFiguresBasis | None:
     return db.session.scalar(query)
 
 
-def _write(stored: dict[int, str | None]) -> None:
+def _write(stored: dict[int, Columns | None]) -> None:
     """Replace the stored figures of these students (None: the student has none, the row goes)."""
     erase_figures(stored.keys())
     now = utcnow()
     rows = [
-        {"student_id": s, "days": text, "computed_at": now}
-        for s, text in stored.items()
-        if text is not None
+        {"student_id": s, "days": _pack(columns), "computed_at": now}
+        for s, columns in stored.items()
+        if columns is not None
     ]
     for start in range(0, len(rows), 1000):
         db.session.execute(insert(AbsenceFigures), rows[start : start + 1000])
+    # The unauthorised hours again, one row a day, for the report's sums in SQL.
+    days = [
+        {"student_id": s, "day": date.fromordinal(ordinal), "hours": hours}
+        for s, columns in stored.items()
+        if columns is not None
+        for ordinal, hours in zip(columns[0], columns[1], strict=True)
+        if hours
+    ]
+    for start in range(0, len(days), 5000):
+        db.session.execute(insert(AbsenceUnauthorisedDay), days[start : start + 5000])
 
 
 def rebuild_figures(calendar: SchoolCalendar, settings: RuleSettings) -> int:
@@ -256,7 +270,8 @@ def rebuild_figures(calendar: SchoolCalendar, settings: RuleSettings) -> int:
     registrations = registrations_by_student(None, date.min, date.max, active_only=False)
     figures = {s: day_figures(rows, calendar, settings) for s, rows in registrations.items()}
     db.session.execute(delete(AbsenceFigures))
-    _write({s: _encode(f) for s, f in figures.items() if f})
+    db.session.execute(delete(AbsenceUnauthorisedDay))
+    _write({s: _columns_of(f) for s, f in figures.items() if f})
     if basis is None:
         db.session.add(AbsenceFiguresBasis(id=BASIS_ID, fingerprint=""))
         db.session.flush()
@@ -304,20 +319,20 @@ def refresh_figures(
             before[student_id] = _unpack(text)
     registrations = registrations_by_student(ids, from_day, date.max, active_only=False)
     from_ordinal = from_day.toordinal()
-    changed: dict[int, str | None] = {}
+    changed: dict[int, Columns | None] = {}
     for student_id in ids:
         rows = registrations.get(student_id, [])
         new = _columns_of(day_figures(rows, calendar, settings, first=from_day))
         old = before.get(student_id)
         if old is None:
             if new[0]:
-                changed[student_id] = _pack(new)
+                changed[student_id] = new
             continue
         keep = bisect_left(old[0], from_ordinal)
         if all(o[keep:] == n for o, n in zip(old, new, strict=True)):
             continue
         merged = [o[:keep] + n for o, n in zip(old, new, strict=True)]
-        changed[student_id] = _pack(merged) if merged[0] else None
+        changed[student_id] = merged if merged[0] else None
     _write(changed)
     db.session.flush()
     return set(changed)

@@ -9,13 +9,28 @@ from sqlalchemy import delete, func, select
 from app.absence.figures import erase_figures
 from app.core.sql import rows_affected
 from app.extensions import db
-from app.models import AbsenceFigures, AbsenceRecord, AbsenceSignal, DuoMelding, Student
+from app.models import (
+    AbsenceFigures,
+    AbsenceRecord,
+    AbsenceSignal,
+    AbsenceUnauthorisedDay,
+    DuoMelding,
+    Student,
+)
 from app.privacy.sections import Section, plain
 
 # The absence tables with a student column, covered by the functions below.
 # absence_figures is derived from absence_record (day totals) and goes with it; the access
 # export shows the registrations themselves.
-ABSENCE_TABLES = {"absence_record", "absence_signal", "absence_figures", "duo_melding"}
+# absence_figures and absence_unauthorised_day are derived from the registrations (shown as
+# those) and erased with them (erase_figures).
+ABSENCE_TABLES = {
+    "absence_record",
+    "absence_signal",
+    "absence_figures",
+    "absence_unauthorised_day",
+    "duo_melding",
+}
 
 
 def absence_section(student: Student) -> Section:
@@ -124,7 +139,8 @@ def purge_absence_of_leavers(cutoff: datetime, dry_run: bool) -> int:
     leavers = select(Student.id).where(Student.left_at.is_not(None), Student.left_at < cutoff)
     total = 0
     if not dry_run:  # derived from the registrations: not counted as rows of their own
-        db.session.execute(delete(AbsenceFigures).where(AbsenceFigures.student_id.in_(leavers)))
+        for derived in (AbsenceFigures, AbsenceUnauthorisedDay):
+            db.session.execute(delete(derived).where(derived.student_id.in_(leavers)))
     for model in (DuoMelding, AbsenceSignal, AbsenceRecord):
         condition = model.student_id.in_(leavers)
         if dry_run:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,8 +59,17 @@ def ensure_demo_keys(instance_path: str) -> VapidKeys:
         return VapidKeys(data["private_key"], data["public_key"], data["subject"])
     keys = generate_keys()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(keys.__dict__), encoding="utf-8")
-    path.chmod(0o600)
+    # Written aside and linked into place: two processes starting at once (two workers, two test
+    # runs) never read half a file, and the one that comes second uses the first one's pair.
+    written = path.with_name(f"{path.name}.{os.getpid()}.new")
+    written.write_text(json.dumps(keys.__dict__), encoding="utf-8")
+    written.chmod(0o600)
+    try:
+        os.link(written, path)
+    except FileExistsError:
+        return ensure_demo_keys(instance_path)
+    finally:
+        written.unlink()
     return keys
 
 

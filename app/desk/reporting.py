@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.localtime import local_day_bounds
+from app.core.sql import plain_rows
 from app.core.vocabulary import CaseStatus, EntryKind, Topic
 from app.extensions import db
 from app.models import (
@@ -97,7 +98,7 @@ def observations_for_report(
     as a FloorEntry with its students, zone and staff took a third of the group report."""
     first, _ = local_day_bounds(start)
     _, last = local_day_bounds(end)
-    rows = db.session.execute(
+    rows = plain_rows(
         select(
             FloorEntry.id,
             FloorEntry.location_id,

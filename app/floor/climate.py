@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -15,11 +15,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.localtime import local_today
+from app.core.sql import table_of
 from app.core.vocabulary import ClimateRating
 from app.extensions import db
 from app.floor import reasons
 from app.floor.validation import MAX_AGE, Rejected, db_id, parse_time
-from app.models import ClimateCheck, User, Zone
+from app.models import ClimateCheck, Location, User, Zone
 from app.models.climate import CLIMATE_NOTE_MAX
 
 
@@ -27,23 +28,57 @@ class ClimateRejected(Exception):
     """One climate check cannot be accepted; the message is kept with it in quarantine."""
 
 
+class ZoneRef(NamedTuple):
+    """A zone as a sync checks and stores it: its id, its location, and the location's code (for
+    the reason when the location is not the user's). A plain row, not a loaded model."""
+
+    id: int
+    location_id: int
+    location_code: str
+
+
 @dataclass(frozen=True)
 class ValidClimate:
-    zone: Zone
+    zone: ZoneRef
     day: date
     rating: ClimateRating
     note: str
     checked_at: datetime
 
 
+def _zone_ids(items: Sequence[object]) -> list[int]:
+    ids = {db_id(item.get("zone_id")) for item in items if isinstance(item, Mapping)}
+    return [zone_id for zone_id in ids if zone_id is not None]
+
+
 def load_zones(items: Sequence[object]) -> dict[int, Zone]:
     """The zones ``items`` name, with their location: one query (a join), none for no zones.
     Read per request, never cached: beheer may move or close a zone in another worker."""
-    ids = {db_id(item.get("zone_id")) for item in items if isinstance(item, Mapping)}
-    ids.discard(None)
+    ids = _zone_ids(items)
     if not ids:
         return {}
-    return {zone.id: zone for zone in db.session.scalars(_zones_query(), {"ids": list(ids)})}
+    return {zone.id: zone for zone in db.session.scalars(_zones_query(), {"ids": ids})}
+
+
+def zone_refs(items: Sequence[object]) -> dict[int, ZoneRef]:
+    """What the sync needs of the zones ``items`` name (:class:`ZoneRef`): one query (a join),
+    none for no zones. Plain rows, not models: loading models cost a sync request more than
+    running the query. Read per request, never cached (see :func:`load_zones`)."""
+    ids = _zone_ids(items)
+    if not ids:
+        return {}
+    rows = db.session.execute(_zone_refs_query(), {"ids": ids})
+    return {row[0]: ZoneRef(*row) for row in rows}
+
+
+@cache
+def _zone_refs_query() -> Select[int, int, str]:
+    zone, location = table_of(Zone), table_of(Location)
+    return (
+        select(zone.c.id, zone.c.location_id, location.c.code)
+        .join_from(zone, location, zone.c.location_id == location.c.id)
+        .where(zone.c.id.in_(bindparam("ids", expanding=True)))
+    )
 
 
 @cache
@@ -57,14 +92,14 @@ def _zones_query() -> Select[Zone]:
 
 
 def validate_climate(
-    user: User, raw: Mapping[str, Any], zones: Mapping[int, Zone], now: datetime
+    user: User, raw: Mapping[str, Any], zones: Mapping[int, ZoneRef], now: datetime
 ) -> ValidClimate:
     zone_id = db_id(raw.get("zone_id"))
     zone = zones.get(zone_id) if zone_id is not None else None
     if zone is None:
         raise ClimateRejected(reasons.UNKNOWN_ZONE)
     if zone.location_id not in user.location_ids:
-        raise ClimateRejected(reasons.LOCATION_NOT_YOURS % {"code": zone.location.code})
+        raise ClimateRejected(reasons.LOCATION_NOT_YOURS % {"code": zone.location_code})
     try:
         rating = ClimateRating(str(raw.get("rating")))
     except ValueError:

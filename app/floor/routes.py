@@ -117,9 +117,11 @@ def post_entries() -> ResponseReturnValue:
         return jsonify(
             error="bad_request", message="Ongeldige JSON: verwacht entries of climate."
         ), 400
+    # The user itself, not the proxy: a batch reads its id and locations once per entry.
+    user = current_user._get_current_object()
     try:
-        results = accept_entries(current_user, body.get("entries", []))
-        results += accept_climate_checks(current_user, body.get("climate", []))
+        results = accept_entries(user, body.get("entries", []))
+        results += accept_climate_checks(user, body.get("climate", []))
     except BatchError as error:
         db.session.rollback()
         return jsonify(error="bad_batch", message=str(error)), 400

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Executable, Select, Table, bindparam, insert, select
 from sqlalchemy.orm import selectinload
@@ -21,7 +21,13 @@ from app.core.stored_text import translated
 from app.core.vocabulary import EntryKind, FlagStatus, FlagType, Outcome, Severity, Topic
 from app.extensions import db
 from app.floor import reasons
-from app.floor.climate import ClimateRejected, load_zones, store_climate, validate_climate
+from app.floor.climate import (
+    ClimateRejected,
+    ZoneRef,
+    store_climate,
+    validate_climate,
+    zone_refs,
+)
 from app.floor.quarantine import QuarantineBatch, Verdict
 from app.floor.rules import (
     FIELD_NAMES,
@@ -31,7 +37,7 @@ from app.floor.rules import (
     missing_fields,
 )
 from app.floor.validation import Rejected, clean_text, db_id, parse_time
-from app.models import Flag, FloorEntry, Location, QuarantinedEntry, Student, User, Zone
+from app.models import Flag, FloorEntry, Location, QuarantinedEntry, Student, User
 from app.models.floor import NOTE_MAX_LENGTH, floor_entry_student
 from app.models.types import utcnow
 
@@ -60,14 +66,22 @@ class EntryResult:
         return data
 
 
+class _StudentRef(NamedTuple):
+    """A student as a sync checks and links them: a plain row, not a loaded model."""
+
+    id: int
+    leerlingnummer: str
+    location_id: int
+    active: bool
+
+
 @dataclass
 class _Valid:
     uuid: str
     kind: EntryKind
-    location: Location
-    zone: Zone
+    zone: ZoneRef
     occurred_at: datetime
-    students: list[Student]
+    students: list[_StudentRef]
     topic: Topic | None
     severity: Severity | None
     outcome: Outcome | None
@@ -112,11 +126,11 @@ class _Lookups:
                 numbers.update(n for n in map(_student_number, students) if n is not None)
             if isinstance(raw.get("uuid"), str):
                 uuids.add(raw["uuid"].lower())
-        self.zones = load_zones(raw_entries)
-        self.students: dict[str, Student] = {}
+        self.zones = zone_refs(raw_entries)
+        self.students: dict[str, _StudentRef] = {}
         if numbers:
-            found = db.session.scalars(_students_query(), {"numbers": list(numbers)})
-            self.students = {s.leerlingnummer: s for s in found}
+            found = db.session.execute(_students_query(), {"numbers": list(numbers)})
+            self.students = {row[1]: _StudentRef(*row) for row in found}
         # UUIDs kept in quarantine by an earlier send answer "quarantined" again (with the first
         # reason), even when they would pass now: the desk decides about those.
         self.quarantined: dict[str, str] = {}
@@ -126,16 +140,22 @@ class _Lookups:
 
 
 # The per-request statements are built once (values go in as parameters): building one and its
-# cache key costs more than the Python work of a one-entry batch. Structure only, no data.
+# cache key costs more than the Python work of a one-entry batch. Structure only, no data. They
+# are Core statements on the tables, answering plain rows: loading models (and the ORM's
+# bookkeeping of them) cost a sync request more than the queries themselves.
 @cache
-def _students_query() -> Select[Student]:
-    return select(Student).where(Student.leerlingnummer.in_(bindparam("numbers", expanding=True)))
+def _students_query() -> Select[int, str, int, bool]:
+    student = table_of(Student)
+    return select(
+        student.c.id, student.c.leerlingnummer, student.c.location_id, student.c.active
+    ).where(student.c.leerlingnummer.in_(bindparam("numbers", expanding=True)))
 
 
 @cache
 def _quarantined_query() -> Select[str | None, str]:
-    return select(QuarantinedEntry.uuid, QuarantinedEntry.reason).where(
-        QuarantinedEntry.uuid.in_(bindparam("uuids", expanding=True))
+    quarantined = table_of(QuarantinedEntry)
+    return select(quarantined.c.uuid, quarantined.c.reason).where(
+        quarantined.c.uuid.in_(bindparam("uuids", expanding=True))
     )
 
 
@@ -175,7 +195,7 @@ def _validate(raw: Mapping[str, Any], lookups: _Lookups, now: datetime) -> _Vali
     if zone is None:
         raise Rejected(reasons.UNKNOWN_ZONE)
     if zone.location_id not in lookups.location_ids:
-        raise Rejected(reasons.LOCATION_NOT_YOURS % {"code": zone.location.code})
+        raise Rejected(reasons.LOCATION_NOT_YOURS % {"code": zone.location_code})
     occurred_at = parse_time(raw.get("occurred_at"), now)
 
     note = raw.get("note")
@@ -192,7 +212,7 @@ def _validate(raw: Mapping[str, Any], lookups: _Lookups, now: datetime) -> _Vali
         numbers = []
     if not isinstance(numbers, list) or len(numbers) > MAX_STUDENTS_PER_ENTRY:
         raise Rejected(reasons.BAD_STUDENT_LIST % {"max": MAX_STUDENTS_PER_ENTRY})
-    students: list[Student] = []
+    students: list[_StudentRef] = []
     for value in numbers:
         number = _student_number(value)
         if number is None:
@@ -212,7 +232,6 @@ def _validate(raw: Mapping[str, Any], lookups: _Lookups, now: datetime) -> _Vali
     return _Valid(
         uuid=str(raw["uuid"]),
         kind=kind,
-        location=zone.location,
         zone=zone,
         occurred_at=occurred_at,
         students=students,
@@ -246,7 +265,7 @@ def _entry_row(user: User, entry: _Valid, now: datetime) -> dict[str, Any]:
     return {
         "uuid": entry.uuid,
         "staff_id": user.id,
-        "location_id": entry.location.id,
+        "location_id": entry.zone.location_id,
         "zone_id": entry.zone.id,
         "kind": entry.kind,
         "topic": entry.topic,
@@ -289,7 +308,7 @@ def _store(user: User, entries: Sequence[_Valid], now: datetime) -> set[str]:
         db.session.execute(insert(table_of(Flag)), flags)
     # Urgent alerts (safety flag, referred de-escalation) go into the outbox in this transaction.
     raise_floor_alerts(
-        FloorEvent(i, e.kind, e.flag_type, e.outcome, e.location.id, e.occurred_at)
+        FloorEvent(i, e.kind, e.flag_type, e.outcome, e.zone.location_id, e.occurred_at)
         for i, e in stored
     )
     return {e.uuid for _, e in stored}
@@ -353,7 +372,7 @@ def accept_climate_checks(
     items = _check_batch(batch)
     if not items:
         return []
-    zones = load_zones([item.raw for item in items])
+    zones = zone_refs([item.raw for item in items])
     kept = QuarantineBatch(user, now)
     answers: list[EntryResult | tuple[str, Verdict]] = []
     for item in items:

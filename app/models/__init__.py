@@ -7,6 +7,7 @@ from app.models.absence import (
     AbsenceImport,
     AbsenceRecord,
     AbsenceSignal,
+    AbsenceUnauthorisedDay,
     DuoMelding,
 )
 from app.models.account import LoginThrottle, UserIdentity, UserSession
@@ -33,7 +34,7 @@ from app.models.floor import Flag, FloorEntry, QuarantinedEntry, floor_entry_stu
 from app.models.imports import ImportRun
 from app.models.org import BreakTime, Location, User, Zone, user_location
 from app.models.pulse import Peiling, PeilingAnswer, PeilingDevice
-from app.models.report import ReportText
+from app.models.report import FloorTally, FloorZoneTally, ReportText
 from app.models.safeguarding import (
     ChainPartner,
     Incident,
@@ -66,6 +67,7 @@ __all__ = [
     "AbsenceImport",
     "AbsenceRecord",
     "AbsenceSignal",
+    "AbsenceUnauthorisedDay",
     "NonSchoolPeriod",
     "SchoolYear",
     "AuditEvent",
@@ -82,6 +84,8 @@ __all__ = [
     "Flag",
     "FormSubmission",
     "FloorEntry",
+    "FloorTally",
+    "FloorZoneTally",
     "Handover",
     "HandoverSlot",
     "HomeVisit",

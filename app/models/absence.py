@@ -138,6 +138,23 @@ class AbsenceFigures(Model):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class AbsenceUnauthorisedDay(Model):
+    """A student's unauthorised hours on one school day (days with none have no row): the
+    first figure of :class:`AbsenceFigures`, kept beside it (written and erased with it by
+    ``app.absence.figures``, cascading with the student) so that the report sums a location's
+    hours in SQL instead of decoding every student's figures. Valid under the same
+    :class:`AbsenceFiguresBasis`."""
+
+    __tablename__ = "absence_unauthorised_day"
+    __table_args__ = (Index("ix_absence_unauthorised_day_day", "day"),)
+
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("student.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    hours: Mapped[float] = mapped_column(Float)
+
+
 class AbsenceFiguresBasis(Model):
     """What the stored :class:`AbsenceFigures` were computed with: a fingerprint of the school
     days and the hour settings. One row; absent or different means "rebuild before use"."""

@@ -474,6 +474,8 @@ class EntryTriage(Model):
     __table_args__ = (
         Index("ix_entry_triage_for_teamleider_at", "for_teamleider_at"),
         Index("ix_entry_triage_for_report_at", "for_report_at"),
+        # The report's observations: the marked entries first, then their floor entry.
+        Index("ix_entry_triage_for_report", "for_report", "entry_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
@@ -31,3 +31,40 @@ class ReportText(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     updated_by: Mapped[User | None] = relationship()
+
+
+class FloorTally(Model):
+    """Floor entries per location, UTC hour (hours since 1970), kind, severity and outcome (''
+    for none): ``entries`` and the summed ``head_count`` (``heads``), for the report.
+
+    Kept by the database, not by the app: triggers on ``floor_entry`` (migration 0030) change
+    it inside every transaction that inserts, updates or deletes entries, whoever writes, so it
+    is never stale. Local days and hours are whole UTC hours apart in Amsterdam, so a period of
+    local days is an exact range of these hours. Rows may hold 0 after deletions."""
+
+    __tablename__ = "floor_tally"
+
+    location_id: Mapped[int] = mapped_column(
+        ForeignKey("location.id", ondelete="CASCADE"), primary_key=True
+    )
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    severity: Mapped[str] = mapped_column(String(10), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(20), primary_key=True)
+    entries: Mapped[int] = mapped_column(Integer)
+    heads: Mapped[int] = mapped_column(Integer)
+
+
+class FloorZoneTally(Model):
+    """Floor entries per location, UTC hour and zone; kept like :class:`FloorTally`."""
+
+    __tablename__ = "floor_zone_tally"
+
+    location_id: Mapped[int] = mapped_column(
+        ForeignKey("location.id", ondelete="CASCADE"), primary_key=True
+    )
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True)
+    zone_id: Mapped[int] = mapped_column(
+        ForeignKey("zone.id", ondelete="CASCADE"), primary_key=True
+    )
+    entries: Mapped[int] = mapped_column(Integer)

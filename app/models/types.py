@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Enum, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.types import TypeDecorator
 
 from app.core.vocabulary import enum_values
@@ -53,6 +55,33 @@ def enable_sqlite_foreign_keys(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+# A pooled connection idle for longer than this is tested before use (:func:`ping_after_idle`).
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+def ping_after_idle(engine: Engine, idle_seconds: float = PING_AFTER_IDLE_SECONDS) -> None:
+    """Test a pooled connection before use only when it sat idle for ``idle_seconds``: that is
+    where a database restart, a failover or a firewall's idle cut shows, and the pool then
+    opens a fresh connection (it tries three times). SQLAlchemy's ``pool_pre_ping`` tests on
+    every checkout, a round trip on every request: a sixth of a floor sync's (issue 24). A
+    connection that breaks while in steady use fails that one request, and the pool then drops
+    every connection it holds (SQLAlchemy's disconnect handling)."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["checked_in_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        checked_in_at = record.info.get("checked_in_at")
+        if checked_in_at is None or time.monotonic() - checked_in_at < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError("an idle pooled connection no longer answers") from error
 
 
 def enum_column(enum_class: type[enum.Enum], length: int = 20) -> Enum:

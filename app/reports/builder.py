@@ -23,6 +23,7 @@ from app.extensions import db
 from app.models import Student
 from app.models.types import utcnow
 from app.reports import rules
+from app.reports import tallies as tallies_of
 from app.reports.filters import in_scope
 from app.reports.model import LocationRef, Report, ReportError
 from app.reports.scope import resolve_locations, scope_key
@@ -64,6 +65,7 @@ def build_report(
     today: date | None = None,
     calendar: SchoolCalendar | None = None,
     with_summary: bool = True,
+    tallies: bool = True,
 ) -> Report:
     """The report of the locations with these codes (None: the whole group) for the local days
     ``start`` to ``end`` inclusive.
@@ -71,7 +73,9 @@ def build_report(
     ``comparison_codes`` chooses the locations of the side-by-side comparison (default: every
     location for the whole group, else the scope's own). ``today`` decides which outcome
     windows are complete (default: today). ``with_summary``: the key figures beside the
-    previous period and the same period last year (two more periods' queries). Raises
+    previous period and the same period last year (two more periods' queries). ``tallies``:
+    count floor entries and absence from the tallies (``app.reports.tallies``; False: from
+    the raw rows, the same report, slower). Raises
     :class:`ReportError` (Dutch message) for an unknown location or a period that makes no
     sense.
     """
@@ -93,7 +97,7 @@ def build_report(
     first_day = start
     if with_summary:
         first_day = min(rules.previous_period(start, end)[0], rules.last_year_period(start, end)[0])
-    hours_by_day = absence.unauthorised_by_day(union, first_day, end, calendar)
+    hours_by_day = tallies_of.unauthorised_by_day(union, first_day, end, calendar, tallies=tallies)
     hours = absence.by_week(absence.within(hours_by_day, start, end))
     school_weeks = rules.school_weeks_between(calendar, start, end)
     case_rows = cases.case_rows(ids, first, last)
@@ -106,7 +110,7 @@ def build_report(
         generated_at=utcnow(),
         students=scope_students,
         school_weeks=school_weeks,
-        floor=floor.figures(ids, first, last),
+        floor=floor.figures(ids, first, last, tallies=tallies),
         flags=flags.figures(ids, first, last),
         incidents=incidents.figures(ids, first, last),
         cases=cases.figures(case_rows, first, last),
@@ -116,12 +120,16 @@ def build_report(
         absence=absence.figures(ids, scope_students, start, end, calendar, hours),
         outcome=outcome.figures(case_rows, first, last, calendar, today),
         observations=observations.figures(locations, start, end),
-        comparison=comparison.figures(compared, first, last, len(school_weeks), students, hours),
+        comparison=comparison.figures(
+            compared, first, last, len(school_weeks), students, hours, tallies=tallies
+        ),
         pulse=pulse,
         climate=climate_checks,
     )
     if with_summary:
-        report.summary = summary.figures(locations, start, end, calendar, students, hours_by_day)
+        report.summary = summary.figures(
+            locations, start, end, calendar, students, hours_by_day, tallies=tallies
+        )
     saved = find_text(report.scope, start, end)
     if saved is not None:
         report.text = saved.body

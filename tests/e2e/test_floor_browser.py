@@ -254,6 +254,29 @@ def test_names_are_masked_and_revealed_only_on_a_tap(
     expect(token).to_have_text("A.H. 3A", timeout=8_000)
 
 
+def test_a_revealed_name_outlives_a_redraw_of_the_list(
+    page: Page, live_server: LiveServer, staff: User, students: list[Student]
+) -> None:
+    """Today's list is drawn anew when a sync ends or the phone comes online: a name tapped just
+    before stays shown for its moment, and is masked again after it (not a new row masked at
+    once, which read as "the tap did nothing")."""
+    open_floor(page, live_server, staff)
+    page.get_by_role("button", name="Gesprek").click()
+    page.keyboard.type("amir")
+    page.get_by_role("option", name=f"A.H. · 3A · {students[1].leerlingnummer}").click()
+    page.get_by_role("button", name="motivatie").click()
+    page.get_by_role("button", name="Vastleggen").click()
+    expect_sent(page)
+    token = page.locator("#today-list .token").first
+    token.click()
+    expect(token).to_have_text("Amir Haddou")
+    drawn_before = token.element_handle()
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # the list is drawn again
+    page.wait_for_function("button => !button.isConnected", arg=drawn_before)
+    expect(token).to_have_text("Amir Haddou")
+    expect(token).to_have_text("A.H. 3A", timeout=8_000)
+
+
 def test_screen_blurs_when_hidden_and_a_tap_brings_it_back(
     page: Page, live_server: LiveServer, staff: User
 ) -> None:

@@ -21,8 +21,10 @@ from tests.absence_helpers import school_calendar
 from tests.client_helpers import csrf_token_from
 from tests.spreadsheet_helpers import declared_smaller, xlsx_bomb
 
-# The refusal must come within seconds; this machine's two cores are shared, so the bound is
-# generous next to what is measured (well under a second).
+# The refusal must come within seconds of the app's own work: measured as this process's CPU
+# time, which other jobs on the shared two cores do not stretch as they stretch the clock (one
+# refusal took 11 s of wall time at a load of 7); generous next to what is measured (well under a
+# second of CPU).
 SECONDS = 10.0
 UPLOADS = {"students": "/beheer/leerlingen/import", "absence": "/verzuim/import"}
 COMMANDS = {"students": "import-students", "absence": "import-absence"}
@@ -36,14 +38,14 @@ def bomb() -> bytes:
 
 @contextmanager
 def bounded(limit_mb: float) -> Iterator[dict[str, float]]:
-    """Time the block and the peak of Python's memory allocations in it."""
+    """The block's CPU time and the peak of Python's memory allocations in it."""
     figures: dict[str, float] = {}
     tracemalloc.start()
-    started = time.monotonic()
+    started = time.process_time()
     try:
         yield figures
     finally:
-        figures["seconds"] = time.monotonic() - started
+        figures["seconds"] = time.process_time() - started
         figures["peak_mb"] = tracemalloc.get_traced_memory()[1] / 1024 / 1024
         tracemalloc.stop()
     assert figures["seconds"] < SECONDS, figures

@@ -8,14 +8,12 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
-from app.absence.figures import figures_by_student
-from app.absence.services import rule_settings
 from app.core.localtime import week_label
 from app.core.schoolcalendar import SchoolCalendar, monday_of
+from app.core.sql import plain_rows
 from app.core.vocabulary import AbsenceRule
-from app.extensions import db
 from app.models import AbsenceSignal, Student
 from app.reports import rules
 from app.reports.charts import column_chart
@@ -27,28 +25,6 @@ from app.reports.rules import Count
 
 # The signal trend goes per school week for short periods, per month for longer ones.
 WEEKLY_SIGNALS_MAX_WEEKS = 13
-
-
-def unauthorised_by_day(
-    location_ids: Sequence[int], start: date, end: date, calendar: SchoolCalendar
-) -> dict[int, dict[date, float]]:
-    """Unauthorised hours per location per day, from the day figures of every active student
-    (the same figures the absence signals use). The stored figures are read whole per student
-    whatever the period, so the report reads them once for all its periods (the summary's
-    comparisons too) and splits them with :func:`within` and :func:`by_week`."""
-    settings = rule_settings()
-    result: dict[int, dict[date, float]] = {}
-    for location_id in location_ids:
-        days: dict[date, float] = defaultdict(float)
-        per_student = figures_by_student(
-            None, start, end, calendar, settings, location_id=location_id
-        )
-        for figures in per_student.values():
-            for day, figure in figures.items():
-                if figure.unauthorised:
-                    days[day] += figure.unauthorised
-        result[location_id] = dict(days)
-    return result
 
 
 def within(
@@ -107,33 +83,49 @@ def figures(
     total = round(sum(w.hours for w in weeks), 2)
     average = rules.per_100(total / len(weeks), students) if weeks else None
 
-    signals = db.session.execute(
-        select(AbsenceSignal.rule, AbsenceSignal.student_id, AbsenceSignal.triggered_on)
-        .join(Student, Student.id == AbsenceSignal.student_id)
-        .where(
-            in_scope(Student.location_id, location_ids),
-            on_days(AbsenceSignal.triggered_on, start, end),
-        )
-    ).all()
+    # Counted in SQL (a board's year holds hundreds of thousands of signals): the students
+    # per rule in each bucket (a CASE numbers the buckets) and in the whole period.
     kind, spans = _signal_buckets(start, end, school_weeks)
-    buckets = []
-    for label, first, last in spans:
-        per_rule: dict[str, set[int]] = defaultdict(set)
-        for rule, student_id, triggered_on in signals:
-            if first <= triggered_on <= last:
-                per_rule[rule].add(student_id)
-        buckets.append(
-            SignalBucket(label, first, last, {r: Count(len(per_rule[r])) for r in AbsenceRule})
+    scope = (
+        in_scope(Student.location_id, location_ids),
+        on_days(AbsenceSignal.triggered_on, start, end),
+    )
+    per_bucket: dict[int, dict[str, int]] = defaultdict(dict)
+    if spans:
+        bucket = case(
+            *(
+                (on_days(AbsenceSignal.triggered_on, first, last), index)
+                for index, (_label, first, last) in enumerate(spans)
+            ),
+            else_=-1,
         )
-    overall: dict[str, set[int]] = defaultdict(set)
-    for rule, student_id, _day in signals:
-        overall[rule].add(student_id)
+        for rule, index, count in plain_rows(
+            select(AbsenceSignal.rule, bucket, func.count(func.distinct(AbsenceSignal.student_id)))
+            .join(Student, Student.id == AbsenceSignal.student_id)
+            .where(*scope)
+            .group_by(AbsenceSignal.rule, bucket)
+        ):
+            per_bucket[index][rule] = count
+    buckets = [
+        SignalBucket(
+            label, first, last, {r: Count(per_bucket[index].get(r, 0)) for r in AbsenceRule}
+        )
+        for index, (label, first, last) in enumerate(spans)
+    ]
+    overall = dict(
+        plain_rows(
+            select(AbsenceSignal.rule, func.count(func.distinct(AbsenceSignal.student_id)))
+            .join(Student, Student.id == AbsenceSignal.student_id)
+            .where(*scope)
+            .group_by(AbsenceSignal.rule)
+        ).all()
+    )
     return AbsenceFigures(
         weeks=weeks,
         hours=total,
         per_100_per_week=average,
         buckets=buckets,
-        signal_students={r: Count(len(overall[r])) for r in AbsenceRule},
+        signal_students={r: Count(overall.get(r, 0)) for r in AbsenceRule},
         bucket_kind=kind,
     )
 

@@ -10,19 +10,20 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from app.core.sql import plain_rows
 from app.core.vocabulary import EntryKind
-from app.extensions import db
-from app.models import Casus, Flag, FloorEntry, HomeVisit, Location, ParentCall, Student
+from app.models import Casus, Flag, HomeVisit, Location, ParentCall, Student
 from app.reports import rules
 from app.reports.charts import bar_chart
 from app.reports.filters import in_period, in_scope
 from app.reports.layout import Section, Table, number
 from app.reports.model import ComparisonRow, LocationRef, Report
 from app.reports.rules import Count
+from app.reports.tallies import floor_kinds
 
 
 def _per_location(query: Select[int, int]) -> Counter[int]:
-    return Counter({location_id: count for location_id, count in db.session.execute(query)})
+    return Counter({location_id: count for location_id, count in plain_rows(query)})
 
 
 def _of_students(
@@ -50,21 +51,16 @@ def figures(
     school_weeks: int,
     students: dict[int, int],
     hours_by_location: dict[int, dict[date, float]],
+    *,
+    tallies: bool = True,
 ) -> list[ComparisonRow]:
     ids = [loc.id for loc in locations]
     entries: Counter[int] = Counter()
     tensions: Counter[int] = Counter()
-    for location_id, kind, count in db.session.execute(
-        select(FloorEntry.location_id, FloorEntry.kind, func.count())
-        .where(
-            in_scope(FloorEntry.location_id, ids),
-            in_period(FloorEntry.occurred_at, first, last),
-        )
-        .group_by(FloorEntry.location_id, FloorEntry.kind)
-    ):
-        entries[location_id] += count
-        if kind == EntryKind.SPANNING:
-            tensions[location_id] += count
+    for row in floor_kinds(ids, first, last, tallies=tallies):
+        entries[row.location_id] += row.entries
+        if row.kind == EntryKind.SPANNING:
+            tensions[row.location_id] += row.entries
 
     flagged = _per_location(
         select(Flag.location_id, func.count(func.distinct(Flag.student_id)))

@@ -6,20 +6,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from app.core.localtime import LOCAL_TZ
-from app.core.sql import epoch_bucket
 from app.core.vocabulary import EntryKind, Outcome, Severity, Weekday
-from app.extensions import db
-from app.models import FloorEntry, Zone
 from app.reports.charts import bar_chart, column_chart
-from app.reports.filters import in_period, in_scope
 from app.reports.layout import Section, Table
 from app.reports.model import FloorFigures, Report
+from app.reports.tallies import floor_hours, floor_kinds, floor_zones
 
 WEEKDAYS = range(5)  # Monday to Friday, as Weekday.of_index numbers them
 # Floor work runs 08:00–11:00, but entries may be set back or made later: hours 7 to 15 show,
@@ -27,55 +22,28 @@ WEEKDAYS = range(5)  # Monday to Friday, as Weekday.of_index numbers them
 HOURS = range(7, 16)
 
 
-def _hour_bucket(column: Any) -> Any:
-    """The UTC hour of a timestamp column as hours since 1970, in SQL."""
-    return epoch_bucket(column, 3600)
-
-
-def figures(location_ids: Sequence[int], first: datetime, last: datetime) -> FloorFigures:
-    """Three aggregate queries, whatever the number of entries."""
-    where = (
-        in_scope(FloorEntry.location_id, location_ids),
-        in_period(FloorEntry.occurred_at, first, last),
-    )
+def figures(
+    location_ids: Sequence[int], first: datetime, last: datetime, *, tallies: bool = True
+) -> FloorFigures:
+    """From the floor tallies (``app.reports.tallies``): three small aggregate queries."""
     kinds: Counter[EntryKind] = Counter()
     severities: Counter[Severity] = Counter()
     outcomes: Counter[Outcome] = Counter()
     group_students = 0
-    for kind, severity, outcome, count, heads in db.session.execute(
-        select(
-            FloorEntry.kind,
-            FloorEntry.severity,
-            FloorEntry.outcome,
-            func.count(),
-            func.coalesce(func.sum(FloorEntry.head_count), 0),
-        )
-        .where(*where)
-        .group_by(FloorEntry.kind, FloorEntry.severity, FloorEntry.outcome)
-    ):
-        kinds[kind] += count
-        if kind == EntryKind.SPANNING and severity is not None:
-            severities[severity] += count
-        if kind == EntryKind.DEESCALATIE and outcome is not None:
-            outcomes[outcome] += count
-        if kind == EntryKind.GROEP:
-            group_students += int(heads or 0)
-    zones = dict(
-        db.session.execute(
-            select(Zone.name, func.count())
-            .join(FloorEntry, FloorEntry.zone_id == Zone.id)
-            .where(*where)
-            .group_by(Zone.name)
-        ).all()
-    )
-    bucket = _hour_bucket(FloorEntry.occurred_at)
+    for row in floor_kinds(location_ids, first, last, tallies=tallies):
+        kinds[row.kind] += row.entries
+        if row.kind == EntryKind.SPANNING and row.severity is not None:
+            severities[row.severity] += row.entries
+        if row.kind == EntryKind.DEESCALATIE and row.outcome is not None:
+            outcomes[row.outcome] += row.entries
+        if row.kind == EntryKind.GROEP:
+            group_students += row.heads
+    zones = floor_zones(location_ids, first, last, tallies=tallies)
     hours: Counter[int] = Counter()
     weekdays: Counter[int] = Counter()
     weekend = 0
-    for value, count in db.session.execute(
-        select(bucket, func.count()).where(*where).group_by(bucket)
-    ):
-        local = datetime.fromtimestamp(int(value) * 3600, UTC).astimezone(LOCAL_TZ)
+    for value, count in floor_hours(location_ids, first, last, tallies=tallies).items():
+        local = datetime.fromtimestamp(value * 3600, UTC).astimezone(LOCAL_TZ)
         hours[min(max(local.hour, HOURS.start), HOURS.stop - 1)] += count
         if local.weekday() < 5:
             weekdays[local.weekday()] += count

@@ -39,6 +39,7 @@ def _values(
     calendar: SchoolCalendar,
     students: dict[int, int],
     hours_by_day: dict[int, dict[date, float]],
+    tallies: bool,
 ) -> tuple[dict[str, float | None], int]:
     """The key figures of the scope over one period (the comparison's own per-location
     queries, added up), and its number of school weeks. ``hours_by_day``: the unauthorised
@@ -48,7 +49,7 @@ def _values(
     first, last = local_range_bounds(start, end)
     hours = absence.within(hours_by_day, start, end)
     weeks = len(rules.school_weeks_between(calendar, start, end))
-    rows = comparison.figures(locations, first, last, weeks, students, hours)
+    rows = comparison.figures(locations, first, last, weeks, students, hours, tallies=tallies)
     scope_students = sum(students.get(i, 0) for i in ids)
     total_hours = sum(row.unauthorised_hours for row in rows)
     values: dict[str, float | None] = {
@@ -70,17 +71,23 @@ def figures(
     calendar: SchoolCalendar,
     students: dict[int, int],
     hours_by_day: dict[int, dict[date, float]],
+    *,
+    tallies: bool = True,
 ) -> Summary:
     """The summary of a report: three periods, the same queries for each; ``hours_by_day``
     covers all three (from the earliest comparison day to the period's end)."""
     previous = rules.previous_period(start, end)
     last_year = rules.last_year_period(start, end)
-    now, weeks = _values(locations, start, end, calendar, students, hours_by_day)
-    before, previous_weeks = _values(locations, *previous, calendar, students, hours_by_day)
+    now, weeks = _values(locations, start, end, calendar, students, hours_by_day, tallies)
+    before, previous_weeks = _values(
+        locations, *previous, calendar, students, hours_by_day, tallies
+    )
     if last_year == previous:  # a school year: the year before is both
         year_ago, last_year_weeks = dict(before), previous_weeks
     else:
-        year_ago, last_year_weeks = _values(locations, *last_year, calendar, students, hours_by_day)
+        year_ago, last_year_weeks = _values(
+            locations, *last_year, calendar, students, hours_by_day, tallies
+        )
     # A comparison period in which the app held no records at all shows "–", not zeros.
     if not rules.has_data(list(before.values())):
         before = dict.fromkeys(before)

@@ -191,6 +191,7 @@ async function logEntry(fields) {
     notBefore: now + UNDO_MS, // held back while it can still be undone
   };
   await enqueue(entry);
+  listQueued(entry);
   requestBackgroundSync();
   state.lastEntry = entry;
   setMinutesAgo(0);
@@ -234,31 +235,52 @@ async function undoLast() {
 }
 
 // ---------- today's list ----------
+// Names revealed by a tap, by leerlingnummer, until their moment is over: today's list is drawn
+// again when a sync ends, and a name tapped just before must not vanish with the old row.
+const revealedNames = new Map();
+
 function renderTokenButton(token) {
   const button = document.createElement("button");
   button.type = "button";
   button.className = "token";
-  button.textContent = `${token.i} ${token.c}`.trim();
   button.dataset.number = token.n;
   button.title = messages.revealName;
+  const revealed = revealedNames.get(token.n);
+  button.textContent = revealed ? revealed.name : maskedText(token);
+  button.dataset.revealed = revealed ? "true" : "false";
   button.addEventListener("click", () => revealName(button, token));
   return button;
 }
 
+function maskedText(token) {
+  return `${token.i} ${token.c}`.trim();
+}
+
 async function revealName(button, token) {
   if (button.dataset.revealed === "true") return;
-  const original = button.textContent;
+  let name;
   try {
-    const data = await getJson(`/api/floor/students/${encodeURIComponent(token.n)}/name`);
-    button.textContent = data.name;
+    name = (await getJson(`/api/floor/students/${encodeURIComponent(token.n)}/name`)).name;
   } catch (error) {
-    button.textContent = messages.nameOffline;
+    name = messages.nameOffline;
   }
-  button.dataset.revealed = "true";
+  const revealed = { name };
+  revealedNames.set(token.n, revealed);
+  showRevealed(token.n, name);
   setTimeout(() => {
-    button.textContent = original;
-    button.dataset.revealed = "false";
+    if (revealedNames.get(token.n) !== revealed) return; // revealed again since: its own timer
+    revealedNames.delete(token.n);
+    showRevealed(token.n, null, maskedText(token));
   }, REVEAL_MS);
+}
+
+/** Every button of this student in today's list, as drawn now: the name, or masked again. */
+function showRevealed(number, name, masked = "") {
+  document.querySelectorAll("#today-list .token[data-number]").forEach((button) => {
+    if (button.dataset.number !== number) return;
+    button.textContent = name || masked;
+    button.dataset.revealed = name ? "true" : "false";
+  });
 }
 
 function queuedRow(entry) {
@@ -275,6 +297,51 @@ function queuedRow(entry) {
 const STATE_TEXT = () => ({
   pending: messages.pending, refused: messages.refused, quarantined: messages.notProcessed, sent: "✓",
 });
+
+function todayItem(row, stateText) {
+  const item = document.createElement("li");
+  item.dataset.state = row.state;
+  item.dataset.uuid = row.uuid;
+  const time = document.createElement("time");
+  time.dateTime = row.occurred_at;
+  time.textContent = whenLabel(row.occurred_at);
+  const kind = document.createElement("span");
+  kind.className = "kind";
+  kind.textContent = kindLabels[row.kind] || row.kind || "?";
+  const where = document.createElement("span");
+  where.className = "muted";
+  where.textContent = [detailLabels[row.detail] || row.detail, row.zone].filter(Boolean).join(" · ");
+  item.append(time, kind, where);
+  (row.students || []).forEach((token) => {
+    if (token.i) item.append(renderTokenButton(token));
+    else item.append(Object.assign(document.createElement("span"), { className: "token", textContent: token.n }));
+  });
+  const status = document.createElement("span");
+  status.className = "state";
+  status.textContent = stateText[row.state];
+  item.append(status);
+  if (row.reason) {
+    const reason = document.createElement("span");
+    reason.className = "reason";
+    reason.textContent = row.repeats > 1 ? `${row.reason} (${row.repeats}×)` : row.reason;
+    item.append(reason);
+  }
+  return item;
+}
+
+/** A just-stored entry listed at once, in its place by time: the confirmation a tap waits for
+ * (docs/benchmarks.md, phone figures). renderToday() redraws the whole list right after, from
+ * the queue itself; this only spares the tap that read and redraw before the row shows. */
+function listQueued(entry) {
+  const row = { ...queuedRow(entry), state: "pending" };
+  const list = $("#today-list");
+  const later = Array.from(list.children).find((item) => {
+    const time = item.querySelector("time");
+    return time && time.dateTime.localeCompare(row.occurred_at) < 0;
+  });
+  list.insertBefore(todayItem(row, STATE_TEXT()), later || null);
+  $("#today-empty").hidden = true;
+}
 
 async function renderToday() {
   const pending = await queued();
@@ -295,36 +362,7 @@ async function renderToday() {
   const list = $("#today-list");
   list.replaceChildren();
   const stateText = STATE_TEXT();
-  visible.forEach((row) => {
-    const item = document.createElement("li");
-    item.dataset.state = row.state;
-    item.dataset.uuid = row.uuid;
-    const time = document.createElement("time");
-    time.dateTime = row.occurred_at;
-    time.textContent = whenLabel(row.occurred_at);
-    const kind = document.createElement("span");
-    kind.className = "kind";
-    kind.textContent = kindLabels[row.kind] || row.kind || "?";
-    const where = document.createElement("span");
-    where.className = "muted";
-    where.textContent = [detailLabels[row.detail] || row.detail, row.zone].filter(Boolean).join(" · ");
-    item.append(time, kind, where);
-    (row.students || []).forEach((token) => {
-      if (token.i) item.append(renderTokenButton(token));
-      else item.append(Object.assign(document.createElement("span"), { className: "token", textContent: token.n }));
-    });
-    const status = document.createElement("span");
-    status.className = "state";
-    status.textContent = stateText[row.state];
-    item.append(status);
-    if (row.reason) {
-      const reason = document.createElement("span");
-      reason.className = "reason";
-      reason.textContent = row.repeats > 1 ? `${row.reason} (${row.repeats}×)` : row.reason;
-      item.append(reason);
-    }
-    list.append(item);
-  });
+  visible.forEach((row) => list.append(todayItem(row, stateText)));
   $("#today-empty").hidden = visible.length > 0;
   const keptNote = $("#today-kept");
   keptNote.hidden = !state.todayKeptAt;
@@ -355,9 +393,10 @@ function renderPending(count, syncState) {
   status.dataset.state = stateName;
 }
 
-async function refreshToday() {
+/** ``request``: the list asked for already (main() asks at once, beside the context). */
+async function refreshToday(request = getJson("/api/floor/today")) {
   try {
-    const today = await getJson("/api/floor/today");
+    const today = await request;
     state.serverToday = today.entries;
     state.serverQuarantined = today.quarantined || [];
     state.quarantined.clear(); // the server's list is the truth from here on
@@ -739,12 +778,13 @@ async function requestBackgroundSync() {
 }
 
 // ---------- start ----------
-async function loadContext() {
+/** ``requests``: the context and the student index, asked for already by main(). */
+async function loadContext(requests) {
   try {
-    const context = await getJson("/api/floor/context");
+    const context = await requests.context;
     state.context = { locations: context.locations };
     await setMeta("context", state.context);
-    const students = await getJson("/api/floor/students");
+    const students = await requests.students;
     await replaceStudents(students.students);
   } catch (error) {
     if (error.status === 401) {
@@ -838,6 +878,15 @@ function wire() {
 }
 
 async function main() {
+  // The data first, all of it at once: on a slow network each request costs a round trip of
+  // its own, and the page's own start (IndexedDB, the queued entries) runs meanwhile
+  // (docs/benchmarks.md, phone figures). Each is handled where it is used.
+  const requests = {
+    context: getJson("/api/floor/context"),
+    students: getJson("/api/floor/students"),
+    today: getJson("/api/floor/today"),
+  };
+  Object.values(requests).forEach((request) => request.catch(() => {}));
   wire();
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
@@ -846,12 +895,16 @@ async function main() {
     });
   }
   await renderToday();
-  if (!(await loadContext())) return;
-  if (state.context) {
-    choosePlace();
-    renderPlace();
-  }
-  await refreshToday();
+  // The place and today's list each shown as soon as their own data is in.
+  const placed = loadContext(requests).then((loaded) => {
+    if (loaded && state.context) {
+      choosePlace();
+      renderPlace();
+    }
+    return loaded;
+  });
+  const [loaded] = await Promise.all([placed, refreshToday(requests.today)]);
+  if (!loaded) return;
   await syncer.start();
   document.body.dataset.ready = "true";
 }

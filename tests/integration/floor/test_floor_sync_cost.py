@@ -1,5 +1,8 @@
 """What one sync request costs in SQL statements, so an N+1 query creeping back in fails a test,
-and the batch behaviour that the per-batch (not per-entry) statements must keep."""
+and the batch behaviour that the per-batch (not per-entry) statements must keep. The lean path
+(issue 24): one tap, and a batch of ten of every kind, each cost a fixed handful of statements,
+and the sync loads no models but the signed-in user with their locations (zones, students and
+quarantined UUIDs are read as plain rows)."""
 
 from collections.abc import Callable
 
@@ -10,13 +13,17 @@ from app.extensions import db
 from app.models import Flag, FloorEntry, QuarantinedEntry, Student, User
 from tests.db_helpers import count
 from tests.floor_helpers import entry, floor_csrf
-from tests.statement_count import counted_statements
+from tests.statement_count import counted_statements, loaded_models
 
 # A batch costs: the user with their locations (one join), the zones with their location (one
 # join), the students, the quarantine check of the UUIDs, and one INSERT each for the entries,
 # their students and their flags — however many entries the batch holds.
 STATEMENTS_ONE_ENTRY = 6
 STATEMENTS_TEN_FLAGS = 7
+# The user with their locations, the zones, the quarantine check, the entries' INSERT.
+LEAN_ONE_TAP = 4
+# ... and the students, their links to the entries and the flags.
+LEAN_TEN_OF_EVERY_KIND = 7
 
 
 def post(client: FlaskClient, entries: list, token: str) -> list[dict]:
@@ -109,3 +116,52 @@ def test_a_quarantined_uuid_stays_quarantined_when_it_would_pass_now(
     again = post(client, [item], token)[0]
     assert again == first  # the desk decides about it, not a retry
     assert count(FloorEntry) == 0 and count(QuarantinedEntry) == 1
+
+
+def _kinds(statements: list[str]) -> list[str]:
+    """Each statement as its first words and table, to show what a regression repeats."""
+    return [" ".join(s.split()[:4]) for s in statements]
+
+
+def test_one_tap_costs_four_statements_and_loads_only_the_user(
+    client: FlaskClient, staff: User, locations: dict
+) -> None:
+    token = floor_csrf(client)
+    tap = entry(locations["ZS"], "contact")
+    with counted_statements() as statements, loaded_models() as loaded:
+        assert [r["status"] for r in post(client, [tap], token)] == ["stored"]
+    assert len(statements) <= LEAN_ONE_TAP, "\n".join(statements)
+    assert set(loaded) <= {"User", "Location"}, loaded
+    assert count(FloorEntry) == 1
+
+
+def test_ten_entries_of_every_kind_cost_no_statement_per_entry(
+    client: FlaskClient, staff: User, locations: dict, make_student: Callable[..., Student]
+) -> None:
+    zs, hk = locations["ZS"], locations["HK"]
+    pupils = [make_student("ZS" if n % 2 else "HK").leerlingnummer for n in range(6)]
+    batch = [
+        entry(zs, "contact"),
+        entry(hk, "contact", zone="gang"),
+        entry(zs, "gesprek", topic="motivatie", students=[pupils[0]]),
+        entry(hk, "gesprek", topic="gedrag", students=[pupils[1], pupils[2]]),
+        entry(zs, "spanning", severity="middel"),
+        entry(hk, "groep", head_count=12),
+        entry(zs, "vlag", flag_type="opvolgen", students=[pupils[3]]),
+        entry(hk, "vlag", flag_type="zorg", students=[pupils[4]]),
+        entry(zs, "deescalatie", outcome="opgelost", students=[pupils[5]]),
+        entry(zs, "contact", zone="gang", note="bij de trap"),
+    ]
+    token = floor_csrf(client)
+    with counted_statements() as statements, loaded_models() as loaded:
+        assert [r["status"] for r in post(client, batch, token)] == ["stored"] * 10
+    assert len(statements) <= LEAN_TEN_OF_EVERY_KIND, "\n".join(_kinds(statements))
+    inserts = [s for s in _kinds(statements) if s.upper().startswith("INSERT")]
+    assert len(inserts) == len(set(inserts)), inserts  # one INSERT per table, not per entry
+    assert set(loaded) <= {"User", "Location"}, loaded
+    assert count(FloorEntry) == 10 and count(Flag) == 2
+
+    # A retry stores nothing, so it inserts no student links and no flags.
+    with counted_statements() as statements:
+        assert [r["status"] for r in post(client, batch, token)] == ["duplicate"] * 10
+    assert len(statements) <= LEAN_TEN_OF_EVERY_KIND - 2, "\n".join(_kinds(statements))
