@@ -12,7 +12,8 @@ from app.absence.charts import BarChart, bar_chart
 from app.absence.counting import DayFigures, day_figures, round_hours
 from app.absence.duo import meldingen_of
 from app.absence.figures import registrations_by_student
-from app.absence.rules import Scope, SickEpisode, evaluation_scope, sick_episodes
+from app.absence.rule_scope import Scope, SickEpisode, evaluation_scope
+from app.absence.rules import sick_episodes
 from app.absence.services import rule_settings
 from app.absence.settings import RuleSettings
 from app.absence.signals import signals_for_student

@@ -14,7 +14,8 @@ from sqlalchemy import Select, bindparam, case, func, insert, or_, select, updat
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from app.absence.figures import ensure_figures, figures_by_student
-from app.absence.rules import RULES, Finding, evaluate_figures, evaluation_scope
+from app.absence.rule_scope import Finding, evaluation_scope
+from app.absence.rules import RULES, evaluate_figures
 from app.absence.services import rule_settings
 from app.access import students_visible_to
 from app.audit import record, record_many

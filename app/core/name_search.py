@@ -52,8 +52,10 @@ MAX_QUERY_WORDS = 6
 
 def fold(text: str) -> str:
     """Lower case, accents and other marks removed, only letters and digits kept (the rest
-    separates words)."""
-    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    separates words). Case is folded first as well as last: a few marks fold to a letter
+    (U+0345, the Greek iota subscript, to "ι", as its capital "Ι" does), so a name typed in
+    capitals must fold the same as the name stored."""
+    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL).casefold())
     text = "".join(c for c in text if not unicodedata.combining(c)).translate(_SPECIAL)
     return " ".join(_NOT_WORD.split(text.casefold())).strip()
 

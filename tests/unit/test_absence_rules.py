@@ -8,7 +8,8 @@ import pytest
 
 from app.absence.counting import Registration, day_figures
 from app.absence.overview import rolling_unauthorised_hours
-from app.absence.rules import Finding, evaluate_student, evaluation_scope, sick_episodes
+from app.absence.rule_scope import Finding, evaluation_scope
+from app.absence.rules import evaluate_student, sick_episodes
 from app.absence.settings import RuleSettings
 from app.core.schoolcalendar import HOLIDAYS_2026_2027_ZUID, SchoolCalendar, plausible_holidays
 
