@@ -237,15 +237,22 @@ def test_entries_wait_through_an_expired_session_and_are_sent_after_login(
     assert stored_entries() == 2
 
 
-def test_names_are_masked_and_revealed_only_on_a_tap(
+def log_a_talk_with_amir(
     page: Page, live_server: LiveServer, staff: User, students: list[Student]
 ) -> None:
+    """A Gesprek about motivatie with Amir Haddou (A.H. · 3A), chosen by searching "amir"."""
     open_floor(page, live_server, staff)
     page.get_by_role("button", name="Gesprek").click()
     page.keyboard.type("amir")
     page.get_by_role("option", name=f"A.H. · 3A · {students[1].leerlingnummer}").click()
     page.get_by_role("button", name="motivatie").click()
     page.get_by_role("button", name="Vastleggen").click()
+
+
+def test_names_are_masked_and_revealed_only_on_a_tap(
+    page: Page, live_server: LiveServer, staff: User, students: list[Student]
+) -> None:
+    log_a_talk_with_amir(page, live_server, staff, students)
     token = page.locator("#today-list .token").first
     expect(token).to_have_text("A.H. 3A")
     assert "Haddou" not in page.locator("body").inner_text()
@@ -260,12 +267,7 @@ def test_a_revealed_name_outlives_a_redraw_of_the_list(
     """Today's list is drawn anew when a sync ends or the phone comes online: a name tapped just
     before stays shown for its moment, and is masked again after it (not a new row masked at
     once, which read as "the tap did nothing")."""
-    open_floor(page, live_server, staff)
-    page.get_by_role("button", name="Gesprek").click()
-    page.keyboard.type("amir")
-    page.get_by_role("option", name=f"A.H. · 3A · {students[1].leerlingnummer}").click()
-    page.get_by_role("button", name="motivatie").click()
-    page.get_by_role("button", name="Vastleggen").click()
+    log_a_talk_with_amir(page, live_server, staff, students)
     expect_sent(page)
     token = page.locator("#today-list .token").first
     token.click()
