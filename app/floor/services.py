@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from app.access import students_visible_to
 from app.alerts.services import FloorEvent, raise_floor_alerts
+from app.auth.plain_user import Staff
 from app.core.localtime import local_day_bounds
 from app.core.sql import insert_ignoring_duplicates, table_of
 from app.core.stored_text import translated
@@ -113,7 +114,7 @@ class _Lookups:
     """Everything a batch refers to, loaded in a few queries instead of one per entry (and none
     for what the batch does not mention)."""
 
-    def __init__(self, user: User, raw_entries: Sequence[object]) -> None:
+    def __init__(self, user: Staff, raw_entries: Sequence[object]) -> None:
         self.user = user
         self.location_ids = user.location_ids
         numbers: set[str] = set()
@@ -261,7 +262,7 @@ def _insert_ignoring_duplicates(
     return {uuid: entry_id for uuid, entry_id in db.session.execute(statement, list(rows))}
 
 
-def _entry_row(user: User, entry: _Valid, now: datetime) -> dict[str, Any]:
+def _entry_row(user: Staff, entry: _Valid, now: datetime) -> dict[str, Any]:
     return {
         "uuid": entry.uuid,
         "staff_id": user.id,
@@ -280,7 +281,7 @@ def _entry_row(user: User, entry: _Valid, now: datetime) -> dict[str, Any]:
     }
 
 
-def _store(user: User, entries: Sequence[_Valid], now: datetime) -> set[str]:
+def _store(user: Staff, entries: Sequence[_Valid], now: datetime) -> set[str]:
     """Insert ``entries`` (distinct UUIDs) with their students and flags: three statements per
     batch at most, not three per entry. Answers the UUIDs actually stored (not retries)."""
     ids = _insert_ignoring_duplicates(FloorEntry, [_entry_row(user, e, now) for e in entries])
@@ -362,7 +363,7 @@ def _results(
 
 
 def accept_climate_checks(
-    user: User, batch: object, *, now: datetime | None = None
+    user: Staff, batch: object, *, now: datetime | None = None
 ) -> list[EntryResult]:
     """Store climate checks from a phone (one per zone per day; a newer tap replaces an older).
 
@@ -401,7 +402,7 @@ def _reason(problem: Exception) -> str:
     return reasons.BAD_VALUE % {"type": type(problem).__name__}
 
 
-def accept_entries(user: User, batch: object, *, now: datetime | None = None) -> list[EntryResult]:
+def accept_entries(user: Staff, batch: object, *, now: datetime | None = None) -> list[EntryResult]:
     """Store a batch of floor entries from a phone; answer per UUID.
 
     Each UUID is stored once (``duplicate`` on a retry). An entry that cannot be accepted is kept
