@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.plain_user import Staff
 from app.core.localtime import local_today
-from app.core.sql import table_of
+from app.core.sql import on_connection, table_of
 from app.core.vocabulary import ClimateRating
 from app.extensions import db
 from app.floor import reasons
@@ -68,7 +68,7 @@ def zone_refs(items: Sequence[object]) -> dict[int, ZoneRef]:
     ids = _zone_ids(items)
     if not ids:
         return {}
-    rows = db.session.execute(_zone_refs_query(), {"ids": ids})
+    rows = on_connection(_zone_refs_query(), {"ids": ids})
     return {row[0]: ZoneRef(*row) for row in rows}
 
 
