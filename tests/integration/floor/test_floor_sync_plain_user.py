@@ -6,8 +6,6 @@ request, never kept from an earlier one."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -33,6 +31,17 @@ def post(client: FlaskClient, item: dict, token: str) -> tuple[int, dict]:
         "/api/floor/entries", json={"entries": [item]}, headers={"X-CSRFToken": token}
     )
     return response.status_code, response.get_json()
+
+
+def statuses(client: FlaskClient, locations: dict, token: str, code: str) -> list[str]:
+    status, body = send(client, locations, token, code)
+    assert status == 200, body
+    return [result["status"] for result in body["results"]]
+
+
+def reassign(user: User, role: Role, places: list) -> None:
+    update_user(user, name=user.name, role=role, locations=places, active=True)
+    db.session.commit()
 
 
 def test_only_the_sync_gets_the_plain_user(app: Flask) -> None:
@@ -102,10 +111,7 @@ def test_a_new_role_counts_at_the_next_tap(
     client: FlaskClient, staff: User, locations: dict
 ) -> None:
     token = floor_csrf(client)
-    update_user(
-        staff, name=staff.name, role=Role.TEAMLEIDER, locations=staff.locations, active=True
-    )
-    db.session.commit()
+    reassign(staff, Role.TEAMLEIDER, staff.locations)  # by beheer: the session stays
     assert send(client, locations, token)[0] == 403
     assert count(FloorEntry) == 0
 
@@ -114,12 +120,10 @@ def test_a_location_taken_away_counts_at_the_next_tap(
     client: FlaskClient, staff: User, locations: dict
 ) -> None:
     token = floor_csrf(client)
-    assert [r["status"] for r in send(client, locations, token, "HK")[1]["results"]] == ["stored"]
-    update_user(staff, name=staff.name, role=staff.role, locations=[locations["ZS"]], active=True)
-    db.session.commit()
-    status, body = send(client, locations, token, "HK")
-    assert status == 200 and [r["status"] for r in body["results"]] == ["quarantined"]
-    assert [r["status"] for r in send(client, locations, token, "ZS")[1]["results"]] == ["stored"]
+    assert statuses(client, locations, token, "HK") == ["stored"]
+    reassign(staff, staff.role, [locations["ZS"]])
+    assert statuses(client, locations, token, "HK") == ["quarantined"]
+    assert statuses(client, locations, token, "ZS") == ["stored"]
     assert count(FloorEntry) == 2 and count(QuarantinedEntry) == 1
 
 
