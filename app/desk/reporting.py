@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.localtime import local_day_bounds
@@ -119,6 +119,57 @@ def observations_for_report(
         .order_by(FloorEntry.occurred_at, FloorEntry.id)
     )
     return [ReportObservation(*row) for row in rows]
+
+
+def recent_observations_for_report(
+    location_ids: Iterable[int], start: date, end: date, per_group: int
+) -> list[tuple[ReportObservation, int]]:
+    """:func:`observations_for_report`, but of each location and theme (the topic when there is
+    one, else the kind) only the ``per_group`` most recent, each with the number of marked
+    observations of its location and theme in the period; oldest first.
+
+    A board's school year holds tens of thousands of marked entries: the database ranks them
+    and only the ones shown are read."""
+    first, _ = local_day_bounds(start)
+    _, last = local_day_bounds(end)
+    theme = (
+        FloorEntry.location_id,
+        FloorEntry.topic,
+        case((FloorEntry.topic.is_(None), FloorEntry.kind)),
+    )
+    newest_first = (FloorEntry.occurred_at.desc(), FloorEntry.id.desc())
+    ranked = (
+        select(
+            FloorEntry.id.label("entry_id"),
+            func.row_number().over(partition_by=theme, order_by=newest_first).label("rank"),
+            func.count().over(partition_by=theme).label("total"),
+        )
+        .join(EntryTriage, EntryTriage.entry_id == FloorEntry.id)
+        .where(
+            FloorEntry.location_id.in_(list(location_ids) or [-1]),
+            EntryTriage.for_report.is_(True),
+            FloorEntry.occurred_at >= first,
+            FloorEntry.occurred_at < last,
+        )
+        .subquery()
+    )
+    rows = plain_rows(
+        select(
+            FloorEntry.id,
+            FloorEntry.location_id,
+            FloorEntry.occurred_at,
+            Zone.name,
+            FloorEntry.kind,
+            FloorEntry.topic,
+            FloorEntry.note,
+            ranked.c.total,
+        )
+        .join(ranked, ranked.c.entry_id == FloorEntry.id)
+        .join(Zone, Zone.id == FloorEntry.zone_id)
+        .where(ranked.c.rank <= per_group)
+        .order_by(FloorEntry.occurred_at, FloorEntry.id)
+    )
+    return [(ReportObservation(*row[:-1]), int(row[-1])) for row in rows]
 
 
 def case_counts_by_status(location_ids: Iterable[int]) -> dict[CaseStatus, int]:
