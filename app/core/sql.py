@@ -62,6 +62,13 @@ def epoch_microseconds(column: Any, dialect: str | None = None) -> Any:
     return whole + sql_cast(func.substr(column, 21, 6), BigInteger)
 
 
+def month_key(column: Any, dialect: str | None = None) -> Any:
+    """A date column's month as ``YYYY-MM`` text, in SQL (SQLite keeps dates as ISO text)."""
+    if (dialect or dialect_name()) == "postgresql":
+        return func.to_char(column, "YYYY-MM")
+    return func.substr(column, 1, 7)
+
+
 def insert_ignoring_duplicates(
     table: Table | type[Any], index_elements: Sequence[str], dialect: str | None = None
 ) -> Insert:

@@ -124,7 +124,7 @@ def build_report(
         calls=calls.figures(ids, first, last),
         visits=visits.figures(ids, first, last),
         detention=detention.figures(ids, start, end),
-        absence=absence.figures(ids, scope_students, start, end, calendar, hours),
+        absence=absence.figures(ids, scope_students, start, end, calendar, hours, in_sql=tallies),
         outcome=outcome.figures(opened, calendar, today),
         observations=observations.figures(locations, start, end, in_sql=tallies),
         comparison=comparison.figures(
