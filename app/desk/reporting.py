@@ -138,9 +138,17 @@ def recent_observations_for_report(
         case((FloorEntry.topic.is_(None), FloorEntry.kind)),
     )
     newest_first = (FloorEntry.occurred_at.desc(), FloorEntry.id.desc())
+    # Every column the report prints is ranked along (not joined back afterwards: PostgreSQL
+    # cannot know the rank leaves a few hundred rows and would scan every entry again).
     ranked = (
         select(
-            FloorEntry.id.label("entry_id"),
+            FloorEntry.id,
+            FloorEntry.location_id,
+            FloorEntry.occurred_at,
+            FloorEntry.zone_id,
+            FloorEntry.kind,
+            FloorEntry.topic,
+            FloorEntry.note,
             func.row_number().over(partition_by=theme, order_by=newest_first).label("rank"),
             func.count().over(partition_by=theme).label("total"),
         )
@@ -155,19 +163,18 @@ def recent_observations_for_report(
     )
     rows = plain_rows(
         select(
-            FloorEntry.id,
-            FloorEntry.location_id,
-            FloorEntry.occurred_at,
+            ranked.c.id,
+            ranked.c.location_id,
+            ranked.c.occurred_at,
             Zone.name,
-            FloorEntry.kind,
-            FloorEntry.topic,
-            FloorEntry.note,
+            ranked.c.kind,
+            ranked.c.topic,
+            ranked.c.note,
             ranked.c.total,
         )
-        .join(ranked, ranked.c.entry_id == FloorEntry.id)
-        .join(Zone, Zone.id == FloorEntry.zone_id)
+        .join(Zone, Zone.id == ranked.c.zone_id)
         .where(ranked.c.rank <= per_group)
-        .order_by(FloorEntry.occurred_at, FloorEntry.id)
+        .order_by(ranked.c.occurred_at, ranked.c.id)
     )
     return [(ReportObservation(*row[:-1]), int(row[-1])) for row in rows]
 
