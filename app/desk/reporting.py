@@ -138,8 +138,6 @@ def recent_observations_for_report(
         case((FloorEntry.topic.is_(None), FloorEntry.kind)),
     )
     newest_first = (FloorEntry.occurred_at.desc(), FloorEntry.id.desc())
-    # Every column the report prints is ranked along (not joined back afterwards: PostgreSQL
-    # cannot know the rank leaves a few hundred rows and would scan every entry again).
     ranked = (
         select(
             FloorEntry.id,
@@ -148,9 +146,11 @@ def recent_observations_for_report(
             FloorEntry.zone_id,
             FloorEntry.kind,
             FloorEntry.topic,
-            FloorEntry.note,
             func.row_number().over(partition_by=theme, order_by=newest_first).label("rank"),
-            func.count().over(partition_by=theme).label("total"),
+            # The same window as the rank (one sort), over the whole partition.
+            func.count()
+            .over(partition_by=theme, order_by=newest_first, rows=(None, None))
+            .label("total"),
         )
         .join(EntryTriage, EntryTriage.entry_id == FloorEntry.id)
         .where(
@@ -161,7 +161,7 @@ def recent_observations_for_report(
         )
         .subquery()
     )
-    rows = plain_rows(
+    shown = plain_rows(
         select(
             ranked.c.id,
             ranked.c.location_id,
@@ -169,14 +169,26 @@ def recent_observations_for_report(
             Zone.name,
             ranked.c.kind,
             ranked.c.topic,
-            ranked.c.note,
             ranked.c.total,
         )
         .join(Zone, Zone.id == ranked.c.zone_id)
         .where(ranked.c.rank <= per_group)
         .order_by(ranked.c.occurred_at, ranked.c.id)
+    ).all()
+    # The notes of the few shown, by id: carried through the ranking's sort they made it
+    # slower, and joined back to the ranking PostgreSQL would scan every entry again (it cannot
+    # know the rank leaves a few hundred rows).
+    notes = dict(
+        plain_rows(
+            select(FloorEntry.id, FloorEntry.note).where(
+                FloorEntry.id.in_([row[0] for row in shown] or [-1])
+            )
+        ).all()
     )
-    return [(ReportObservation(*row[:-1]), int(row[-1])) for row in rows]
+    return [
+        (ReportObservation(*row[:-1], note=notes[row[0]]), int(row[-1]))  # type: ignore[misc]
+        for row in shown
+    ]
 
 
 def case_counts_by_status(location_ids: Iterable[int]) -> dict[CaseStatus, int]:
