@@ -76,7 +76,7 @@ def draft_text(report: Report) -> str:
     for group in report.observations:
         lines.append(f"{theme_label(group.theme)} — {group.location}")
         if group.earlier:
-            lines.append(f"- ({group.earlier} eerdere, niet in deze lijst)")
+            lines.append("- " + _("(%(n)s eerdere, niet in deze lijst)", n=group.earlier))
         for item in group.items:
             note = item.note.strip() or "(geen notitie)"
             lines.append(f"- {item.day:%d-%m-%Y}, {item.zone}: {note}")
