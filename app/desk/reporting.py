@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.localtime import local_day_bounds
@@ -88,6 +88,21 @@ class ReportObservation:
     note: str
 
 
+def _marked_for_report(
+    location_ids: Iterable[int], start: date, end: date
+) -> tuple[ColumnElement[bool], ...]:
+    """Entries of the locations marked "voor rapportage" that occurred from the local day
+    ``start`` to ``end`` (with ``EntryTriage`` joined)."""
+    first, _ = local_day_bounds(start)
+    _, last = local_day_bounds(end)
+    return (
+        FloorEntry.location_id.in_(list(location_ids) or [-1]),
+        EntryTriage.for_report.is_(True),
+        FloorEntry.occurred_at >= first,
+        FloorEntry.occurred_at < last,
+    )
+
+
 def observations_for_report(
     location_ids: Iterable[int], start: date, end: date
 ) -> list[ReportObservation]:
@@ -96,8 +111,6 @@ def observations_for_report(
 
     Columns, not entities: a school year of the group holds thousands of them, and loading each
     as a FloorEntry with its students, zone and staff took a third of the group report."""
-    first, _ = local_day_bounds(start)
-    _, last = local_day_bounds(end)
     rows = plain_rows(
         select(
             FloorEntry.id,
@@ -110,12 +123,7 @@ def observations_for_report(
         )
         .join(EntryTriage, EntryTriage.entry_id == FloorEntry.id)
         .join(Zone, Zone.id == FloorEntry.zone_id)
-        .where(
-            FloorEntry.location_id.in_(list(location_ids) or [-1]),
-            EntryTriage.for_report.is_(True),
-            FloorEntry.occurred_at >= first,
-            FloorEntry.occurred_at < last,
-        )
+        .where(*_marked_for_report(location_ids, start, end))
         .order_by(FloorEntry.occurred_at, FloorEntry.id)
     )
     return [ReportObservation(*row) for row in rows]
@@ -130,8 +138,6 @@ def recent_observations_for_report(
 
     A board's school year holds tens of thousands of marked entries: the database ranks them
     and only the ones shown are read."""
-    first, _ = local_day_bounds(start)
-    _, last = local_day_bounds(end)
     theme = (
         FloorEntry.location_id,
         FloorEntry.topic,
@@ -153,12 +159,7 @@ def recent_observations_for_report(
             .label("total"),
         )
         .join(EntryTriage, EntryTriage.entry_id == FloorEntry.id)
-        .where(
-            FloorEntry.location_id.in_(list(location_ids) or [-1]),
-            EntryTriage.for_report.is_(True),
-            FloorEntry.occurred_at >= first,
-            FloorEntry.occurred_at < last,
-        )
+        .where(*_marked_for_report(location_ids, start, end))
         .subquery()
     )
     shown = plain_rows(
