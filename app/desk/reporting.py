@@ -55,7 +55,9 @@ def entries_marked_for_teamleider(
         select(FloorEntry, EntryTriage.for_teamleider_at)
         .join(EntryTriage, EntryTriage.entry_id == FloorEntry.id)
         .where(
-            FloorEntry.location_id == location_id,
+            # "+ 0": the day's marks are few, a location's entries many. Without it SQLite,
+            # which keeps no planner statistics, walks the location's entries (0.2 s at 10×).
+            FloorEntry.location_id + 0 == location_id,
             EntryTriage.for_teamleider.is_(True),
             EntryTriage.for_teamleider_at >= start,
             EntryTriage.for_teamleider_at < end,
