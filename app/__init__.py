@@ -27,6 +27,7 @@ from app.desk.routes import bp as desk_bp
 from app.digest.routes import bp as digest_bp
 from app.errors import register_error_handlers, wants_json
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+from app.floor.inline_style import register_floor_style
 from app.floor.routes import bp as floor_bp
 from app.http_caching import register_caching_rules
 from app.main.routes import bp as main_bp
@@ -41,7 +42,8 @@ from app.templating import register_template_helpers
 from config import BaseConfig, config_by_name
 from config.settings import PROJECT_ROOT
 
-# The Content-Security-Policy: everything comes from the app itself, nothing inline.
+# The Content-Security-Policy: everything comes from the app itself, nothing inline — except the
+# floor screen's style, allowed by its hash (app/floor/inline_style.py, added at app start).
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
     "script-src": "'self'",
@@ -149,6 +151,11 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     init_sso(app)
+    floor_style = register_floor_style(app)
+    policy = {
+        **CONTENT_SECURITY_POLICY,
+        "style-src": f"{CONTENT_SECURITY_POLICY['style-src']} {floor_style.csp_source}",
+    }
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],
@@ -159,7 +166,7 @@ def _init_extensions(app: Flask) -> None:
         frame_options="DENY",
         referrer_policy="same-origin",
         permissions_policy=PERMISSIONS_POLICY,
-        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy=policy,
     )
 
     login_manager.user_loader(load_session_user)
