@@ -1,7 +1,7 @@
 """Where one floor sync request spends its CPU: the app's own share, measured in process.
 
     .venv/bin/python -m bench.profile_sync [--db postgresql|sqlite] [--requests 2000]
-        [--batch 1] [--profile 25] [--bare]
+        [--batch 1] [--profile 25] [--bare] [--dump FILE]
 
 The production app (``create_app('production')``) on a fresh database (a throw-away PostgreSQL
 server, started as the tests start it, or a SQLite file), one staff member logged in through
@@ -115,6 +115,7 @@ def main(argv: list[str] | None = None) -> None:
         "--sort", default="tottime", help="pstats order (tottime, cumulative), or package"
     )
     parser.add_argument("--bare", action="store_true", help="the bare WSGI baseline instead")
+    parser.add_argument("--dump", help="also save the profile to this file (pstats, callers)")
     args = parser.parse_args(argv)
 
     from sqlalchemy import event
@@ -173,6 +174,8 @@ def main(argv: list[str] | None = None) -> None:
             f"{wall / n * 1000:.2f} ms wall per request (test client included), "
             f"{statements / n:.1f} SQL statements per request"
         )
+        if profiler and args.dump:
+            profiler.dump_stats(args.dump)
         if profiler and args.sort == "package":
             print(by_package(pstats.Stats(profiler), n))
         elif profiler:

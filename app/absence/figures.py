@@ -36,6 +36,7 @@ from sqlalchemy import Select, delete, insert, select
 from app.absence.counting import DayFigures, Registration, day_figures
 from app.absence.settings import RuleSettings
 from app.core.schoolcalendar import SchoolCalendar
+from app.core.sql import table_of
 from app.extensions import db
 from app.models import (
     AbsenceFigures,
@@ -240,27 +241,44 @@ def _lock_basis() -> AbsenceFiguresBasis | None:
     return db.session.scalar(query)
 
 
-def _write(stored: dict[int, Columns | None]) -> None:
-    """Replace the stored figures of these students (None: the student has none, the row goes)."""
-    erase_figures(stored.keys())
+def _write(stored: dict[int, Columns | None], from_day: date | None = None) -> None:
+    """Replace the stored figures of these students (None: the student has none, the row goes).
+
+    With ``from_day`` (an import's refresh: the days before it are stored already and were
+    kept as they were) only the unauthorised hours from that day on are replaced: a day's
+    import then writes a few rows a student instead of the whole year's."""
+    if not stored:
+        return
+    ids = list(stored)
+    for start in range(0, len(ids), 5000):  # SQLite takes at most 32,766 parameters
+        some = ids[start : start + 5000]
+        db.session.execute(delete(AbsenceFigures).where(AbsenceFigures.student_id.in_(some)))
+        erase_days = delete(AbsenceUnauthorisedDay).where(
+            AbsenceUnauthorisedDay.student_id.in_(some)
+        )
+        if from_day is not None:
+            erase_days = erase_days.where(AbsenceUnauthorisedDay.day >= from_day)
+        db.session.execute(erase_days)
     now = utcnow()
     rows = [
         {"student_id": s, "days": _pack(columns), "computed_at": now}
         for s, columns in stored.items()
         if columns is not None
     ]
+    # Core inserts (one executemany a chunk): the ORM's bulk path costs more per row here.
     for start in range(0, len(rows), 1000):
-        db.session.execute(insert(AbsenceFigures), rows[start : start + 1000])
+        db.session.execute(insert(table_of(AbsenceFigures)), rows[start : start + 1000])
     # The unauthorised hours again, one row a day, for the report's sums in SQL.
+    first = from_day.toordinal() if from_day is not None else 0
     days = [
         {"student_id": s, "day": date.fromordinal(ordinal), "hours": hours}
         for s, columns in stored.items()
         if columns is not None
         for ordinal, hours in zip(columns[0], columns[1], strict=True)
-        if hours
+        if hours and ordinal >= first
     ]
     for start in range(0, len(days), 5000):
-        db.session.execute(insert(AbsenceUnauthorisedDay), days[start : start + 5000])
+        db.session.execute(insert(table_of(AbsenceUnauthorisedDay)), days[start : start + 5000])
 
 
 def rebuild_figures(calendar: SchoolCalendar, settings: RuleSettings) -> int:
@@ -333,7 +351,7 @@ def refresh_figures(
             continue
         merged = [o[:keep] + n for o, n in zip(old, new, strict=True)]
         changed[student_id] = merged if merged[0] else None
-    _write(changed)
+    _write(changed, from_day)
     db.session.flush()
     return set(changed)
 

@@ -33,6 +33,7 @@ from app.absence.import_storage import (
 )
 from app.absence.services import effective_codes, rule_settings
 from app.absence.signals import evaluate_signals
+from app.absence.summaries import import_text
 from app.core.calendar_store import load_calendar
 from app.core.localtime import local_today
 from app.core.locks import hold_import_lock
@@ -85,38 +86,7 @@ class AbsenceImportResult:
     changed_student_ids: set[int] | None = field(default_factory=set)
 
     def summary(self) -> str:
-        parts = [
-            f"{self.rows} regels: {self.inserted} nieuw, {self.updated} gecorrigeerd, "
-            f"{self.unchanged} ongewijzigd"
-            + (f", {self.removed} verwijderd (niet meer in het LVS)" if self.removed else "")
-        ]
-        if self.first_day and self.last_day:
-            parts.append(f"periode {self.first_day:%d-%m-%Y} t/m {self.last_day:%d-%m-%Y}")
-        if self.duplicates:
-            parts.append(f"{self.duplicates} dubbele regels één keer geteld")
-        if self.not_absence:
-            parts.append(f"{self.not_absence} regels zonder verzuim (bijv. huiswerk) overgeslagen")
-        if self.non_school_day:
-            parts.append(
-                f"{self.non_school_day} registraties op een dag zonder school bewaard maar niet "
-                "meegeteld"
-            )
-        if self.skipped_students:
-            numbers = ", ".join(self.skipped_students[:20])
-            more = len(self.skipped_students) - 20
-            parts.append(
-                f"{self.skipped_rows} regels van {len(self.skipped_students)} onbekende "
-                f"leerling(en) overgeslagen: {numbers}" + (f" en nog {more}" if more > 0 else "")
-            )
-        if self.future and self.first_future_day:
-            parts.append(
-                f"let op: {self.future} registratie(s) liggen na vandaag (de eerste op "
-                f"{self.first_future_day:%d-%m-%Y}); ze zijn bewaard, maar tellen niet mee voor "
-                "de signalen zolang die dag niet geweest is. Controleer de datums in het LVS"
-            )
-        if self.signals is not None:
-            parts.append(self.signals.summary())
-        return "; ".join(parts)
+        return import_text(self)
 
 
 def read_absence_table(data: bytes, filename: str) -> Table:

@@ -17,6 +17,7 @@ from app.absence.figures import ensure_figures, figures_by_student
 from app.absence.rule_scope import Finding, evaluation_scope
 from app.absence.rules import RULES, evaluate_figures
 from app.absence.services import rule_settings
+from app.absence.summaries import after_today_warning, evaluation_text, no_school_year_warning
 from app.access import students_visible_to
 from app.audit import record, record_many
 from app.core.calendar_store import load_calendar
@@ -48,16 +49,11 @@ class EvaluationSummary:
     listed: int | None = None
     ended_listed: int = 0
 
+    # Only some students were evaluated (those whose figures an import changed).
+    partial: bool = False
+
     def summary(self) -> str:
-        if self.listed is None:
-            text = f"signalen per {self.as_of:%d-%m-%Y}: {self.active} lopend"
-        else:
-            text = (
-                f"signalen per {self.as_of:%d-%m-%Y}: {self.listed} op de lijst "
-                f"({self.active} lopend, {self.ended_listed} beëindigd en nog niet afgehandeld), "
-                f"waarvan {self.new} nieuw"
-            )
-        return f"{text}. {self.warning}" if self.warning else text
+        return evaluation_text(self)
 
 
 def evaluate_signals(
@@ -79,13 +75,13 @@ def evaluate_signals(
     ids = set(student_ids) if student_ids is not None else None
     calendar = load_calendar()
     settings = rule_settings()
-    summary = EvaluationSummary(as_of=as_of)
+    summary = EvaluationSummary(as_of=as_of, partial=ids is not None)
     scope = evaluation_scope(calendar, as_of, settings)
     if scope is None:
-        summary.warning = f"Geen schooljaar in de schoolkalender op of vóór {as_of:%d-%m-%Y}."
+        summary.warning = no_school_year_warning(as_of)
     else:
         if as_of > today:
-            summary.warning = "Verzuim na vandaag telt niet mee."
+            summary.warning = after_today_warning()
         if store:
             ensure_figures(calendar, settings)
         by_student = figures_by_student(

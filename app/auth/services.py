@@ -91,11 +91,8 @@ def session_user(user_id: str, token: str) -> User | None:
 
     One query, run on every request: the session row, the user and their locations (a join;
     nearly every view reads ``user.location_ids``)."""
-    try:
-        user_pk = int(user_id)
-    except (TypeError, ValueError):
-        return None
-    if not token:
+    user_pk = session_user_pk(user_id, token)
+    if user_pk is None:
         return None
     user = (
         db.session.scalars(_session_user(), {"id": user_pk, "token_hash": token_hash(token)})
@@ -105,6 +102,16 @@ def session_user(user_id: str, token: str) -> User | None:
     if user is None or not user.active:
         return None
     return user
+
+
+def session_user_pk(user_id: str, token: str) -> int | None:
+    """The user id from the cookie as a number, or None when it is none or there is no token
+    (no session can match then)."""
+    try:
+        user_pk = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    return user_pk if token else None
 
 
 @cache

@@ -36,7 +36,14 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from app.auth.devices import remember_device
-from app.auth.services import close_session, open_session, session_user
+from app.auth.plain_user import PlainUser, plain_session_user, wants_plain_user
+from app.auth.services import (
+    close_session,
+    open_session,
+    session_user,
+    session_user_pk,
+    token_hash,
+)
 from app.extensions import db
 from app.models import User
 
@@ -65,9 +72,14 @@ SETUP_ALLOWED = frozenset(
 SESSION_ID_KEY = "sid"
 
 
-def load_session_user(user_id: str) -> User | None:
-    """Flask-Login's user loader: the user of this session while its row exists."""
-    return session_user(user_id, str(session.get(SESSION_ID_KEY) or ""))
+def load_session_user(user_id: str) -> User | PlainUser | None:
+    """Flask-Login's user loader: the user of this session while its row exists — as plain
+    values for a view marked with ``plain_user_view`` (the floor's sync), else the model."""
+    token = str(session.get(SESSION_ID_KEY) or "")
+    if wants_plain_user():
+        user_pk = session_user_pk(user_id, token)
+        return None if user_pk is None else plain_session_user(user_pk, token_hash(token))
+    return session_user(user_id, token)
 
 
 # Set on a session that signed in with single sign-on (logout then offers the provider's).

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.localtime import local_day_bounds
@@ -88,6 +88,21 @@ class ReportObservation:
     note: str
 
 
+def _marked_for_report(
+    location_ids: Iterable[int], start: date, end: date
+) -> tuple[ColumnElement[bool], ...]:
+    """Entries of the locations marked "voor rapportage" that occurred from the local day
+    ``start`` to ``end`` (with ``EntryTriage`` joined)."""
+    first, _ = local_day_bounds(start)
+    _, last = local_day_bounds(end)
+    return (
+        FloorEntry.location_id.in_(list(location_ids) or [-1]),
+        EntryTriage.for_report.is_(True),
+        FloorEntry.occurred_at >= first,
+        FloorEntry.occurred_at < last,
+    )
+
+
 def observations_for_report(
     location_ids: Iterable[int], start: date, end: date
 ) -> list[ReportObservation]:
@@ -96,8 +111,6 @@ def observations_for_report(
 
     Columns, not entities: a school year of the group holds thousands of them, and loading each
     as a FloorEntry with its students, zone and staff took a third of the group report."""
-    first, _ = local_day_bounds(start)
-    _, last = local_day_bounds(end)
     rows = plain_rows(
         select(
             FloorEntry.id,
@@ -110,15 +123,73 @@ def observations_for_report(
         )
         .join(EntryTriage, EntryTriage.entry_id == FloorEntry.id)
         .join(Zone, Zone.id == FloorEntry.zone_id)
-        .where(
-            FloorEntry.location_id.in_(list(location_ids) or [-1]),
-            EntryTriage.for_report.is_(True),
-            FloorEntry.occurred_at >= first,
-            FloorEntry.occurred_at < last,
-        )
+        .where(*_marked_for_report(location_ids, start, end))
         .order_by(FloorEntry.occurred_at, FloorEntry.id)
     )
     return [ReportObservation(*row) for row in rows]
+
+
+def recent_observations_for_report(
+    location_ids: Iterable[int], start: date, end: date, per_group: int
+) -> list[tuple[ReportObservation, int]]:
+    """:func:`observations_for_report`, but of each location and theme (the topic when there is
+    one, else the kind) only the ``per_group`` most recent, each with the number of marked
+    observations of its location and theme in the period; oldest first.
+
+    A board's school year holds tens of thousands of marked entries: the database ranks them
+    and only the ones shown are read."""
+    theme = (
+        FloorEntry.location_id,
+        FloorEntry.topic,
+        case((FloorEntry.topic.is_(None), FloorEntry.kind)),
+    )
+    newest_first = (FloorEntry.occurred_at.desc(), FloorEntry.id.desc())
+    ranked = (
+        select(
+            FloorEntry.id,
+            FloorEntry.location_id,
+            FloorEntry.occurred_at,
+            FloorEntry.zone_id,
+            FloorEntry.kind,
+            FloorEntry.topic,
+            func.row_number().over(partition_by=theme, order_by=newest_first).label("rank"),
+            # The same window as the rank (one sort), over the whole partition.
+            func.count()
+            .over(partition_by=theme, order_by=newest_first, rows=(None, None))
+            .label("total"),
+        )
+        .join(EntryTriage, EntryTriage.entry_id == FloorEntry.id)
+        .where(*_marked_for_report(location_ids, start, end))
+        .subquery()
+    )
+    shown = plain_rows(
+        select(
+            ranked.c.id,
+            ranked.c.location_id,
+            ranked.c.occurred_at,
+            Zone.name,
+            ranked.c.kind,
+            ranked.c.topic,
+            ranked.c.total,
+        )
+        .join(Zone, Zone.id == ranked.c.zone_id)
+        .where(ranked.c.rank <= per_group)
+        .order_by(ranked.c.occurred_at, ranked.c.id)
+    ).all()
+    # The notes of the few shown, by id: carried through the ranking's sort they made it
+    # slower, and joined back to the ranking PostgreSQL would scan every entry again (it cannot
+    # know the rank leaves a few hundred rows).
+    notes = dict(
+        plain_rows(
+            select(FloorEntry.id, FloorEntry.note).where(
+                FloorEntry.id.in_([row[0] for row in shown] or [-1])
+            )
+        ).all()
+    )
+    return [
+        (ReportObservation(*row[:-1], note=notes[row[0]]), int(row[-1]))  # type: ignore[misc]
+        for row in shown
+    ]
 
 
 def case_counts_by_status(location_ids: Iterable[int]) -> dict[CaseStatus, int]:

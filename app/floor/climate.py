@@ -14,8 +14,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.auth.plain_user import Staff
 from app.core.localtime import local_today
-from app.core.sql import table_of
+from app.core.sql import on_connection, table_of
 from app.core.vocabulary import ClimateRating
 from app.extensions import db
 from app.floor import reasons
@@ -67,7 +68,7 @@ def zone_refs(items: Sequence[object]) -> dict[int, ZoneRef]:
     ids = _zone_ids(items)
     if not ids:
         return {}
-    rows = db.session.execute(_zone_refs_query(), {"ids": ids})
+    rows = on_connection(_zone_refs_query(), {"ids": ids})
     return {row[0]: ZoneRef(*row) for row in rows}
 
 
@@ -92,7 +93,7 @@ def _zones_query() -> Select[Zone]:
 
 
 def validate_climate(
-    user: User, raw: Mapping[str, Any], zones: Mapping[int, ZoneRef], now: datetime
+    user: Staff, raw: Mapping[str, Any], zones: Mapping[int, ZoneRef], now: datetime
 ) -> ValidClimate:
     zone_id = db_id(raw.get("zone_id"))
     zone = zones.get(zone_id) if zone_id is not None else None
@@ -124,7 +125,7 @@ def validate_climate(
     return ValidClimate(zone, day, rating, note.strip(), checked_at)
 
 
-def store_climate(user: User, check: ValidClimate, now: datetime) -> None:
+def store_climate(user: Staff, check: ValidClimate, now: datetime) -> None:
     """Insert, or replace the same staff × zone × day check when this tap is newer.
 
     The database decides (ON CONFLICT … DO UPDATE … WHERE older), so a retry or an old offline

@@ -48,11 +48,9 @@ def read_style(static_root: Path, paths: tuple[str, ...] = FLOOR_STYLE_SHEETS) -
     return InlineStyle(text=text, csp_source=csp_hash(text))
 
 
-def register_floor_style(app: Flask) -> InlineStyle:
-    """Read the floor's style once, at app start, for the page and for the CSP header."""
-    style = read_style(Path(app.static_folder or ""))
+def register_floor_style(app: Flask, style: InlineStyle) -> None:
+    """The style the floor page writes inline: the one whose hash the app's CSP carries."""
     app.extensions[EXTENSION_KEY] = style
-    return style
 
 
 def floor_style() -> InlineStyle:

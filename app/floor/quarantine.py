@@ -28,6 +28,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from app.auth.plain_user import Staff
 from app.core.sql import dialect_name, insert_ignoring_duplicates, table_of
 from app.extensions import db
 from app.floor import reasons
@@ -87,7 +88,7 @@ class QuarantineBatch:
     against the limits and written by :meth:`settle` — two queries and two statements at most,
     and none when the batch has nothing to keep."""
 
-    user: User
+    user: Staff
     now: datetime
     verdicts: list[Verdict] = field(default_factory=list)
 

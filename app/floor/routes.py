@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from app.access import find_visible_student, login_required, roles_required, visible_location_ids
 from app.audit import record
+from app.auth.plain_user import plain_user_view
 from app.core import roles
 from app.core.localtime import local_today
 from app.core.name_search import query_words
@@ -110,6 +111,7 @@ def csrf() -> ResponseReturnValue:
 
 @bp.route("/api/floor/entries", methods=["POST"])
 @floor_staff
+@plain_user_view  # the sync reads only the user's id and locations (app/auth/plain_user.py)
 def post_entries() -> ResponseReturnValue:
     if not request.is_json:
         return jsonify(error="unsupported_media_type", message="Stuur JSON."), 415

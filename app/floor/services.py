@@ -15,8 +15,9 @@ from sqlalchemy.orm import selectinload
 
 from app.access import students_visible_to
 from app.alerts.services import FloorEvent, raise_floor_alerts
+from app.auth.plain_user import Staff
 from app.core.localtime import local_day_bounds
-from app.core.sql import insert_ignoring_duplicates, table_of
+from app.core.sql import insert_ignoring_duplicates, on_connection, table_of
 from app.core.stored_text import translated
 from app.core.vocabulary import EntryKind, FlagStatus, FlagType, Outcome, Severity, Topic
 from app.extensions import db
@@ -113,7 +114,7 @@ class _Lookups:
     """Everything a batch refers to, loaded in a few queries instead of one per entry (and none
     for what the batch does not mention)."""
 
-    def __init__(self, user: User, raw_entries: Sequence[object]) -> None:
+    def __init__(self, user: Staff, raw_entries: Sequence[object]) -> None:
         self.user = user
         self.location_ids = user.location_ids
         numbers: set[str] = set()
@@ -129,13 +130,13 @@ class _Lookups:
         self.zones = zone_refs(raw_entries)
         self.students: dict[str, _StudentRef] = {}
         if numbers:
-            found = db.session.execute(_students_query(), {"numbers": list(numbers)})
+            found = on_connection(_students_query(), {"numbers": list(numbers)})
             self.students = {row[1]: _StudentRef(*row) for row in found}
         # UUIDs kept in quarantine by an earlier send answer "quarantined" again (with the first
         # reason), even when they would pass now: the desk decides about those.
         self.quarantined: dict[str, str] = {}
         if uuids:
-            kept = db.session.execute(_quarantined_query(), {"uuids": list(uuids)})
+            kept = on_connection(_quarantined_query(), {"uuids": list(uuids)})
             self.quarantined = {uuid: reason for uuid, reason in kept if uuid is not None}
 
 
@@ -258,10 +259,10 @@ def _insert_ignoring_duplicates(
         return {}
     dialect = db.session.get_bind().dialect.name
     statement = _insert_ignoring_duplicates_statement(table_of(model), dialect)
-    return {uuid: entry_id for uuid, entry_id in db.session.execute(statement, list(rows))}
+    return {uuid: entry_id for uuid, entry_id in on_connection(statement, list(rows))}
 
 
-def _entry_row(user: User, entry: _Valid, now: datetime) -> dict[str, Any]:
+def _entry_row(user: Staff, entry: _Valid, now: datetime) -> dict[str, Any]:
     return {
         "uuid": entry.uuid,
         "staff_id": user.id,
@@ -280,7 +281,7 @@ def _entry_row(user: User, entry: _Valid, now: datetime) -> dict[str, Any]:
     }
 
 
-def _store(user: User, entries: Sequence[_Valid], now: datetime) -> set[str]:
+def _store(user: Staff, entries: Sequence[_Valid], now: datetime) -> set[str]:
     """Insert ``entries`` (distinct UUIDs) with their students and flags: three statements per
     batch at most, not three per entry. Answers the UUIDs actually stored (not retries)."""
     ids = _insert_ignoring_duplicates(FloorEntry, [_entry_row(user, e, now) for e in entries])
@@ -289,7 +290,7 @@ def _store(user: User, entries: Sequence[_Valid], now: datetime) -> set[str]:
         {"entry_id": entry_id, "student_id": s.id} for entry_id, e in stored for s in e.students
     ]
     if links:
-        db.session.execute(insert(floor_entry_student), links)
+        on_connection(insert(floor_entry_student), links)
     flags = [
         {
             "student_id": student.id,
@@ -305,7 +306,7 @@ def _store(user: User, entries: Sequence[_Valid], now: datetime) -> set[str]:
         for student in e.students
     ]
     if flags:
-        db.session.execute(insert(table_of(Flag)), flags)
+        on_connection(insert(table_of(Flag)), flags)
     # Urgent alerts (safety flag, referred de-escalation) go into the outbox in this transaction.
     raise_floor_alerts(
         FloorEvent(i, e.kind, e.flag_type, e.outcome, e.zone.location_id, e.occurred_at)
@@ -362,7 +363,7 @@ def _results(
 
 
 def accept_climate_checks(
-    user: User, batch: object, *, now: datetime | None = None
+    user: Staff, batch: object, *, now: datetime | None = None
 ) -> list[EntryResult]:
     """Store climate checks from a phone (one per zone per day; a newer tap replaces an older).
 
@@ -401,7 +402,7 @@ def _reason(problem: Exception) -> str:
     return reasons.BAD_VALUE % {"type": type(problem).__name__}
 
 
-def accept_entries(user: User, batch: object, *, now: datetime | None = None) -> list[EntryResult]:
+def accept_entries(user: Staff, batch: object, *, now: datetime | None = None) -> list[EntryResult]:
     """Store a batch of floor entries from a phone; answer per UUID.
 
     Each UUID is stored once (``duplicate`` on a retry). An entry that cannot be accepted is kept

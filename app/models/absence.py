@@ -180,6 +180,8 @@ class AbsenceSignal(Model):
         ),
         CheckConstraint(check_in("rule", RULE_VALUES), name="rule"),
         Index("ix_absence_signal_active_rule", "active", "rule"),
+        # The report's students with a new signal per rule and month (migration 0031).
+        Index("ix_absence_signal_student_triggered", "student_id", "triggered_on", "rule"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field, RadioField, SelectField, SubmitField
+from wtforms import DateField, Field, HiddenField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, StopValidation
 
@@ -29,7 +29,15 @@ class OpenPeilingForm(OnceForm):
 
 
 class ClosePeilingForm(FlaskForm):
+    # "1" once the user has said yes: the page's script sets it after its dialog, the
+    # confirmation page carries it. Without it the server asks first, so a tap that comes
+    # before the script has run (a slow phone) cannot close a peiling unasked.
+    confirmed = HiddenField(default="")
     submit = SubmitField(_l("Peiling nu sluiten"))
+
+    @property
+    def is_confirmed(self) -> bool:
+        return bool(self.confirmed.data == "1")
 
 
 def _scale_value(raw: Any) -> int | None:

@@ -289,8 +289,11 @@ def qr_code_png(peiling_id: int) -> ResponseReturnValue:
 @openers
 def close(peiling_id: int) -> ResponseReturnValue:
     peiling = _visible_peiling_or_404(peiling_id)
+    form = ClosePeilingForm()
+    if form.validate_on_submit() and not form.is_confirmed:
+        return render_template("pulse/close.html", peiling=peiling, close_form=form)
     submit(
-        ClosePeilingForm(),
+        form,
         lambda: close_peiling(current_user, peiling),
         success=_("Peiling gesloten. Er kunnen geen antwoorden meer bij."),
         errors="flash",

@@ -182,7 +182,13 @@ class Observation:
 class ObservationGroup:
     theme: Topic | EntryKind
     location: str
-    items: list[Observation]
+    items: list[Observation]  # the most recent ones (app.reports.sections.observations)
+    total: int  # all marked observations of this theme and location in the period
+
+    @property
+    def earlier(self) -> int:
+        """The older observations left out of ``items``."""
+        return self.total - len(self.items)
 
 
 @dataclass
@@ -307,4 +313,10 @@ class Report:
 
     @property
     def observation_count(self) -> int:
+        """All observations marked for the report in the period."""
+        return sum(group.total for group in self.observations)
+
+    @property
+    def observation_shown(self) -> int:
+        """The ones listed (the most recent of each theme and location)."""
         return sum(len(group.items) for group in self.observations)

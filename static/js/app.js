@@ -8,21 +8,30 @@ if ("serviceWorker" in navigator) {
   });
 }
 
+async function clearDevice() {
+  if (!("indexedDB" in window)) return;
+  try {
+    const { clearPersonal } = await import("./floor/store.js");
+    await clearPersonal();
+  } catch (error) {
+    console.warn("Could not clear the floor data on this device", error);
+  }
+  localStorage.removeItem("schoolfit.floor.place");
+}
+
 document.querySelectorAll("form[data-logout]").forEach((form) => {
   form.addEventListener("submit", async (event) => {
     if (form.dataset.cleared === "true" || !("indexedDB" in window)) return;
     event.preventDefault();
-    try {
-      const { clearPersonal } = await import("./floor/store.js");
-      await clearPersonal();
-    } catch (error) {
-      console.warn("Could not clear the floor data on this device", error);
-    }
-    localStorage.removeItem("schoolfit.floor.place");
+    await clearDevice();
     form.dataset.cleared = "true";
     form.submit();
   });
 });
+
+// The login page clears it too: a logout tapped before this script ran (a slow phone), or a
+// session that ended on its own, must not leave the index on the device either.
+if (document.querySelector("[data-clear-device]")) clearDevice();
 
 // A region that scrolls sideways (a wide table on a phone) must scroll with the keyboard too: it
 // takes the focus then (WCAG 2.1.1, axe's scrollable-region-focusable), and only then.

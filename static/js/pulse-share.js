@@ -20,9 +20,15 @@ if (printButton) {
   printButton.hidden = false;
   printButton.addEventListener("click", () => window.print());
 }
-// Closing a peiling cannot be undone: ask first.
+// Closing a peiling cannot be undone: ask first. A yes is sent along, so the server does
+// not ask again on its own confirmation page (which is what a tap before this ran gets).
 document.querySelectorAll("form[data-confirm]").forEach((form) => {
   form.addEventListener("submit", (event) => {
-    if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    if (!window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+      return;
+    }
+    const confirmed = form.elements.namedItem("confirmed");
+    if (confirmed) confirmed.value = "1";
   });
 });

@@ -181,6 +181,7 @@ TOAST_BACKGROUND = """() => {
 }"""
 
 
+@pytest.mark.page_walk
 @pytest.mark.parametrize("live_server_settings", [{"FLOOR_UNDO_MS": 20_000}])
 @pytest.mark.parametrize("size", SIZES, ids=[size.name for size in SIZES])
 def test_every_page_type_passes_axe_tap_target_and_focus_checks(

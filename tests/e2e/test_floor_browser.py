@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import pytest
@@ -337,6 +338,22 @@ def test_logout_clears_the_student_index(
     expect(page.get_by_text("Je bent uitgelogd.")).to_be_visible()
     stored = page.evaluate(DUMP_STORAGE)
     assert students[0].leerlingnummer not in stored
+
+
+def test_a_logout_before_the_script_ran_still_clears_the_student_index(
+    page: Page, live_server: LiveServer, staff: User, students: list[Student]
+) -> None:
+    """form.submit() skips the submit handler, as a tap before app.js ran does: the login
+    page it lands on clears the device."""
+    open_floor(page, live_server, staff)
+    assert students[0].leerlingnummer in page.evaluate(DUMP_STORAGE)
+    page.goto(f"{live_server.url}/account/")  # a page with the menu's logout form
+    page.evaluate("document.querySelector('form[data-logout]').submit()")
+    expect(page.get_by_text("Je bent uitgelogd.")).to_be_visible()
+    deadline = time.monotonic() + 10
+    while students[0].leerlingnummer in page.evaluate(DUMP_STORAGE):
+        assert time.monotonic() < deadline, "the login page left the student index"
+        page.wait_for_timeout(100)
 
 
 def test_climate_check_offline_one_tap_per_zone(

@@ -6,31 +6,51 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from app.absence.figures import figures_by_student
 from app.absence.services import rule_settings
 from app.core.localtime import LOCAL_TZ
 from app.core.schoolcalendar import SchoolCalendar
+from app.core.sql import plain_rows
+from app.models import Casus, Student
 from app.reports import rules
+from app.reports.filters import in_period, in_scope
 from app.reports.layout import Section, Table, number
 from app.reports.model import OutcomeFigures, Report
 from app.reports.rules import Count
 from app.reports.sections.cases import CaseRow
 
 
-def figures(
-    rows: Sequence[CaseRow],
-    first: datetime,
-    last: datetime,
-    calendar: SchoolCalendar,
-    today: date,
-) -> OutcomeFigures:
-    """Students whose case opened in the period (their first case in it): unauthorised hours
-    per 4 school weeks in the 8 school weeks before the week of opening and the 8 after."""
+def openings(rows: Sequence[CaseRow], first: datetime, last: datetime) -> dict[int, date]:
+    """The local day each student's first case in [first, last) opened, from the case rows
+    (the reference :func:`opened_in` is tested against)."""
     opened: dict[int, date] = {}
     for case in sorted(rows, key=lambda c: c.opened_at):
         if first <= case.opened_at < last and case.student_id not in opened:
             opened[case.student_id] = case.opened_at.astimezone(LOCAL_TZ).date()
+    return opened
+
+
+def opened_in(location_ids: Sequence[int], first: datetime, last: datetime) -> dict[int, date]:
+    """:func:`openings` in SQL: each student's earliest opening in the period."""
+    rows = plain_rows(
+        select(Casus.student_id, func.min(Casus.opened_at))
+        .join(Student, Student.id == Casus.student_id)
+        .where(
+            in_scope(Student.location_id, location_ids),
+            in_period(Casus.opened_at, first, last),
+            (Casus.closed_at.is_(None)) | (Casus.closed_at >= first),
+        )
+        .group_by(Casus.student_id)
+    )
+    return {student_id: opened.astimezone(LOCAL_TZ).date() for student_id, opened in rows}
+
+
+def figures(opened: dict[int, date], calendar: SchoolCalendar, today: date) -> OutcomeFigures:
+    """Students whose case opened in the period (their first case in it, ``opened``:
+    :func:`opened_in`): unauthorised hours per 4 school weeks in the 8 school weeks before the
+    week of opening and the 8 after."""
     windows = {}
     pending = outside = 0
     for student_id, day in opened.items():

@@ -276,7 +276,7 @@ def test_unknown_students_can_be_skipped(student: Student) -> None:
     data = magister_csv(magister_row("100231", MON, 1), magister_row("999999", MON, 1))
     result = import_absence(data, "a.csv", skip_unknown_students=True, as_of=AS_OF)
     assert result.inserted == 1 and result.skipped_students == ["999999"]
-    assert "onbekende leerling(en) overgeslagen: 999999" in result.summary()
+    assert "1 regel van 1 onbekende leerling overgeslagen: 999999" in result.summary()
 
 
 def test_no_school_year_yet(app: Flask, make_student: Callable[..., Student]) -> None:

@@ -120,7 +120,7 @@ def test_rows_after_the_import_day_are_stored_with_a_warning(student: Student) -
     db.session.commit()
     assert (result.inserted, result.future, result.first_future_day) == (9, 8, wednesday)
     assert (
-        "let op: 8 registratie(s) liggen na vandaag (de eerste op 16-09-2026); ze zijn bewaard, "
+        "let op: 8 registraties liggen na vandaag (de eerste op 16-09-2026); ze zijn bewaard, "
         "maar tellen niet mee voor de signalen zolang die dag niet geweest is" in result.summary()
     )
     assert count_records() == 9
@@ -159,4 +159,4 @@ def test_the_upload_page_shows_the_warning(
         content_type="multipart/form-data",
     )
     page = client.get("/verzuim/import").get_data(as_text=True)
-    assert f"let op: 1 registratie(s) liggen na vandaag (de eerste op {future:%d-%m-%Y})" in page
+    assert f"let op: 1 registratie ligt na vandaag (op {future:%d-%m-%Y})" in page

@@ -1,8 +1,8 @@
 """What one sync request costs in SQL statements, so an N+1 query creeping back in fails a test,
 and the batch behaviour that the per-batch (not per-entry) statements must keep. The lean path
 (issue 24): one tap, and a batch of ten of every kind, each cost a fixed handful of statements,
-and the sync loads no models but the signed-in user with their locations (zones, students and
-quarantined UUIDs are read as plain rows)."""
+and the sync loads no models (zones, students and quarantined UUIDs are read as plain rows, and
+since 05-12 the signed-in user too: test_floor_sync_plain_user.py)."""
 
 from collections.abc import Callable
 

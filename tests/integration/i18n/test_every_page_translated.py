@@ -103,6 +103,7 @@ def _babel_words() -> set[str]:
     return words
 
 
+@pytest.mark.page_walk
 @pytest.mark.parametrize(
     ("role", "user_agent"),
     [(Role.MEDEWERKER, PHONE_AGENT), *((role, LAPTOP_AGENT) for role in Role)],

@@ -232,7 +232,11 @@ def test_only_the_students_whose_figures_changed_are_evaluated(
     put(drop, "woensdag.csv", magister_csv(*magister_day("100231", MON + timedelta(days=2))))
     assert not run(drop).failed
     assert evaluations[2:] == [set()]
-    assert "signalen per 18-09-2026: 0 op de lijst" in report(drop, "verwerkt/woensdag.csv")
+    assert (
+        "signalen per 18-09-2026: bij geen enkele leerling veranderden de dagcijfers, de "
+        "signalenlijst blijft zoals hij was" in report(drop, "verwerkt/woensdag.csv")
+    )
+    assert "0 op de lijst" not in report(drop, "verwerkt/woensdag.csv")
     # What an incremental evaluation stored is what a full one finds.
     signals = db.session.scalars(select(AbsenceSignal).order_by(AbsenceSignal.id)).all()
     stored = [(s.student_id, s.rule, s.window_start, s.window_end, s.active) for s in signals]

@@ -104,8 +104,9 @@ def test_closing_a_peiling_by_role_and_location(
 ) -> None:
     login_as(role, ("ZS",))
     token = csrf_token_from(client, "/leerlingen/")
-    other = client.post(f"/peiling/{peilingen['other'].id}/sluiten", data={"csrf_token": token})
-    own = client.post(f"/peiling/{peilingen['own'].id}/sluiten", data={"csrf_token": token})
+    yes = {"csrf_token": token, "confirmed": "1"}
+    other = client.post(f"/peiling/{peilingen['other'].id}/sluiten", data=yes)
+    own = client.post(f"/peiling/{peilingen['own'].id}/sluiten", data=yes)
     db.session.expire_all()
     if role in OPENERS:
         assert other.status_code == 404

@@ -121,7 +121,9 @@ def test_closing_empties_the_device_register_and_keeps_the_answers(
     add_answers(app, peiling, 3)
     assert db.session.scalar(select(func.count()).select_from(PeilingDevice)) == 3
     token = csrf_token_from(client, f"/peiling/{peiling.id}")
-    response = client.post(f"/peiling/{peiling.id}/sluiten", data={"csrf_token": token})
+    response = client.post(
+        f"/peiling/{peiling.id}/sluiten", data={"csrf_token": token, "confirmed": "1"}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert peiling.status == PeilingStatus.GESLOTEN and peiling.closed_by_id == teamleider.id
@@ -130,7 +132,9 @@ def test_closing_empties_the_device_register_and_keeps_the_answers(
     assert "Peiling gesloten" in html and "Peiling nu sluiten" not in html
     assert "<dd>3" in html
     # Closing twice says so.
-    response = client.post(f"/peiling/{peiling.id}/sluiten", data={"csrf_token": token})
+    response = client.post(
+        f"/peiling/{peiling.id}/sluiten", data={"csrf_token": token, "confirmed": "1"}
+    )
     assert "al gesloten" in client.get(response.headers["Location"]).get_data(as_text=True)
     # A student who still has the page open is told it is closed.
     student = app.test_client()
@@ -158,3 +162,27 @@ def test_the_device_registers_of_ended_peilingen_can_be_purged(
     assert devices == [running.id] * 3
     assert db.session.scalar(select(func.count()).select_from(PeilingAnswer)) == 5 * 5
     assert purge_devices_of_ended_peilingen(now, dry_run=False) == 0
+
+
+@pytest.mark.parametrize("confirmed", ["", "0", "ja"])
+def test_closing_without_a_yes_asks_first_and_keeps_the_peiling_open(
+    app: Flask, client: FlaskClient, teamleider: User, locations: dict, confirmed: str
+) -> None:
+    """A tap before the page's script ran (no dialog) gets the server's own question."""
+    peiling = make_peiling(app, teamleider, locations["ZS"])
+    token = csrf_token_from(client, f"/peiling/{peiling.id}")
+    data = {"csrf_token": token} | ({"confirmed": confirmed} if confirmed else {})
+    response = client.post(f"/peiling/{peiling.id}/sluiten", data=data)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Peiling sluiten?" in html and "niet ongedaan" in html
+    assert 'name="confirmed" value="1"' in html
+    assert f'href="/peiling/{peiling.id}"' in html
+    db.session.expire_all()
+    assert peiling.status == PeilingStatus.OPEN
+    # The confirmation page's own form closes it.
+    assert 'name="csrf_token"' in html
+    yes = {"csrf_token": token, "confirmed": "1"}
+    assert client.post(f"/peiling/{peiling.id}/sluiten", data=yes).status_code == 302
+    db.session.expire_all()
+    assert peiling.status == PeilingStatus.GESLOTEN

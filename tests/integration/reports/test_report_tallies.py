@@ -267,3 +267,45 @@ def test_unauthorised_days_follow_the_stored_figures(
     for row in db.session.scalars(select(AbsenceUnauthorisedDay)):
         per_student[row.student_id] += row.hours
     assert all(hours > 0 for hours in per_student.values())
+
+
+def test_an_import_rewrites_the_unauthorised_days_from_its_first_day_as_a_rebuild_would(
+    app: Flask,
+    locations: dict[str, Location],
+    make_user: Callable[..., User],
+    make_student: Callable[..., Student],
+) -> None:
+    """A later import replaces only the days from its first day on (the earlier ones are kept
+    as stored): what is then stored equals what rebuilding every student's figures stores."""
+    from app.absence.figures import rebuild_figures
+    from app.absence.services import rule_settings
+    from app.models import AbsenceUnauthorisedDay
+
+    students = _random_year(5, locations, make_user, make_student)
+    rng = random.Random(5)
+    calendar = load_calendar()
+    later = [d for d in calendar.school_days_between(date(2027, 1, 11), LAST_DAY)]
+    rows = [
+        row
+        for group in students.values()
+        for student in group[:3]
+        for day in rng.sample(later, 3)
+        for row in absence_helpers.magister_day(
+            student.leerlingnummer, day, rng.choice("OZ"), lessons=range(1, rng.randint(2, 9))
+        )
+    ]
+    result = import_absence(absence_helpers.magister_csv(*rows), "later.csv", as_of=LAST_DAY)
+    db.session.commit()
+    assert result.changed_student_ids  # a refresh from the file's first day, not a rebuild
+
+    def stored() -> list[tuple[int, date, float]]:
+        days = db.session.scalars(select(AbsenceUnauthorisedDay))
+        return sorted((row.student_id, row.day, row.hours) for row in days)
+
+    refreshed = stored()
+    first = min(later)
+    assert any(day < first for _s, day, _h in refreshed)  # the days before were kept ...
+    assert any(day >= first for _s, day, _h in refreshed)  # ... and the file's days written
+    rebuild_figures(calendar, rule_settings())
+    db.session.commit()
+    assert stored() == refreshed
