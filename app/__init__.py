@@ -27,6 +27,7 @@ from app.desk.routes import bp as desk_bp
 from app.digest.routes import bp as digest_bp
 from app.errors import register_error_handlers, wants_json
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+from app.floor.inline_style import read_style, register_floor_style
 from app.floor.routes import bp as floor_bp
 from app.http_caching import register_caching_rules
 from app.main.routes import bp as main_bp
@@ -41,11 +42,15 @@ from app.templating import register_template_helpers
 from config import BaseConfig, config_by_name
 from config.settings import PROJECT_ROOT
 
-# The Content-Security-Policy: everything comes from the app itself, nothing inline.
+# The floor screen's style, inlined into its page (app/floor/inline_style.py): read once, here.
+FLOOR_STYLE = read_style(PROJECT_ROOT / "static")
+
+# The Content-Security-Policy: everything comes from the app itself, nothing inline — except the
+# floor screen's style, allowed by its hash alone (never 'unsafe-inline').
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
     "script-src": "'self'",
-    "style-src": "'self'",
+    "style-src": f"'self' {FLOOR_STYLE.csp_source}",
     "img-src": "'self' data:",
     "connect-src": "'self'",
     "font-src": "'self'",
@@ -149,6 +154,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     init_sso(app)
+    register_floor_style(app, FLOOR_STYLE)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],

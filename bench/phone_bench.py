@@ -8,15 +8,16 @@ scale factor 2.625, touch, a phone's user agent (SchoolFit lands a phone on the 
 figures, each a median, printed in one table beside a baseline measured in the same run:
 
 a. **Tap → entry visible in "Vandaag"**, CPU slowed 4× (``Emulation.setCPUThrottlingRate``).
-   A tap on "Contact" (the one-tap action) writes the entry to IndexedDB and lists it in
-   "Vandaag" at once as "niet verstuurd" (pending): the send waits for the undo window
+   A tap on "Contact" (the one-tap action) starts the entry's write to IndexedDB and lists it
+   in "Vandaag" at once as "niet verstuurd" (pending; the row goes again, said so, should the
+   write fail), then redraws the list from the queue: the send waits for the undo window
    (``FLOOR_UNDO_MS``, 10 s) to close, so the confirmation a person sees is that pending row
    and the toast, never the server's answer. Measured in the page: the start is the
    ``pointerdown`` event's ``timeStamp`` (a capture listener on the document; the time the
    browser took the touch in, so any wait of the input in the main thread's queue counts too);
    the end is when the row is painted. A ``MutationObserver`` on the list sees the row inserted
-   (the page renders the list after an IndexedDB write and read, so the Event Timing API,
-   which stops at the first paint after the handlers, would miss that asynchronous part); from
+   (until 05-12 the page drew the row only after the IndexedDB write, which the Event Timing
+   API, stopping at the first paint after the handlers, would have missed; kept so); from
    its callback a ``requestAnimationFrame`` waits for the next frame, and a message posted from
    inside that frame's callback runs only once the frame's style, layout and paint are done —
    that moment is the end. What is not counted: the compositor's and the screen's own few ms

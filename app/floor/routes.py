@@ -20,6 +20,7 @@ from app.core.request_input import int_arg
 from app.core.vocabulary import ClimateRating, EntryKind, FlagType, Outcome, Severity, Topic
 from app.extensions import db
 from app.floor.climate import check_summary, checks_for_day
+from app.floor.inline_style import floor_style
 from app.floor.rules import MAX_HEAD_COUNT, kinds_for_phone
 from app.floor.services import (
     MAX_BATCH,
@@ -75,6 +76,7 @@ def index() -> ResponseReturnValue:
         note_max=NOTE_MAX_LENGTH,
         max_batch=MAX_BATCH,
         undo_ms=int(current_app.config["FLOOR_UNDO_MS"]),
+        style=floor_style().markup,
     )
     response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = "no-cache"

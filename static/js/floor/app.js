@@ -1,8 +1,8 @@
-// The floor screen. Every tap is written to IndexedDB first and shows as logged at once; the
-// Syncer sends it when it can. Names never appear unless one is deliberately revealed.
+// The floor screen. Every tap is written to IndexedDB and shows as logged at once (should the
+// write fail, its row goes again and the screen says so); the Syncer sends it when it can. Names never appear unless one is deliberately revealed.
 import {
-  allStudents, clearPersonal, enqueue, forgetToday, getMeta, keepToday, keptToday, queued,
-  removeFromQueue, replaceStudents, setMeta,
+  allStudents, clearPersonal, enqueue, forgetToday, getMeta, keepToday, keptToday, lastQueued,
+  queued, removeFromQueue, replaceStudents, setMeta,
 } from "./store.js";
 import { Syncer } from "./sync.js";
 
@@ -190,15 +190,31 @@ async function logEntry(fields) {
     created: now,
     notBefore: now + UNDO_MS, // held back while it can still be undone
   };
-  await enqueue(entry);
-  listQueued(entry);
-  requestBackgroundSync();
+  // The write starts now and the row shows at once, "niet verstuurd", without waiting for it
+  // (IndexedDB takes 7–21 ms on a slow phone; docs/benchmarks.md, phone figures). Should the
+  // write fail, the row goes and the toast says so: nothing on screen claims an entry the phone
+  // does not hold. An undo meanwhile is safe: its delete is ordered after this write.
+  const stored = enqueue(entry);
+  const row = listQueued(entry);
   state.lastEntry = entry;
   setMinutesAgo(0);
   const who = entry.tokens.map((token) => `${token.i} ${token.c}`.trim()).join(", ");
   const label = [`${kindLabels[entry.kind]} ${messages.logged}`, who, zone.name, timeLabel(entry.occurred_at)]
     .filter(Boolean).join(" · ");
   showToast(label, true);
+  try {
+    await stored;
+  } catch (error) {
+    row.remove();
+    const undone = state.lastEntry !== entry;
+    if (!undone) {
+      state.lastEntry = null;
+      showToast(messages.notStored, false);
+    }
+    await renderToday();
+    return null;
+  }
+  requestBackgroundSync();
   await renderToday();
   syncer.run(); // schedules the send for when the undo window closes
   return entry;
@@ -228,8 +244,8 @@ function showToast(text, undoable) {
 async function undoLast() {
   const entry = state.lastEntry;
   if (!entry || Date.now() > entry.notBefore) return;
+  state.lastEntry = null; // first: a write failing meanwhile then knows it was undone
   await removeFromQueue([entry.uuid]);
-  state.lastEntry = null;
   showToast(messages.undone, false);
   await renderToday();
 }
@@ -329,9 +345,9 @@ function todayItem(row, stateText) {
   return item;
 }
 
-/** A just-stored entry listed at once, in its place by time: the confirmation a tap waits for
- * (docs/benchmarks.md, phone figures). renderToday() redraws the whole list right after, from
- * the queue itself; this only spares the tap that read and redraw before the row shows. */
+/** A just-tapped entry listed at once, in its place by time: the confirmation a tap waits for
+ * (docs/benchmarks.md, phone figures). Its write to the queue is under way; renderToday()
+ * redraws the whole list from the queue itself once it is stored. Returns the row. */
 function listQueued(entry) {
   const row = { ...queuedRow(entry), state: "pending" };
   const list = $("#today-list");
@@ -339,12 +355,22 @@ function listQueued(entry) {
     const time = item.querySelector("time");
     return time && time.dateTime.localeCompare(row.occurred_at) < 0;
   });
-  list.insertBefore(todayItem(row, STATE_TEXT()), later || null);
+  const item = todayItem(row, STATE_TEXT());
+  list.insertBefore(item, later || null);
   $("#today-empty").hidden = true;
+  return item;
 }
 
-async function renderToday() {
-  const pending = await queued();
+/** ``reuseQueue``: draw from the queue as this page last read it, if unchanged since. */
+async function renderToday(reuseQueue = false) {
+  drawToday((reuseQueue && lastQueued()) || await queued());
+}
+
+/** Today's list from the queue (``pending``) and the server's lists; ``pending`` null: the queue
+ * is not read yet (IndexedDB still opening on a first load), its rows and count follow. */
+function drawToday(pending) {
+  const known = pending !== null;
+  pending = pending || [];
   const pendingIds = new Set(pending.map((e) => e.uuid));
   const kept = new Map(state.serverQuarantined.map((row) => [row.uuid, { ...row, state: "quarantined" }]));
   state.quarantined.forEach((row, uuid) => { if (!kept.has(uuid)) kept.set(uuid, row); });
@@ -368,7 +394,7 @@ async function renderToday() {
   keptNote.hidden = !state.todayKeptAt;
   keptNote.textContent = state.todayKeptAt ? `${messages.todayKept} ${timeLabel(state.todayKeptAt)}` : "";
   $("#today-count").textContent = visible.length ? `(${visible.length})` : "";
-  renderPending(pending.length);
+  if (known) renderPending(pending.length);
 }
 
 function renderPending(count, syncState) {
@@ -393,8 +419,10 @@ function renderPending(count, syncState) {
   status.dataset.state = stateName;
 }
 
-/** ``request``: the list asked for already (main() asks at once, beside the context). */
-async function refreshToday(request = getJson("/api/floor/today")) {
+/** ``request``: the list asked for already (main() asks at once, beside the context);
+ * ``reuseQueue``: see renderToday (a first load: the queue was read a moment ago). */
+async function refreshToday(request = getJson("/api/floor/today"), reuseQueue = false) {
+  let keeping = null;
   try {
     const today = await request;
     state.serverToday = today.entries;
@@ -403,7 +431,7 @@ async function refreshToday(request = getJson("/api/floor/today")) {
     state.todayKeptAt = null;
     // A list that arrives while logging out is not kept: the check and the write are in one
     // turn, so a write that passed it is queued before the logout's clearing and cleared by it.
-    if (!state.signingOut) await keepToday(localDay(), state.serverToday, state.serverQuarantined);
+    if (!state.signingOut) keeping = keepToday(localDay(), state.serverToday, state.serverQuarantined);
   } catch (error) {
     if (error.status === 401) {
       // Signed out on the server (expired, or ended from another device): the kept list goes.
@@ -422,7 +450,13 @@ async function refreshToday(request = getJson("/api/floor/today")) {
       }
     }
   }
-  await renderToday();
+  // Shown without waiting for the copy kept for offline use: on a first load this list is the
+  // largest thing the screen paints (docs/benchmarks.md, phone figures). There, the server's
+  // rows are drawn even before IndexedDB has opened; the queued ones join them once it has.
+  if (reuseQueue && !lastQueued()) drawToday(null);
+  await renderToday(reuseQueue);
+  // Not kept (storage full, private mode): the list shown is still the server's own.
+  if (keeping) await keeping.catch(() => {});
 }
 
 // ---------- the sheet for kinds with details ----------
@@ -894,8 +928,9 @@ async function main() {
       if (event.data && event.data.type === "sync") syncer.run();
     });
   }
-  await renderToday();
-  // The place and today's list each shown as soon as their own data is in.
+  // The queue, the place and today's list each shown as soon as their own data is in: whichever
+  // draws last draws from all that is known by then.
+  const queueShown = renderToday();
   const placed = loadContext(requests).then((loaded) => {
     if (loaded && state.context) {
       choosePlace();
@@ -903,7 +938,7 @@ async function main() {
     }
     return loaded;
   });
-  const [loaded] = await Promise.all([placed, refreshToday(requests.today)]);
+  const [loaded] = await Promise.all([placed, refreshToday(requests.today, true), queueShown]);
   if (!loaded) return;
   await syncer.start();
   document.body.dataset.ready = "true";

@@ -36,19 +36,36 @@ async function run(storeNames, mode, work) {
   });
 }
 
+// This page's writes to the queue, counted: a read begun after the last of them still holds the
+// queue as it is, so a first load can draw its list without reading the queue again (each read
+// costs tens of ms on a slow phone; docs/benchmarks.md, phone figures).
+let queueWrites = 0;
+let lastRead = null; // {writes, entries}
+
 /** Write an entry to the queue; resolves once it is durably stored. */
 export function enqueue(entry) {
+  queueWrites += 1;
   return run(["queue"], "readwrite", (queue) => { queue.put(entry); });
 }
 
 /** Every queued entry, oldest first. */
 export async function queued() {
-  const entries = await run(["queue"], "readonly", (queue) => queue.getAll());
-  return (entries || []).sort((a, b) => a.created - b.created);
+  const writes = queueWrites;
+  const entries = (await run(["queue"], "readonly", (queue) => queue.getAll())) || [];
+  entries.sort((a, b) => a.created - b.created);
+  lastRead = { writes, entries };
+  return [...entries];
+}
+
+/** The queue as this page last read it, if the page has not written to it since; else null.
+ * Another tab's writes are not seen here: use it only where a moment's staleness is harmless. */
+export function lastQueued() {
+  return lastRead && lastRead.writes === queueWrites ? [...lastRead.entries] : null;
 }
 
 /** Remove exactly these UUIDs (the ones the server answered for); nothing else. */
 export function removeFromQueue(uuids) {
+  queueWrites += 1;
   return run(["queue"], "readwrite", (queue) => { uuids.forEach((uuid) => queue.delete(uuid)); });
 }
 
