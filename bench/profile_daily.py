@@ -18,6 +18,7 @@ import time
 from bench.group_bench import database_url, vacuum_analyze
 from bench.group_data import absence_export
 from bench.quick import _split_by_day
+from bench.report_bench import _app as bench_app
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -35,7 +36,6 @@ def _run(url: str, rows_wanted: int, day_count: int, top: int) -> None:
     from flask_migrate import upgrade
     from sqlalchemy import insert, select
 
-    from app import create_app
     from app.absence.importer import import_absence
     from app.absence.signals import evaluate_signals
     from app.demo.absence import seed_school_year
@@ -43,14 +43,7 @@ def _run(url: str, rows_wanted: int, day_count: int, top: int) -> None:
     from app.extensions import db
     from app.models import Location, Student
 
-    app = create_app(
-        "development",
-        DEBUG=False,
-        SQLALCHEMY_DATABASE_URI=url,
-        IMPORT_MAX_ROWS=100_000_000,
-        IMPORT_MAX_BYTES=10 * 1024**3,
-        ALERT_SENDER_ENABLED=False,
-    )
+    app = bench_app(url)
     with app.app_context():
         upgrade(revision="heads")
         seed_locations()

@@ -277,14 +277,8 @@ def measure(
         vacuum_analyze(db.engine)
 
         # Full evaluation as of the last school day (the whole year counts: today=AS_OF).
-        signals = signals if year_once else 0
-        for run in range(0 if year_once else runs):
-            db.session.remove()
-            seconds, summary = _timed(lambda: evaluate_signals(AS_OF, today=AS_OF))
-            db.session.commit()
-            signals = summary.active
-            measured.add("evaluate", database, scale, seconds)
-            log(f"  full evaluation run {run + 1}: {seconds:.2f} s (app CPU {last_cpu():.2f} s)")
+        if not year_once:
+            signals = _evaluations(AS_OF, database, scale, runs, measured)
         measured.notes.append(
             f"{database} {scale_label(scale)}: {group.students:,} students, {signals:,} active "
             f"signals as of {'the day before the daily imports' if year_once else AS_OF}"
@@ -366,7 +360,6 @@ def _year_once(
     import of the same file; then the full evaluation as of the day before the first daily
     export, ``runs`` times (the state the daily imports start from)."""
     from app.absence.importer import import_absence
-    from app.absence.signals import evaluate_signals
     from app.extensions import db
 
     clear_absence()
@@ -378,11 +371,19 @@ def _year_once(
     measured.add_baseline("import", database, scale, year_rows / bare)
     log(f"  import once ({year_rows:,} of {rows:,} rows): {seconds:.2f} s; bare {bare:.2f} s")
     vacuum_analyze(db.engine)
-    last = _last_day(year_before)
+    return _evaluations(_last_day(year_before), database, scale, runs, measured)
+
+
+def _evaluations(day: date, database: str, scale: float, runs: int, measured: Measured) -> int:
+    """The full evaluation as of ``day`` (with ``day`` as today), ``runs`` times; the number of
+    active signals it finds."""
+    from app.absence.signals import evaluate_signals
+    from app.extensions import db
+
     active = 0
     for run in range(runs):
         db.session.remove()
-        seconds, summary = _timed(lambda: evaluate_signals(last, today=last))
+        seconds, summary = _timed(lambda: evaluate_signals(day, today=day))
         db.session.commit()
         active = summary.active
         measured.add("evaluate", database, scale, seconds)
