@@ -16,6 +16,7 @@ from app.core.localtime import local_time_text
 from app.core.stored_text import translated
 from app.core.vocabulary import VOCABULARY
 from app.navigation import nav_items
+from app.urls import return_path
 
 # Templates name a value's label as ``vocab.CaseStatus.label_of(value)``.
 VOCAB = SimpleNamespace(**{vocabulary.__name__: vocabulary for vocabulary in VOCABULARY})
@@ -37,7 +38,11 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["stored_text"] = translated
 
     app.jinja_env.globals.update(
-        vocab=VOCAB, may_open=may_open, nav_items=nav_items, once_field=once_field
+        vocab=VOCAB,
+        may_open=may_open,
+        nav_items=nav_items,
+        once_field=once_field,
+        return_path=return_path,
     )
 
     @app.context_processor

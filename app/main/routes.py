@@ -32,7 +32,7 @@ from app.main.workplace import (
     WORKPLACES,
     landing_workplace,
 )
-from app.urls import safe_next_url
+from app.urls import safe_next_url, shows_on_get
 from config.settings import PROJECT_ROOT
 
 bp = Blueprint("main", __name__)
@@ -86,7 +86,10 @@ def workplace(werkplek: str) -> ResponseReturnValue:
 def set_language(code: str) -> ResponseReturnValue:
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
+    target = safe_next_url(request.form.get("next"))
+    if target is None or not shows_on_get(target):  # an address only a form posts to
+        target = url_for("main.index")
+    return redirect(target)
 
 
 # The app shell the service worker precaches. None of these may hold personal data.

@@ -27,6 +27,25 @@ def test_english_can_be_chosen(client: FlaskClient) -> None:
     assert "Sign in to SchoolFit" in html
 
 
+@pytest.mark.parametrize(
+    ("next_path", "back_to"),
+    [
+        ("/login?next=%2Fverzuim%2F", "/login?next=%2Fverzuim%2F"),
+        ("/peiling/1/sluiten", "/"),  # only a form posts there: a GET would answer 405
+        ("/logout", "/"),
+        ("/bestaat-niet", "/"),
+        ("https://example.org/", "/"),
+    ],
+)
+def test_the_language_switch_goes_back_only_to_a_page(
+    client: FlaskClient, next_path: str, back_to: str
+) -> None:
+    token = csrf_token_from(client)
+    response = client.post("/taal/en", data={"csrf_token": token, "next": next_path})
+    assert response.status_code == 302
+    assert response.headers["Location"] == back_to
+
+
 def test_login_and_logout(client: FlaskClient, make_user: Callable[..., User]) -> None:
     user = make_user(Role.TEAMLEIDER)
     response = login(client, user.email.upper())  # e-mail is case-blind

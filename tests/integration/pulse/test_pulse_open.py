@@ -178,6 +178,15 @@ def test_closing_without_a_yes_asks_first_and_keeps_the_peiling_open(
     assert "Peiling sluiten?" in html and "niet ongedaan" in html
     assert 'name="confirmed" value="1"' in html
     assert f'href="/peiling/{peiling.id}"' in html
+    # Its language switch goes back to the peiling (the page the POST came from), not to the
+    # address only the form posts to.
+    assert f'name="next" value="/peiling/{peiling.id}"' not in html  # no Referer sent
+    asked = client.post(
+        f"/peiling/{peiling.id}/sluiten",
+        data=data,
+        headers={"Referer": f"http://localhost/peiling/{peiling.id}"},
+    ).get_data(as_text=True)
+    assert f'name="next" value="/peiling/{peiling.id}"' in asked
     db.session.expire_all()
     assert peiling.status == PeilingStatus.OPEN
     # The confirmation page's own form closes it.
