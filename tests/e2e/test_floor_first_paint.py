@@ -6,9 +6,10 @@ write is done, goes again — said so — when that write fails."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from app.core.vocabulary import Role
 from app.models import User
@@ -92,3 +93,32 @@ def test_a_failed_write_takes_its_row_away_and_says_so(
     page.get_by_role("button", name="Contact").click()
     expect(page.locator("#toast-text")).to_contain_text("Contact vastgelegd")
     expect_sent(page)
+
+
+def test_the_zones_and_a_contact_do_not_wait_for_the_student_index(
+    browser: Browser,
+    browser_context_args: dict[str, Any],
+    live_server: LiveServer,
+    make_user: Callable[..., User],
+) -> None:
+    """On a slow first load the student index (for search only) comes last: the zones are
+    there and a one-tap contact is stored before it arrives. (No service worker here: the
+    held request must be the page's own, which routing sees whether or not a worker is in
+    control.)"""
+    staff = make_user(Role.MEDEWERKER, ("ZS",), name="Samira Vloer")
+    context = browser.new_context(**{**browser_context_args, "service_workers": "block"})
+    page = context.new_page()
+    open_floor(page, live_server, staff)
+    held: list[Route] = []
+    page.route("**/api/floor/students*", lambda route: held.append(route))
+    page.reload()
+    expect(page.get_by_role("radio", name="kantine")).to_be_visible(timeout=5_000)
+    assert held, "the page asked for the student index"
+    page.get_by_role("button", name="Contact").click()
+    expect(page.locator("#today-list li")).to_have_count(1)
+    expect(page.get_by_text("Kies eerst een zone.")).to_have_count(0)
+    for route in held:
+        route.continue_()
+    page.wait_for_selector("body[data-ready=true]")
+    expect_sent(page, 1)
+    context.close()

@@ -812,11 +812,14 @@ async function requestBackgroundSync() {
 }
 
 // ---------- start ----------
-/** ``requests``: the context and the student index, asked for already by main(). */
-async function loadContext(requests) {
+/** ``requests``: the context and the student index, asked for already by main().
+ * ``onContext`` draws the place as soon as the context is in: the student index (larger, for
+ * search only) must not hold back the zones a one-tap contact needs. */
+async function loadContext(requests, onContext) {
   try {
     const context = await requests.context;
     state.context = { locations: context.locations };
+    onContext();
     await setMeta("context", state.context);
     const students = await requests.students;
     await replaceStudents(students.students);
@@ -931,11 +934,15 @@ async function main() {
   // The queue, the place and today's list each shown as soon as their own data is in: whichever
   // draws last draws from all that is known by then.
   const queueShown = renderToday();
-  const placed = loadContext(requests).then((loaded) => {
-    if (loaded && state.context) {
-      choosePlace();
-      renderPlace();
-    }
+  let placeShown = false;
+  const showPlace = () => {
+    if (placeShown || !state.context) return;
+    placeShown = true;
+    choosePlace();
+    renderPlace();
+  };
+  const placed = loadContext(requests, showPlace).then((loaded) => {
+    if (loaded) showPlace(); // offline: the context kept on the device
     return loaded;
   });
   const [loaded] = await Promise.all([placed, refreshToday(requests.today, true), queueShown]);
