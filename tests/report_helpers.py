@@ -59,6 +59,25 @@ TOPICS = ("motivatie", "schoolbinding", "thuissituatie", "gedrag", "welbevinden"
 FLAG_TYPES = ("zorg", "verzuimsignaal", "conflict", "veiligheid")
 STUDENTS = {"ZS": 20, "GL": 12}
 
+
+def random_kind_fields(
+    rng: random.Random, kind: str, head_counts: tuple[int, int] = (1, 30)
+) -> dict[str, Any]:
+    """The field a floor entry of ``kind`` carries (topic, head count, severity, outcome or
+    flag type), drawn at random; none for a contact."""
+    if kind == "gesprek":
+        return {"topic": rng.choice(TOPICS)}
+    if kind == "groep":
+        return {"head_count": rng.randint(*head_counts)}
+    if kind == "spanning":
+        return {"severity": rng.choice(("laag", "middel", "hoog"))}
+    if kind == "deescalatie":
+        return {"outcome": rng.choice(("opgelost", "deels", "doorverwezen"))}
+    if kind == "vlag":
+        return {"flag_type": rng.choice(FLAG_TYPES)}
+    return {}
+
+
 # Case timelines: (key, location, student index, [(local day, status), …]); the first step
 # opens the case.
 CASES: list[tuple[str, str, int, list[tuple[date, str]]]] = [
@@ -173,19 +192,8 @@ def floor_spec(calendar_days: list[date]) -> list[FloorSpec]:
             for _ in range(per_day):
                 kind = rng.choice(KINDS)
                 at = local(day, rng.randint(8, 10), rng.choice((0, 15, 30, 45)))
-                fields: dict[str, Any] = {}
-                students: list[int] = []
-                if kind == "gesprek":
-                    fields["topic"] = rng.choice(TOPICS)
-                elif kind == "groep":
-                    fields["head_count"] = rng.randint(2, 8)
-                elif kind == "spanning":
-                    fields["severity"] = rng.choice(("laag", "middel", "hoog"))
-                elif kind == "deescalatie":
-                    fields["outcome"] = rng.choice(("opgelost", "deels", "doorverwezen"))
-                elif kind == "vlag":
-                    fields["flag_type"] = rng.choice(FLAG_TYPES)
-                    students = [rng.randrange(STUDENTS[code])]
+                fields = random_kind_fields(rng, kind, head_counts=(2, 8))
+                students = [rng.randrange(STUDENTS[code])] if kind == "vlag" else []
                 spec.append(FloorSpec(code, kind, rng.choice(ZONES), at, fields, students))
     # Outside the period on both sides, and one in the afternoon and one early.
     spec.append(FloorSpec("ZS", "contact", "aula", local(date(2026, 10, 30), 10), {}))

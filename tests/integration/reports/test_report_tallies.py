@@ -30,7 +30,7 @@ from app.privacy.retention import anonymise_named_entries, purge_anonymous_entri
 from app.reports.builder import build_report
 from app.reports.model import Report
 from tests import absence_helpers
-from tests.report_helpers import FLAG_TYPES, KINDS, TOPICS
+from tests.report_helpers import KINDS, random_kind_fields
 
 YEAR = (date(2026, 8, 1), date(2027, 7, 31))
 FIRST_DAY, LAST_DAY = date(2026, 8, 24), date(2027, 2, 26)
@@ -49,17 +49,8 @@ def _entry(rng: random.Random, location: Location, numbers: list[str], day: date
         "occurred_at": at.astimezone(UTC).isoformat(),
         "students": [],
     }
-    if kind == "gesprek":
-        raw["topic"] = rng.choice(TOPICS)
-        raw["students"] = [rng.choice(numbers)]
-    elif kind == "groep":
-        raw["head_count"] = rng.randint(1, 30)
-    elif kind == "spanning":
-        raw["severity"] = rng.choice(("laag", "middel", "hoog"))
-    elif kind == "deescalatie":
-        raw["outcome"] = rng.choice(("opgelost", "deels", "doorverwezen"))
-    elif kind == "vlag":
-        raw["flag_type"] = rng.choice(FLAG_TYPES)
+    raw |= random_kind_fields(rng, kind)
+    if kind in ("gesprek", "vlag"):
         raw["students"] = [rng.choice(numbers)]
     if rng.random() < 0.3:
         raw["note"] = "iets gezien"
