@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations messages system-deps oidc-provider axe-core lint format test-sqlite test-postgresql bench bench-quick bench-phone bench-sync bench-reports clean
+.PHONY: run test install translations messages system-deps oidc-provider axe-core lint format test-sqlite test-postgresql bench bench-group bench-quick bench-phone bench-sync bench-reports clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,10 +63,17 @@ test-postgresql: install translations
 test: install translations system-deps oidc-provider axe-core lint
 	BIN=$(BIN) bash scripts/test-both-databases.sh
 
-## School-group benchmarks with budgets (docs/benchmarks.md): SQLite and PostgreSQL, wrk.
+## Issue 24's budgets at 10× (24,000 students, 6 M absence rows), each beside its same-run baseline:
+## bench.quick at 10×, the floor sync, the phone figures (docs/benchmarks.md); about an hour.
 bench: install translations system-deps
 	bash bench/ensure-deps.sh
 	$(BIN)/python -m bench.run
+
+## The school-group survey of issue 9 (1/10, 1× and 10×: imports, page timings, transfer sizes,
+## the floor sync under wrk): about 25 minutes.
+bench-group: install translations system-deps
+	bash bench/ensure-deps.sh
+	$(BIN)/python -m bench.group_bench
 
 ## Issue 24's budgets at 1/10 and 1×, each figure beside a baseline measured in the same run
 ## (docs/benchmarks.md): a few minutes, for a development loop.
