@@ -21,6 +21,7 @@ from app.auth.services import (
     set_password,
 )
 from app.auth.throttle import unlock
+from app.core.planner_statistics import refresh_planner_statistics
 from app.core.vocabulary import ImportKind
 from app.demo.seed import seed_demo
 from app.digest.cli import digest_cli
@@ -158,6 +159,14 @@ def import_students_command(file: Path, partial: bool, confirm: bool) -> None:
     click.echo(f"Import klaar ({', '.join(result.locations)}): {result.summary()}.")
 
 
+@click.command("analyze")
+def analyze_command() -> None:
+    """Refresh the database's planner statistics (nightly; SQLite keeps none on its own)."""
+    with db.engine.begin() as connection:
+        seconds = refresh_planner_statistics(connection)
+    click.echo(f"Statistieken van de database vernieuwd in {seconds:.1f} s.")
+
+
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Fill the database with the fictitious demo school group (not in production)."""
@@ -177,6 +186,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(import_students_command)
     app.cli.add_command(import_inbox_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(analyze_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(privacy_cli)
 
