@@ -86,6 +86,12 @@ def build_report(
         raise ReportError(str(error), field="periode") from None
     today = today or local_today()
     calendar = calendar or load_calendar()
+    # A period that runs past today is counted up to today: the weeks still to come are no
+    # school weeks of the report (their zeros would dilute every rate per week), and the
+    # summary compares the days so far with as many days of the other periods.
+    requested_end = end
+    through = rules.counted_through(start, end, today)
+    end = through or end
     locations = resolve_locations(location_codes)
     compared = resolve_locations(comparison_codes) if comparison_codes else locations
     ids = [loc.id for loc in locations]
@@ -97,7 +103,10 @@ def build_report(
     # comparison periods too (all before ``start``).
     first_day = start
     if with_summary:
-        first_day = min(rules.previous_period(start, end)[0], rules.last_year_period(start, end)[0])
+        first_day = min(
+            rules.previous_period(start, requested_end)[0],
+            rules.last_year_period(start, requested_end)[0],
+        )
     hours_by_day = tallies_of.unauthorised_by_day(union, first_day, end, calendar, tallies=tallies)
     hours = absence.by_week(absence.within(hours_by_day, start, end))
     school_weeks = rules.school_weeks_between(calendar, start, end)
@@ -113,7 +122,8 @@ def build_report(
         scope=scope_key(locations, location_codes is None),
         locations=[LocationRef(loc.id, loc.code, loc.name) for loc in locations],
         start=start,
-        end=end,
+        end=requested_end,
+        counted_through=through,
         generated_at=utcnow(),
         students=scope_students,
         school_weeks=school_weeks,
@@ -135,9 +145,16 @@ def build_report(
     )
     if with_summary:
         report.summary = summary.figures(
-            locations, start, end, calendar, students, hours_by_day, tallies=tallies
+            locations,
+            start,
+            requested_end,
+            calendar,
+            students,
+            hours_by_day,
+            tallies=tallies,
+            through=through,
         )
-    saved = find_text(report.scope, start, end)
+    saved = find_text(report.scope, start, requested_end)
     if saved is not None:
         report.text = saved.body
         report.text_updated_at = saved.updated_at

@@ -263,6 +263,8 @@ class Summary:
     previous_school_weeks: int
     last_year_school_weeks: int
     figures: list[rules.KeyFigure]
+    # A running period: its days so far, compared with as many days of the other two.
+    counted_through: date | None = None
 
     @property
     def moved(self) -> list[rules.KeyFigure]:
@@ -302,6 +304,8 @@ class Report:
     summary: Summary | None = None
     text: str = ""  # the edited qualitative text ("" when nobody wrote one)
     text_updated_at: datetime | None = None
+    # The period runs past the day the report was made: its figures count up to this day.
+    counted_through: date | None = None
 
     @property
     def whole_group(self) -> bool:

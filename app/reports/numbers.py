@@ -14,7 +14,7 @@ from datetime import date
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 
 DEFAULT_LOCALE = "nl"
 MISSING = "–"
@@ -60,3 +60,8 @@ def short_day(value: date, locale: str | None = None) -> str:
 def period(start: date, end: date, locale: str | None = None) -> str:
     """``1 november 2026 – 30 november 2026``."""
     return f"{day(start, locale)} – {day(end, locale)}"
+
+
+def school_weeks(count: int) -> str:
+    """``1 schoolweek``, ``3 schoolweken`` (one and many in each language)."""
+    return ngettext("%(num)s schoolweek", "%(num)s schoolweken", count)

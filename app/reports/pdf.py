@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import current_app, render_template
 
 from app.reports.model import Report
-from app.reports.presenting import period_label, scope_title, sections
+from app.reports.presenting import headline, period_label, scope_title, sections
 
 STYLESHEETS = ("css/reports.css", "css/reports-print.css")
 
@@ -32,6 +32,7 @@ def render_pdf(report: Report) -> bytes:
         report=report,
         sections=sections(report),
         period=period_label(report),
+        headline=headline(report),
         scope=scope_title(report),
     )
     static = Path(current_app.static_folder or "static")

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from app.reports.layout import Section, Table
 from app.reports.model import Report
-from app.reports.numbers import period
+from app.reports.numbers import day, period, school_weeks
 from app.reports.sections import (
     absence,
     calls,
@@ -57,7 +57,25 @@ TABLE_NAMES = (
 
 
 def period_label(report: Report) -> str:
-    return period(report.start, report.end)
+    """The period as asked; a running one says up to which day it is counted."""
+    label = period(report.start, report.end)
+    if report.counted_through is None:
+        return label
+    return _(
+        "%(period)s (geteld tot en met %(day)s: de periode loopt nog)",
+        period=label,
+        day=day(report.counted_through),
+    )
+
+
+def headline(report: Report) -> str:
+    """The line under the title, on the page and in the PDF."""
+    return _(
+        "%(students)s leerlingen, %(weeks)s. Aantallen van minder dan 5 leerlingen staan er als "
+        "'<5', zodat niemand te herkennen is.",
+        students=report.students,
+        weeks=school_weeks(len(report.school_weeks)),
+    )
 
 
 def scope_title(report: Report) -> str:

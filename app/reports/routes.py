@@ -46,7 +46,14 @@ from app.reports.layout import table_csv
 from app.reports.model import Report, ReportError
 from app.reports.numbers import current_locale
 from app.reports.pdf import render_pdf
-from app.reports.presenting import TABLE_NAMES, period_label, scope_title, sections, tables
+from app.reports.presenting import (
+    TABLE_NAMES,
+    headline,
+    period_label,
+    scope_title,
+    sections,
+    tables,
+)
 from app.reports.scope import WHOLE_GROUP, Readable, ScopeNotFound, chosen_scope, readable
 from app.reports.sections.observations import draft_text
 from app.reports.services import audit_report, save_text
@@ -189,6 +196,7 @@ def _report_page(report: Report) -> ResponseReturnValue:
         observation_table=tables(report)["observaties"],
         text_form=text_form,
         period=period_label(report),
+        headline=headline(report),
         scope=scope_title(report),
         pdf_url=_report_url("reports.pdf", _code(report), report.start, report.end),
         csv_urls=[

@@ -290,6 +290,22 @@ def previous_period(start: date, end: date) -> tuple[date, date]:
     return start - timedelta(days=length), start - timedelta(days=1)
 
 
+def elapsed_part(period: tuple[date, date], start: date, through: date) -> tuple[date, date]:
+    """The part of a comparison ``period`` that matches the days of a running period counted so
+    far (``start`` to ``through``): as many days from its own start, never past its end. A
+    month five days in is compared with the first five days of the month before, not with that
+    whole month."""
+    first, last = period
+    return first, min(last, first + timedelta(days=(through - start).days))
+
+
+def counted_through(start: date, end: date, today: date) -> date | None:
+    """The last day a report counts when its period runs past today (the days still to come
+    have no records; a future-dated absence row counts once its day comes); None when the
+    period is over (or has not begun)."""
+    return today if start <= today < end else None
+
+
 def _year_earlier(day: date) -> date:
     try:
         return day.replace(year=day.year - 1)

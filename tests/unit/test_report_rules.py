@@ -316,3 +316,26 @@ def test_period_errors_keep_their_message_and_parameters() -> None:
     )
     assert error.params == {"value": "30-02-2026", "label": "begindatum"}
     assert "%(value)s" in error.message
+
+
+@pytest.mark.parametrize(
+    ("today", "through"),
+    [
+        (date(2026, 11, 30), None),  # before the period
+        (date(2026, 12, 1), date(2026, 12, 1)),  # its first day counts
+        (date(2026, 12, 5), date(2026, 12, 5)),
+        (date(2026, 12, 31), None),  # its last day: the whole period counts
+        (date(2027, 1, 6), None),  # over
+    ],
+)
+def test_a_period_is_counted_up_to_today_while_it_runs(today: date, through: date | None) -> None:
+    assert rules.counted_through(date(2026, 12, 1), date(2026, 12, 31), today) == through
+
+
+def test_a_running_period_is_compared_with_as_many_days() -> None:
+    start, through = date(2026, 12, 1), date(2026, 12, 5)
+    november = rules.previous_period(start, date(2026, 12, 31))
+    assert rules.elapsed_part(november, start, through) == (date(2026, 11, 1), date(2026, 11, 5))
+    # Never past the compared period's own end (February after a running March).
+    february = (date(2027, 2, 1), date(2027, 2, 28))
+    assert rules.elapsed_part(february, date(2027, 3, 1), date(2027, 3, 30)) == february

@@ -16,7 +16,7 @@ from app.models import Location
 from app.reports import rules
 from app.reports.layout import Section, Table
 from app.reports.model import Report, Summary
-from app.reports.numbers import number, percent, period, signed_percent
+from app.reports.numbers import day, number, percent, period, school_weeks, signed_percent
 from app.reports.rules import KeyFigure
 from app.reports.sections import absence, comparison
 
@@ -73,11 +73,18 @@ def figures(
     hours_by_day: dict[int, dict[date, float]],
     *,
     tallies: bool = True,
+    through: date | None = None,
 ) -> Summary:
     """The summary of a report: three periods, the same queries for each; ``hours_by_day``
-    covers all three (from the earliest comparison day to the period's end)."""
+    covers all three (from the earliest comparison day to the period's end). ``through``: the
+    period runs past today and is counted up to this day; the other two periods are then cut
+    to as many days (:func:`app.reports.rules.elapsed_part`)."""
     previous = rules.previous_period(start, end)
     last_year = rules.last_year_period(start, end)
+    if through is not None:
+        previous = rules.elapsed_part(previous, start, through)
+        last_year = rules.elapsed_part(last_year, start, through)
+        end = through
     now, weeks = _values(locations, start, end, calendar, students, hours_by_day, tallies)
     before, previous_weeks = _values(
         locations, *previous, calendar, students, hours_by_day, tallies
@@ -101,6 +108,7 @@ def figures(
         school_weeks=weeks,
         previous_school_weeks=previous_weeks,
         last_year_school_weeks=last_year_weeks,
+        counted_through=through,
         figures=[
             KeyFigure(key, now[key], before[key], year_ago[key], digits, of_students)
             for key, (_label, digits, of_students) in KEY_FIGURES.items()
@@ -162,17 +170,27 @@ def present(report: Report) -> Section | None:
         )
     ]
     intro = _(
-        "Deze periode: %(weeks)s schoolweken. Vergeleken met de vorige periode (%(previous)s, "
-        "%(previous_weeks)s schoolweken) en dezelfde periode vorig jaar (%(last_year)s, "
-        "%(last_year_weeks)s schoolweken). Bovenaan de cijfers die het meest veranderden "
+        "Deze periode: %(weeks)s. Vergeleken met de vorige periode (%(previous)s, "
+        "%(previous_weeks)s) en dezelfde periode vorig jaar (%(last_year)s, "
+        "%(last_year_weeks)s). Bovenaan de cijfers die het meest veranderden "
         "(%(percent)s of meer).",
-        weeks=summary.school_weeks,
+        weeks=school_weeks(summary.school_weeks),
         previous=period(summary.previous_start, summary.previous_end),
-        previous_weeks=summary.previous_school_weeks,
+        previous_weeks=school_weeks(summary.previous_school_weeks),
         last_year=period(summary.last_year_start, summary.last_year_end),
-        last_year_weeks=summary.last_year_school_weeks,
+        last_year_weeks=school_weeks(summary.last_year_school_weeks),
         percent=f"{number(rules.SUMMARY_THRESHOLD * 100, 0)}%",
     )
+    if summary.counted_through is not None:
+        intro = (
+            _(
+                "De periode loopt nog: geteld tot en met %(day)s, vergeleken met evenveel dagen "
+                "van de vorige periode en van vorig jaar.",
+                day=day(summary.counted_through),
+            )
+            + " "
+            + intro
+        )
     rows = [
         [
             label(f),

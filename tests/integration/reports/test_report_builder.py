@@ -9,10 +9,12 @@ from datetime import date, timedelta
 
 import pytest
 from flask import Flask
+from flask_babel import force_locale
 
 from app.core.calendar_store import load_calendar
 from app.reports.builder import build_report
 from app.reports.model import ReportError
+from app.reports.presenting import headline, period_label
 from tests import report_helpers as rh
 
 FIRST, LAST = rh.PERIOD
@@ -313,3 +315,46 @@ def test_bad_input_is_refused_in_dutch(app: Flask, world: rh.World) -> None:
             build_report(["ZS"], LAST, FIRST)
         with pytest.raises(ReportError, match="hoogstens een jaar"):
             build_report(["ZS"], date(2025, 1, 1), date(2026, 12, 31))
+
+
+def test_a_running_period_is_counted_up_to_today(app: Flask, world: rh.World) -> None:
+    """Seen on 18 November, November counts up to that day: the same figures as the finished
+    period 1–18 November (no school weeks still to come diluting the rates per week), and the
+    summary compares with the first 18 days of October and of November last year."""
+    middle = date(2026, 11, 18)
+    with app.test_request_context():
+        running = build_report(["ZS"], FIRST, LAST, today=middle)
+        finished = build_report(["ZS"], FIRST, middle, today=rh.TODAY)
+        label = period_label(running)
+    assert (running.start, running.end, running.counted_through) == (FIRST, LAST, middle)
+    assert running.school_weeks == finished.school_weeks
+    assert running.school_weeks[-1] <= middle
+    assert running.floor == finished.floor and running.floor.total > 0
+    assert running.absence.weeks == finished.absence.weeks
+    assert running.comparison == finished.comparison
+    summary = running.summary
+    assert summary is not None and summary.counted_through == middle
+    assert (summary.previous_start, summary.previous_end) == (
+        date(2026, 10, 1),
+        middle.replace(month=10),
+    )
+    assert (summary.last_year_start, summary.last_year_end) == (
+        date(2025, 11, 1),
+        middle.replace(year=2025),
+    )
+    assert finished.summary is not None
+    assert [f.value for f in summary.figures] == [f.value for f in finished.summary.figures]
+    assert "geteld tot en met 18 november 2026: de periode loopt nog" in label
+    # A finished period says nothing of the kind.
+    assert finished.counted_through is None
+
+
+def test_one_school_week_is_singular_in_both_languages(app: Flask, world: rh.World) -> None:
+    with app.test_request_context():
+        one = build_report(["ZS"], date(2026, 11, 2), date(2026, 11, 3), today=rh.TODAY)
+        november = build_report(["ZS"], FIRST, LAST, today=rh.TODAY)
+        assert headline(one).startswith(f"{one.students} leerlingen, 1 schoolweek. ")
+        assert f", {len(november.school_weeks)} schoolweken. " in headline(november)
+        with force_locale("en"):
+            assert f"{one.students} students, 1 school week. " in headline(one)
+            assert f", {len(november.school_weeks)} school weeks. " in headline(november)
