@@ -47,7 +47,7 @@ class ValidClimate:
     checked_at: datetime
 
 
-def _zone_ids(items: Sequence[object]) -> list[int]:
+def zone_ids_of(items: Sequence[object]) -> list[int]:
     ids = {db_id(item.get("zone_id")) for item in items if isinstance(item, Mapping)}
     return [zone_id for zone_id in ids if zone_id is not None]
 
@@ -55,7 +55,7 @@ def _zone_ids(items: Sequence[object]) -> list[int]:
 def load_zones(items: Sequence[object]) -> dict[int, Zone]:
     """The zones ``items`` name, with their location: one query (a join), none for no zones.
     Read per request, never cached: beheer may move or close a zone in another worker."""
-    ids = _zone_ids(items)
+    ids = zone_ids_of(items)
     if not ids:
         return {}
     return {zone.id: zone for zone in db.session.scalars(_zones_query(), {"ids": ids})}
@@ -65,7 +65,7 @@ def zone_refs(items: Sequence[object]) -> dict[int, ZoneRef]:
     """What the sync needs of the zones ``items`` name (:class:`ZoneRef`): one query (a join),
     none for no zones. Plain rows, not models: loading models cost a sync request more than
     running the query. Read per request, never cached (see :func:`load_zones`)."""
-    ids = _zone_ids(items)
+    ids = zone_ids_of(items)
     if not ids:
         return {}
     rows = on_connection(_zone_refs_query(), {"ids": ids})

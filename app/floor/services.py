@@ -10,7 +10,20 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Executable, Select, Table, bindparam, insert, select
+from sqlalchemy import (
+    Boolean,
+    CompoundSelect,
+    Executable,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    insert,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import selectinload
 
 from app.access import students_visible_to
@@ -27,6 +40,7 @@ from app.floor.climate import (
     ZoneRef,
     store_climate,
     validate_climate,
+    zone_ids_of,
     zone_refs,
 )
 from app.floor.quarantine import QuarantineBatch, Verdict
@@ -38,7 +52,7 @@ from app.floor.rules import (
     missing_fields,
 )
 from app.floor.validation import Rejected, clean_text, db_id, parse_time
-from app.models import Flag, FloorEntry, Location, QuarantinedEntry, Student, User
+from app.models import Flag, FloorEntry, Location, QuarantinedEntry, Student, User, Zone
 from app.models.floor import NOTE_MAX_LENGTH, floor_entry_student
 from app.models.types import utcnow
 
@@ -111,8 +125,9 @@ def _student_number(value: object) -> str | None:
 
 
 class _Lookups:
-    """Everything a batch refers to, loaded in a few queries instead of one per entry (and none
-    for what the batch does not mention)."""
+    """Everything a batch refers to — its zones (with their location's code), its students and
+    which of its UUIDs are kept in quarantine — read in one statement (one round trip) instead
+    of one per entry or one per kind (and none when the batch mentions nothing)."""
 
     def __init__(self, user: Staff, raw_entries: Sequence[object]) -> None:
         self.user = user
@@ -127,17 +142,30 @@ class _Lookups:
                 numbers.update(n for n in map(_student_number, students) if n is not None)
             if isinstance(raw.get("uuid"), str):
                 uuids.add(raw["uuid"].lower())
-        self.zones = zone_refs(raw_entries)
+        zone_ids = zone_ids_of(raw_entries)
+        self.zones: dict[int, ZoneRef] = {}
         self.students: dict[str, _StudentRef] = {}
-        if numbers:
-            found = on_connection(_students_query(), {"numbers": list(numbers)})
-            self.students = {row[1]: _StudentRef(*row) for row in found}
         # UUIDs kept in quarantine by an earlier send answer "quarantined" again (with the first
         # reason), even when they would pass now: the desk decides about those.
         self.quarantined: dict[str, str] = {}
-        if uuids:
-            kept = on_connection(_quarantined_query(), {"uuids": list(uuids)})
-            self.quarantined = {uuid: reason for uuid, reason in kept if uuid is not None}
+        if not (zone_ids or numbers or uuids):
+            return
+        parameters = {"zone_ids": zone_ids, "numbers": list(numbers), "uuids": list(uuids)}
+        for what, row_id, location_id, text, reason, active in on_connection(
+            _lookups_query(), parameters
+        ):
+            if what == _ZONE:
+                self.zones[row_id] = ZoneRef(row_id, location_id, text)
+            elif what == _STUDENT:
+                self.students[text] = _StudentRef(row_id, text, location_id, bool(active))
+            elif text is not None:
+                self.quarantined[text] = reason
+
+
+# What a row of the lookups' one statement is (its first column).
+_ZONE, _STUDENT, _QUARANTINED = 1, 2, 3
+# what, id, location id, location code | number | uuid, reason, active.
+_LookupRow = tuple[int, int | None, int | None, str | None, str | None, bool | None]
 
 
 # The per-request statements are built once (values go in as parameters): building one and its
@@ -145,19 +173,43 @@ class _Lookups:
 # are Core statements on the tables, answering plain rows: loading models (and the ORM's
 # bookkeeping of them) cost a sync request more than the queries themselves.
 @cache
-def _students_query() -> Select[int, str, int, bool]:
-    student = table_of(Student)
-    return select(
-        student.c.id, student.c.leerlingnummer, student.c.location_id, student.c.active
-    ).where(student.c.leerlingnummer.in_(bindparam("numbers", expanding=True)))
-
-
-@cache
-def _quarantined_query() -> Select[str | None, str]:
-    quarantined = table_of(QuarantinedEntry)
-    return select(quarantined.c.uuid, quarantined.c.reason).where(
-        quarantined.c.uuid.in_(bindparam("uuids", expanding=True))
+def _lookups_query() -> CompoundSelect[_LookupRow]:
+    """The zones (``_ZONE``, id, location, location code), the students (``_STUDENT``, id,
+    location, number, active) and the quarantined UUIDs (``_QUARANTINED``, uuid, reason) of a
+    batch, as one UNION ALL: each part is the query it replaced, unchanged. The NULLs are typed
+    so both databases agree on each column's type (and SQLite's 0/1 comes back as a bool)."""
+    zone, location = table_of(Zone), table_of(Location)
+    student, quarantined = table_of(Student), table_of(QuarantinedEntry)
+    no_int, no_text = null().cast(Integer), null().cast(String)
+    zones = (
+        select(
+            literal_column(str(_ZONE), Integer),
+            zone.c.id,
+            zone.c.location_id,
+            location.c.code,
+            no_text,
+            null().cast(Boolean),
+        )
+        .join_from(zone, location, zone.c.location_id == location.c.id)
+        .where(zone.c.id.in_(bindparam("zone_ids", expanding=True)))
     )
+    students = select(
+        literal_column(str(_STUDENT), Integer),
+        student.c.id,
+        student.c.location_id,
+        student.c.leerlingnummer,
+        no_text,
+        student.c.active,
+    ).where(student.c.leerlingnummer.in_(bindparam("numbers", expanding=True)))
+    kept = select(
+        literal_column(str(_QUARANTINED), Integer),
+        no_int,
+        no_int,
+        quarantined.c.uuid,
+        quarantined.c.reason,
+        null().cast(Boolean),
+    ).where(quarantined.c.uuid.in_(bindparam("uuids", expanding=True)))
+    return union_all(zones, students, kept)
 
 
 @cache
