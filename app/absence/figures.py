@@ -354,9 +354,14 @@ def refresh_figures(
     if unknown:
         registrations = registrations_by_student(unknown, from_day, date.max, active_only=False)
     changed: dict[int, Columns | None] = {}
+    memo: dict[Registration, Any] = {}  # the imported rows share their registrations
     for student_id in ids:
-        rows = known.get(student_id) or registrations.get(student_id, [])
-        new = _columns_of(day_figures(rows, calendar, settings, first=from_day))
+        if student_id in known:
+            figures = day_figures(known[student_id], calendar, settings, first=from_day, memo=memo)
+        else:
+            rows = registrations.get(student_id, [])
+            figures = day_figures(rows, calendar, settings, first=from_day)
+        new = _columns_of(figures)
         old = before.get(student_id)
         if old is None:
             if new[0]:
