@@ -18,6 +18,7 @@ import time
 
 from bench.group_bench import database_url, vacuum_analyze
 from bench.group_data import absence_export
+from bench.profile_daily import setup_students
 from bench.quick import bare_import
 from bench.report_bench import _app as bench_app
 
@@ -34,38 +35,12 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _run(url: str, rows_wanted: int, top: int, *, again: bool) -> None:
-    from flask_migrate import upgrade
-    from sqlalchemy import insert, select
-
     from app.absence.importer import import_absence
-    from app.demo.absence import seed_school_year
-    from app.demo.organisation import seed_locations
     from app.extensions import db
-    from app.models import Location, Student
 
     app = bench_app(url)
     with app.app_context():
-        upgrade(revision="heads")
-        seed_locations()
-        seed_school_year("2026-2027")
-        db.session.commit()
-        locations = db.session.scalars(select(Location)).all()
-        numbers = [str(300_000 + i) for i in range(max(1, rows_wanted // 250))]
-        db.session.execute(
-            insert(Student),
-            [
-                {
-                    "leerlingnummer": number,
-                    "first_name": "Bench",
-                    "last_name": number,
-                    "class_name": "2A",
-                    "location_id": locations[i % len(locations)].id,
-                    "search_key": f"bench {number}",
-                }
-                for i, number in enumerate(numbers)
-            ],
-        )
-        db.session.commit()
+        numbers = setup_students(max(1, rows_wanted // 250))
         vacuum_analyze(db.engine)
         data, rows = absence_export(numbers, rows_wanted)
         for label in ("import", "again") if again else ("import",):
