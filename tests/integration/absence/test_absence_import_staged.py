@@ -98,6 +98,8 @@ def test_the_same_file_twice_changes_nothing(pupils: list[Student]) -> None:
     db.session.commit()
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2880)
     assert again.changed_student_ids == set()
+    log = db.session.scalars(select(AbsenceImport).order_by(AbsenceImport.id.desc())).first()
+    assert log is not None and (log.inserted, log.updated, log.unchanged) == (0, 0, 2880)
     after = db.session.execute(
         select(AbsenceRecord.id, AbsenceRecord.import_id, AbsenceRecord.imported_at).order_by(
             AbsenceRecord.id
