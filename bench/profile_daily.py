@@ -32,40 +32,49 @@ def main(argv: list[str] | None = None) -> None:
         _run(url, args.rows, args.days, args.top)
 
 
-def _run(url: str, rows_wanted: int, day_count: int, top: int) -> None:
+def setup_students(count: int) -> list[str]:
+    """In the app context of a new database: its schema, the locations, school year 2026-2027
+    and ``count`` students; answers their student numbers."""
     from flask_migrate import upgrade
     from sqlalchemy import insert, select
 
-    from app.absence.importer import import_absence
-    from app.absence.signals import evaluate_signals
     from app.demo.absence import seed_school_year
     from app.demo.organisation import seed_locations
     from app.extensions import db
     from app.models import Location, Student
 
+    upgrade(revision="heads")
+    seed_locations()
+    seed_school_year("2026-2027")
+    db.session.commit()
+    locations = db.session.scalars(select(Location)).all()
+    numbers = [str(300_000 + i) for i in range(count)]
+    db.session.execute(
+        insert(Student),
+        [
+            {
+                "leerlingnummer": number,
+                "first_name": "Bench",
+                "last_name": number,
+                "class_name": "2A",
+                "location_id": locations[i % len(locations)].id,
+                "search_key": f"bench {number}",
+            }
+            for i, number in enumerate(numbers)
+        ],
+    )
+    db.session.commit()
+    return numbers
+
+
+def _run(url: str, rows_wanted: int, day_count: int, top: int) -> None:
+    from app.absence.importer import import_absence
+    from app.absence.signals import evaluate_signals
+    from app.extensions import db
+
     app = bench_app(url)
     with app.app_context():
-        upgrade(revision="heads")
-        seed_locations()
-        seed_school_year("2026-2027")
-        db.session.commit()
-        locations = db.session.scalars(select(Location)).all()
-        numbers = [str(300_000 + i) for i in range(rows_wanted // 250)]
-        db.session.execute(
-            insert(Student),
-            [
-                {
-                    "leerlingnummer": number,
-                    "first_name": "Bench",
-                    "last_name": number,
-                    "class_name": "2A",
-                    "location_id": locations[i % len(locations)].id,
-                    "search_key": f"bench {number}",
-                }
-                for i, number in enumerate(numbers)
-            ],
-        )
-        db.session.commit()
+        numbers = setup_students(rows_wanted // 250)
         data, _rows = absence_export(numbers, rows_wanted)
         year, days = _split_by_day(data, day_count)
         import_absence(year, "jaar.csv", evaluate=False)

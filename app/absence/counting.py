@@ -134,13 +134,24 @@ def day_figures(
     *,
     first: date = date.min,
     last: date = date.max,
+    memo: dict[Registration, list[tuple[tuple[object, ...], _Unit]]] | None = None,
 ) -> dict[date, DayFigures]:
     """Figures per school day between ``first`` and ``last``. Registrations on days that are
-    not school days (weekends, holidays) are kept in the database but do not count here."""
+    not school days (weekends, holidays) are kept in the database but do not count here.
+
+    ``memo``: the units of each registration, remembered across calls with the same calendar,
+    settings, ``first`` and ``last`` (an import's students share a few thousand distinct
+    registrations; units are never changed once made)."""
     units: dict[tuple[object, ...], _Unit] = {}
     for row in sorted(rows, key=lambda r: r.order):
-        for key, unit in _units_of(row, calendar, settings, first, last):
-            units[key] = unit
+        if memo is None:
+            for key, unit in _units_of(row, calendar, settings, first, last):
+                units[key] = unit
+            continue
+        made = memo.get(row)
+        if made is None:
+            made = memo[row] = list(_units_of(row, calendar, settings, first, last))
+        units.update(made)
     clock = settings.general.hour_unit == "klokuur"
     figures: dict[date, DayFigures] = {}
     for key, unit in units.items():

@@ -27,7 +27,7 @@ import zlib
 from array import array
 from base64 import b64decode, b64encode
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -314,9 +314,17 @@ def refresh_figures(
     from_day: date,
     calendar: SchoolCalendar,
     settings: RuleSettings,
+    *,
+    imported: Mapping[int, Sequence[Registration]] | None = None,
 ) -> set[int] | None:
     """After an import: recompute the figures of ``student_ids`` from ``from_day`` on (earlier
     days keep their stored figures). Rebuilds everything instead when the basis is out of date.
+
+    ``imported``: for some of the students, every registration the import wrote of theirs, in
+    the order written, when it corrected none of theirs (a correction keeps its place in the
+    order). A student there whose stored figures hold no day from ``from_day`` on had no
+    registration counting from then on before the import, so these are all that count now: they
+    are not read back (an import of new days reads back nothing).
 
     Returns the students whose figures changed — only their signals can change, so only they
     need evaluating after the import — or None after a rebuild (anybody's may have changed)."""
@@ -335,12 +343,25 @@ def refresh_figures(
     for student_id, text in db.session.connection().execute(query):
         if student_id in ids:
             before[student_id] = _unpack(text)
-    registrations = registrations_by_student(ids, from_day, date.max, active_only=False)
     from_ordinal = from_day.toordinal()
+    known: dict[int, Sequence[Registration]] = {}
+    for student_id, rows in (imported or {}).items():
+        old = before.get(student_id)
+        if student_id in ids and (old is None or not old[0] or old[0][-1] < from_ordinal):
+            known[student_id] = rows
+    unknown = ids - known.keys()
+    registrations: Mapping[int, Sequence[Registration]] = {}
+    if unknown:
+        registrations = registrations_by_student(unknown, from_day, date.max, active_only=False)
     changed: dict[int, Columns | None] = {}
+    memo: dict[Registration, Any] = {}  # the imported rows share their registrations
     for student_id in ids:
-        rows = registrations.get(student_id, [])
-        new = _columns_of(day_figures(rows, calendar, settings, first=from_day))
+        if student_id in known:
+            figures = day_figures(known[student_id], calendar, settings, first=from_day, memo=memo)
+        else:
+            rows = registrations.get(student_id, [])
+            figures = day_figures(rows, calendar, settings, first=from_day)
+        new = _columns_of(figures)
         old = before.get(student_id)
         if old is None:
             if new[0]:

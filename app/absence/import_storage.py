@@ -1,18 +1,39 @@
-"""Writing checked absence registrations in bulk with the database's own upsert (``INSERT … ON
-CONFLICT (natural key) DO UPDATE``; on PostgreSQL through ``COPY`` into a staging table), and
-telling new, corrected and unchanged registrations apart."""
+"""Writing checked absence registrations in bulk: staged, then one set-based upsert.
+
+The file's registrations go to a temporary staging table as (position, student, shape,
+description) — ``COPY`` on PostgreSQL, ``executemany`` on SQLite: four small values a row — and
+their distinct shapes (day, lesson hours, code, …: a few thousand in a year's export) to a
+second. Then one ``INSERT … SELECT … ON CONFLICT (natural key) DO UPDATE … WHERE`` (a compared
+column differs) ``RETURNING`` writes what is new or corrected: the database does the
+comparisons, an unchanged registration is not written, and the returned rows tell new (an id
+above the highest before) from corrected, and which students changed (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app.absence.import_rows import KEY_COLUMNS, RECORD_COLUMNS
+from app.absence.import_rows import KEY_COLUMNS, RECORD_COLUMNS, SHAPE_COLUMNS, CheckedRows
 from app.core.sql import table_of
 from app.extensions import db
 from app.models import AbsenceRecord
@@ -23,7 +44,7 @@ CHUNK = 5_000
 Progress = Callable[[str, int, int], None]
 
 
-# Compared with what is stored to tell new, corrected and unchanged registrations apart.
+# Compared with what is stored to tell corrected and unchanged registrations apart.
 COMPARED_COLUMNS = (
     "last_day",
     "first_hour",
@@ -37,7 +58,7 @@ COMPARED_COLUMNS = (
 )
 
 
-COMPARED_POSITIONS = tuple(RECORD_COLUMNS.index(c) for c in COMPARED_COLUMNS)
+WRITTEN_COLUMNS = (*RECORD_COLUMNS, "source", "import_id", "imported_at")
 
 
 def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -45,143 +66,202 @@ def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-WRITTEN_COLUMNS = (*RECORD_COLUMNS, "source", "import_id", "imported_at")
+_RECORDS = table_of(AbsenceRecord)
+_STAGING = MetaData()
+# Temporary: each session its own, gone at commit on PostgreSQL and dropped after use anyway
+# (an inbox imports several files in one transaction).
+STAGED_SHAPES = Table(
+    "absence_import_shape",
+    _STAGING,
+    Column("shape", Integer, primary_key=True),
+    *(Column(name, _RECORDS.c[name].type) for name in SHAPE_COLUMNS),
+    prefixes=["TEMPORARY"],
+    postgresql_on_commit="DROP",
+)
+STAGED_ROWS = Table(
+    "absence_import_row",
+    _STAGING,
+    # SQLite: the rowid, so ordering by it sorts nothing.
+    Column("position", Integer, primary_key=True),
+    Column("student_id", Integer),
+    Column("shape", Integer),
+    Column("description", String(80)),
+    prefixes=["TEMPORARY"],
+    postgresql_on_commit="DROP",
+)
 
 
-def _upsert(dialect: Any) -> tuple[str, list[str] | None]:
-    """The dialect's ``INSERT … ON CONFLICT (natural key) DO UPDATE`` as driver SQL, with the
-    order of its parameters when the driver takes them by position (SQLite)."""
-    if dialect.name == "postgresql":
-        insert: Any = pg_insert
-    elif dialect.name == "sqlite":
-        insert = sqlite_insert
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise RuntimeError(f"Absence import does not support {dialect.name}")
-    # inline(): no RETURNING of the new primary key, which bulk rows do not need.
-    statement = insert(table_of(AbsenceRecord)).inline()
+@dataclass
+class Written:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    students: set[int] = field(default_factory=set)  # with a registration new or corrected
+    corrected: set[int] = field(default_factory=set)  # with a registration corrected
+
+
+def _insert(dialect_name: str) -> Any:
+    if dialect_name == "postgresql":
+        return pg_insert
+    if dialect_name == "sqlite":
+        return sqlite_insert
+    raise RuntimeError(f"Absence import does not support {dialect_name}")  # pragma: no cover
+
+
+def _drop_staging(connection: Any) -> None:
+    schema = "pg_temp" if connection.dialect.name == "postgresql" else "temp"
+    for table in (STAGED_ROWS, STAGED_SHAPES):
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {schema}.{table.name}")
+
+
+def _stage(connection: Any, checked: CheckedRows, advance: Callable[[int], None]) -> None:
+    """The registrations into the staging tables (created empty here)."""
+    _drop_staging(connection)
+    STAGED_SHAPES.create(connection)
+    STAGED_ROWS.create(connection)
+    shapes = [
+        {"shape": index, **dict(zip(SHAPE_COLUMNS, values, strict=True))}
+        for index, values in enumerate(checked.shape_values)
+    ]
+    for some in chunks(shapes, 1000):
+        connection.execute(insert(STAGED_SHAPES), list(some))
+    count = len(checked)
+    # Constant identifiers; the values travel by COPY or as parameters.
+    columns = f"{STAGED_ROWS.name} (position, student_id, shape, description)"
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()
+        with cursor, cursor.copy(f"COPY {columns} FROM STDIN") as copy:
+            for start in range(0, count, CHUNK):
+                end = min(start + CHUNK, count)
+                for row in zip(
+                    range(start, end),
+                    checked.students[start:end],
+                    checked.shapes[start:end],
+                    checked.descriptions[start:end],
+                    strict=True,
+                ):
+                    copy.write_row(row)
+                advance(end - start)
+    else:
+        statement = f"INSERT INTO {columns} VALUES (?, ?, ?, ?)"  # noqa: S608
+        for start in range(0, count, CHUNK):
+            end = min(start + CHUNK, count)
+            rows = zip(
+                range(start, end),
+                checked.students[start:end],
+                checked.shapes[start:end],
+                checked.descriptions[start:end],
+                strict=True,
+            )
+            connection.exec_driver_sql(statement, list(rows))
+            advance(end - start)
+
+
+def _upsert_staged(dialect_name: str, source: str, import_id: int | None) -> Any:
+    """``INSERT … SELECT`` the staged registrations, in the file's order (ids follow it: the
+    order of registrations counts where two cover the same lesson), ``ON CONFLICT (natural key)
+    DO UPDATE`` only where a compared column differs, ``RETURNING`` student and id."""
+    rows, shapes = STAGED_ROWS.c, STAGED_SHAPES.c
+    picked: list[Any] = []
+    for name in RECORD_COLUMNS:
+        picked.append(rows[name] if name in ("student_id", "description") else shapes[name])
+    picked += [
+        literal(source, _RECORDS.c.source.type),
+        literal(import_id, _RECORDS.c.import_id.type),
+        literal(utcnow(), _RECORDS.c.imported_at.type),
+    ]
+    query = (
+        select(*picked)
+        .select_from(STAGED_ROWS.join(STAGED_SHAPES, shapes.shape == rows.shape))
+        # SQLite: a WHERE keeps the join's ON apart from the upsert's ON CONFLICT.
+        .where(true())
+        .order_by(rows.position)
+    )
+    statement = _insert(dialect_name)(_RECORDS).from_select(list(WRITTEN_COLUMNS), query)
+    excluded = statement.excluded
     statement = statement.on_conflict_do_update(
         index_elements=list(KEY_COLUMNS),
-        set_={c: statement.excluded[c] for c in WRITTEN_COLUMNS if c not in KEY_COLUMNS},
+        set_={name: excluded[name] for name in WRITTEN_COLUMNS if name not in KEY_COLUMNS},
+        where=or_(*(_RECORDS.c[c].is_distinct_from(excluded[c]) for c in COMPARED_COLUMNS)),
     )
-    compiled = statement.compile(dialect=dialect, column_keys=list(WRITTEN_COLUMNS))
-    order = list(compiled.positiontup or []) if compiled.positional else None
-    return str(compiled), order
+    return statement.returning(_RECORDS.c.student_id, _RECORDS.c.id)
 
 
-def _copy_and_upsert_postgresql(
-    connection: Any, rows: Iterator[list[tuple[Any, ...]]], progress: Callable[[int], None]
-) -> None:
-    """PostgreSQL: ``COPY`` the rows into a temporary table, then one ``INSERT … SELECT …
-    ON CONFLICT (natural key) DO UPDATE`` — one round trip for the whole file instead of one
-    statement per row (psycopg's COPY is implemented in C)."""
-    sql, _order = _upsert(connection.dialect)
-    insert_into = sql.split(" VALUES ", 1)[0]
-    conflict = sql.split(" ON CONFLICT ", 1)[1]
-    columns = ", ".join(WRITTEN_COLUMNS)
-    staging = "absence_record_import"
-    # Identifiers are constants and come from the compiled statement; values travel by COPY.
-    table = AbsenceRecord.__tablename__
-    empty_copy = f"SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
-    statements = (
-        f"DROP TABLE IF EXISTS pg_temp.{staging}",
-        f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS {empty_copy}",
-    )
-    with connection.connection.driver_connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-        with cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
-            for chunk in rows:
-                for row in chunk:
-                    copy.write_row(row)
-                progress(len(chunk))
-        cursor.execute(f"{insert_into} SELECT {columns} FROM {staging} ON CONFLICT {conflict}")  # noqa: S608
-        cursor.execute(f"DROP TABLE {staging}")
+# SQLite's page cache while the upsert runs, in KiB (the default, 2 MiB, holds a few percent
+# of a year's natural-key index: each registration then reads its index pages from the file).
+SQLITE_CACHE_KIB = 256 * 1024
 
 
-def _memoised(processor: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
-    """SQLAlchemy's own bind processor for a column type, remembered per value: an export
-    repeats the same days and lesson times thousands of times, and converting each of them
-    anew costs more than the database's own work."""
-    if processor is None:
-        return lambda value: value
-    cache: dict[Any, Any] = {}
-
-    def convert(value: Any) -> Any:
-        try:
-            return cache[value]
-        except KeyError:
-            converted = cache[value] = processor(value)
-            return converted
-
-    return convert
+@contextmanager
+def _page_cache(connection: Any) -> Iterator[None]:
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
-def stored_versions(
-    student_ids: set[int], first_day: date, last_day: date
-) -> dict[tuple[Any, ...], tuple[Any, ...]]:
-    columns = [getattr(AbsenceRecord, c) for c in (*KEY_COLUMNS, *COMPARED_COLUMNS)]
-    query = select(*columns).where(AbsenceRecord.day.between(first_day, last_day))
-    if len(student_ids) <= 500:
-        query = query.where(AbsenceRecord.student_id.in_(student_ids))
-    stored = {}
-    for row in db.session.execute(query):
-        stored[tuple(row[:4])] = tuple(row[4:])
-    return stored
-
-
-def write_records(
-    records: Sequence[tuple[Any, ...]],
+def write_registrations(
+    checked: CheckedRows,
     *,
     source: str,
     import_id: int | None = None,
     progress: Progress | None = None,
-) -> None:
-    """Upsert registrations (tuples of :data:`RECORD_COLUMNS`) in chunks, by natural key.
-
-    Values are converted by SQLAlchemy's own (memoised) bind processors, so they are stored
-    exactly as the ORM would store them, and go to the driver in bulk: SQLite's
-    ``executemany`` of the upsert, PostgreSQL ``COPY`` and one upsert (docs/benchmarks.md)."""
+) -> Written:
+    """Upsert the file's registrations by natural key; an unchanged one is left as it is."""
     connection = db.session.connection()
-    dialect = connection.dialect
-    table = table_of(AbsenceRecord)
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in WRITTEN_COLUMNS]
-    width = len(RECORD_COLUMNS)  # then source, import and time, the same for every row
-    extra = [
-        _memoised(processor)(value)
-        for processor, value in zip(
-            processors[width:], (source[:12], import_id, utcnow()), strict=True
-        )
-    ]
-    # Only the columns whose type converts at all (on PostgreSQL 3 of the record's 15): a
-    # call per value and row costs more, at 600,000 rows, than the COPY itself.
-    converting = [(i, _memoised(p)) for i, p in enumerate(processors[:width]) if p is not None]
+    total = len(checked)
     done = 0
-
-    def converted() -> Iterator[list[tuple[Any, ...]]]:
-        for chunk in chunks(records, CHUNK):
-            rows = []
-            for record in chunk:
-                if len(record) != width:
-                    raise ValueError(f"a registration has {len(record)} values, not {width}")
-                row = [*record, *extra]
-                for index, convert in converting:
-                    row[index] = convert(row[index])
-                rows.append(tuple(row))
-            yield rows
 
     def advance(count: int) -> None:
         nonlocal done
         done += count
         if progress:
-            progress("opslaan", done, len(records))
+            progress("opslaan", done, total)
 
-    if dialect.name == "postgresql":
-        _copy_and_upsert_postgresql(connection, converted(), advance)
-    else:
-        sql, order = _upsert(dialect)
-        assert order == list(WRITTEN_COLUMNS)  # SQLite: positional, in column order
-        for rows in converted():
-            connection.exec_driver_sql(sql, rows)
-            advance(len(rows))
-    if progress and not records:
+    highest = connection.execute(select(func.max(_RECORDS.c.id))).scalar() or 0
+    _stage(connection, checked, advance)
+    written = Written()
+    with _page_cache(connection):
+        statement = _upsert_staged(connection.dialect.name, source, import_id)
+        changed = connection.execute(statement).all()
+    for student_id, record_id in changed:
+        written.students.add(student_id)
+        if record_id > highest:
+            written.inserted += 1
+        else:
+            written.updated += 1
+            written.corrected.add(student_id)
+    written.unchanged = total - written.inserted - written.updated
+    _drop_staging(connection)
+    if progress and not total:
         progress("opslaan", 0, 0)
+    return written
+
+
+def remove_missing(
+    checked: CheckedRows, student_ids: set[int], first_day: date, last_day: date
+) -> tuple[int, set[int]]:
+    """Delete these students' registrations of ``first_day``..``last_day`` that the file does
+    not have (deleted in the LVS); returns how many, and the students that lost one."""
+    key_columns = [_RECORDS.c[name] for name in KEY_COLUMNS]
+    query = select(_RECORDS.c.id, *key_columns).where(_RECORDS.c.day.between(first_day, last_day))
+    if len(student_ids) <= 500:
+        query = query.where(_RECORDS.c.student_id.in_(student_ids))
+    keys = {
+        (student_id, *checked.shape_values[shape][:3])
+        for student_id, shape in zip(checked.students, checked.shapes, strict=True)
+    }
+    gone: list[int] = []
+    losing: set[int] = set()
+    for record_id, *key in db.session.connection().execute(query):
+        if key[0] in student_ids and tuple(key) not in keys:
+            gone.append(record_id)
+            losing.add(key[0])
+    for some in chunks(gone, 5000):
+        db.session.execute(delete(AbsenceRecord).where(AbsenceRecord.id.in_(list(some))))
+    return len(gone), losing

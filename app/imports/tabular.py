@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from app.core.stored_text import N_
@@ -28,11 +29,13 @@ XLSX_MAGIC = b"PK\x03\x04"
 BINARY_PREFIX = 4096
 
 __all__ = [
+    "ColumnTable",
     "ImportLimits",
     "Table",
     "TableError",
     "column_positions",
     "read_header",
+    "read_columns",
     "read_import_file",
     "read_table",
 ]
@@ -241,22 +244,15 @@ def read_header(data: bytes, filename: str, *, limits: ImportLimits | None = Non
     return header
 
 
-def read_table(
+def _open_table(
     data: bytes,
     filename: str,
     aliases: Mapping[str, Iterable[str]],
     required: Iterable[str],
-    *,
-    limits: ImportLimits | None = None,
-) -> Table:
-    """Read ``data`` and map its columns to canonical names.
-
-    ``aliases`` maps a canonical name to the header names that mean it (matched with
-    :func:`normalise_header`); columns that are not mentioned are ignored. Fully empty lines are
-    skipped. Raises :class:`TableError` when the file is empty, unreadable or lacks a required
-    column, or holds more than ``limits`` (default: the app's settings) allow.
-    """
-    limits = limits or ImportLimits.current()
+    limits: ImportLimits,
+) -> tuple[dict[str, int], Iterator[tuple[int, list[str]]], str, str]:
+    """The positions of the canonical columns found, the rows (line number, cells) still to be
+    read, the encoding and the delimiter; refuses an empty file or a missing required column."""
     if not data or data.isspace():  # (strip() would copy a 100 MB file)
         raise TableError(N_("Het bestand is leeg."))
     encoding, delimiter = "binary", ""
@@ -280,7 +276,26 @@ def read_table(
             N_("Kolom(men) niet gevonden: %(items)s. Gevonden kolommen: %(shown)s.%(hint)s")
             % {"items": ", ".join(missing), "shown": shown, "hint": hint}
         )
+    return positions, rows, encoding, delimiter
 
+
+def read_table(
+    data: bytes,
+    filename: str,
+    aliases: Mapping[str, Iterable[str]],
+    required: Iterable[str],
+    *,
+    limits: ImportLimits | None = None,
+) -> Table:
+    """Read ``data`` and map its columns to canonical names.
+
+    ``aliases`` maps a canonical name to the header names that mean it (matched with
+    :func:`normalise_header`); columns that are not mentioned are ignored. Fully empty lines are
+    skipped. Raises :class:`TableError` when the file is empty, unreadable or lacks a required
+    column, or holds more than ``limits`` (default: the app's settings) allow.
+    """
+    limits = limits or ImportLimits.current()
+    positions, rows, encoding, delimiter = _open_table(data, filename, aliases, required, limits)
     table = Table(columns=list(positions), encoding=encoding, delimiter=delimiter)
     for line_number, values in rows:
         _check_row(line_number, values, limits)
@@ -293,3 +308,52 @@ def read_table(
     if not table.rows:
         raise TableError(N_("Het bestand bevat alleen een kopregel en geen gegevens."))
     return table
+
+
+@dataclass
+class ColumnTable:
+    """A file read column by column: ``columns[name][i]`` is row i's cell (as read, NOT
+    stripped: a caller that reads each distinct value once strips it then), ``line_numbers[i]``
+    its line in the file. For large exports: no dict per row."""
+
+    columns: dict[str, list[str]]
+    line_numbers: list[int]
+    encoding: str = "utf-8"
+    delimiter: str = ","
+
+    def __len__(self) -> int:
+        return len(self.line_numbers)
+
+
+def read_columns(
+    data: bytes,
+    filename: str,
+    aliases: Mapping[str, Iterable[str]],
+    required: Iterable[str],
+    *,
+    limits: ImportLimits | None = None,
+) -> ColumnTable:
+    """:func:`read_table`'s file, checks and problems, as columns (see :class:`ColumnTable`)."""
+    limits = limits or ImportLimits.current()
+    positions, rows, encoding, delimiter = _open_table(data, filename, aliases, required, limits)
+    kept: list[list[str]] = []
+    lines: list[int] = []
+    last_line = limits.max_rows + 1
+    max_columns, max_cell = limits.max_columns, limits.max_cell_chars
+    width = max(positions.values()) + 1
+    for line_number, values in rows:
+        # _check_row's checks, inline: they run for every line of a file of a million.
+        if line_number > last_line or len(values) > max_columns:
+            _check_row(line_number, values, limits)
+        if not values or max(map(len, values)) > max_cell:
+            _check_row(line_number, values, limits)
+        if not "".join(values).strip():  # a fully empty line (as any(v.strip() ...))
+            continue
+        if len(values) < width:  # a short line: the missing cells are empty
+            values = values + [""] * (width - len(values))
+        kept.append(values)
+        lines.append(line_number)
+    if not kept:
+        raise TableError(N_("Het bestand bevat alleen een kopregel en geen gegevens."))
+    columns = {name: list(map(itemgetter(i), kept)) for name, i in positions.items()}
+    return ColumnTable(columns, lines, encoding=encoding, delimiter=delimiter)
