@@ -1,8 +1,10 @@
-// The climate check: at the end of a shift, one tap per zone visited today.
+// The climate check: at the end of a shift, one tap per zone visited today. Loaded by
+// controls.js when it is first opened.
 import { enqueue, queued, removeFromQueue } from "./store.js";
-import { showToast, syncer } from "./entry.js";
-import { $, $$, currentLocation, getJson, localDay, messages, state, uuid4 } from "./shared.js";
-import { renderPending } from "./today.js";
+import { showToast, syncer } from "./controls.js";
+import {
+  $, $$, currentLocation, getJson, localDay, messages, renderPending, state, uuid4,
+} from "./app.js";
 
 let climateShowAll = false;
 let climateToday = new Map(); // zone_id -> rating, as known on this phone

@@ -10,7 +10,14 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.floor.scripts import FIRST_MODULES, FLOOR_MODULES, LATER_MODULES
+from app.floor.scripts import (
+    CONNECTIONS_PER_HOST,
+    FIRST_MODULES,
+    FLOOR_MODULES,
+    LATER_MODULES,
+    LAZY_MODULES,
+    PRELOADED_DATA,
+)
 
 STATIC_IMPORT = re.compile(r'^import [^;]*? from "\./([\w.-]+)";', flags=re.MULTILINE | re.DOTALL)
 
@@ -34,7 +41,7 @@ def static_graph(folder: Path, entry: str) -> set[str]:
 
 def test_every_module_file_is_listed_once(app: Flask) -> None:
     files = sorted(path.name for path in floor_dir(app).glob("*.js"))
-    assert sorted((*FIRST_MODULES, *LATER_MODULES)) == files
+    assert sorted((*FIRST_MODULES, *LATER_MODULES, *LAZY_MODULES)) == files
     assert len(set(FLOOR_MODULES)) == len(FLOOR_MODULES)
 
 
@@ -57,13 +64,21 @@ def test_the_service_worker_precaches_every_module(client: FlaskClient) -> None:
 def test_the_first_graph_is_only_what_draws_the_list(app: Flask) -> None:
     folder = floor_dir(app)
     assert static_graph(folder, "app.js") == set(FIRST_MODULES)
-    # The rest is loaded by app.js after the list is drawn, and reaches every later module.
-    source = (folder / "app.js").read_text(encoding="utf-8")
-    assert 'import("./controls.js")' in source
-    assert static_graph(folder, "controls.js") | set(FIRST_MODULES) == {
-        *FIRST_MODULES,
-        *LATER_MODULES,
-    }
+    # The rest is loaded by app.js after the list is drawn; the lazy ones when first used.
+    assert 'import("./controls.js")' in (folder / "app.js").read_text(encoding="utf-8")
+    assert static_graph(folder, "controls.js") == {*FIRST_MODULES, *LATER_MODULES}
+    controls = (folder / "controls.js").read_text(encoding="utf-8")
+    for name in LAZY_MODULES:
+        assert f'import("./{name}")' in controls, name
+
+
+def test_what_a_first_load_asks_for_at_once_fits_one_round_trip(client: FlaskClient) -> None:
+    """Over HTTP/1.1 a browser opens at most six connections to a host: the preloaded data and
+    every module not loaded lazily must fit, or some wait a whole round trip."""
+    page = client.get("/vloer/").get_data(as_text=True)
+    data = re.findall(r'<link rel="preload" href="[^"]+" as="fetch" crossorigin>', page)
+    assert len(data) == PRELOADED_DATA
+    assert PRELOADED_DATA + len(FIRST_MODULES) + len(LATER_MODULES) <= CONNECTIONS_PER_HOST
 
 
 def test_no_module_is_over_the_projects_size_limit(app: Flask) -> None:
