@@ -1,7 +1,7 @@
 """The floor screen's first load in modules (issue 24, phone figures): "Vandaag" is drawn from
 the preloaded list before the rest of the page (controls.js and what it imports) has even
-arrived, the buttons work once it has, and a sync pass that sent nothing does not ask the
-server for today's list again."""
+arrived, the buttons work once it has — and do not wait for a list that is slow to come — and a
+sync pass that sent nothing does not ask the server for today's list again."""
 
 from __future__ import annotations
 
@@ -53,6 +53,38 @@ def test_vandaag_is_drawn_before_the_controls_have_arrived(
     page.wait_for_selector("body[data-ready=true]")
     expect(page.get_by_role("radio", name="kantine")).to_be_visible()
     page.get_by_role("button", name="Contact").click()
+    expect_sent(page, 2)
+    context.close()
+
+
+def test_the_buttons_do_not_wait_for_a_slow_list(
+    browser: Browser,
+    browser_context_args: dict[str, Any],
+    live_server: LiveServer,
+    staff: User,
+) -> None:
+    """Today's list held back (a slow network; the shell from the service worker would be the
+    same): the controls load at once, and a contact is logged and listed before the list."""
+    context = browser.new_context(**{**browser_context_args, "service_workers": "block"})
+    page = context.new_page()
+    open_floor(page, live_server, staff)
+    page.get_by_role("button", name="Contact").click()
+    expect_sent(page, 1)
+
+    held: list[Route] = []
+    # The first load's list (the HTML's preload, which the script takes) is held; later ones pass.
+    page.route(
+        "**/api/floor/today", lambda route: route.continue_() if held else held.append(route)
+    )
+    page.reload()
+    expect(page.get_by_role("radio", name="kantine")).to_be_visible(timeout=10_000)
+    assert held, "the page asked for today's list"
+    page.get_by_role("button", name="Contact").click()
+    expect(page.locator('#today-list li[data-state="pending"]')).to_have_count(1)
+    expect(page.locator("#today-list li")).to_have_count(1)  # the server's row is not in yet
+
+    held[0].continue_()
+    page.wait_for_selector("body[data-ready=true]")
     expect_sent(page, 2)
     context.close()
 

@@ -424,8 +424,7 @@ export function setMinutesAgo(minutes) {
 }
 
 // ---------- start ----------
-// At most this long the controls wait for the first list: a slow answer must not hold back the
-// buttons (they are usually wired some tens of ms after the list is drawn).
+// At most this long the controls wait for the first list, when its answer is in already.
 const CONTROLS_WAIT_MS = 300;
 
 // The data first, all of it at once: on a slow network each request costs a round trip of its
@@ -437,11 +436,13 @@ const requests = {
 };
 Object.values(requests).forEach((request) => request.catch(() => {}));
 
-// Today's list first; the queue (IndexedDB) and the controls once it is painted — or after
-// CONTROLS_WAIT_MS, should the list's answer be slow: queued entries and the buttons must not
-// wait for the network. Whichever draws last draws from all that is known by then.
+// Today's list first, if its answer (preloaded by the HTML) is in already, as on a first load:
+// the queue (IndexedDB) and the controls once it is painted. Otherwise — the shell from the
+// service worker, a slow network — they do not wait for the network: queued entries and the
+// buttons come at once. Whichever draws last draws from all that is known by then.
 const listDrawn = refreshToday(requests.today, true);
-const drawnOrLate = Promise.race([
+const answered = performance.getEntriesByName(new URL("/api/floor/today", window.location.href).href).length > 0;
+const drawnOrLate = !answered ? Promise.resolve("late") : Promise.race([
   firstDrawn, new Promise((resolve) => { setTimeout(() => resolve("late"), CONTROLS_WAIT_MS); }),
 ]);
 // The queue is read by refreshToday() once the list is painted; here only if the list is late.
