@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from app.core.vocabulary import Role
 from app.models import User
@@ -24,18 +24,26 @@ def staff(make_user: Callable[..., User]) -> User:
     return make_user(Role.MEDEWERKER, ("ZS",), name="Samira Vloer")
 
 
+def floor_with_one_sent_entry(
+    browser: Browser, context_args: dict[str, Any], server: LiveServer, staff: User
+) -> tuple[BrowserContext, Page]:
+    """The floor with one contact on the server's list. No service worker: a held request must
+    be the page's own, as on a first load."""
+    context = browser.new_context(**{**context_args, "service_workers": "block"})
+    page = context.new_page()
+    open_floor(page, server, staff)
+    page.get_by_role("button", name="Contact").click()
+    expect_sent(page, 1)
+    return context, page
+
+
 def test_vandaag_is_drawn_before_the_controls_have_arrived(
     browser: Browser,
     browser_context_args: dict[str, Any],
     live_server: LiveServer,
     staff: User,
 ) -> None:
-    # No service worker: the held module must be the page's own request, as on a first load.
-    context = browser.new_context(**{**browser_context_args, "service_workers": "block"})
-    page = context.new_page()
-    open_floor(page, live_server, staff)
-    page.get_by_role("button", name="Contact").click()
-    expect_sent(page, 1)
+    context, page = floor_with_one_sent_entry(browser, browser_context_args, live_server, staff)
 
     held: list[Route] = []
     page.route("**/static/js/floor/controls.js", lambda route: held.append(route))
@@ -65,11 +73,7 @@ def test_the_buttons_do_not_wait_for_a_slow_list(
 ) -> None:
     """Today's list held back (a slow network; the shell from the service worker would be the
     same): the controls load at once, and a contact is logged and listed before the list."""
-    context = browser.new_context(**{**browser_context_args, "service_workers": "block"})
-    page = context.new_page()
-    open_floor(page, live_server, staff)
-    page.get_by_role("button", name="Contact").click()
-    expect_sent(page, 1)
+    context, page = floor_with_one_sent_entry(browser, browser_context_args, live_server, staff)
 
     held: list[Route] = []
     # The first load's list (the HTML's preload, which the script takes) is held; later ones pass.
