@@ -22,6 +22,7 @@ from app.extensions import db
 from app.floor.climate import check_summary, checks_for_day
 from app.floor.inline_style import floor_style
 from app.floor.rules import MAX_HEAD_COUNT, kinds_for_phone
+from app.floor.scripts import FLOOR_MODULES
 from app.floor.services import (
     MAX_BATCH,
     BatchError,
@@ -77,6 +78,7 @@ def index() -> ResponseReturnValue:
         max_batch=MAX_BATCH,
         undo_ms=int(current_app.config["FLOOR_UNDO_MS"]),
         style=floor_style().markup,
+        modules=FLOOR_MODULES,
     )
     response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = "no-cache"

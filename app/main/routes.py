@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 from app.access import login_required
 from app.core import roles
 from app.extensions import limiter
+from app.floor.scripts import FLOOR_MODULES
 from app.main.health import readiness
 from app.main.workplace import (
     DESK,
@@ -97,9 +98,7 @@ SHELL_STATIC = (
     "css/app.css",
     "css/floor.css",
     "js/app.js",
-    "js/floor/app.js",
-    "js/floor/store.js",
-    "js/floor/sync.js",
+    *FLOOR_MODULES,
     "icons/icon.svg",
     "icons/icon-192.png",
     "icons/icon-512.png",

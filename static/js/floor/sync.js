@@ -42,24 +42,28 @@ export class Syncer extends EventTarget {
     return this.run();
   }
 
-  /** Run a sync now; a call while one is running schedules one more pass. */
+  /** Run a sync now; a call while one is running schedules one more pass. "done" says whether
+   * the server answered for anything (``sent``): only then can its list of today have changed. */
   async run() {
     if (this.running) {
       this.again = true;
       return;
     }
     this.running = true;
+    let sent = false;
     try {
       do {
         this.again = false;
         const pass = () => this.once();
         // One tab at a time where the browser can tell (retries are idempotent anyway).
-        if (navigator.locks) await navigator.locks.request("schoolfit-floor-sync", pass);
-        else await pass();
+        const answered = navigator.locks
+          ? await navigator.locks.request("schoolfit-floor-sync", pass)
+          : await pass();
+        sent = sent || answered === true;
       } while (this.again);
     } finally {
       this.running = false;
-      this.emit("done");
+      this.emit("done", { sent });
     }
   }
 
@@ -72,7 +76,9 @@ export class Syncer extends EventTarget {
     this.heldTimer = setTimeout(() => this.run(), wait);
   }
 
+  /** One pass; true when the server answered for at least one batch. */
   async once() {
+    let sentAny = false;
     const now = Date.now();
     const entries = await queued();
     this.scheduleHeldBack(entries, now);
@@ -117,16 +123,16 @@ export class Syncer extends EventTarget {
         });
       } catch (error) {
         this.emit("state", { state: "offline" });
-        return;
+        return sentAny;
       }
       if (response.status === 401) {
         this.emit("login-required");
-        return;
+        return sentAny;
       }
       if (!response.ok) {
         // Kept in the queue; tried again on the next pass.
         this.emit("state", { state: "error", status: response.status });
-        return;
+        return sentAny;
       }
       const { results } = await response.json();
       const sent = new Map(batch.map((entry) => [entry.uuid, entry]));
@@ -139,7 +145,9 @@ export class Syncer extends EventTarget {
       const answered = results.map((result) => result.uuid).filter((uuid) => sent.has(uuid) && !refusedIds.has(uuid));
       await removeFromQueue(answered);
       const quarantined = results.filter((result) => result.status === "quarantined");
+      sentAny = true;
       this.emit("sent", { results, quarantined, batch });
     }
+    return sentAny;
   }
 }
