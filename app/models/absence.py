@@ -142,7 +142,8 @@ class AbsenceUnauthorisedDay(Model):
     """A student's unauthorised hours on one school day (days with none have no row): the
     first figure of :class:`AbsenceFigures`, kept beside it (written and erased with it by
     ``app.absence.figures``, cascading with the student) so that the report sums a location's
-    hours in SQL instead of decoding every student's figures. Valid under the same
+    hours, and the outcome indicator a student's before and after a case, in SQL instead of
+    decoding every student's figures. Valid under the same
     :class:`AbsenceFiguresBasis`."""
 
     __tablename__ = "absence_unauthorised_day"

@@ -74,11 +74,11 @@ def build_report(
     location for the whole group, else the scope's own). ``today`` decides which outcome
     windows are complete (default: today). ``with_summary``: the key figures beside the
     previous period and the same period last year (two more periods' queries). ``tallies``:
-    count floor entries and absence from the tallies (``app.reports.tallies``) and the cases
-    in SQL (False: from the raw rows, the cases walked in Python — the same report, slower;
-    the reference the tests compare with). Raises
-    :class:`ReportError` (Dutch message) for an unknown location or a period that makes no
-    sense.
+    count floor entries and absence from the tallies (``app.reports.tallies``; the outcome
+    indicator's hours too) and the cases in SQL (False: from the raw rows and the decoded day
+    figures, the cases walked in Python — the same report, slower; the reference the tests
+    compare with). Raises :class:`ReportError` (Dutch message) for an unknown location or a
+    period that makes no sense.
     """
     try:
         rules.check_period(start, end)
@@ -135,7 +135,7 @@ def build_report(
         visits=visits.figures(ids, first, last),
         detention=detention.figures(ids, start, end),
         absence=absence.figures(ids, scope_students, start, end, calendar, hours, in_sql=tallies),
-        outcome=outcome.figures(opened, calendar, today),
+        outcome=outcome.figures(opened, calendar, today, in_sql=tallies),
         observations=observations.figures(locations, start, end, in_sql=tallies),
         comparison=comparison.figures(
             compared, first, last, len(school_weeks), students, hours, tallies=tallies
