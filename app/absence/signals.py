@@ -21,6 +21,7 @@ from app.absence.summaries import after_today_warning, evaluation_text, no_schoo
 from app.access import students_visible_to
 from app.audit import record, record_many
 from app.core.calendar_store import load_calendar
+from app.core.collection import collector_paused
 from app.core.csv_export import csv_text
 from app.core.localtime import local_day_bounds, local_today
 from app.core.sql import table_of
@@ -70,6 +71,20 @@ def evaluate_signals(
 
     Registrations dated after ``today`` (default: the real today) never count, also when
     ``as_of`` is a later day: nobody knows yet whether the student will be absent."""
+    with collector_paused():  # app/core/collection.py: nothing here makes reference cycles
+        return _evaluate_signals(
+            as_of, student_ids=student_ids, location=location, store=store, today=today
+        )
+
+
+def _evaluate_signals(
+    as_of: date | None,
+    *,
+    student_ids: Iterable[int] | None,
+    location: Location | None,
+    store: bool,
+    today: date | None,
+) -> EvaluationSummary:
     today = today or local_today()
     as_of = as_of or today
     ids = set(student_ids) if student_ids is not None else None
