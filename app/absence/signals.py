@@ -21,9 +21,10 @@ from app.absence.summaries import after_today_warning, evaluation_text, no_schoo
 from app.access import students_visible_to
 from app.audit import record, record_many
 from app.core.calendar_store import load_calendar
+from app.core.collection import collector_paused
 from app.core.csv_export import csv_text
 from app.core.localtime import local_day_bounds, local_today
-from app.core.sql import table_of
+from app.core.sql import among, table_of
 from app.exceptions import DomainError
 from app.extensions import db
 from app.models import AbsenceSignal, Location, Student, User
@@ -70,6 +71,20 @@ def evaluate_signals(
 
     Registrations dated after ``today`` (default: the real today) never count, also when
     ``as_of`` is a later day: nobody knows yet whether the student will be absent."""
+    with collector_paused():  # app/core/collection.py: nothing here makes reference cycles
+        return _evaluate_signals(
+            as_of, student_ids=student_ids, location=location, store=store, today=today
+        )
+
+
+def _evaluate_signals(
+    as_of: date | None,
+    *,
+    student_ids: Iterable[int] | None,
+    location: Location | None,
+    store: bool,
+    today: date | None,
+) -> EvaluationSummary:
     today = today or local_today()
     as_of = as_of or today
     ids = set(student_ids) if student_ids is not None else None
@@ -143,7 +158,7 @@ def _store_findings(
     if scope_first is not None:
         conditions = [or_(conditions[0], AbsenceSignal.window_end >= scope_first)]
     if ids is not None:
-        conditions.append(AbsenceSignal.student_id.in_(list(ids)))
+        conditions.append(among(AbsenceSignal.student_id, ids))
     if location is not None:
         in_location = select(Student.id).where(Student.location_id == location.id)
         conditions.append(AbsenceSignal.student_id.in_(in_location))
@@ -154,12 +169,15 @@ def _store_findings(
         AbsenceSignal.variant,
         AbsenceSignal.window_start,
     )
-    existing: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {}
-    stored_rows = select(AbsenceSignal.id, *key_columns, *columns).where(*conditions)
+    # id, key, values, ended_on.
+    existing: dict[tuple[Any, ...], tuple[int, tuple[Any, ...], date | None]] = {}
+    stored_rows = select(AbsenceSignal.id, *key_columns, *columns, AbsenceSignal.ended_on).where(
+        *conditions
+    )
     for row in db.session.connection().execute(stored_rows):  # Core: plain rows, no ORM work
-        existing[tuple(row[1:5])] = (row[0], tuple(row[5:]))
+        existing[tuple(row[1:5])] = (row[0], tuple(row[5:-1]), row[-1])
     active_index = SIGNAL_VALUES.index("active")
-    was_active = {key for key, (_id, values) in existing.items() if values[active_index]}
+    was_active = {key for key, (_id, values, _e) in existing.items() if values[active_index]}
     as_of = summary.as_of
     now = utcnow()
     inserts: list[dict[str, Any]] = []
@@ -182,50 +200,57 @@ def _store_findings(
                     "window_start": finding.window_start,
                     "first_seen_at": now,
                     "evaluated_on": as_of,
+                    "ended_on": None if finding.active else as_of,
                     **dict(zip(SIGNAL_VALUES, values, strict=True)),
                 }
             )
-        elif stored[1] != values:
+            continue
+        signal_id, stored_values, ended_on = stored
+        # When a signal ended (the first evaluation that found it no longer holding), or None
+        # while it holds (again).
+        ended = None if finding.active else (ended_on or as_of)
+        if stored_values != values or ended != ended_on:
             changed = dict(zip(SIGNAL_VALUES, values, strict=True))
-            updates.append({"signal_id": stored[0], **changed})
-    gone = [signal_id for key, (signal_id, values) in existing.items() if key not in seen]
+            updates.append({"signal_id": signal_id, "ended": ended, "evaluated": as_of, **changed})
+    # Signals no rule finds any more hold no more; those that said so already are not written
+    # again (on SQLite every written page is synced at the commit).
+    gone = [
+        signal_id
+        for key, (signal_id, values, ended_on) in existing.items()
+        if key not in seen and (values[active_index] or ended_on is None)
+    ]
     signal_table = table_of(AbsenceSignal)
     summary.closed = len(was_active - still_active)
-    # Every signal in scope was looked at today, changed or not (rows that say so already are
-    # not written again: on SQLite every written page is synced at the commit).
-    db.session.execute(
-        update(AbsenceSignal)
-        .where(*conditions, AbsenceSignal.evaluated_on != as_of)
-        .values(evaluated_on=as_of)
-    )
     if updates:
         db.session.execute(
             update(signal_table)
             .where(signal_table.c.id == bindparam("signal_id"))
-            .values({name: bindparam(name) for name in SIGNAL_VALUES}),
+            .values(
+                {
+                    **{name: bindparam(name) for name in SIGNAL_VALUES},
+                    "ended_on": bindparam("ended"),
+                    "evaluated_on": bindparam("evaluated"),
+                }
+            ),
             updates,
         )
     for start in range(0, len(gone), 500):
         db.session.execute(
             update(AbsenceSignal)
             .where(AbsenceSignal.id.in_(gone[start : start + 500]))
-            .values(active=False)
+            .values(active=False, ended_on=func.coalesce(AbsenceSignal.ended_on, as_of))
         )
     for start in range(0, len(inserts), 1000):
         db.session.execute(insert(signal_table), inserts[start : start + 1000])
-    # When a signal ended (the first evaluation that found it no longer holding), or that it
-    # holds again.
+    # Every signal in scope was looked at today, changed or not (rows that say so already are
+    # not written again: on SQLite every written page is synced at the commit). Signals outside
+    # the scope ended before it: inactive, with their ended_on set when they ended.
+    db.session.execute(
+        update(AbsenceSignal)
+        .where(*conditions, AbsenceSignal.evaluated_on != as_of)
+        .values(evaluated_on=as_of)
+    )
     scoped = conditions[1:]
-    db.session.execute(
-        update(AbsenceSignal)
-        .where(*scoped, AbsenceSignal.active.is_(False), AbsenceSignal.ended_on.is_(None))
-        .values(ended_on=as_of)
-    )
-    db.session.execute(
-        update(AbsenceSignal)
-        .where(*scoped, AbsenceSignal.active.is_(True), AbsenceSignal.ended_on.is_not(None))
-        .values(ended_on=None)
-    )
     listed = db.session.execute(
         select(
             AbsenceSignal.active,

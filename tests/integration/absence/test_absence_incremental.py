@@ -183,3 +183,98 @@ def import_incrementally(steps: list[tuple[str, list, bool, date]]) -> None:
         for model in (AbsenceSignal, AbsenceFigures, AbsenceRecord, AbsenceImport):
             db.session.execute(delete(model))
         db.session.commit()
+
+
+@randomized(3)
+def test_an_ended_signal_carries_the_day_it_ended_and_a_holding_one_none(
+    pupils: list[Student], rng: random.Random
+) -> None:
+    """The evaluation works out ``ended_on`` itself (no UPDATE over every signal of the
+    students): after every import and every evaluation, a signal that holds has none, one that
+    ended has the evaluation day it was first found ended — not later than that day, and kept
+    by later evaluations."""
+    numbers = [p.leerlingnummer for p in pupils]
+    ended_before: dict[tuple[Any, ...], date] = {}
+    try:
+        for name, rows, replace_period, as_of in term_imports(rng, numbers):
+            evaluate_signals(as_of)
+            db.session.commit()
+            ended_before = assert_ended_on_consistent(ended_before, as_of, f"night {name}")
+            import_absence(
+                magister_csv(sorted(rows, key=lambda r: (r.day, r.leerlingnummer, r.lesson))),
+                name,
+                as_of=as_of,
+                replace_period=replace_period,
+            )
+            db.session.commit()
+            ended_before = assert_ended_on_consistent(ended_before, as_of, name)
+        assert ended_before, "a term of these profiles ends some signals"
+    finally:
+        for model in (AbsenceSignal, AbsenceFigures, AbsenceRecord, AbsenceImport):
+            db.session.execute(delete(model))
+        db.session.commit()
+
+
+def assert_ended_on_consistent(
+    ended_before: dict[tuple[Any, ...], date], as_of: date, step: str
+) -> dict[tuple[Any, ...], date]:
+    """Every stored signal: active and no ``ended_on``, or inactive with one on or before
+    ``as_of`` — the same one as before if it had ended already. Returns the ended ones."""
+    ended: dict[tuple[Any, ...], date] = {}
+    query = select(
+        AbsenceSignal.student_id,
+        AbsenceSignal.rule,
+        AbsenceSignal.variant,
+        AbsenceSignal.window_start,
+        AbsenceSignal.active,
+        AbsenceSignal.ended_on,
+    )
+    for *key, active, ended_on in db.session.execute(query):
+        if active:
+            assert ended_on is None, (step, key)
+            continue
+        assert ended_on is not None and ended_on <= as_of, (step, key, ended_on)
+        previous = ended_before.get(tuple(key))
+        assert previous is None or previous == ended_on, (step, key, previous, ended_on)
+        ended[tuple(key)] = ended_on
+    return ended
+
+
+def test_evaluating_students_named_by_tens_of_thousands_of_ids(
+    app: Flask, make_student: Callable[..., Student]
+) -> None:
+    """The evaluation selects its students' figures and signals with their ids as one
+    parameter (a board's day touches thousands of students): only those students are
+    evaluated, however many ids; unknown ids are no students and change nothing."""
+    school_calendar()
+    student = make_student("ZS", leerlingnummer="410099")
+    make_student("ZS", leerlingnummer="410098")  # as absent, but not among the ids
+    import_absence(
+        magister_csv(
+            [
+                SyntheticRow(number, day, lesson, "O")
+                for number in ("410098", "410099")
+                for day in load_calendar().school_days_between(date(2026, 9, 7), date(2026, 9, 9))
+                for lesson in range(1, 7)
+            ]
+        ),
+        "week.csv",
+        as_of=date(2026, 9, 9),
+        evaluate=False,
+    )
+    db.session.commit()
+    try:
+        ids = {student.id, *range(10**6, 10**6 + 40_000)}
+        summary = evaluate_signals(date(2026, 9, 9), student_ids=ids, today=date(2026, 9, 9))
+        db.session.commit()
+        assert summary.students == 1
+        assert [(f.rule, f.hours) for _, f in summary.findings] == [("16uur", 18.0)]
+        assert {(student_id, rule) for student_id, rule, *_ in stored_signals()} == {
+            (student.id, "16uur")
+        }
+        again = evaluate_signals(date(2026, 9, 9), student_ids=ids, today=date(2026, 9, 9))
+        assert (again.new, again.closed, again.listed) == (0, 0, 1)
+    finally:
+        for model in (AbsenceSignal, AbsenceFigures, AbsenceRecord, AbsenceImport):
+            db.session.execute(delete(model))
+        db.session.commit()
