@@ -1,18 +1,16 @@
 """Absence import from Magister, SOMtoday or the canonical format: all or nothing, fast.
 
-The file is read with :func:`app.imports.tabular.read_table`, every row is checked first (any
-bad row: nothing changes, and the answer lists rows and reasons in Dutch), then the rows are
-written in bulk with the database's own upsert (``INSERT … ON CONFLICT (natural key) DO
-UPDATE``), so importing the same or an overlapping export again never counts twice and a later
-correction replaces the earlier registration. Afterwards the signals of the students whose day
+The file is read as columns (:func:`app.imports.tabular.read_columns`), every row is checked
+first, each distinct combination of cells once (any bad row: nothing changes, and the answer
+lists rows and reasons in Dutch), then the rows are staged and written by one set-based upsert
+(``INSERT … ON CONFLICT (natural key) DO UPDATE … WHERE`` a column differs), so importing the
+same or an overlapping export again never counts twice and a later correction replaces the
+earlier registration. Afterwards the signals of the students whose day
 figures changed are evaluated. docs/imports.md describes the format.
 """
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -33,6 +31,7 @@ from app.absence.services import effective_codes, rule_settings
 from app.absence.signals import evaluate_signals
 from app.absence.summaries import import_text
 from app.core.calendar_store import load_calendar
+from app.core.collection import collector_paused
 from app.core.localtime import local_today
 from app.core.locks import hold_import_lock
 from app.core.stored_text import N_
@@ -125,7 +124,9 @@ def import_absence(
     :class:`~app.core.locks.ImportBusy` (another absence import runs); then nothing changes.
     ``progress(stage, done, total)`` is called as rows are checked and written.
     """
-    with paused_gc():
+    # Reading and checking a file makes a million lists and tuples that live till its end;
+    # collections walking them took twice the time of reading an export (app/core/collection.py).
+    with collector_paused():
         result = _import(
             data,
             filename,
@@ -141,21 +142,6 @@ def import_absence(
         # checks that a full evaluation afterwards changes nothing.
         result.signals = evaluate_signals(as_of, student_ids=result.changed_student_ids)
     return result
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Python's cyclic garbage collector paused: reading and checking a file makes a million
-    lists and tuples that live till the end, and each thousand allocations would start a
-    collection walking all of them (twice the time of reading an export). Nothing made here
-    forms cycles; reference counting frees it all the same."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _import(
