@@ -14,7 +14,7 @@ from app.absence.figures import figures_by_student, stored_basis_matches
 from app.absence.services import rule_settings
 from app.core.localtime import LOCAL_TZ
 from app.core.schoolcalendar import SchoolCalendar
-from app.core.sql import plain_rows
+from app.core.sql import among, plain_rows
 from app.models import AbsenceUnauthorisedDay, Casus, Student
 from app.reports import rules
 from app.reports.filters import in_period, in_scope, on_days
@@ -23,9 +23,6 @@ from app.reports.model import OutcomeFigures, Report
 from app.reports.rules import Count
 from app.reports.sections.cases import CaseRow
 from app.reports.tallies import DIGITS
-
-# Students a statement (SQLite takes at most 32,766 parameters).
-IN_CHUNK = 5000
 
 
 def openings(rows: Sequence[CaseRow], first: datetime, last: datetime) -> dict[int, date]:
@@ -91,23 +88,22 @@ def _sums_in_sql(windows: dict[int, rules.OutcomeWindows]) -> dict[int, tuple[fl
     hours = AbsenceUnauthorisedDay.hours
     day = AbsenceUnauthorisedDay.day
     for window, ids in students.items():
-        for start in range(0, len(ids), IN_CHUNK):
-            rows = plain_rows(
-                select(
-                    AbsenceUnauthorisedDay.student_id,
-                    func.sum(sql_case((day <= window.before_last, hours), else_=0.0)),
-                    func.sum(sql_case((day >= window.after_first, hours), else_=0.0)),
-                )
-                .where(
-                    AbsenceUnauthorisedDay.student_id.in_(ids[start : start + IN_CHUNK]),
-                    on_days(day, window.before_first, window.after_last),
-                    # The week of opening belongs to neither window.
-                    (day <= window.before_last) | (day >= window.after_first),
-                )
-                .group_by(AbsenceUnauthorisedDay.student_id)
+        rows = plain_rows(
+            select(
+                AbsenceUnauthorisedDay.student_id,
+                func.sum(sql_case((day <= window.before_last, hours), else_=0.0)),
+                func.sum(sql_case((day >= window.after_first, hours), else_=0.0)),
             )
-            for student_id, before, after in rows:
-                sums[student_id] = (round(float(before), DIGITS), round(float(after), DIGITS))
+            .where(
+                among(AbsenceUnauthorisedDay.student_id, ids),
+                on_days(day, window.before_first, window.after_last),
+                # The week of opening belongs to neither window.
+                (day <= window.before_last) | (day >= window.after_first),
+            )
+            .group_by(AbsenceUnauthorisedDay.student_id)
+        )
+        for student_id, before, after in rows:
+            sums[student_id] = (round(float(before), DIGITS), round(float(after), DIGITS))
     return sums
 
 
