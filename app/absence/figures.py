@@ -48,8 +48,6 @@ from app.models import (
 from app.models.types import utcnow
 
 BASIS_ID = 1
-# Above this many students an IN (...) list costs more than reading everyone and filtering.
-IN_LIST_LIMIT = 500
 
 FigureMap = dict[date, DayFigures]
 
@@ -102,15 +100,11 @@ def registrations_by_student(
         query = query.join(Student, Student.id == AbsenceRecord.student_id)
     if active_only:
         query = query.where(Student.active.is_(True))
-    wanted = set(student_ids) if student_ids is not None else None
-    if wanted is not None and len(wanted) <= IN_LIST_LIMIT:
-        query = query.where(AbsenceRecord.student_id.in_(wanted))
+    if student_ids is not None:
+        query = query.where(among(AbsenceRecord.student_id, set(student_ids)))
     if location_id is not None:
         query = query.where(Student.location_id == location_id)
-    result = registrations_per_student(query)
-    if wanted is not None and len(wanted) > IN_LIST_LIMIT:
-        result = {s: rows for s, rows in result.items() if s in wanted}
-    return result
+    return registrations_per_student(query)
 
 
 # --------------------------------------------------------------------------------------------
@@ -337,12 +331,11 @@ def refresh_figures(
         return set()
     # Compared and replaced as columns: the days before ``from_day`` are kept as they are stored.
     before: dict[int, Columns] = {}
-    query = select(AbsenceFigures.student_id, AbsenceFigures.days)
-    if len(ids) <= IN_LIST_LIMIT:
-        query = query.where(AbsenceFigures.student_id.in_(ids))
+    query = select(AbsenceFigures.student_id, AbsenceFigures.days).where(
+        among(AbsenceFigures.student_id, ids)
+    )
     for student_id, text in db.session.connection().execute(query):
-        if student_id in ids:
-            before[student_id] = _unpack(text)
+        before[student_id] = _unpack(text)
     from_ordinal = from_day.toordinal()
     known: dict[int, Sequence[Registration]] = {}
     for student_id, rows in (imported or {}).items():

@@ -34,7 +34,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.absence.import_rows import KEY_COLUMNS, RECORD_COLUMNS, SHAPE_COLUMNS, CheckedRows
-from app.core.sql import table_of
+from app.core.sql import among, table_of
 from app.extensions import db
 from app.models import AbsenceRecord
 from app.models.types import utcnow
@@ -249,9 +249,9 @@ def remove_missing(
     """Delete these students' registrations of ``first_day``..``last_day`` that the file does
     not have (deleted in the LVS); returns how many, and the students that lost one."""
     key_columns = [_RECORDS.c[name] for name in KEY_COLUMNS]
-    query = select(_RECORDS.c.id, *key_columns).where(_RECORDS.c.day.between(first_day, last_day))
-    if len(student_ids) <= 500:
-        query = query.where(_RECORDS.c.student_id.in_(student_ids))
+    query = select(_RECORDS.c.id, *key_columns).where(
+        _RECORDS.c.day.between(first_day, last_day), among(_RECORDS.c.student_id, student_ids)
+    )
     keys = {
         (student_id, *checked.shape_values[shape][:3])
         for student_id, shape in zip(checked.students, checked.shapes, strict=True)
@@ -259,9 +259,9 @@ def remove_missing(
     gone: list[int] = []
     losing: set[int] = set()
     for record_id, *key in db.session.connection().execute(query):
-        if key[0] in student_ids and tuple(key) not in keys:
+        if tuple(key) not in keys:
             gone.append(record_id)
             losing.add(key[0])
-    for some in chunks(gone, 5000):
-        db.session.execute(delete(AbsenceRecord).where(AbsenceRecord.id.in_(list(some))))
+    if gone:
+        db.session.execute(delete(AbsenceRecord).where(among(AbsenceRecord.id, gone)))
     return len(gone), losing
