@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, func, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.localtime import local_day_bounds
-from app.core.sql import plain_rows
+from app.core.sql import among, on_connection, plain_rows
 from app.core.vocabulary import CaseStatus, EntryKind, Topic
 from app.extensions import db
 from app.models import (
@@ -23,6 +23,7 @@ from app.models import (
     EntryTriage,
     FloorEntry,
     Location,
+    ReportMark,
     Student,
     Zone,
 )
@@ -75,6 +76,11 @@ def entries_marked_for_teamleider(
         for entry, at in rows
         if at is not None
     ]
+
+
+# The report's groups (location and theme) whose most recent are read in one statement: a
+# compound SELECT of at most this many (SQLite allows 500).
+GROUPS_PER_STATEMENT = 100
 
 
 @dataclass(frozen=True)
@@ -138,60 +144,52 @@ def recent_observations_for_report(
     one, else the kind) only the ``per_group`` most recent, each with the number of marked
     observations of its location and theme in the period; oldest first.
 
-    A board's school year holds tens of thousands of marked entries: the database ranks them
-    and only the ones shown are read."""
-    theme = (
-        FloorEntry.location_id,
-        FloorEntry.topic,
-        case((FloorEntry.topic.is_(None), FloorEntry.kind)),
-    )
-    newest_first = (FloorEntry.occurred_at.desc(), FloorEntry.id.desc())
-    ranked = (
+    A board's school year holds tens of thousands of marked entries among a million and a half:
+    they are counted and ranked from ``report_mark`` (the marks with their entry's location,
+    theme and time, kept by the database; migration 0032) in the order of its index, and only
+    the entries shown are read."""
+    first, _ = local_day_bounds(start)
+    _, last = local_day_bounds(end)
+    period = (ReportMark.occurred_at >= first, ReportMark.occurred_at < last)
+    totals = {
+        (location_id, theme): int(count)
+        for location_id, theme, count in plain_rows(
+            select(ReportMark.location_id, ReportMark.theme, func.count())
+            .where(ReportMark.location_id.in_(list(location_ids) or [-1]), *period)
+            .group_by(ReportMark.location_id, ReportMark.theme)
+        )
+    }
+    shown: dict[int, tuple[int, str]] = {}
+    groups = sorted(totals)
+    for at in range(0, len(groups), GROUPS_PER_STATEMENT):
+        # Each group's most recent read backwards along the index: no sort, no window over all.
+        newest = [
+            select(ReportMark.entry_id, ReportMark.location_id, ReportMark.theme)
+            .where(ReportMark.location_id == location_id, ReportMark.theme == theme, *period)
+            .order_by(ReportMark.occurred_at.desc(), ReportMark.entry_id.desc())
+            .limit(per_group)
+            .subquery()
+            for location_id, theme in groups[at : at + GROUPS_PER_STATEMENT]
+        ]
+        for entry_id, location_id, theme in on_connection(
+            union_all(*(select(*part.c) for part in newest))
+        ):
+            shown[entry_id] = (location_id, theme)
+    rows = plain_rows(
         select(
             FloorEntry.id,
             FloorEntry.location_id,
             FloorEntry.occurred_at,
-            FloorEntry.zone_id,
+            Zone.name,
             FloorEntry.kind,
             FloorEntry.topic,
-            func.row_number().over(partition_by=theme, order_by=newest_first).label("rank"),
-            # The same window as the rank (one sort), over the whole partition.
-            func.count()
-            .over(partition_by=theme, order_by=newest_first, rows=(None, None))
-            .label("total"),
+            FloorEntry.note,
         )
-        .join(EntryTriage, EntryTriage.entry_id == FloorEntry.id)
-        .where(*_marked_for_report(location_ids, start, end))
-        .subquery()
+        .join(Zone, Zone.id == FloorEntry.zone_id)
+        .where(among(FloorEntry.id, shown))
+        .order_by(FloorEntry.occurred_at, FloorEntry.id)
     )
-    shown = plain_rows(
-        select(
-            ranked.c.id,
-            ranked.c.location_id,
-            ranked.c.occurred_at,
-            Zone.name,
-            ranked.c.kind,
-            ranked.c.topic,
-            ranked.c.total,
-        )
-        .join(Zone, Zone.id == ranked.c.zone_id)
-        .where(ranked.c.rank <= per_group)
-        .order_by(ranked.c.occurred_at, ranked.c.id)
-    ).all()
-    # The notes of the few shown, by id: carried through the ranking's sort they made it
-    # slower, and joined back to the ranking PostgreSQL would scan every entry again (it cannot
-    # know the rank leaves a few hundred rows).
-    notes = dict(
-        plain_rows(
-            select(FloorEntry.id, FloorEntry.note).where(
-                FloorEntry.id.in_([row[0] for row in shown] or [-1])
-            )
-        ).all()
-    )
-    return [
-        (ReportObservation(*row[:-1], note=notes[row[0]]), int(row[-1]))  # type: ignore[misc]
-        for row in shown
-    ]
+    return [(ReportObservation(*row), totals[shown[row[0]]]) for row in rows]
 
 
 def case_counts_by_status(location_ids: Iterable[int]) -> dict[CaseStatus, int]:

@@ -34,7 +34,7 @@ from app.models.floor import Flag, FloorEntry, QuarantinedEntry, floor_entry_stu
 from app.models.imports import ImportRun
 from app.models.org import BreakTime, Location, User, Zone, user_location
 from app.models.pulse import Peiling, PeilingAnswer, PeilingDevice
-from app.models.report import FloorTally, FloorZoneTally, ReportText
+from app.models.report import FloorTally, FloorZoneTally, ReportMark, ReportText
 from app.models.safeguarding import (
     ChainPartner,
     Incident,
@@ -97,6 +97,7 @@ __all__ = [
     "PeilingAnswer",
     "PeilingDevice",
     "QuarantinedEntry",
+    "ReportMark",
     "ReportText",
     "Student",
     "StudentImportUpload",

@@ -198,14 +198,20 @@ def test_the_sessions_migration_keeps_the_accounts_and_what_refers_to_them(
     assert schema_differences() == []
 
 
-def test_a_running_schools_desk_places_leave_the_floor(migrating_app: Flask) -> None:
-    """Revision 0028: the zones a running school already has for a home visit or a phone call
-    become desk-only; every other zone stays on the floor."""
+def _demo_down_to(revision: str) -> None:
+    """The demo seeded on the head's schema, then the schema taken down to ``revision`` (for a
+    data migration's test to set up what it finds there)."""
     upgrade(revision="head")
     seed_demo()
     db.session.commit()
-    downgrade(revision="0027")
+    downgrade(revision=revision)
     db.session.remove()
+
+
+def test_a_running_schools_desk_places_leave_the_floor(migrating_app: Flask) -> None:
+    """Revision 0028: the zones a running school already has for a home visit or a phone call
+    become desk-only; every other zone stays on the floor."""
+    _demo_down_to("0027")
     with db.engine.begin() as connection:
         connection.execute(text("UPDATE zone SET name = ' Huisbezoek' WHERE name = 'huisbezoek'"))
     upgrade(revision="head")
@@ -219,11 +225,7 @@ def test_a_running_schools_desk_places_leave_the_floor(migrating_app: Flask) -> 
 
 def test_the_students_already_there_get_their_search_key(migrating_app: Flask) -> None:
     """Revision 0029: every student already in the database is found by the folded name."""
-    upgrade(revision="head")
-    seed_demo()
-    db.session.commit()
-    downgrade(revision="0028")
-    db.session.remove()
+    _demo_down_to("0028")
     with db.engine.begin() as connection:
         connection.execute(
             text(
@@ -240,3 +242,36 @@ def test_the_students_already_there_get_their_search_key(migrating_app: Flask) -
     assert len(rows) >= 100
     assert all(key == search_key(first, tv, last) for first, tv, last, key in rows)
     assert " eloise van den heuvel vandenheuvel " in {key for *_, key in rows}
+
+
+def test_the_marks_for_the_report_already_there_are_kept_for_its_ranking(
+    migrating_app: Flask,
+) -> None:
+    """Revision 0032: every entry already marked "voor rapportage" gets its row in
+    ``report_mark`` (its location, theme and time), and none other; marks set later follow."""
+    _demo_down_to("0031")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO entry_triage (entry_id, close_reason, for_report, for_teamleider) "
+                "SELECT id, '', id % 3 = 0, false FROM floor_entry "
+                "WHERE id NOT IN (SELECT entry_id FROM entry_triage)"
+            )
+        )
+    upgrade(revision="head")
+    db.session.remove()
+    marked = (
+        "SELECT e.id, e.location_id, COALESCE(e.topic, e.kind), e.occurred_at FROM floor_entry e "
+        "JOIN entry_triage t ON t.entry_id = e.id WHERE t.for_report"
+    )
+    kept = "SELECT entry_id, location_id, theme, occurred_at FROM report_mark"
+    with db.engine.connect() as connection:
+        expected = set(connection.execute(text(marked)).all())
+        assert len(expected) >= 20
+        assert set(connection.execute(text(kept)).all()) == expected
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE entry_triage SET for_report = NOT for_report"))
+    with db.engine.connect() as connection:
+        assert set(connection.execute(text(kept)).all()) == set(
+            connection.execute(text(marked)).all()
+        )
