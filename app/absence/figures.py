@@ -275,12 +275,44 @@ def _write(stored: dict[int, Columns | None], from_day: date | None = None) -> N
         db.session.execute(insert(table_of(AbsenceUnauthorisedDay)), days[start : start + 5000])
 
 
-def rebuild_figures(calendar: SchoolCalendar, settings: RuleSettings) -> int:
+def imported_figures(
+    registrations: Mapping[int, Sequence[Registration]],
+    from_day: date,
+    calendar: SchoolCalendar,
+    settings: RuleSettings,
+) -> dict[int, FigureMap]:
+    """The figures from ``from_day`` on of each student's registrations given (an import's, all
+    from that day on), computed from those alone; the units of each distinct registration are
+    made once. No database: an import computes them while the database writes the rows."""
+    memo: dict[Registration, Any] = {}
+    return {
+        student_id: day_figures(rows, calendar, settings, first=from_day, memo=memo)
+        for student_id, rows in registrations.items()
+    }
+
+
+def rebuild_figures(
+    calendar: SchoolCalendar,
+    settings: RuleSettings,
+    *,
+    registrations: Mapping[int, Sequence[Registration]] | None = None,
+    computed: Mapping[int, FigureMap] | None = None,
+) -> int:
     """Compute every student's figures from their registrations and store them with the current
-    basis. Returns the number of students with figures."""
+    basis. Returns the number of students with figures. ``registrations``: every stored
+    registration, per student in import order, when the caller has them (an import into an
+    empty table): then nothing is read back; ``computed``: their figures, when computed already
+    (:func:`imported_figures`: from the import's first day on, which is all of them)."""
     basis = _lock_basis()
-    registrations = registrations_by_student(None, date.min, date.max, active_only=False)
-    figures = {s: day_figures(rows, calendar, settings) for s, rows in registrations.items()}
+    # The units of each distinct registration made once, when they are shared (parsed rows).
+    memo: dict[Registration, Any] | None = None if registrations is None else {}
+    if registrations is None:
+        registrations = registrations_by_student(None, date.min, date.max, active_only=False)
+    computed = computed or {}
+    figures = {
+        s: computed[s] if s in computed else day_figures(rows, calendar, settings, memo=memo)
+        for s, rows in registrations.items()
+    }
     db.session.execute(delete(AbsenceFigures))
     db.session.execute(delete(AbsenceUnauthorisedDay))
     _write({s: _columns_of(f) for s, f in figures.items() if f})
@@ -310,6 +342,8 @@ def refresh_figures(
     settings: RuleSettings,
     *,
     imported: Mapping[int, Sequence[Registration]] | None = None,
+    computed: Mapping[int, FigureMap] | None = None,
+    complete: bool = False,
 ) -> set[int] | None:
     """After an import: recompute the figures of ``student_ids`` from ``from_day`` on (earlier
     days keep their stored figures). Rebuilds everything instead when the basis is out of date.
@@ -318,13 +352,19 @@ def refresh_figures(
     the order written, when it corrected none of theirs (a correction keeps its place in the
     order). A student there whose stored figures hold no day from ``from_day`` on had no
     registration counting from then on before the import, so these are all that count now: they
-    are not read back (an import of new days reads back nothing).
+    are not read back (an import of new days reads back nothing). ``complete``: ``imported``
+    holds every stored registration (the import wrote into an empty table), so a rebuild needs
+    none read back either. ``computed``: figures of (some of) ``imported``, computed already
+    (:func:`imported_figures`).
 
     Returns the students whose figures changed — only their signals can change, so only they
     need evaluating after the import — or None after a rebuild (anybody's may have changed)."""
     basis = _lock_basis()
     if basis is None or basis.fingerprint != fingerprint(calendar, settings):
-        rebuild_figures(calendar, settings)
+        if complete:
+            rebuild_figures(calendar, settings, registrations=imported, computed=computed)
+        else:
+            rebuild_figures(calendar, settings)
         return None
     ids = set(student_ids)
     if not ids:
@@ -349,7 +389,9 @@ def refresh_figures(
     changed: dict[int, Columns | None] = {}
     memo: dict[Registration, Any] = {}  # the imported rows share their registrations
     for student_id in ids:
-        if student_id in known:
+        if computed is not None and student_id in known and student_id in computed:
+            figures = computed[student_id]
+        elif student_id in known:
             figures = day_figures(known[student_id], calendar, settings, first=from_day, memo=memo)
         else:
             rows = registrations.get(student_id, [])
