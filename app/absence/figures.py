@@ -31,12 +31,12 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, delete, insert, select
+from sqlalchemy import Select, delete, select
 
 from app.absence.counting import DayFigures, Registration, day_figures
 from app.absence.settings import RuleSettings
 from app.core.schoolcalendar import SchoolCalendar
-from app.core.sql import among, table_of
+from app.core.sql import among, insert_many, table_of
 from app.extensions import db
 from app.models import (
     AbsenceFigures,
@@ -259,9 +259,8 @@ def _write(stored: dict[int, Columns | None], from_day: date | None = None) -> N
         for s, columns in stored.items()
         if columns is not None
     ]
-    # Core inserts (one executemany a chunk): the ORM's bulk path costs more per row here.
-    for start in range(0, len(rows), 1000):
-        db.session.execute(insert(table_of(AbsenceFigures)), rows[start : start + 1000])
+    # Core inserts (COPY, or an executemany a chunk): the ORM's bulk path costs more per row.
+    insert_many(table_of(AbsenceFigures), rows, 1000)
     # The unauthorised hours again, one row a day, for the report's sums in SQL.
     first = from_day.toordinal() if from_day is not None else 0
     days = [
@@ -271,8 +270,7 @@ def _write(stored: dict[int, Columns | None], from_day: date | None = None) -> N
         for ordinal, hours in zip(columns[0], columns[1], strict=True)
         if hours and ordinal >= first
     ]
-    for start in range(0, len(days), 5000):
-        db.session.execute(insert(table_of(AbsenceUnauthorisedDay)), days[start : start + 5000])
+    insert_many(table_of(AbsenceUnauthorisedDay), days)
 
 
 def imported_figures(
