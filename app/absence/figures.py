@@ -31,12 +31,12 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, delete, insert, select
+from sqlalchemy import Select, delete, select
 
 from app.absence.counting import DayFigures, Registration, day_figures
 from app.absence.settings import RuleSettings
 from app.core.schoolcalendar import SchoolCalendar
-from app.core.sql import among, table_of
+from app.core.sql import among, insert_many, table_of
 from app.extensions import db
 from app.models import (
     AbsenceFigures,
@@ -259,9 +259,8 @@ def _write(stored: dict[int, Columns | None], from_day: date | None = None) -> N
         for s, columns in stored.items()
         if columns is not None
     ]
-    # Core inserts (one executemany a chunk): the ORM's bulk path costs more per row here.
-    for start in range(0, len(rows), 1000):
-        db.session.execute(insert(table_of(AbsenceFigures)), rows[start : start + 1000])
+    # Core inserts (COPY, or an executemany a chunk): the ORM's bulk path costs more per row.
+    insert_many(table_of(AbsenceFigures), rows, 1000)
     # The unauthorised hours again, one row a day, for the report's sums in SQL.
     first = from_day.toordinal() if from_day is not None else 0
     days = [
@@ -271,16 +270,47 @@ def _write(stored: dict[int, Columns | None], from_day: date | None = None) -> N
         for ordinal, hours in zip(columns[0], columns[1], strict=True)
         if hours and ordinal >= first
     ]
-    for start in range(0, len(days), 5000):
-        db.session.execute(insert(table_of(AbsenceUnauthorisedDay)), days[start : start + 5000])
+    insert_many(table_of(AbsenceUnauthorisedDay), days)
 
 
-def rebuild_figures(calendar: SchoolCalendar, settings: RuleSettings) -> int:
+def imported_figures(
+    registrations: Mapping[int, Sequence[Registration]],
+    from_day: date,
+    calendar: SchoolCalendar,
+    settings: RuleSettings,
+) -> dict[int, FigureMap]:
+    """The figures from ``from_day`` on of each student's registrations given (an import's, all
+    from that day on), computed from those alone; the units of each distinct registration are
+    made once. No database: an import computes them while the database writes the rows."""
+    memo: dict[Registration, Any] = {}
+    return {
+        student_id: day_figures(rows, calendar, settings, first=from_day, memo=memo)
+        for student_id, rows in registrations.items()
+    }
+
+
+def rebuild_figures(
+    calendar: SchoolCalendar,
+    settings: RuleSettings,
+    *,
+    registrations: Mapping[int, Sequence[Registration]] | None = None,
+    computed: Mapping[int, FigureMap] | None = None,
+) -> int:
     """Compute every student's figures from their registrations and store them with the current
-    basis. Returns the number of students with figures."""
+    basis. Returns the number of students with figures. ``registrations``: every stored
+    registration, per student in import order, when the caller has them (an import into an
+    empty table): then nothing is read back; ``computed``: their figures, when computed already
+    (:func:`imported_figures`: from the import's first day on, which is all of them)."""
     basis = _lock_basis()
-    registrations = registrations_by_student(None, date.min, date.max, active_only=False)
-    figures = {s: day_figures(rows, calendar, settings) for s, rows in registrations.items()}
+    # The units of each distinct registration made once, when they are shared (parsed rows).
+    memo: dict[Registration, Any] | None = None if registrations is None else {}
+    if registrations is None:
+        registrations = registrations_by_student(None, date.min, date.max, active_only=False)
+    computed = computed or {}
+    figures = {
+        s: computed[s] if s in computed else day_figures(rows, calendar, settings, memo=memo)
+        for s, rows in registrations.items()
+    }
     db.session.execute(delete(AbsenceFigures))
     db.session.execute(delete(AbsenceUnauthorisedDay))
     _write({s: _columns_of(f) for s, f in figures.items() if f})
@@ -310,6 +340,8 @@ def refresh_figures(
     settings: RuleSettings,
     *,
     imported: Mapping[int, Sequence[Registration]] | None = None,
+    computed: Mapping[int, FigureMap] | None = None,
+    complete: bool = False,
 ) -> set[int] | None:
     """After an import: recompute the figures of ``student_ids`` from ``from_day`` on (earlier
     days keep their stored figures). Rebuilds everything instead when the basis is out of date.
@@ -318,13 +350,19 @@ def refresh_figures(
     the order written, when it corrected none of theirs (a correction keeps its place in the
     order). A student there whose stored figures hold no day from ``from_day`` on had no
     registration counting from then on before the import, so these are all that count now: they
-    are not read back (an import of new days reads back nothing).
+    are not read back (an import of new days reads back nothing). ``complete``: ``imported``
+    holds every stored registration (the import wrote into an empty table), so a rebuild needs
+    none read back either. ``computed``: figures of (some of) ``imported``, computed already
+    (:func:`imported_figures`).
 
     Returns the students whose figures changed — only their signals can change, so only they
     need evaluating after the import — or None after a rebuild (anybody's may have changed)."""
     basis = _lock_basis()
     if basis is None or basis.fingerprint != fingerprint(calendar, settings):
-        rebuild_figures(calendar, settings)
+        if complete:
+            rebuild_figures(calendar, settings, registrations=imported, computed=computed)
+        else:
+            rebuild_figures(calendar, settings)
         return None
     ids = set(student_ids)
     if not ids:
@@ -349,7 +387,9 @@ def refresh_figures(
     changed: dict[int, Columns | None] = {}
     memo: dict[Registration, Any] = {}  # the imported rows share their registrations
     for student_id in ids:
-        if student_id in known:
+        if computed is not None and student_id in known and student_id in computed:
+            figures = computed[student_id]
+        elif student_id in known:
             figures = day_figures(known[student_id], calendar, settings, first=from_day, memo=memo)
         else:
             rows = registrations.get(student_id, [])

@@ -6,11 +6,14 @@ their distinct shapes (day, lesson hours, code, …: a few thousand in a year's 
 second. Then one ``INSERT … SELECT … ON CONFLICT (natural key) DO UPDATE … WHERE`` (a compared
 column differs) ``RETURNING`` writes what is new or corrected: the database does the
 comparisons, an unchanged registration is not written, and the returned rows tell new (an id
-above the highest before) from corrected, and which students changed (docs/benchmarks.md)."""
+above the highest before) from corrected, and which students changed. When nothing stored can
+clash — no registration of the file's students in its period, checked once: a first import, a
+file of new days — a plain ``INSERT … SELECT`` writes them instead, with ids given in the file's
+order: no arbitration, no row returned, no sort (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +31,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     true,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -98,6 +102,8 @@ class Written:
     unchanged: int = 0
     students: set[int] = field(default_factory=set)  # with a registration new or corrected
     corrected: set[int] = field(default_factory=set)  # with a registration corrected
+    # No registration was stored before: every one stored now is the file's.
+    only_these: bool = False
 
 
 def _insert(dialect_name: str) -> Any:
@@ -157,12 +163,13 @@ def _stage(connection: Any, checked: CheckedRows, advance: Callable[[int], None]
             advance(end - start)
 
 
-def _upsert_staged(dialect_name: str, source: str, import_id: int | None) -> Any:
-    """``INSERT … SELECT`` the staged registrations, in the file's order (ids follow it: the
-    order of registrations counts where two cover the same lesson), ``ON CONFLICT (natural key)
-    DO UPDATE`` only where a compared column differs, ``RETURNING`` student and id."""
+def _staged_query(
+    dialect_name: str, source: str, import_id: int | None, first_id: int | None
+) -> Any:
+    """The staged registrations as :data:`WRITTEN_COLUMNS` (with ``first_id``: ``id`` first,
+    ``first_id`` + the row's position)."""
     rows, shapes = STAGED_ROWS.c, STAGED_SHAPES.c
-    picked: list[Any] = []
+    picked: list[Any] = [] if first_id is None else [literal(first_id, Integer) + rows.position]
     for name in RECORD_COLUMNS:
         picked.append(rows[name] if name in ("student_id", "description") else shapes[name])
     picked += [
@@ -175,8 +182,19 @@ def _upsert_staged(dialect_name: str, source: str, import_id: int | None) -> Any
         .select_from(STAGED_ROWS.join(STAGED_SHAPES, shapes.shape == rows.shape))
         # SQLite: a WHERE keeps the join's ON apart from the upsert's ON CONFLICT.
         .where(true())
-        .order_by(rows.position)
     )
+    if first_id is None or dialect_name == "sqlite":
+        # SQLite: the position is the rowid, ordering by it sorts nothing (and the table is
+        # written from its end on).
+        query = query.order_by(rows.position)
+    return query
+
+
+def _upsert_staged(dialect_name: str, source: str, import_id: int | None) -> Any:
+    """``INSERT … SELECT`` the staged registrations, in the file's order (ids follow it: the
+    order of registrations counts where two cover the same lesson), ``ON CONFLICT (natural key)
+    DO UPDATE`` only where a compared column differs, ``RETURNING`` student and id."""
+    query = _staged_query(dialect_name, source, import_id, None)
     statement = _insert(dialect_name)(_RECORDS).from_select(list(WRITTEN_COLUMNS), query)
     excluded = statement.excluded
     statement = statement.on_conflict_do_update(
@@ -185,6 +203,42 @@ def _upsert_staged(dialect_name: str, source: str, import_id: int | None) -> Any
         where=or_(*(_RECORDS.c[c].is_distinct_from(excluded[c]) for c in COMPARED_COLUMNS)),
     )
     return statement.returning(_RECORDS.c.student_id, _RECORDS.c.id)
+
+
+def _insert_staged(dialect_name: str, source: str, import_id: int | None, first_id: int) -> Any:
+    """A plain ``INSERT … SELECT`` of the staged registrations, for when none can clash with a
+    stored one: no arbitration, nothing returned. The ids are given, ``first_id`` + the row's
+    position, so they follow the file's order without PostgreSQL sorting the rows."""
+    query = _staged_query(dialect_name, source, import_id, first_id)
+    return insert(_RECORDS).from_select(["id", *WRITTEN_COLUMNS], query)
+
+
+def _may_clash(
+    connection: Any, highest: int, students: Collection[int], period: tuple[date, date]
+) -> bool:
+    """Whether a registration of these students from the first to the last day of ``period``
+    is stored (``highest``: the highest id stored, 0 when none is). Only imports write
+    registrations, one at a time under the import lock: none is written meanwhile (and a
+    clash would break the natural key's unique index, not the data)."""
+    if not highest:
+        return False
+    query = (
+        select(_RECORDS.c.id)
+        .where(_RECORDS.c.day.between(*period), among(_RECORDS.c.student_id, students))
+        .limit(1)
+    )
+    return connection.execute(query).first() is not None
+
+
+def _reserve_ids(connection: Any, highest: int, count: int) -> int:
+    """The first of ``count`` ids above every stored one, taken from the table's sequence on
+    PostgreSQL (so later inserts start above them)."""
+    if connection.dialect.name != "postgresql":
+        return highest + 1
+    sequence = f"pg_get_serial_sequence('{_RECORDS.name}', 'id')"  # a constant name
+    first = max(connection.exec_driver_sql(f"SELECT nextval({sequence})").scalar(), highest + 1)
+    connection.execute(text(f"SELECT setval({sequence}, :last)"), {"last": first + count - 1})
+    return int(first)
 
 
 # SQLite's page cache while the upsert runs, in KiB (the default, 2 MiB, holds a few percent
@@ -211,8 +265,14 @@ def write_registrations(
     source: str,
     import_id: int | None = None,
     progress: Progress | None = None,
+    students: Collection[int],
+    period: tuple[date, date],
+    alongside: Callable[[], None] | None = None,
 ) -> Written:
-    """Upsert the file's registrations by natural key; an unchanged one is left as it is."""
+    """Upsert the file's registrations by natural key; an unchanged one is left as it is.
+    ``students``: the file's students; ``period``: its first and last day; ``alongside``:
+    called just before a plain insert (every registration new) is sent, to start work that
+    runs while the database writes (:class:`app.core.collection.Alongside`)."""
     connection = db.session.connection()
     total = len(checked)
     done = 0
@@ -224,8 +284,22 @@ def write_registrations(
             progress("opslaan", done, total)
 
     highest = connection.execute(select(func.max(_RECORDS.c.id))).scalar() or 0
+    written = Written(only_these=not highest)
+    new_only = bool(total) and not _may_clash(connection, highest, students, period)
     _stage(connection, checked, advance)
-    written = Written()
+    if new_only:
+        # Nothing stored can clash (a first import, a file of new days): every registration is
+        # new, and the database need not look for a conflict nor return each row.
+        first_id = _reserve_ids(connection, highest, total)
+        with _page_cache(connection):
+            statement = _insert_staged(connection.dialect.name, source, import_id, first_id)
+            if alongside is not None:
+                alongside()
+            connection.execute(statement)
+        written.inserted = total
+        written.students = set(students)
+        _drop_staging(connection)
+        return written
     with _page_cache(connection):
         statement = _upsert_staged(connection.dialect.name, source, import_id)
         changed = connection.execute(statement).all()

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.absence.counting import Registration
-from app.absence.figures import refresh_figures
+from app.absence.figures import imported_figures, refresh_figures
 from app.absence.import_rows import (
     ABSENCE_COLUMNS,
     REQUIRED_COLUMNS,
@@ -31,7 +31,7 @@ from app.absence.services import effective_codes, rule_settings
 from app.absence.signals import evaluate_signals
 from app.absence.summaries import import_text
 from app.core.calendar_store import load_calendar
-from app.core.collection import collector_paused
+from app.core.collection import Alongside, collector_paused
 from app.core.localtime import local_today
 from app.core.locks import hold_import_lock
 from app.core.stored_text import N_
@@ -218,7 +218,8 @@ def _store(
     shape_values = records.shape_values
     used = set(records.shapes)
     days = [shape_values[shape][0] for shape in used]
-    result.first_day, result.last_day = min(days), max(days)
+    first_day = result.first_day = min(days)
+    result.last_day = max(days)
     student_ids = result.student_ids = set(records.students)
     result.students = len(student_ids)
     calendar = checker.calendar
@@ -247,7 +248,28 @@ def _store(
         result.removed, losing = remove_missing(
             records, student_ids, result.first_day, result.last_day
         )
-    written = write_registrations(records, source=log.source, import_id=log.id, progress=progress)
+    registrations = [_registration(values) for values in shape_values]
+    settings = rule_settings()
+
+    def figures_ahead() -> tuple[dict[int, list[Registration]], Any]:
+        every = _per_student(records, registrations, None)
+        return every, imported_figures(every, first_day, calendar, settings)
+
+    # When every registration is new, the figures from the parsed rows are computed meanwhile.
+    ahead = Alongside(figures_ahead)
+    try:
+        written = write_registrations(
+            records,
+            source=log.source,
+            import_id=log.id,
+            progress=progress,
+            students=student_ids,
+            period=(result.first_day, result.last_day),
+            alongside=ahead.start,
+        )
+        computed = ahead.result()
+    finally:
+        ahead.close()
     result.inserted, result.updated, result.unchanged = (
         written.inserted,
         written.updated,
@@ -259,19 +281,34 @@ def _store(
         # day before the file's first day. A student with nothing corrected has, from that day
         # on, the registrations just written, in this order: refresh_figures need not read
         # them back unless it finds figures of theirs from that day on.
-        imported: dict[int, list[Registration]] = {}
-        registrations = [_registration(values) for values in shape_values]
         fresh = written.students - written.corrected - losing
-        for student_id, shape in zip(records.students, records.shapes, strict=True):
-            if student_id in fresh:
-                imported.setdefault(student_id, []).append(registrations[shape])
+        if computed is None:
+            imported, figures = _per_student(records, registrations, fresh), None
+        else:
+            every, figures = computed
+            imported = {student_id: every[student_id] for student_id in fresh}
         result.changed_student_ids = refresh_figures(
             written.students | losing,
             result.first_day,
             calendar,
-            rule_settings(),
+            settings,
             imported=imported,
+            computed=figures,
+            # Nothing was stored before: these are every registration (a rebuild of the
+            # figures, as on a first import, need not read them back).
+            complete=written.only_these and not written.corrected and not losing,
         )
+
+
+def _per_student(
+    records: CheckedRows, registrations: list[Registration], only: set[int] | None
+) -> dict[int, list[Registration]]:
+    """The file's registrations per student (of ``only``, when given), in the file's order."""
+    result: dict[int, list[Registration]] = {}
+    for student_id, shape in zip(records.students, records.shapes, strict=True):
+        if only is None or student_id in only:
+            result.setdefault(student_id, []).append(registrations[shape])
+    return result
 
 
 _REGISTRATION_AT = tuple(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, TypeVarTuple, cast, overload
 
 from sqlalchemy import (
@@ -121,3 +121,31 @@ def insert_ignoring_duplicates(
     if name == "sqlite":
         return sqlite_insert(table).on_conflict_do_nothing(index_elements=list(index_elements))
     return insert(table)  # pragma: no cover - only SQLite and PostgreSQL are supported
+
+
+def insert_many(table: Table, rows: Sequence[Mapping[str, Any]], chunk: int = 5000) -> None:
+    """Many rows (dicts with the same keys) into ``table`` in the session's transaction: one
+    ``COPY`` on PostgreSQL (a statement per chunk cost a round trip and its parameters' handling
+    each: an import's figures at 10× write 400,000 rows), ``executemany`` in chunks elsewhere.
+    The columns' bind processing applies either way; the identifiers are the table's own."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        for start in range(0, len(rows), chunk):
+            db.session.execute(insert(table), rows[start : start + chunk])
+        return
+    names = list(rows[0])
+    processors = [table.c[name].type.bind_processor(connection.dialect) for name in names]
+    command = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    cursor = driver.cursor()
+    with cursor, cursor.copy(command) as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    row[name] if process is None else process(row[name])
+                    for name, process in zip(names, processors, strict=True)
+                ]
+            )

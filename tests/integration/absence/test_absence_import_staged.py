@@ -2,24 +2,39 @@
 one set-based upsert. A bad row anywhere in a large file stores nothing and is named by its
 line; the same file twice changes nothing; the day figures computed from the parsed rows (for
 students without figures from the file's first day on) equal those computed from the stored
-registrations, also where the order of two registrations of one lesson decides."""
+registrations, also where the order of two registrations of one lesson decides. When nothing
+stored can clash with a file (a first import, a file of new days) its registrations are inserted
+without the upsert's arbitration, ids in the file's order, and a first import's figures come from
+the parsed rows: the same stored rows, counts and figures as the upsert's, also for files sent
+again or corrected after."""
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
+import app.absence.import_storage as import_storage
 from app.absence.figures import rebuild_figures, stored_figures
 from app.absence.importer import AbsenceImportRejected, import_absence
 from app.absence.services import rule_settings
 from app.core.calendar_store import load_calendar
+from app.core.sql import table_of
 from app.extensions import db
-from app.models import AbsenceFigures, AbsenceImport, AbsenceRecord, Student
+from app.models import (
+    AbsenceFigures,
+    AbsenceFiguresBasis,
+    AbsenceImport,
+    AbsenceRecord,
+    AbsenceUnauthorisedDay,
+    Student,
+)
+from tests.absence_helpers import CODES as MEANINGS
 from tests.absence_helpers import magister_csv, magister_row, school_calendar
 
 MON = date(2026, 9, 14)
@@ -170,4 +185,161 @@ def test_replace_period_in_the_bulk_path(pupils: list[Student]) -> None:
     db.session.commit()
     assert (result.removed, result.unchanged) == (len(rows) - len(kept), len(kept))
     assert db.session.scalar(select(func.count(AbsenceRecord.id))) == len(kept)
+    assert_figures_equal_a_rebuild()
+
+
+def day_rows(pupils: list[Student], days: list[date]) -> list[str]:
+    """Every pupil, six lessons a day; the first pupil's first day also whole (after its
+    lessons: the later registration of a lesson counts, so the order decides)."""
+    rows = [
+        magister_row(pupil.leerlingnummer, day, lesson, CODES[(n + lesson + d) % len(CODES)])
+        for d, day in enumerate(days)
+        for n, pupil in enumerate(pupils)
+        for lesson in range(1, 7)
+    ]
+    rows.insert(6, f"{pupils[0].leerlingnummer};{days[0]:%d-%m-%Y};;;Z;Ziek;Ja;3")
+    return rows
+
+
+def corrected(rows: list[str], count: int) -> list[str]:
+    """The first ``count`` rows coded O or V the other way round (unauthorised <-> leave: the
+    same registration, corrected)."""
+    result = list(rows)
+    for index, row in enumerate(rows):
+        fields = row.split(";")
+        if count and fields[4] in ("O", "V"):
+            code = "V" if fields[4] == "O" else "O"
+            fields[4:8] = [code, *map(str, MEANINGS[code])]
+            result[index] = ";".join(fields)
+            count -= 1
+    return result
+
+
+def stored_rows() -> list[tuple[Any, ...]]:
+    """Every registration in id order, without its id, import and time of import."""
+    columns = [
+        column
+        for column in table_of(AbsenceRecord).c
+        if column.name not in ("id", "import_id", "imported_at")
+    ]
+    return [tuple(row) for row in db.session.execute(select(*columns).order_by("id"))]
+
+
+def clear() -> None:
+    for model in (
+        AbsenceUnauthorisedDay,
+        AbsenceFigures,
+        AbsenceFiguresBasis,
+        AbsenceRecord,
+        AbsenceImport,
+    ):
+        db.session.execute(delete(model))
+    db.session.commit()
+
+
+def imported(rows: list[str], name: str = "jaar.csv") -> tuple[Any, ...]:
+    result = import_absence(magister_csv(*rows), name, as_of=AS_OF)
+    db.session.commit()
+    changed = result.changed_student_ids
+    return result.inserted, result.updated, result.unchanged, changed
+
+
+def plain_inserts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the plain inserts (one a call of the import that took them)."""
+    calls: list[int] = []
+    original = import_storage._insert_staged
+
+    def counted(*args: Any) -> Any:
+        calls.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(import_storage, "_insert_staged", counted)
+    return calls
+
+
+def always_upsert(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(import_storage, "_may_clash", lambda *_args: True)
+
+
+def test_a_first_import_stores_what_the_upsert_stores(
+    pupils: list[Student], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = day_rows(pupils, school_days(4))
+    outcomes = []
+    for upsert in (False, True):
+        clear()
+        if upsert:
+            always_upsert(monkeypatch)
+        inserts = plain_inserts(monkeypatch)
+        counts = imported(rows)
+        assert len(inserts) == (0 if upsert else 1)
+        # No basis yet: the figures are rebuilt (from the parsed rows, or read back).
+        assert counts == (len(rows), 0, 0, None)
+        outcomes.append((stored_rows(), figures()))
+        assert_figures_equal_a_rebuild()
+        monkeypatch.undo()
+    assert outcomes[0] == outcomes[1]
+    # Lesson 5 was unauthorised; the whole day (sick) came after it.
+    assert outcomes[0][1][pupils[0].id][MON].unauthorised == 0
+
+
+def test_a_file_sent_again_or_corrected_after_a_first_import(
+    pupils: list[Student], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    days = school_days(5)
+    first = day_rows(pupils, days[:3])
+    later = corrected(first, 2) + day_rows(pupils[2:], days[3:])
+    outcomes = []
+    for upsert in (False, True):
+        clear()
+        if upsert:
+            always_upsert(monkeypatch)
+        counts = [imported(first), imported(first, "again.csv"), imported(later, "later.csv")]
+        outcomes.append((counts, stored_rows(), figures()))
+        assert_figures_equal_a_rebuild()
+        monkeypatch.undo()
+    assert outcomes[0] == outcomes[1]
+    counts = outcomes[0][0]
+    assert counts[1] == (0, 0, len(first), set())
+    assert counts[2][:3] == (len(later) - len(first), 2, len(first) - 2)
+
+
+def test_a_file_of_new_days_is_inserted_after_the_stored_registrations(
+    pupils: list[Student], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    days = school_days(6)
+    imported(day_rows(pupils, days[:3]))
+    highest = db.session.scalar(select(func.max(AbsenceRecord.id)))
+    inserts = plain_inserts(monkeypatch)
+    new_days = day_rows(pupils[::-1], days[3:])  # another order of the pupils than before
+    counts = imported(new_days, "nieuw.csv")
+    assert len(inserts) == 1
+    assert counts[:3] == (len(new_days), 0, 0)
+    assert counts[3] == {pupil.id for pupil in pupils}
+    keys = db.session.execute(
+        select(AbsenceRecord.id, AbsenceRecord.student_id, AbsenceRecord.day, AbsenceRecord.slot)
+        .where(AbsenceRecord.day >= days[3])
+        .order_by(AbsenceRecord.id)
+    ).all()
+    assert keys[0].id > highest
+    numbers = {pupil.leerlingnummer: pupil.id for pupil in pupils}
+    expected = []
+    for row in new_days:
+        number, begin, _end, lesson = row.split(";")[:4]
+        day = date(int(begin[6:10]), int(begin[3:5]), int(begin[:2]))
+        expected.append((numbers[number], day, f"L{lesson}" if lesson else "dag"))
+    assert [(key.student_id, key.day, key.slot) for key in keys] == expected
+    assert figures()[pupils[-1].id][days[3]].unauthorised == 0  # the whole day came last
+    assert_figures_equal_a_rebuild()
+
+    # A correction and a new registration among stored days: the upsert; the new one's id is
+    # above the plain insert's (PostgreSQL: its sequence was moved past them).
+    last = max(key.id for key in keys)
+    again = [row for row, was in zip(corrected(new_days, 1), new_days, strict=True) if row != was]
+    again.append(magister_row(pupils[0].leerlingnummer, days[4], 8, "O"))
+    assert imported(again, "erbij.csv")[:2] == (1, 1)
+    assert len(inserts) == 1
+    newest = db.session.scalar(select(func.max(AbsenceRecord.id)))
+    assert newest > last
+    assert db.session.get(AbsenceRecord, newest).slot == "L8"
     assert_figures_equal_a_rebuild()
