@@ -27,6 +27,7 @@ from app.desk.conversations.services import ReportInput, create_report
 from app.extensions import db
 from app.floor.services import accept_entries
 from app.models import Casus, FloorEntry, User
+from tests.db_helpers import SCRATCH_DIR
 
 # Revision 0012 renamed these tables (old name -> new name).
 RENAMED = {
@@ -49,7 +50,9 @@ RENAMED = {
 def own_database(database_url: str) -> Iterator[str]:
     """An empty database next to the suite's (the suite's stays migrated to the head)."""
     if database_url.startswith("sqlite"):
-        with tempfile.TemporaryDirectory(prefix="schoolfit-migrations-") as directory:
+        with tempfile.TemporaryDirectory(
+            prefix="schoolfit-migrations-", dir=SCRATCH_DIR
+        ) as directory:
             yield f"sqlite:///{Path(directory) / 'migrations.db'}"
         return
     server = create_engine(database_url, isolation_level="AUTOCOMMIT")
