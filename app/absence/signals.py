@@ -24,6 +24,7 @@ from app.core.calendar_store import load_calendar
 from app.core.collection import collector_paused
 from app.core.csv_export import csv_text
 from app.core.localtime import local_day_bounds, local_today
+from app.core.locks import hold_import_lock
 from app.core.sql import among, table_of
 from app.exceptions import DomainError
 from app.extensions import db
@@ -70,7 +71,13 @@ def evaluate_signals(
     signals that no longer hold are marked inactive (their acknowledgement stays).
 
     Registrations dated after ``today`` (default: the real today) never count, also when
-    ``as_of`` is a later day: nobody knows yet whether the student will be absent."""
+    ``as_of`` is a later day: nobody knows yet whether the student will be absent.
+
+    Storing holds the absence import lock until the transaction ends (waiting for it): two
+    evaluations at once (two inbox runs, the morning job beside an upload) would each find a
+    signal missing and both add it; an import's own evaluation holds the lock already."""
+    if store:
+        hold_import_lock("absence", wait=True)
     with collector_paused():  # app/core/collection.py: nothing here makes reference cycles
         return _evaluate_signals(
             as_of, student_ids=student_ids, location=location, store=store, today=today

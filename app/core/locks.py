@@ -35,11 +35,19 @@ class ImportBusy(DomainError):
         super().__init__(BUSY)
 
 
-def hold_import_lock(kind: str) -> None:
+def hold_import_lock(kind: str, *, wait: bool = False) -> None:
     """Hold the lock of imports of ``kind`` until this transaction ends; raises
-    :class:`ImportBusy` when another transaction holds it."""
+    :class:`ImportBusy` when another transaction holds it. ``wait``: on PostgreSQL wait for
+    it instead (SQLite always waits, up to the busy timeout) — for short work that must not
+    run beside an import, such as storing the signals an import's figures lead to."""
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
+        if wait:
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
+                {"namespace": NAMESPACE, "key": KEYS[kind]},
+            )
+            return
         held = connection.execute(
             text("SELECT pg_try_advisory_xact_lock(:namespace, :key)"),
             {"namespace": NAMESPACE, "key": KEYS[kind]},

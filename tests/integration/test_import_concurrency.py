@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 import app.students.importing as importing
 from app.absence.importer import import_absence
+from app.absence.signals import evaluate_signals
 from app.core.locks import BUSY, ImportBusy
 from app.exceptions import DomainError
 from app.extensions import db
@@ -124,3 +125,45 @@ def test_a_student_import_started_twice_at_once_imports_once(
         assert isinstance(second, ImportBusy) and second.message == BUSY
     else:
         assert (second.created, second.unchanged) == (0, 30)
+
+
+def test_storing_signals_waits_for_an_import_in_progress(
+    app: Flask, make_student: Callable[..., Student]
+) -> None:
+    """Two evaluations at once (two inbox runs, the morning job beside an upload) each found a
+    signal missing and both added it (a UNIQUE failure seen on SQLite): storing signals takes
+    the absence import lock, waiting for it on both databases, until its transaction ends."""
+    school_calendar()
+    make_student("ZS", leerlingnummer="100231")
+    data = magister_csv(*magister_day("100231", MON))
+    paused = Paused()
+    finished: dict[str, float] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "opslaan":
+            paused.pause()
+
+    def importing_() -> Any:
+        result = import_absence(data, "a.csv", progress=progress, evaluate=False, as_of=MON)
+        finished["import"] = time.monotonic()
+        return result
+
+    def evaluating() -> Any:
+        summary = evaluate_signals(MON, today=MON)
+        finished["evaluation"] = time.monotonic()
+        return summary
+
+    results: dict[str, Any] = {}
+    first = threading.Thread(target=in_own_session, args=(app, importing_, results, "import"))
+    first.start()
+    assert paused.reached.wait(WAIT), "the import never got the lock"
+    second = threading.Thread(target=in_own_session, args=(app, evaluating, results, "evaluation"))
+    second.start()
+    time.sleep(0.5)
+    assert second.is_alive(), "the evaluation did not wait for the import's lock"
+    paused.release.set()
+    first.join(WAIT)
+    second.join(WAIT)
+    assert not first.is_alive() and not second.is_alive()
+    assert not isinstance(results["evaluation"], BaseException), results
+    assert finished["evaluation"] >= finished["import"]
