@@ -56,14 +56,23 @@ def in_own_session(app: Flask, work: Callable[[], Any], results: dict[str, Any],
             db.session.remove()
 
 
-def run_twice(app: Flask, work: Callable[[], Any], paused: Paused) -> dict[str, Any]:
-    """Start ``work`` twice: the second while the first holds the lock."""
+def start_second_while_paused(
+    app: Flask, first_work: Callable[[], Any], second_work: Callable[[], Any], paused: Paused
+) -> tuple[threading.Thread, threading.Thread, dict[str, Any]]:
+    """Start ``first_work``, and ``second_work`` once the first holds the lock (paused), each in
+    a session of its own; their results (or refusals) go to the dict, as "first" and "second"."""
     results: dict[str, Any] = {}
-    first = threading.Thread(target=in_own_session, args=(app, work, results, "first"))
+    first = threading.Thread(target=in_own_session, args=(app, first_work, results, "first"))
     first.start()
     assert paused.reached.wait(WAIT), "the first import never got the lock"
-    second = threading.Thread(target=in_own_session, args=(app, work, results, "second"))
+    second = threading.Thread(target=in_own_session, args=(app, second_work, results, "second"))
     second.start()
+    return first, second, results
+
+
+def run_twice(app: Flask, work: Callable[[], Any], paused: Paused) -> dict[str, Any]:
+    """Start ``work`` twice: the second while the first holds the lock."""
+    first, second, results = start_second_while_paused(app, work, work, paused)
     if db.engine.dialect.name == "postgresql":
         second.join(WAIT)  # refused at once, while the first still runs
         assert not second.is_alive() and first.is_alive()
@@ -153,17 +162,12 @@ def test_storing_signals_waits_for_an_import_in_progress(
         finished["evaluation"] = time.monotonic()
         return summary
 
-    results: dict[str, Any] = {}
-    first = threading.Thread(target=in_own_session, args=(app, importing_, results, "import"))
-    first.start()
-    assert paused.reached.wait(WAIT), "the import never got the lock"
-    second = threading.Thread(target=in_own_session, args=(app, evaluating, results, "evaluation"))
-    second.start()
+    first, second, results = start_second_while_paused(app, importing_, evaluating, paused)
     time.sleep(0.5)
     assert second.is_alive(), "the evaluation did not wait for the import's lock"
     paused.release.set()
     first.join(WAIT)
     second.join(WAIT)
     assert not first.is_alive() and not second.is_alive()
-    assert not isinstance(results["evaluation"], BaseException), results
+    assert not isinstance(results["second"], BaseException), results
     assert finished["evaluation"] >= finished["import"]
