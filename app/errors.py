@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from app.core.request_input import RefusedInput
+from app.exceptions import DomainError
 from app.extensions import db
 from app.observability.logs import route_of_request
 
@@ -112,6 +113,15 @@ def register_error_handlers(app: Flask) -> None:
     def refused_input(error: RefusedInput) -> ResponseReturnValue:
         db.session.rollback()
         return _respond(400, error.message, "bad_request")
+
+    @app.errorhandler(DomainError)
+    def refused_by_the_domain(error: DomainError) -> ResponseReturnValue:
+        """A service's refusal that its route let through (routes normally show it at the
+        form, through ``app.core.forms.submit``): nothing of the request is kept and the user
+        reads the service's own message (409: the request conflicts with what is stored or
+        running, such as an import holding its lock) instead of "something went wrong"."""
+        db.session.rollback()
+        return _respond(409, error.message, "refused")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:

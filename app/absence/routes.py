@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
     jsonify,
     redirect,
     render_template,
@@ -411,10 +410,14 @@ def add_period() -> ResponseReturnValue:
 def delete_period(period_id: int) -> ResponseReturnValue:
     period = db.session.get(NonSchoolPeriod, period_id) or abort(404)
     name = period.school_year.name
-    remove_non_school_period(period)
-    _reevaluate()
-    db.session.commit()
-    flash(_("Vrije periode verwijderd."), "success")
+
+    def remove() -> None:
+        remove_non_school_period(period)
+        _reevaluate()
+
+    # Through submit, like the additions: a refusal (an import holding the lock past the
+    # wait) rolls the removal back and is shown, instead of failing the request.
+    submit(ActionForm(), remove, success=_("Vrije periode verwijderd."), errors="flash")
     return redirect(url_for("absence.calendar", _anchor=f"jaar-{name}"))
 
 
@@ -423,11 +426,19 @@ def delete_period(period_id: int) -> ResponseReturnValue:
 def delete_year(year_id: int) -> ResponseReturnValue:
     year = db.session.get(SchoolYear, year_id) or abort(404)
     name = year.name
-    remove_school_year(year)
-    _reevaluate()
-    db.session.commit()
-    flash(_("Schooljaar %(name)s verwijderd.", name=name), "success")
-    return redirect(url_for("absence.calendar"))
+
+    def remove() -> None:
+        remove_school_year(year)
+        _reevaluate()
+
+    if submit(
+        ActionForm(),
+        remove,
+        success=_("Schooljaar %(name)s verwijderd.", name=name),
+        errors="flash",
+    ):
+        return redirect(url_for("absence.calendar"))
+    return redirect(url_for("absence.calendar", _anchor=f"jaar-{name}"))
 
 
 @bp.route("/codes", methods=["GET", "POST"])

@@ -7,11 +7,14 @@ import html
 from collections.abc import Callable
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from app.core.request_input import JSON_MAX_BYTES, JSON_MAX_DEPTH, MAX_PAGE
 from app.core.vocabulary import Role
-from app.models import User
+from app.extensions import db
+from app.models import Student, User
 from tests.client_helpers import csrf_token_from
 from tests.desk_helpers import confirm_screened
 from tests.floor_helpers import floor_csrf
@@ -141,3 +144,24 @@ def test_every_json_endpoint_has_the_same_limits(
         headers={"X-CSRFToken": token},
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/json"])
+def test_a_refusal_a_route_lets_through_is_shown_and_nothing_is_kept(
+    app: Flask, make_student: Callable[..., Student], accept: str
+) -> None:
+    """Routes show a service's refusal at their form; one that forgets still answers with the
+    service's own message (409), not a server error, and rolls back what it had written."""
+    from app.core.locks import BUSY, ImportBusy
+
+    with app.test_request_context("/verzuim/kalender", method="POST", headers={"Accept": accept}):
+        student = make_student("ZS", leerlingnummer="500001")
+        student.class_name = "9Z"  # written, not committed
+        db.session.flush()
+        response = app.make_response(app.handle_user_exception(ImportBusy()))
+        assert response.status_code == 409
+        if accept == "application/json":
+            assert response.get_json() == {"error": "refused", "message": BUSY}
+        else:
+            assert BUSY in html.unescape(response.get_data(as_text=True))
+        assert db.session.scalar(select(Student.class_name)) == "2B"

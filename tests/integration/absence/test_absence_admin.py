@@ -281,3 +281,41 @@ def test_seed_demo_makes_the_signal_list_alive(
     # Idempotent: nothing is added twice.
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert db.session.scalar(select(func.count(AbsenceRecord.id))) == records
+
+
+@pytest.mark.parametrize("what", ["period", "year"])
+def test_a_calendar_removal_during_an_import_keeps_everything_and_says_why(
+    client: FlaskClient,
+    login_as: Callable[..., User],
+    truant: Student,
+    monkeypatch: pytest.MonkeyPatch,
+    what: str,
+) -> None:
+    """Removing a period or a year evaluates the signals again, which waits for an import in
+    progress; when the wait runs out the removal is rolled back and the page says so."""
+    from app.absence import signals
+    from app.core.locks import BUSY, ImportBusy
+
+    login_as(Role.BEHEER, ("ZS",))
+    year = db.session.scalar(select(SchoolYear))
+    assert year is not None and year.periods
+    period_id, year_id = year.periods[0].id, year.id
+    periods_before = db.session.scalar(select(func.count(NonSchoolPeriod.id)))
+
+    def busy(kind: str, *, wait: bool = False) -> None:
+        raise ImportBusy()
+
+    monkeypatch.setattr(signals, "hold_import_lock", busy)
+    path = (
+        f"/verzuim/kalender/periode/{period_id}/verwijderen"
+        if what == "period"
+        else f"/verzuim/kalender/jaar/{year_id}/verwijderen"
+    )
+    response = post(client, path)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert BUSY in page and "verwijderd" not in page
+    db.session.expire_all()
+    assert db.session.get(SchoolYear, year_id) is not None
+    assert db.session.scalar(select(func.count(NonSchoolPeriod.id))) == periods_before
+    assert sixteen_active(truant)
