@@ -1,6 +1,7 @@
 """Profile one absence import of a year's export into empty tables (bench.quick's figure).
 
     .venv/bin/python -m bench.profile_import [--db sqlite|postgresql] [--rows 600000] [--again]
+                                             [--bulk-load]
 
 A throw-away database with the school calendar and ``rows / 250`` students, the export of
 bench/group_data.py; the import (``evaluate=False``, as bench.quick measures it) runs under
@@ -29,12 +30,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=600_000)
     parser.add_argument("--again", action="store_true", help="also profile a re-import")
     parser.add_argument("--top", type=int, default=30, help="lines of each profile list")
+    parser.add_argument(
+        "--bulk-load", action="store_true", help="PostgreSQL: as a first load with --bulk-load"
+    )
     args = parser.parse_args(argv)
     with database_url(args.db) as url:
-        _run(url, args.rows, args.top, again=args.again)
+        _run(url, args.rows, args.top, again=args.again, bulk_load=args.bulk_load)
 
 
-def _run(url: str, rows_wanted: int, top: int, *, again: bool) -> None:
+def _run(url: str, rows_wanted: int, top: int, *, again: bool, bulk_load: bool = False) -> None:
     from app.absence.importer import import_absence
     from app.extensions import db
 
@@ -48,7 +52,7 @@ def _run(url: str, rows_wanted: int, top: int, *, again: bool) -> None:
             profile = cProfile.Profile(time.process_time)
             wall, cpu = time.perf_counter(), time.process_time()
             profile.enable()
-            result = import_absence(data, "jaar.csv", evaluate=False)
+            result = import_absence(data, "jaar.csv", evaluate=False, bulk_load=bulk_load)
             db.session.commit()
             profile.disable()
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu

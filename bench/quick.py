@@ -11,6 +11,8 @@ clock does not — and against its budget:
 - absence import (rows/s; ``import_absence`` of the year's export into empty tables) against
   reading the same file with :mod:`csv` and bulk-inserting the parsed rows into a bare table
   (``executemany`` on SQLite, ``COPY`` on PostgreSQL); budget: at least a quarter of that rate;
+  on PostgreSQL also the same file as a board's first load with ``--bulk-load`` (the table's
+  keys and indexes set aside and made again, app/core/bulk_load.py), beside the same baseline;
 - full signal evaluation of every student as of the last school day (budget < 15 s at 10×,
   scaled linearly: 1.5 s at 1×, 0.15 s at 1/10);
 - a daily import: one school day's export, then the evaluation of the students whose figures it
@@ -96,6 +98,16 @@ FIGURES = [
         None,
         higher_is_better=True,
         baseline="csv + bulk insert into a bare table; budget: a quarter of its rate",
+        fmt="{:,.0f}",
+        of_baseline=1 / 4,
+    ),
+    QuickFigure(
+        "import_bulk",
+        "absence first load, --bulk-load (PostgreSQL)",
+        "rows/s",
+        None,
+        higher_is_better=True,
+        baseline="the same bare csv + bulk insert as the import's",
         fmt="{:,.0f}",
         of_baseline=1 / 4,
     ),
@@ -281,6 +293,7 @@ def measure(
             bare = _seconds(lambda: bare_import(db.engine, data))
             measured.add_baseline("import", database, scale, rows / bare)
             log(f"  import run {run + 1}: {seconds:.2f} s; bare csv + bulk insert {bare:.2f} s")
+            _bulk_load(data, rows, rows / bare, database, scale, measured)
         vacuum_analyze(db.engine)
 
         # Full evaluation as of the last school day (the whole year counts: today=AS_OF).
@@ -382,8 +395,33 @@ def _year_once(
     bare = _seconds(lambda: bare_import(db.engine, year_before))
     measured.add_baseline("import", database, scale, year_rows / bare)
     log(f"  import once ({year_rows:,} of {rows:,} rows): {seconds:.2f} s; bare {bare:.2f} s")
+    _bulk_load(year_before, year_rows, year_rows / bare, database, scale, measured)
     vacuum_analyze(db.engine)
     return _evaluations(_last_day(year_before), database, scale, runs, measured)
+
+
+def _bulk_load(
+    data: bytes, rows: int, bare_rate: float, database: str, scale: float, measured: Measured
+) -> None:
+    """On PostgreSQL: the same file again as a first load with ``bulk_load`` (the table emptied
+    and vacuumed first), beside the bare rate just measured; it leaves the same rows."""
+    from app.absence.importer import import_absence
+    from app.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        return
+    clear_absence()
+    vacuum_analyze(db.engine)
+    seconds, result = _timed(
+        lambda: import_absence(data, "jaar.csv", evaluate=False, bulk_load=True)
+    )
+    db.session.commit()
+    if result.bulk_load_declined:
+        log(f"  first load with --bulk-load declined: {result.bulk_load_declined}")
+        return
+    measured.add("import_bulk", database, scale, rows / seconds, rows / last_cpu())
+    measured.add_baseline("import_bulk", database, scale, bare_rate)
+    log(f"  first load with --bulk-load: {seconds:.2f} s (app CPU {last_cpu():.2f} s)")
 
 
 def _evaluations(day: date, database: str, scale: float, runs: int, measured: Measured) -> int:

@@ -83,8 +83,15 @@ class _ProgressBars:
     "in that period that the file no longer has (deleted in the LVS).",
 )
 @click.option("--no-signals", is_flag=True, help="Do not evaluate the signals afterwards.")
+@click.option(
+    "--bulk-load",
+    is_flag=True,
+    help="A board's first load (no absence stored yet), PostgreSQL: the table's keys and "
+    "indexes are set aside and made again afterwards, about twice as fast. Locks the student "
+    "table until done: outside school hours (docs/operations.md).",
+)
 def import_absence_command(
-    file: Path, skip_unknown_students: bool, replace_period: bool, no_signals: bool
+    file: Path, skip_unknown_students: bool, replace_period: bool, no_signals: bool, bulk_load: bool
 ) -> None:
     """Import an absence export from Magister or SOMtoday (CSV or .xlsx), all or nothing."""
     progress = _ProgressBars()
@@ -100,6 +107,7 @@ def import_absence_command(
                 replace_period=replace_period,
                 progress=progress,
                 evaluate=not no_signals,
+                bulk_load=bulk_load,
             ),
         )
     except DomainError as error:

@@ -14,7 +14,7 @@ order: no arbitration, no row returned, no sort (docs/benchmarks.md)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -38,6 +38,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.absence.import_rows import KEY_COLUMNS, RECORD_COLUMNS, SHAPE_COLUMNS, CheckedRows
+from app.core.bulk_load import checks_set_aside, declined_because
 from app.core.sql import among, table_of
 from app.extensions import db
 from app.models import AbsenceRecord
@@ -104,6 +105,8 @@ class Written:
     corrected: set[int] = field(default_factory=set)  # with a registration corrected
     # No registration was stored before: every one stored now is the file's.
     only_these: bool = False
+    # Asked for a bulk load: "" when it was done, else why not (app/core/bulk_load.py).
+    bulk_load_declined: str | None = None
 
 
 def _insert(dialect_name: str) -> Any:
@@ -268,11 +271,14 @@ def write_registrations(
     students: Collection[int],
     period: tuple[date, date],
     alongside: Callable[[], None] | None = None,
+    bulk_load: bool = False,
 ) -> Written:
     """Upsert the file's registrations by natural key; an unchanged one is left as it is.
     ``students``: the file's students; ``period``: its first and last day; ``alongside``:
     called just before a plain insert (every registration new) is sent, to start work that
-    runs while the database writes (:class:`app.core.collection.Alongside`)."""
+    runs while the database writes (:class:`app.core.collection.Alongside`). ``bulk_load``:
+    into an empty table on PostgreSQL, with its keys and indexes set aside and made again
+    after the insert (:mod:`app.core.bulk_load`; the operator's choice for a first load)."""
     connection = db.session.connection()
     total = len(checked)
     done = 0
@@ -286,12 +292,19 @@ def write_registrations(
     highest = connection.execute(select(func.max(_RECORDS.c.id))).scalar() or 0
     written = Written(only_these=not highest)
     new_only = bool(total) and not _may_clash(connection, highest, students, period)
+    if bulk_load:
+        written.bulk_load_declined = declined_because(connection, _RECORDS.name) or ""
     _stage(connection, checked, advance)
     if new_only:
         # Nothing stored can clash (a first import, a file of new days): every registration is
         # new, and the database need not look for a conflict nor return each row.
         first_id = _reserve_ids(connection, highest, total)
-        with _page_cache(connection):
+        set_aside = (
+            checks_set_aside(connection, _RECORDS.name)
+            if written.bulk_load_declined == ""
+            else nullcontext()
+        )
+        with _page_cache(connection), set_aside:
             statement = _insert_staged(connection.dialect.name, source, import_id, first_id)
             if alongside is not None:
                 alongside()

@@ -81,6 +81,8 @@ class AbsenceImportResult:
     # so only they are evaluated afterwards. None: the figures were rebuilt (the calendar or the
     # hour settings changed since), anybody's may have changed.
     changed_student_ids: set[int] | None = field(default_factory=set)
+    # Asked for a bulk load (``bulk_load``): "" when done, else why not (a stored text).
+    bulk_load_declined: str | None = None
 
     def summary(self) -> str:
         return import_text(self)
@@ -110,6 +112,7 @@ def import_absence(
     evaluate: bool = True,
     as_of: date | None = None,
     replace_period: bool = False,
+    bulk_load: bool = False,
 ) -> AbsenceImportResult:
     """Import an absence export, all or nothing, then evaluate the signals of its students.
 
@@ -123,6 +126,11 @@ def import_absence(
     Raises :class:`AbsenceImportRejected` (bad rows), :class:`TableError` (unreadable file) or
     :class:`~app.core.locks.ImportBusy` (another absence import runs); then nothing changes.
     ``progress(stage, done, total)`` is called as rows are checked and written.
+
+    ``bulk_load``: a first load into an empty table on PostgreSQL sets the table's keys and
+    indexes aside and makes them again after the insert (:mod:`app.core.bulk_load`; it locks
+    the student table meanwhile: the operator's choice, ``flask import-absence --bulk-load``).
+    Where that is not possible the file is imported as usual and the summary says why.
     """
     # Reading and checking a file makes a million lists and tuples that live till its end;
     # collections walking them took twice the time of reading an export (app/core/collection.py).
@@ -135,6 +143,7 @@ def import_absence(
             progress=progress,
             as_of=as_of,
             replace_period=replace_period,
+            bulk_load=bulk_load,
         )
     if evaluate:
         # Incremental: the students whose figures changed (the nightly `flask signals` evaluates
@@ -153,6 +162,7 @@ def _import(
     progress: Progress | None,
     as_of: date | None,
     replace_period: bool,
+    bulk_load: bool = False,
 ) -> AbsenceImportResult:
     table = read_absence_table(data, filename)
     total = len(table)
@@ -196,7 +206,16 @@ def _import(
     # Checking the file needed no lock; what is stored is read and written under it, so an
     # import started twice at once imports once (app/core/locks.py).
     hold_import_lock("absence")
-    _store(records, result, checker, filename, user, progress, replace_period=replace_period)
+    _store(
+        records,
+        result,
+        checker,
+        filename,
+        user,
+        progress,
+        replace_period=replace_period,
+        bulk_load=bulk_load,
+    )
     today = as_of or local_today()
     first_days = [values[0] for values in records.shape_values]
     future = sorted(first_days[shape] for shape in set(records.shapes) if first_days[shape] > today)
@@ -214,6 +233,7 @@ def _store(
     progress: Progress | None,
     *,
     replace_period: bool = False,
+    bulk_load: bool = False,
 ) -> None:
     shape_values = records.shape_values
     used = set(records.shapes)
@@ -266,10 +286,12 @@ def _store(
             students=student_ids,
             period=(result.first_day, result.last_day),
             alongside=ahead.start,
+            bulk_load=bulk_load,
         )
         computed = ahead.result()
     finally:
         ahead.close()
+    result.bulk_load_declined = written.bulk_load_declined
     result.inserted, result.updated, result.unchanged = (
         written.inserted,
         written.updated,

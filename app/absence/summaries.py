@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext, ngettext
 
+from app.core.stored_text import translated
+
 if TYPE_CHECKING:
     from app.absence.importer import AbsenceImportResult
     from app.absence.signals import EvaluationSummary
@@ -135,6 +137,17 @@ def import_text(result: AbsenceImportResult) -> str:
                 "Controleer de datums in het LVS",
                 result.future,
                 day=_day(result.first_future_day),
+            )
+        )
+    if result.bulk_load_declined == "":
+        parts.append(
+            gettext("snelle eerste import: indexen en sleutels daarna in één keer opgebouwd")
+        )
+    elif result.bulk_load_declined is not None:
+        parts.append(
+            gettext(
+                "gewoon geïmporteerd, niet met --bulk-load: %(reason)s",
+                reason=translated(result.bulk_load_declined),
             )
         )
     if result.signals is not None:

@@ -11,46 +11,34 @@ again or corrected after."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
-from flask import Flask
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 import app.absence.import_storage as import_storage
-from app.absence.figures import rebuild_figures, stored_figures
 from app.absence.importer import AbsenceImportRejected, import_absence
-from app.absence.services import rule_settings
-from app.core.calendar_store import load_calendar
-from app.core.sql import table_of
 from app.extensions import db
 from app.models import (
     AbsenceFigures,
-    AbsenceFiguresBasis,
     AbsenceImport,
     AbsenceRecord,
-    AbsenceUnauthorisedDay,
     Student,
 )
 from tests.absence_helpers import CODES as MEANINGS
-from tests.absence_helpers import magister_csv, magister_row, school_calendar
-
-MON = date(2026, 9, 14)
-AS_OF = date(2026, 12, 18)
-YEAR = (date(2026, 8, 1), date(2027, 7, 31))
-CODES = ("O", "Z", "V", "L", "U")
-
-
-@pytest.fixture
-def pupils(app: Flask, make_student: Callable[..., Student]) -> list[Student]:
-    school_calendar()
-    return [make_student("ZS", leerlingnummer=f"5000{i:02d}") for i in range(12)]
-
-
-def school_days(count: int) -> list[date]:
-    return list(load_calendar().school_days_between(MON, AS_OF))[:count]
+from tests.absence_helpers import magister_csv, magister_row
+from tests.absence_import_helpers import (
+    AS_OF,
+    CODES,
+    MON,
+    assert_figures_equal_a_rebuild,
+    clear,
+    day_rows,
+    figures,
+    school_days,
+    stored_rows,
+)
 
 
 def year_rows(pupils: list[Student], days: int = 30) -> list[str]:
@@ -65,17 +53,6 @@ def year_rows(pupils: list[Student], days: int = 30) -> list[str]:
 
 def whole_day(number: str, day: date, code: str = "Z") -> str:
     return f"{number};{day:%d-%m-%Y};;;{code};Ziek;Ja;3"
-
-
-def figures() -> dict[int, dict]:
-    return stored_figures(None, *YEAR, active_only=False)
-
-
-def assert_figures_equal_a_rebuild() -> None:
-    """The stored figures are those a rebuild from the stored registrations gives."""
-    stored = figures()
-    rebuild_figures(load_calendar(), rule_settings())
-    assert figures() == stored
 
 
 def test_a_bad_row_in_the_middle_of_a_large_file_stores_nothing(pupils: list[Student]) -> None:
@@ -188,19 +165,6 @@ def test_replace_period_in_the_bulk_path(pupils: list[Student]) -> None:
     assert_figures_equal_a_rebuild()
 
 
-def day_rows(pupils: list[Student], days: list[date]) -> list[str]:
-    """Every pupil, six lessons a day; the first pupil's first day also whole (after its
-    lessons: the later registration of a lesson counts, so the order decides)."""
-    rows = [
-        magister_row(pupil.leerlingnummer, day, lesson, CODES[(n + lesson + d) % len(CODES)])
-        for d, day in enumerate(days)
-        for n, pupil in enumerate(pupils)
-        for lesson in range(1, 7)
-    ]
-    rows.insert(6, f"{pupils[0].leerlingnummer};{days[0]:%d-%m-%Y};;;Z;Ziek;Ja;3")
-    return rows
-
-
 def corrected(rows: list[str], count: int) -> list[str]:
     """The first ``count`` rows coded O or V the other way round (unauthorised <-> leave: the
     same registration, corrected)."""
@@ -213,28 +177,6 @@ def corrected(rows: list[str], count: int) -> list[str]:
             result[index] = ";".join(fields)
             count -= 1
     return result
-
-
-def stored_rows() -> list[tuple[Any, ...]]:
-    """Every registration in id order, without its id, import and time of import."""
-    columns = [
-        column
-        for column in table_of(AbsenceRecord).c
-        if column.name not in ("id", "import_id", "imported_at")
-    ]
-    return [tuple(row) for row in db.session.execute(select(*columns).order_by("id"))]
-
-
-def clear() -> None:
-    for model in (
-        AbsenceUnauthorisedDay,
-        AbsenceFigures,
-        AbsenceFiguresBasis,
-        AbsenceRecord,
-        AbsenceImport,
-    ):
-        db.session.execute(delete(model))
-    db.session.commit()
 
 
 def imported(rows: list[str], name: str = "jaar.csv") -> tuple[Any, ...]:
