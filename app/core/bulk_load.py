@@ -45,7 +45,6 @@ class SetAside:
     """A table's foreign keys and secondary indexes as PostgreSQL defines them (primary key
     excepted), to be made again exactly so."""
 
-    table: str
     foreign_keys: tuple[tuple[str, str], ...]  # (name, definition)
     constraint_indexes: tuple[tuple[str, str], ...]  # unique constraints: (name, definition)
     indexes: tuple[tuple[str, str], ...]  # other indexes: (name, CREATE INDEX statement)
@@ -95,7 +94,6 @@ def _definitions(connection: Connection, table: str) -> SetAside:
         {"t": table},
     ).all()
     return SetAside(
-        table,
         tuple((n, d) for n, d in foreign_keys),
         tuple((n, d) for n, d in constraint_indexes),
         tuple((n, d) for n, d in indexes),
