@@ -36,6 +36,7 @@ from app.absence.signals import (
     SORTS,
     acknowledge_signal,
     evaluate_signals,
+    evaluated_as_of,
     find_visible_signal,
     new_since,
     record_signals_shown,
@@ -109,6 +110,10 @@ class SignalFilters:
             inactief=request.args.get("inactief") == "1",
         )
 
+    def location_ids(self) -> list[int]:
+        """The chosen location, or every location of the user."""
+        return [loc.id for loc in current_user.locations if self.locatie in ("", loc.code)]
+
     def query(self) -> Select[AbsenceSignal]:
         location_ids = [loc.id for loc in current_user.locations if loc.code == self.locatie]
         return signal_query(
@@ -166,7 +171,7 @@ def signals() -> ResponseReturnValue:
         sorts=SORTS,
         ack_form=AcknowledgeForm(),
         can_acknowledge=may_open("absence.acknowledge"),
-        evaluated_on=max((s.evaluated_on for s in signals_shown), default=None),
+        evaluated_on=evaluated_as_of(filters.location_ids()),
         settings=rule_settings(),
         case_urls=_case_urls({student.leerlingnummer for student in students}),
     )

@@ -3,7 +3,7 @@ or command commits)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
@@ -28,7 +28,7 @@ from app.core.locks import hold_import_lock
 from app.core.sql import among, table_of
 from app.exceptions import DomainError
 from app.extensions import db
-from app.models import AbsenceSignal, Location, Student, User
+from app.models import AbsenceEvaluation, AbsenceSignal, Location, Student, User
 from app.models.types import utcnow
 
 SORTS = ("nieuw", "naam", "klas", "regel", "uren", "datum")
@@ -249,13 +249,19 @@ def _store_findings(
         )
     for start in range(0, len(inserts), 1000):
         db.session.execute(insert(signal_table), inserts[start : start + 1000])
-    # Every signal in scope was looked at today, changed or not (rows that say so already are
-    # not written again: on SQLite every written page is synced at the commit). Signals outside
-    # the scope ended before it: inactive, with their ended_on set when they ended.
+    # Every signal in scope was looked at as of this day, changed or not: said once, for the
+    # list's "Berekend per …", instead of in each unchanged signal (issue 24).
     db.session.execute(
-        update(AbsenceSignal)
-        .where(*conditions, AbsenceSignal.evaluated_on != as_of)
-        .values(evaluated_on=as_of)
+        insert(AbsenceEvaluation),
+        [
+            {
+                "as_of": as_of,
+                "location_id": location.id if location is not None else None,
+                "partial": ids is not None,
+                "students": summary.students,
+                "evaluated_at": now,
+            }
+        ],
     )
     scoped = conditions[1:]
     listed = db.session.execute(
@@ -290,6 +296,39 @@ def new_since() -> datetime:
     today = local_today()
     previous = load_calendar().previous_school_day(today) or today - timedelta(days=1)
     return local_day_bounds(previous)[0]
+
+
+def evaluated_as_of(location_ids: Collection[int]) -> date | None:
+    """The day the signals of these locations are evaluated as of: per location the newest
+    stored evaluation of every student that covered it (of every location, or of that one), and
+    of those the earliest, since a list is no newer than its oldest part. An import's evaluation
+    of the students it changed does not count: the others' signals change as the days pass,
+    which the morning's full run catches up on (so a missed run shows). None before any."""
+    covering = [AbsenceEvaluation.location_id.is_(None)]
+    if location_ids:
+        covering.append(AbsenceEvaluation.location_id.in_(location_ids))
+    newest = (
+        select(func.max(AbsenceEvaluation.id))
+        .where(or_(*covering), AbsenceEvaluation.partial.is_(False))
+        .group_by(AbsenceEvaluation.location_id)
+    )
+    rows = db.session.execute(
+        select(AbsenceEvaluation.id, AbsenceEvaluation.location_id, AbsenceEvaluation.as_of).where(
+            AbsenceEvaluation.id.in_(newest)
+        )
+    ).all()
+    everywhere: list[tuple[int, date]] = [(r.id, r.as_of) for r in rows if r.location_id is None]
+    own: dict[int | None, tuple[int, date]] = {
+        r.location_id: (r.id, r.as_of) for r in rows if r.location_id is not None
+    }
+    days: list[date] = []
+    scopes: Collection[int | None] = location_ids or [None]
+    for location_id in scopes:
+        candidates = everywhere + ([own[location_id]] if location_id in own else [])
+        if not candidates:
+            return None  # a location never evaluated: its signals say nothing yet
+        days.append(max(candidates)[1])
+    return min(days)
 
 
 def _superseded() -> Any:

@@ -2,6 +2,7 @@
 
 from app.models.absence import (
     AbsenceCode,
+    AbsenceEvaluation,
     AbsenceFigures,
     AbsenceFiguresBasis,
     AbsenceImport,
@@ -62,6 +63,7 @@ __all__ = [
     "Referral",
     "ClimateCheck",
     "AbsenceCode",
+    "AbsenceEvaluation",
     "AbsenceFigures",
     "AbsenceFiguresBasis",
     "AbsenceImport",

@@ -167,11 +167,32 @@ class AbsenceFiguresBasis(Model):
     built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class AbsenceEvaluation(Model):
+    """One stored signal evaluation: the day it judged the absence as of, and what it covered
+    (one location or all; every student, or those whose figures an import changed). The signal
+    list's "Berekend per …" comes from here: an evaluation finds most signals unchanged, and
+    writing each of them only to say "looked at today" cost a daily import at board scale more
+    than a second (issue 24). No personal data; a few rows a school day."""
+
+    __tablename__ = "absence_evaluation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    # None: every location.
+    location_id: Mapped[int | None] = mapped_column(
+        ForeignKey("location.id", ondelete="CASCADE"), index=True
+    )
+    # Only the students an import changed were evaluated (the others' signals cannot change).
+    partial: Mapped[bool] = mapped_column(Boolean, default=False)
+    students: Mapped[int] = mapped_column(Integer, default=0)
+    evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class AbsenceSignal(Model):
     """A high-absence signal for a student, upserted per (student, rule, variant, window start).
 
-    ``active`` says whether the rule still holds as of the last evaluation
-    (``evaluated_on``); an acknowledgement (who, when, note) stays with the signal.
+    ``active`` says whether the rule still holds as of the last evaluation (the latest
+    :class:`AbsenceEvaluation`); an acknowledgement (who, when, note) stays with the signal.
     """
 
     __tablename__ = "absence_signal"
@@ -207,6 +228,8 @@ class AbsenceSignal(Model):
     # ended signal stays on the list, "beëindigd op …", until someone acknowledges it.
     ended_on: Mapped[date | None] = mapped_column(Date)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The day of the evaluation that last wrote the signal: added it, or changed what it says
+    # (an unchanged signal is not written again; the evaluations are in AbsenceEvaluation).
     evaluated_on: Mapped[date] = mapped_column(Date)
     acknowledged_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL")

@@ -278,3 +278,32 @@ def test_the_marks_for_the_report_already_there_are_kept_for_its_ranking(
         assert set(connection.execute(text(kept)).all()) == set(
             connection.execute(text(marked)).all()
         )
+
+
+def test_a_database_with_signals_keeps_its_evaluation_day(migrating_app: Flask) -> None:
+    """Revision 0033: the signals' newest evaluation day becomes one evaluation of every
+    location, so the list keeps saying "Berekend per …" that day; none without signals."""
+    _demo_down_to("0032")
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE absence_signal SET evaluated_on = '2026-09-18'"))
+        connection.execute(
+            text(
+                "UPDATE absence_signal SET evaluated_on = '2026-10-02' "
+                "WHERE id = (SELECT MIN(id) FROM absence_signal)"
+            )
+        )
+    upgrade(revision="head")
+    db.session.remove()
+    kept = "SELECT as_of, location_id, partial, students FROM absence_evaluation"
+    with db.engine.connect() as connection:
+        rows = connection.execute(text(kept)).all()
+        active = connection.execute(text("SELECT COUNT(*) FROM student WHERE active")).scalar()
+    assert [(str(r.as_of), r.location_id, bool(r.partial), r.students) for r in rows] == [
+        ("2026-10-02", None, False, active)
+    ]
+    downgrade(revision="0032")
+    with db.engine.begin() as connection:
+        connection.execute(text("DELETE FROM absence_signal"))
+    upgrade(revision="head")
+    with db.engine.connect() as connection:
+        assert connection.execute(text(kept)).all() == []

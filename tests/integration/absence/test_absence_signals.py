@@ -9,13 +9,13 @@ from datetime import date
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.absence.importer import import_absence
-from app.absence.signals import evaluate_signals
+from app.absence.signals import evaluate_signals, evaluated_as_of
 from app.core.vocabulary import Role
 from app.extensions import db
-from app.models import AbsenceSignal, AuditEvent, Location, Student, User
+from app.models import AbsenceEvaluation, AbsenceSignal, AuditEvent, Location, Student, User
 from tests.absence_helpers import magister_csv, magister_day, magister_row, school_calendar
 from tests.client_helpers import csrf_token_from
 from tests.csv_helpers import HOSTILE_CLASSES, cells, formula_cells
@@ -135,6 +135,55 @@ def test_filter_by_rule_sort_and_inactive(
             acknowledge(client, signal.id)
     assert "Zuid, Zara" not in client.get("/verzuim/").get_data(as_text=True)
     assert "beëindigd op" in client.get("/verzuim/?inactief=1").get_data(as_text=True)
+
+
+def test_the_list_says_as_of_which_day_it_was_evaluated(
+    client: FlaskClient, login_as: Callable[..., User], students: dict[str, Student]
+) -> None:
+    """ "Berekend per …" is the newest evaluation that covered the list's locations (of all, or
+    of that one; the oldest part counts), also when it found every signal unchanged and wrote
+    none of them; a look at another day that stores nothing leaves it alone."""
+    login_as(Role.BEHEER, ("ZS", "HK"))
+
+    def as_of(query: str = "") -> str:
+        html = client.get(f"/verzuim/{query}").get_data(as_text=True)
+        return html.split("Berekend per ", 1)[1].split(".", 1)[0] if "Berekend per" in html else ""
+
+    # The import evaluated the students it changed, of every location.
+    assert as_of() == as_of("?locatie=HK") == "18-09-2026"
+    zs_signal = signal_of(students["zs"])
+    hk = db.session.scalar(select(Location).where(Location.code == "HK"))
+    evaluate_signals(date(2026, 9, 21), location=hk)
+    db.session.commit()
+    assert as_of("?locatie=HK") == "21-09-2026"
+    assert as_of("?locatie=ZS") == as_of() == "18-09-2026"
+    evaluate_signals(date(2026, 9, 22))
+    db.session.commit()
+    assert as_of() == as_of("?locatie=HK") == as_of("?locatie=ZS") == "22-09-2026"
+    db.session.expire_all()
+    unchanged = signal_of(students["zs"])
+    assert (unchanged.evaluated_on, unchanged.version) == (AS_OF, zs_signal.version)
+    stored = db.session.execute(
+        select(
+            AbsenceEvaluation.as_of, AbsenceEvaluation.location_id, AbsenceEvaluation.partial
+        ).order_by(AbsenceEvaluation.id)
+    ).all()
+    assert stored == [
+        (AS_OF, None, False),  # the first import evaluates every student
+        (date(2026, 9, 21), hk.id, False),
+        (date(2026, 9, 22), None, False),
+    ]
+    # An import's evaluation of the students it changed does not make the others' current.
+    evaluate_signals(date(2026, 9, 24), student_ids=[students["hk"].id])
+    db.session.commit()
+    assert as_of() == as_of("?locatie=HK") == "22-09-2026"
+    assert db.session.scalar(select(AbsenceEvaluation.partial).order_by(-AbsenceEvaluation.id))
+    evaluate_signals(date(2026, 9, 25), store=False)
+    assert as_of() == "22-09-2026"
+    # Before any evaluation, the list says nothing of a day.
+    db.session.execute(delete(AbsenceEvaluation))
+    db.session.commit()
+    assert as_of() == "" and evaluated_as_of([hk.id]) is None
 
 
 def logout(client: FlaskClient) -> None:
