@@ -220,24 +220,26 @@ def _app_for(database_url: str, settings: dict[str, object]) -> _ReusedApp:
     return reused
 
 
-def _put_back(reused: _ReusedApp) -> None:
+def _put_back(reused: _ReusedApp) -> bool:
     """The app as it was built, for the next test — or forgotten, when that cannot be sure.
+    Answers whether the next test gets it.
 
     The extensions are module-wide objects (``limiter``, ``talisman``…) that take their settings
     from the last app built: when a test built another app (a live server, other settings), their
     state is that app's, so the next test builds its own again."""
     if limiter.storage is not reused.limiter_storage:
         _reused.clear()
-        return
+        return False
     sender = reused.app.extensions.get(SENDER_EXTENSION)
     if sender is not None and sender is not reused.extensions.get(SENDER_EXTENSION):
         _reused.clear()  # a test started the alert sender: its thread belongs to that test
-        return
+        return False
     reused.app.config.clear()
     reused.app.config.update(reused.config)
     reused.app.extensions.clear()
     reused.app.extensions.update(reused.extensions)
     limiter.reset()
+    return reused in _reused
 
 
 @pytest.fixture
@@ -250,9 +252,14 @@ def app(migrated_database: str, app_settings: dict[str, object]) -> Iterator[Fla
             db.session.rollback()
             _empty_all_tables()
             db.session.remove()
-            db.engine.dispose()
     finally:
-        _put_back(reused)
+        # The next test that gets this app keeps its pooled connections: a new PostgreSQL
+        # connection starts a server process that loads the catalogue again, a fifth of a
+        # database test's time here. Nothing a test leaves on a connection outlives its
+        # transaction (the locks, settings and staging tables are all transaction-scoped).
+        if not _put_back(reused):
+            with app.app_context():
+                db.engine.dispose()
 
 
 @pytest.fixture
