@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -70,27 +71,34 @@ def live_server_settings() -> dict[str, object]:
     return {"FLOOR_UNDO_MS": SHORT_UNDO_MS}
 
 
+class CountingHits:
+    """The served app behind a count of its requests per "METHOD /path" (a test asserts what
+    the page sent, or did not)."""
+
+    def __init__(self, app: Flask, hits: dict[str, int]) -> None:
+        self.app = app
+        self.hits = hits
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        key = f"{environ['REQUEST_METHOD']} {environ.get('PATH_INFO', '')}"
+        with self.lock:  # the server answers each request on a thread of its own
+            self.hits[key] = self.hits.get(key, 0) + 1
+        return self.app(environ, start_response)
+
+
 @pytest.fixture
 def live_server(app: Flask, live_server_settings: dict[str, object]) -> Iterator[LiveServer]:
-    """The app served on a free loopback port, sharing the test's database."""
-    from app import create_app
+    """The test's own app served on a free loopback port, with ``live_server_settings``.
 
-    served = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-        **live_server_settings,
-    )
-    server_info = LiveServer(url="", app=served)
-
-    @served.before_request
-    def count_hits() -> None:
-        from flask import request
-
-        key = f"{request.method} {request.path}"
-        server_info.hits[key] = server_info.hits.get(key, 0) + 1
-
+    The same app, not a second one: building an app, compiling its templates and loading the
+    catalogue cost a browser test about a fifth of a second, and a second app took the
+    module-wide extensions over, so the next test built its own again too. The ``app``
+    fixture puts the settings back afterwards and empties the tables."""
+    app.config.update(live_server_settings)
+    server_info = LiveServer(url="", app=app)
     port = free_port()
-    server = make_server("127.0.0.1", port, served, threaded=True)
+    server = make_server("127.0.0.1", port, CountingHits(app, server_info.hits), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server_info.url = f"http://127.0.0.1:{port}"
@@ -98,11 +106,8 @@ def live_server(app: Flask, live_server_settings: dict[str, object]) -> Iterator
         yield server_info
     finally:
         server.shutdown()
+        server.server_close()
         thread.join(timeout=10)
-        with served.app_context():
-            from app.extensions import db
-
-            db.engine.dispose()
 
 
 @pytest.fixture
