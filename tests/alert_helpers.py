@@ -26,7 +26,7 @@ from flask.testing import FlaskClient
 
 from app.alerts.keys import VapidKeys, generate_keys
 from app.models import Location, Student, User
-from tests.pgserver import free_port
+from tests.pgserver import SHUTDOWN_POLL_SECONDS, free_port
 
 SUBJECT = "mailto:beheer@school.example"
 
@@ -117,7 +117,11 @@ class PushService:
 
         self.port = free_port()
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever,
+            kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS},
+            daemon=True,
+        )
 
     @property
     def origin(self) -> str:

@@ -13,7 +13,9 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
+from socketserver import BaseServer
 
 
 def _bin_dir() -> Path:
@@ -33,6 +35,21 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+# How often a test's own server looks whether it should stop: socketserver's default of 0.5 s
+# kept every browser test's teardown waiting about a quarter of a second for it.
+SHUTDOWN_POLL_SECONDS = 0.02
+
+
+def serve_in_background(server: BaseServer) -> threading.Thread:
+    """``server`` (a socketserver, as Werkzeug's) answering on a daemon thread until
+    ``server.shutdown()``."""
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS}, daemon=True
+    )
+    thread.start()
+    return thread
 
 
 class TempPostgres:

@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 
 from tests.digest_helpers import scenario_fixture  # noqa: F401 (the fixture ``scenario``)
 from tests.e2e.browser_helpers import PHONE, PHONE_AGENT, LiveServer
-from tests.pgserver import free_port
+from tests.pgserver import free_port, serve_in_background
 from tests.report_helpers import world_fixture  # noqa: F401 (the fixture ``world``)
 
 CHROMIUM = "/usr/bin/chromium"
@@ -99,8 +99,7 @@ def live_server(app: Flask, live_server_settings: dict[str, object]) -> Iterator
     server_info = LiveServer(url="", app=app)
     port = free_port()
     server = make_server("127.0.0.1", port, CountingHits(app, server_info.hits), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    thread = serve_in_background(server)
     server_info.url = f"http://127.0.0.1:{port}"
     try:
         yield server_info

@@ -4,7 +4,6 @@ SchoolFit signed in; and logging out offers the provider's logout."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -19,7 +18,7 @@ from app.extensions import db
 from app.models import User, UserIdentity
 from tests.e2e.browser_helpers import PHONE, LiveServer
 from tests.oidcserver import TempOIDCProvider
-from tests.pgserver import free_port
+from tests.pgserver import free_port, serve_in_background
 from tests.sso_helpers import sso_settings
 
 
@@ -38,8 +37,7 @@ def sso_server(app: Flask) -> Iterator[tuple[LiveServer, TempOIDCProvider]]:
         **{**sso_settings(provider), "APP_BASE_URL": base},
     )
     server = make_server("127.0.0.1", port, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    thread = serve_in_background(server)
     try:
         yield LiveServer(url=base, app=served), provider
     finally:
