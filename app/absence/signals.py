@@ -312,19 +312,19 @@ def evaluated_as_of(location_ids: Collection[int]) -> date | None:
         .where(or_(*covering), AbsenceEvaluation.partial.is_(False))
         .group_by(AbsenceEvaluation.location_id)
     )
-    rows = db.session.execute(
-        select(AbsenceEvaluation.id, AbsenceEvaluation.location_id, AbsenceEvaluation.as_of).where(
-            AbsenceEvaluation.id.in_(newest)
+    # Per location (None: every location) its newest evaluation, as (id, day).
+    newest_of = {
+        row.location_id: (row.id, row.as_of)
+        for row in db.session.execute(
+            select(
+                AbsenceEvaluation.id, AbsenceEvaluation.location_id, AbsenceEvaluation.as_of
+            ).where(AbsenceEvaluation.id.in_(newest))
         )
-    ).all()
-    everywhere: list[tuple[int, date]] = [(r.id, r.as_of) for r in rows if r.location_id is None]
-    own: dict[int | None, tuple[int, date]] = {
-        r.location_id: (r.id, r.as_of) for r in rows if r.location_id is not None
     }
     days: list[date] = []
     scopes: Collection[int | None] = location_ids or [None]
     for location_id in scopes:
-        candidates = everywhere + ([own[location_id]] if location_id in own else [])
+        candidates = [c for c in (newest_of.get(None), newest_of.get(location_id)) if c]
         if not candidates:
             return None  # a location never evaluated: its signals say nothing yet
         days.append(max(candidates)[1])
