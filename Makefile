@@ -59,12 +59,13 @@ test-sqlite: install translations
 test-postgresql: install translations
 	$(BIN)/pytest --db postgresql
 
-## Every test, on SQLite and PostgreSQL side by side (scripts/test-both-databases.sh).
+## Every test, on SQLite and PostgreSQL side by side, the page walks in a third process
+## (scripts/test-both-databases.sh).
 test: install translations system-deps oidc-provider axe-core lint
 	BIN=$(BIN) bash scripts/test-both-databases.sh
 
 ## Issue 24's budgets at 10× (24,000 students, 6 M absence rows), each beside its same-run baseline:
-## bench.quick at 10×, the floor sync, the phone figures (docs/benchmarks.md); about an hour.
+## bench.quick at 10×, the floor sync, the phone figures (docs/benchmarks.md); about half an hour.
 bench: install translations system-deps
 	bash bench/ensure-deps.sh
 	$(BIN)/python -m bench.run
