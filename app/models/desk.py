@@ -70,6 +70,8 @@ class Casus(Model):
             postgresql_where=text("status != 'afgesloten'"),
         ),
         Index("ix_casus_status_review", "status", "review_date"),
+        # The day's new cases of a location (the digest), from the day's few.
+        Index("ix_casus_opened_at", "opened_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -118,6 +120,8 @@ class CaseStatusChange(Model):
     """One status change of a case: who, when, why. The first row records the opening."""
 
     __tablename__ = "case_status_change"
+    # The day's status changes of a location (the digest), from the day's few.
+    __table_args__ = (Index("ix_case_status_change_at", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("casus.id", ondelete="CASCADE"), index=True)

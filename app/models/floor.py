@@ -78,7 +78,11 @@ class Flag(Model):
     """A quick flag on a student, raised on the floor and handled at the desk."""
 
     __tablename__ = "flag"
-    __table_args__ = (Index("ix_flag_location_status", "location_id", "status"),)
+    __table_args__ = (
+        Index("ix_flag_location_status", "location_id", "status"),
+        # A location's flags of a day (the digest) without its year's.
+        Index("ix_flag_location_raised", "location_id", "raised_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Optimistic locking: every ORM update checks the version it read and raises it, so of two

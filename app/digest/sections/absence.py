@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from app.core.localtime import local_day_bounds
+from app.core.sql import NotAnIndexForSQLite
 from app.core.vocabulary import AbsenceRule
 from app.digest.model import AbsenceItem, AbsenceSection, StudentRef
 from app.digest.sections.common import STUDENT_COLUMNS, StudentRefs
@@ -44,7 +45,10 @@ def absence_section(
         .where(
             Student.location_id == location_id,
             Student.active.is_(True),
-            AbsenceSignal.active.is_(True),
+            # Else SQLite, even with statistics, walks the board's active signals by their
+            # index and then their students (31 ms at 10×) instead of the location's students
+            # and then each one's signals (22 ms).
+            NotAnIndexForSQLite(AbsenceSignal.active).is_(True),
             AbsenceSignal.first_seen_at < end,
         )
         .order_by(Student.class_name, AbsenceSignal.first_seen_at, AbsenceSignal.id)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from app.core.sql import NotAnIndexForSQLite
 from app.core.vocabulary import CaseStatus
 from app.desk import reporting as desk_reporting
 from app.digest.model import CaseItem, CaseSection
@@ -23,7 +24,13 @@ def case_section(
     new_rows = db.session.execute(
         select(Casus.id, Casus.status, *STUDENT_COLUMNS)
         .join(Student, Student.id == Casus.student_id)
-        .where(Student.location_id == location_id, between(Casus.opened_at, start, end))
+        # Here and below: the day's cases and changes are few, a location's students many.
+        # Else SQLite starts from the location's students and reads their whole year (7 and
+        # 10 ms at 10×) instead of the day's rows by their time index (0.2 ms).
+        .where(
+            NotAnIndexForSQLite(Student.location_id) == location_id,
+            between(Casus.opened_at, start, end),
+        )
         .order_by(Casus.opened_at, Casus.id)
     ).all()
     change_rows = db.session.execute(
@@ -37,7 +44,7 @@ def case_section(
         .join(Casus, Casus.id == CaseStatusChange.case_id)
         .join(Student, Student.id == Casus.student_id)
         .where(
-            Student.location_id == location_id,
+            NotAnIndexForSQLite(Student.location_id) == location_id,
             CaseStatusChange.from_status.is_not(None),
             between(CaseStatusChange.at, start, end),
         )
