@@ -58,6 +58,19 @@ def access_to(user: User, case: Casus) -> CaseAccess:
     )
 
 
+def may_decide(user: User, handover: Handover) -> bool:
+    """Whether ``user`` may decide on ``handover``, from the handover's status as already read
+    (not a second read): a colleague's decision committed in between must read as "already
+    decided" or "changed meanwhile", never as lost access."""
+    case = handover.case
+    return case_access(
+        user.role,
+        same_location=case.student.location_id in user.location_ids,
+        handover_visible=copa_sees([handover.status]),
+        status=case.status,
+    ).decide_handover
+
+
 def find_case(user: User, case_id: int) -> tuple[Casus, CaseAccess] | None:
     """The case with its access for ``user``, or None when they may not see it (404)."""
     case = db.session.scalar(

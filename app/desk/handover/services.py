@@ -8,7 +8,7 @@ from datetime import datetime
 from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
-from app.access.cases import access_to
+from app.access.cases import access_to, may_decide
 from app.audit import record
 from app.core.localtime import LOCAL_TZ
 from app.core.stored_text import N_
@@ -127,7 +127,9 @@ def record_handover_view(user: User, handover: Handover) -> None:
 
 def _refuse_if_decided(handover: Handover) -> None:
     """Read the handover's state as it is now (a colleague may just have decided): a decision
-    is made once. Two decisions at the very same moment are told apart by the version check."""
+    is made once. Two decisions at the very same moment are told apart by the version check.
+    What follows decides from this read (:func:`may_decide`), so a decision committed after it
+    is caught by that version check, not taken for lost access."""
     db.session.refresh(handover)
     if handover.status != HandoverStatus.INGEDIEND:
         raise DomainError(gettext("Over deze overdracht is al beslist."))
@@ -137,7 +139,7 @@ def accept_handover(user: User, handover: Handover, note: str | None) -> None:
     """COPA accepts: the case becomes ``overgedragen_copa`` (recorded in its history)."""
     case = handover.case
     _refuse_if_decided(handover)
-    if not access_to(user, case).decide_handover:
+    if not may_decide(user, handover):
         raise DomainError(gettext("Alleen COPA van deze locatie beslist over een overdracht."))
     problem = rules.transition_error(case.status, CaseStatus.OVERGEDRAGEN_COPA, via_handover=True)
     if problem:
@@ -167,7 +169,7 @@ def accept_handover(user: User, handover: Handover, note: str | None) -> None:
 def return_handover(user: User, handover: Handover, reason: str | None) -> None:
     """COPA returns a handover with a reason; the case stays with SchoolFit."""
     _refuse_if_decided(handover)
-    if not access_to(user, handover.case).decide_handover:
+    if not may_decide(user, handover):
         raise DomainError(gettext("Alleen COPA van deze locatie beslist over een overdracht."))
     handover.decision_note = clean_text(
         reason, N_("de reden van teruggeven"), NOTE_TEXT, required=True, field="reason"

@@ -12,13 +12,15 @@ from datetime import time, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.localtime import local_today
 from app.core.vocabulary import CaseStatus, FlagStatus, HandoverStatus, Role, VisitStatus
 from app.desk.calls.services import create_call
 from app.desk.cases.services import open_case
-from app.desk.handover.services import submit_handover
+from app.desk.handover.services import accept_handover, return_handover, submit_handover
 from app.desk.handover.slots import upcoming_moments
 from app.desk.visits.services import plan_visit
 from app.extensions import db
@@ -148,6 +150,52 @@ def test_copa_accepting_and_returning_one_handover_at_once_decides_once(
         assert handover.status == HandoverStatus.TERUGGEGEVEN
         assert case.status == CaseStatus.PREVENTIEF and accepted_rows == []
         assert accepted.status_code == 302 and refused(flashed(accepting))
+
+
+@pytest.mark.parametrize("decision", ["accept", "return"])
+def test_a_decision_committed_just_after_the_handover_was_read_is_told_as_changed_meanwhile(
+    app: Flask,
+    people: dict[str, User],
+    locations: dict[str, Location],
+    make_student: Callable[..., Student],
+    decision: str,
+) -> None:
+    """The interleaving behind the at-once test, made certain: a colleague returns the handover
+    after this decision re-read it and before it writes. The decision is refused as changed
+    meanwhile, never as "only COPA of this location decides" (a second read of the handover's
+    state would have taken the colleague's return for lost access)."""
+    db.session.add(
+        HandoverSlot(location_id=locations["ZS"].id, weekday=2, starts_at=time(13), active=True)
+    )
+    case = a_case(people["staff"], make_student("ZS"))
+    moment = upcoming_moments(locations["ZS"].id)[0].value
+    handover = submit_handover(
+        people["staff"], case, handover_input(moment, teamleider=people["teamleider"])
+    )
+    db.session.commit()
+    handover_id = handover.id
+
+    def colleague_returns_it(target: Handover, _context: object, _attrs: object) -> None:
+        with Session(db.engine) as other:
+            theirs = other.get(Handover, handover_id)
+            assert theirs is not None
+            theirs.status = HandoverStatus.TERUGGEGEVEN
+            theirs.decision_note = "eerst het wijkteam"
+            other.commit()
+
+    event.listen(Handover, "refresh", colleague_returns_it, once=True)
+    try:
+        with pytest.raises(StaleDataError):
+            if decision == "accept":
+                accept_handover(people["copa"], handover, None)
+            else:
+                return_handover(people["copa"], handover, "toch niet")
+    finally:
+        db.session.rollback()
+    handover = db.session.get(Handover, handover_id)
+    assert handover is not None and handover.status == HandoverStatus.TERUGGEGEVEN
+    assert handover.decision_note == "eerst het wijkteam"
+    assert db.session.get(Casus, case.id).status == CaseStatus.PREVENTIEF  # type: ignore[union-attr]
 
 
 def test_three_status_changes_at_once_leave_one_consistent_case(
