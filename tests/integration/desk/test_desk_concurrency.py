@@ -94,21 +94,28 @@ def a_case(staff: User, student: Student, status: CaseStatus = CaseStatus.PREVEN
     return case
 
 
+def a_pending_handover(people: dict[str, User], location: Location, student: Student) -> Handover:
+    """A handover of a new case of ``student``, waiting for COPA's decision."""
+    db.session.add(
+        HandoverSlot(location_id=location.id, weekday=2, starts_at=time(13), active=True)
+    )
+    case = a_case(people["staff"], student)
+    moment = upcoming_moments(location.id)[0].value
+    handover = submit_handover(
+        people["staff"], case, handover_input(moment, teamleider=people["teamleider"])
+    )
+    db.session.commit()
+    return handover
+
+
 def test_copa_accepting_and_returning_one_handover_at_once_decides_once(
     app: Flask,
     people: dict[str, User],
     locations: dict[str, Location],
     make_student: Callable[..., Student],
 ) -> None:
-    db.session.add(
-        HandoverSlot(location_id=locations["ZS"].id, weekday=2, starts_at=time(13), active=True)
-    )
-    case = a_case(people["staff"], make_student("ZS"))
-    moment = upcoming_moments(locations["ZS"].id)[0].value
-    handover = submit_handover(
-        people["staff"], case, handover_input(moment, teamleider=people["teamleider"])
-    )
-    db.session.commit()
+    handover = a_pending_handover(people, locations["ZS"], make_student("ZS"))
+    case = handover.case
     accepting, accept_token = signed_in(app, people["copa"])
     returning, return_token = signed_in(app, people["copa2"])
 
@@ -164,15 +171,8 @@ def test_a_decision_committed_just_after_the_handover_was_read_is_told_as_change
     after this decision re-read it and before it writes. The decision is refused as changed
     meanwhile, never as "only COPA of this location decides" (a second read of the handover's
     state would have taken the colleague's return for lost access)."""
-    db.session.add(
-        HandoverSlot(location_id=locations["ZS"].id, weekday=2, starts_at=time(13), active=True)
-    )
-    case = a_case(people["staff"], make_student("ZS"))
-    moment = upcoming_moments(locations["ZS"].id)[0].value
-    handover = submit_handover(
-        people["staff"], case, handover_input(moment, teamleider=people["teamleider"])
-    )
-    db.session.commit()
+    handover = a_pending_handover(people, locations["ZS"], make_student("ZS"))
+    case = handover.case
     handover_id = handover.id
 
     def colleague_returns_it(target: Handover, _context: object, _attrs: object) -> None:
