@@ -10,12 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import flask
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.auth.sessions import start_session
 from app.core.vocabulary import Role
+from app.extensions import db
 from app.models import Location, Student, User
-from tests.client_helpers import PASSWORD, signed_csrf_token
+from tests.client_helpers import signed_csrf_token
 
 ALL = frozenset(Role)
 
@@ -76,19 +79,22 @@ def call_route(client: FlaskClient, method: str, url: str, token: str | None) ->
 
 
 def sign_in(client: FlaskClient, user: User) -> str:
-    """Sign ``user`` in through the login form; answers a CSRF token of the new session.
+    """Sign ``user`` in as the login does after checking the password (the app's own
+    ``start_session``: a fresh session, its row, Flask-Login's keys); answers a CSRF token of
+    the new session.
 
-    The tokens are signed as Flask-WTF signs the ones its pages hand out, not read from a
-    rendered login page and another page after it: the matrices sign in six times per route
-    (issue 24: two of every three requests of theirs were those pages)."""
+    Not through ``POST /login``: the matrices sign in six times per route, and the login's
+    password check, rate limits and audit were two thirds of their time (issue 24). The login
+    itself is tested in tests/integration/test_auth.py."""
+    app = client.application
+    with app.test_request_context("/login", method="POST"):
+        start_session(user)
+        db.session.commit()
+        values = dict(flask.session)
     with client.session_transaction() as session:
         session.clear()
-    token = signed_csrf_token(client)
-    response = client.post(
-        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
-    )
-    assert response.status_code == 302, response.status_code
-    with client.session_transaction() as session:
+        session.update(values)
+        session.permanent = True
         session["reauth_at"] = int(time.time()) + 3600  # exports: no re-auth prompt here
     return signed_csrf_token(client)
 
