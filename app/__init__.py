@@ -23,6 +23,7 @@ from app.auth.sso_routes import bp as sso_bp
 from app.cli import register_cli
 from app.core.forms import register_form_rules
 from app.core.request_input import register_request_limits
+from app.core.translations import install_template_gettext
 from app.desk.routes import bp as desk_bp
 from app.digest.routes import bp as digest_bp
 from app.errors import register_error_handlers, wants_json
@@ -152,6 +153,7 @@ def _init_extensions(app: Flask) -> None:
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     limiter.init_app(app)
     init_sso(app)
     register_floor_style(app, FLOOR_STYLE)

@@ -204,6 +204,16 @@ class AbsenceSignal(Model):
         Index("ix_absence_signal_active_rule", "active", "rule"),
         # The report's students with a new signal per rule and month (migration 0031).
         Index("ix_absence_signal_student_triggered", "student_id", "triggered_on", "rule"),
+        # The digest's active signals of a location's students, from the index alone (0035).
+        Index(
+            "ix_absence_signal_student_seen",
+            "student_id",
+            "first_seen_at",
+            "active",
+            "rule",
+            "due_on",
+            "acknowledged_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
