@@ -21,6 +21,8 @@ def in_period(
     return and_(moment >= first, moment < last)
 
 
-def on_days(day: InstrumentedAttribute[date], start: date, end: date) -> ColumnElement[bool]:
+def on_days(
+    day: InstrumentedAttribute[date] | ColumnElement[date], start: date, end: date
+) -> ColumnElement[bool]:
     """A date column from ``start`` to ``end``, both inclusive."""
     return and_(day >= start, day <= end)

@@ -250,6 +250,33 @@ def outcome_windows(
     return OutcomeWindows(before_first, before_last, after_first, after_last)
 
 
+# -- how to read the unauthorised days -----------------------------------------------------------
+
+# On SQLite, reading ``absence_unauthorised_day`` by the day index costs about twice as much a
+# row as reading each student's days by the primary key (each day row then looks up its
+# student): 0.85 s against 0.43 s for a board's year at 10× (06-12-2026).
+DAY_INDEX_COST = 2.0
+
+
+def unauthorised_days_from_students(
+    scope_share: float, start: date, end: date, stored: tuple[date, date] | None
+) -> bool:
+    """Whether a scope's unauthorised days are cheaper read from its students (every stored day
+    of each, whatever the period) than from the period's days (every student's, by date).
+
+    ``scope_share``: the scope's part of the students; ``stored``: the first and last day
+    stored. SQLite keeps no statistics of a date range, so it always takes the day index when
+    the statement allows it; this weighs the two the way a planner with statistics would."""
+    if stored is None:
+        return False
+    first, last = stored
+    stored_days = (last - first).days + 1
+    overlap = (min(end, last) - max(start, first)).days + 1
+    if overlap <= 0:
+        return False
+    return scope_share * stored_days < DAY_INDEX_COST * overlap
+
+
 # -- the summary: comparison periods and the figures that moved --------------------------------
 
 # A key figure "moved" when it changed by at least this share against the previous period …

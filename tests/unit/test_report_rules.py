@@ -339,3 +339,35 @@ def test_a_running_period_is_compared_with_as_many_days() -> None:
     # Never past the compared period's own end (February after a running March).
     february = (date(2027, 2, 1), date(2027, 2, 28))
     assert rules.elapsed_part(february, date(2027, 3, 1), date(2027, 3, 30)) == february
+
+
+YEAR_STORED = (date(2026, 8, 24), date(2027, 7, 16))
+
+
+@pytest.mark.parametrize(
+    ("share", "start", "end", "stored", "from_students"),
+    [
+        # A board's year, with the summary's year before, over one stored year: from the
+        # students (every stored day is in the period; by date costs twice as much a row).
+        (1.0, date(2025, 8, 1), date(2027, 7, 31), YEAR_STORED, True),
+        # A board's month: by date (a twelfth of the days, not all of them).
+        (1.0, date(2026, 11, 1), date(2026, 11, 30), YEAR_STORED, False),
+        # One location of six, a month: 1/6 of the days against 2 × 30/327 of them.
+        (1 / 6, date(2026, 11, 1), date(2026, 11, 30), YEAR_STORED, True),
+        # One location of six, a week: by date.
+        (1 / 6, date(2026, 11, 2), date(2026, 11, 6), YEAR_STORED, False),
+        # Six years stored (students in their sixth year): a board's two years by date.
+        (1.0, date(2025, 8, 1), date(2027, 7, 31), (date(2021, 8, 23), date(2027, 7, 16)), False),
+        # A period outside what is stored, or nothing stored: by date (nothing to read).
+        (0.1, date(2020, 1, 1), date(2020, 12, 31), YEAR_STORED, False),
+        (0.1, date(2026, 11, 1), date(2026, 11, 30), None, False),
+    ],
+)
+def test_unauthorised_days_are_read_from_the_students_when_that_reads_fewer_rows(
+    share: float,
+    start: date,
+    end: date,
+    stored: tuple[date, date] | None,
+    from_students: bool,
+) -> None:
+    assert rules.unauthorised_days_from_students(share, start, end, stored) is from_students
