@@ -22,6 +22,12 @@ DAY_READS = {
     "FROM flag ": ("flag.raised_at >= ", "ix_flag_location_raised"),
     "FROM casus ": ("casus.opened_at >= ", "ix_casus_opened_at"),
     "FROM case_status_change ": ("case_status_change.at >= ", "ix_case_status_change_at"),
+    # The entries marked for the team leader that day: from the day's marks, not the
+    # location's entries (app/desk/reporting.py).
+    "FROM floor_entry JOIN entry_triage ": (
+        "entry_triage.for_teamleider_at >= ",
+        "ix_entry_triage_for_teamleider_at",
+    ),
     # The active signals of the location's students: from those students, not from the board's
     # active signals.
     "FROM absence_signal ": ("absence_signal.first_seen_at < ", "ix_student_location_id"),
