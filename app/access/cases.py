@@ -7,6 +7,8 @@ the same question the same way.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import ColumnElement, Select, exists, false, select
 from sqlalchemy.orm import joinedload
 
@@ -43,13 +45,18 @@ def sees_only_handed_over_cases(user: User) -> bool:
     return user.role == Role.COPA
 
 
-def access_to(user: User, case: Casus) -> CaseAccess:
+def access_to(
+    user: User, case: Casus, handover_statuses: Sequence[HandoverStatus] | None = None
+) -> CaseAccess:
+    """``user``'s access to ``case``. ``handover_statuses``: the case's handovers as the caller
+    has just read them, instead of reading them again."""
     handover_visible = False
     if user.role == Role.COPA:
-        statuses = db.session.scalars(
-            select(Handover.status).where(Handover.case_id == case.id)
-        ).all()
-        handover_visible = copa_sees(statuses)
+        if handover_statuses is None:
+            handover_statuses = db.session.scalars(
+                select(Handover.status).where(Handover.case_id == case.id)
+            ).all()
+        handover_visible = copa_sees(handover_statuses)
     return case_access(
         user.role,
         same_location=case.student.location_id in user.location_ids,
@@ -62,13 +69,7 @@ def may_decide(user: User, handover: Handover) -> bool:
     """Whether ``user`` may decide on ``handover``, from the handover's status as already read
     (not a second read): a colleague's decision committed in between must read as "already
     decided" or "changed meanwhile", never as lost access."""
-    case = handover.case
-    return case_access(
-        user.role,
-        same_location=case.student.location_id in user.location_ids,
-        handover_visible=copa_sees([handover.status]),
-        status=case.status,
-    ).decide_handover
+    return access_to(user, handover.case, [handover.status]).decide_handover
 
 
 def find_case(user: User, case_id: int) -> tuple[Casus, CaseAccess] | None:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from app.absence.figures import figures_by_student, stored_basis_matches
 from app.absence.services import rule_settings
 from app.core.schoolcalendar import SchoolCalendar
-from app.core.sql import NotAnIndexForSQLite, epoch_bucket
+from app.core.sql import NotAnIndexForSQLite, dialect_name, epoch_bucket
 from app.core.vocabulary import EntryKind, Outcome, Severity
 from app.extensions import db
 from app.models import (
@@ -180,7 +180,7 @@ def _from_students(location_ids: Sequence[int], start: date, end: date) -> bool:
     """:func:`app.reports.rules.unauthorised_days_from_students` for this scope and period, on
     SQLite (PostgreSQL weighs it by its own statistics). The scope's share of the students is
     taken as its share of the locations: two lookups in an index, not a count of students."""
-    if db.session.get_bind().dialect.name != "sqlite":
+    if dialect_name() != "sqlite":
         return False
     # Each alone: SQLite reads a lone min() or max() from the index, both together from every row.
     first = db.session.scalar(select(func.min(AbsenceUnauthorisedDay.day)))

@@ -192,6 +192,9 @@ def test_a_decision_committed_just_after_the_handover_was_read_is_told_as_change
                 return_handover(people["copa"], handover, "toch niet")
     finally:
         db.session.rollback()
+        # Never left behind for another test, had the decision stopped re-reading.
+        if event.contains(Handover, "refresh", colleague_returns_it):
+            event.remove(Handover, "refresh", colleague_returns_it)
     handover = db.session.get(Handover, handover_id)
     assert handover is not None and handover.status == HandoverStatus.TERUGGEGEVEN
     assert handover.decision_note == "eerst het wijkteam"
