@@ -33,12 +33,30 @@ from bench.group_bench import (
 )
 
 
+def served_cpu(processes: dict[int, tuple[int, list[bytes], float]], port: int) -> float:
+    """The CPU seconds of the gunicorn bound to ``port``: its master and every worker.
+    ``processes``: pid → (parent pid, command line, CPU seconds). The workers are forked from
+    the master and carry its command line, so all of them match the bind address; their
+    children (none in a sync worker) are counted too."""
+    bind = f"127.0.0.1:{port}".encode()
+    serving = {
+        pid
+        for pid, (_parent, command, _cpu) in processes.items()
+        if bind in command and any(b"gunicorn" in part for part in command)
+    }
+    return sum(
+        cpu
+        for pid, (parent, _command, cpu) in processes.items()
+        if pid in serving or parent in serving
+    )
+
+
 def _gunicorn_cpu(port: int) -> tuple[str, float]:
     """Which gunicorn listens on ``port`` (the app or the bare baseline) and the CPU seconds
     (user + system) its master and workers have used so far, read from /proc."""
     ticks = os.sysconf("SC_CLK_TCK")
-    stats: dict[int, tuple[int, float]] = {}  # pid → (parent, cpu seconds)
-    master, label = 0, ""
+    processes: dict[int, tuple[int, list[bytes], float]] = {}
+    label = ""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -47,12 +65,11 @@ def _gunicorn_cpu(port: int) -> tuple[str, float]:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks)
-        if f"127.0.0.1:{port}".encode() in command and any(b"gunicorn" in c for c in command):
-            master = int(entry.name)
+        cpu = (int(fields[11]) + int(fields[12])) / ticks
+        processes[int(entry.name)] = (int(fields[1]), command, cpu)
+        if f"127.0.0.1:{port}".encode() in command:
             label = "bare" if b"bench.bare_sync:application" in command else "app"
-    cpu = sum(seconds for pid, (parent, seconds) in stats.items() if master in (pid, parent))
-    return label, cpu
+    return label, served_cpu(processes, port)
 
 
 def _with_cpu(cpu_per_request: dict[str, list[float]]) -> Any:

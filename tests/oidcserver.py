@@ -22,6 +22,7 @@ from typing import Any
 import requests
 
 from tests.npm_helpers import npm_installed
+from tests.orphan_guard import end, guard
 from tests.pgserver import free_port
 
 SOURCE = Path(__file__).with_name("oidc")
@@ -47,6 +48,7 @@ class TempOIDCProvider:
         self.redirect_uris = redirect_uris
         self.post_logout_redirect_uris = post_logout_redirect_uris
         self.process: subprocess.Popen[bytes] | None = None
+        self.guard: subprocess.Popen[bytes] | None = None
 
     def start(self) -> str:
         installed = installed_dir()
@@ -74,6 +76,7 @@ class TempOIDCProvider:
             stderr=subprocess.STDOUT,
             cwd=installed,
         )
+        self.guard = guard(pids=[self.process.pid], remove=[self.dir])
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -101,6 +104,7 @@ class TempOIDCProvider:
         return path.read_text(errors="replace")[-2000:] if path.exists() else ""
 
     def stop(self) -> None:
+        end(self.guard)
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             with contextlib.suppress(subprocess.TimeoutExpired):

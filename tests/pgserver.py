@@ -1,7 +1,8 @@
 """A throw-away PostgreSQL server for the test run: initdb into a temp dir, loopback only.
 
 ``initdb`` refuses to run as root, so as root the server runs as the ``postgres`` user
-(platform-notes.md). The directory and server are removed when the run ends.
+(platform-notes.md). The directory and server are removed when the run ends, and by a guard
+(tests/orphan_guard.py) when the run is killed before it can.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import tempfile
 import threading
 from pathlib import Path
 from socketserver import BaseServer
+
+from tests.orphan_guard import end, guard
 
 
 def _bin_dir() -> Path:
@@ -59,14 +62,22 @@ class TempPostgres:
         self.data = self.dir / "data"
         self.port = free_port()
         self.as_root = os.geteuid() == 0
+        self.guard: subprocess.Popen[bytes] | None = None
+
+    def _command(self, *args: str) -> list[str]:
+        return ["runuser", "-u", "postgres", "--", *args] if self.as_root else list(args)
 
     def _run(self, *args: str) -> None:
-        command = list(args)
-        if self.as_root:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=120)
+        subprocess.run(self._command(*args), check=True, capture_output=True, timeout=120)
+
+    def _stop_command(self) -> list[str]:
+        return self._command(
+            str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"
+        )
 
     def start(self) -> str:
+        # Before the server exists: a run killed while it starts leaves nothing either.
+        self.guard = guard(commands=[self._stop_command()], remove=[self.dir])
         if self.as_root:
             shutil.chown(self.dir, "postgres", "postgres")
         self._run(
@@ -110,8 +121,7 @@ class TempPostgres:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/schoolfit_test"
 
     def stop(self) -> None:
+        end(self.guard)
         with contextlib.suppress(subprocess.CalledProcessError):
-            self._run(
-                str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"
-            )
+            subprocess.run(self._stop_command(), check=True, capture_output=True, timeout=120)
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -12,6 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.orphan_guard import end, guard
 from tests.pgserver import free_port
 
 
@@ -31,6 +32,7 @@ class TempRedis:
         self.dir = Path(tempfile.mkdtemp(prefix="schoolfit-redis-"))
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        self.guard: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
@@ -56,6 +58,7 @@ class TempRedis:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        self.guard = guard(pids=[self.process.pid], remove=[self.dir])
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -80,6 +83,7 @@ class TempRedis:
         return path.read_text(errors="replace")[-2000:] if path.exists() else ""
 
     def stop(self) -> None:
+        end(self.guard)
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             with contextlib.suppress(subprocess.TimeoutExpired):

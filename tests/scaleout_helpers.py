@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.client_helpers import PASSWORD
+from tests.orphan_guard import end, guard
 from tests.pgserver import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +55,7 @@ class Instance:
     log_dir: Path
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    guard: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
@@ -83,6 +85,7 @@ class Instance:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+        self.guard = guard(pids=[self.process.pid])
 
     def wait_ready(self, timeout: float = 30) -> dict[str, Any]:
         """Poll /readyz as a load balancer would; answers its body once ready."""
@@ -103,6 +106,7 @@ class Instance:
         raise RuntimeError(f"{self.name} not ready:\n{self.log.read_text()[-3000:]}")
 
     def stop(self) -> None:
+        end(self.guard)
         if self.process is None or self.process.poll() is not None:
             return
         self.process.terminate()
