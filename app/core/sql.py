@@ -12,6 +12,7 @@ from sqlalchemy import (
     Executable,
     Integer,
     Select,
+    String,
     Table,
     bindparam,
     func,
@@ -27,6 +28,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.type_api import TypeEngine
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from app.extensions import db
@@ -83,6 +85,28 @@ def among(column: Any, ids: Collection[int], dialect: str | None = None) -> Any:
         return column == func.any(bindparam(None, values, type_=ARRAY(Integer)))
     unfolded = func.json_each(bindparam(None, json.dumps(values))).table_valued("value")
     return column.in_(select(unfolded.c.value))
+
+
+def among_parameter(
+    column: Any, name: str, item_type: TypeEngine[Any], dialect: str | None = None
+) -> Any:
+    """:func:`among` with the values left to a named parameter (give them with
+    :func:`among_values`), for a statement built once and run with other values each time: the
+    SQL text stays the same whatever their number, so neither SQLAlchemy (an ``IN`` list is
+    rendered anew for each number of values) nor the database (a prepared statement) has to
+    compile it again."""
+    if (dialect or dialect_name()) == "postgresql":
+        return column == func.any(bindparam(name, type_=ARRAY(item_type)))
+    unfolded = func.json_each(bindparam(name, type_=String)).table_valued("value")
+    return column.in_(select(unfolded.c.value))
+
+
+def among_values(values: Collection[Any], dialect: str | None = None) -> Any:
+    """The parameter's value for :func:`among_parameter`."""
+    ordered = sorted(values)
+    if (dialect or dialect_name()) == "postgresql":
+        return ordered
+    return json.dumps(ordered)
 
 
 def epoch_bucket(column: Any, seconds: int, dialect: str | None = None) -> Any:

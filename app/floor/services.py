@@ -17,7 +17,6 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
-    bindparam,
     insert,
     literal_column,
     null,
@@ -30,7 +29,14 @@ from app.access import students_visible_to
 from app.alerts.services import FloorEvent, raise_floor_alerts
 from app.auth.plain_user import Staff
 from app.core.localtime import local_day_bounds
-from app.core.sql import insert_ignoring_duplicates, on_connection, table_of
+from app.core.sql import (
+    among_parameter,
+    among_values,
+    dialect_name,
+    insert_ignoring_duplicates,
+    on_connection,
+    table_of,
+)
 from app.core.stored_text import translated
 from app.core.vocabulary import EntryKind, FlagStatus, FlagType, Outcome, Severity, Topic
 from app.extensions import db
@@ -150,9 +156,14 @@ class _Lookups:
         self.quarantined: dict[str, str] = {}
         if not (zone_ids or numbers or uuids):
             return
-        parameters = {"zone_ids": zone_ids, "numbers": list(numbers), "uuids": list(uuids)}
+        dialect = dialect_name()
+        parameters = {
+            "zone_ids": among_values(zone_ids, dialect),
+            "numbers": among_values(numbers, dialect),
+            "uuids": among_values(uuids, dialect),
+        }
         for what, row_id, location_id, text, reason, active in on_connection(
-            _lookups_query(), parameters
+            _lookups_query(dialect), parameters
         ):
             if what == _ZONE:
                 self.zones[row_id] = ZoneRef(row_id, location_id, text)
@@ -173,7 +184,7 @@ _LookupRow = tuple[int, int | None, int | None, str | None, str | None, bool | N
 # are Core statements on the tables, answering plain rows: loading models (and the ORM's
 # bookkeeping of them) cost a sync request more than the queries themselves.
 @cache
-def _lookups_query() -> CompoundSelect[_LookupRow]:
+def _lookups_query(dialect: str) -> CompoundSelect[_LookupRow]:
     """The zones (``_ZONE``, id, location, location code), the students (``_STUDENT``, id,
     location, number, active) and the quarantined UUIDs (``_QUARANTINED``, uuid, reason) of a
     batch, as one UNION ALL: each part is the query it replaced, unchanged. The NULLs are typed
@@ -191,7 +202,7 @@ def _lookups_query() -> CompoundSelect[_LookupRow]:
             null().cast(Boolean),
         )
         .join_from(zone, location, zone.c.location_id == location.c.id)
-        .where(zone.c.id.in_(bindparam("zone_ids", expanding=True)))
+        .where(among_parameter(zone.c.id, "zone_ids", Integer(), dialect))
     )
     students = select(
         literal_column(str(_STUDENT), Integer),
@@ -200,7 +211,7 @@ def _lookups_query() -> CompoundSelect[_LookupRow]:
         student.c.leerlingnummer,
         no_text,
         student.c.active,
-    ).where(student.c.leerlingnummer.in_(bindparam("numbers", expanding=True)))
+    ).where(among_parameter(student.c.leerlingnummer, "numbers", String(), dialect))
     kept = select(
         literal_column(str(_QUARANTINED), Integer),
         no_int,
@@ -208,7 +219,7 @@ def _lookups_query() -> CompoundSelect[_LookupRow]:
         quarantined.c.uuid,
         quarantined.c.reason,
         null().cast(Boolean),
-    ).where(quarantined.c.uuid.in_(bindparam("uuids", expanding=True)))
+    ).where(among_parameter(quarantined.c.uuid, "uuids", String(), dialect))
     return union_all(zones, students, kept)
 
 

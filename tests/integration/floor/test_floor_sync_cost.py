@@ -165,3 +165,36 @@ def test_ten_entries_of_every_kind_cost_no_statement_per_entry(
     with counted_statements() as statements:
         assert [r["status"] for r in post(client, batch, token)] == ["duplicate"] * 10
     assert len(statements) <= LEAN_TEN_OF_EVERY_KIND - 2, "\n".join(_kinds(statements))
+
+
+def test_the_lookups_are_the_same_sql_text_whatever_the_batch_holds(
+    client: FlaskClient, staff: User, locations: dict, make_student: Callable[..., Student]
+) -> None:
+    """The zones, students and UUIDs go in as one parameter each (issue 24): an ``IN`` list would
+    be a new SQL text for every number of them, compiled again by SQLAlchemy and never reused as
+    a prepared statement by PostgreSQL. The answers still see every one of them."""
+    zs, hk = locations["ZS"], locations["HK"]
+    pupils = [make_student("ZS" if n % 2 else "HK").leerlingnummer for n in range(5)]
+    token = floor_csrf(client)
+    texts = []
+    for batch in (
+        [entry(zs, "contact")],
+        [entry(zs, "gesprek", topic="gedrag", students=[pupils[1]])],
+        [
+            entry(hk, "gesprek", topic="motivatie", students=[pupils[0], pupils[2]]),
+            entry(zs, "vlag", flag_type="zorg", zone="gang", students=[pupils[3]]),
+            entry(hk, "contact", zone="gang", students=[pupils[4], pupils[0]]),
+        ],
+    ):
+        with counted_statements() as statements:
+            assert [r["status"] for r in post(client, batch, token)] == ["stored"] * len(batch)
+        texts.append(next(s for s in statements if "UNION ALL" in s.upper()))
+    assert texts[0] == texts[1] == texts[2], texts
+    stored = db.session.scalars(select(FloorEntry).order_by(FloorEntry.id)).all()
+    assert [sorted(s.leerlingnummer for s in e.students) for e in stored] == [
+        [],
+        [pupils[1]],
+        sorted([pupils[0], pupils[2]]),
+        [pupils[3]],
+        sorted([pupils[4], pupils[0]]),
+    ]
