@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from app.extensions import db
-from app.models import AbsenceSignal
+from app.models import AbsenceEvaluation, AbsenceSignal, Location
 
 bp = Blueprint("metrics", __name__)
 
@@ -122,10 +122,13 @@ def _authorised() -> bool:
     return hmac.compare_digest(given.encode(), token.encode())
 
 
-def _signals_by_rule() -> bytes:
-    """The active absence signals per rule, read from the database when scraped."""
+def _absence_from_database() -> bytes:
+    """Read from the database when scraped: the active absence signals per rule, and per
+    location when its signals were last evaluated for every student (the morning's ``flask
+    signals``, of every location or of that one; an import's evaluation of only the students
+    it changed does not count) — so a morning run that did not happen can raise an alert."""
     registry = CollectorRegistry()
-    gauge = Gauge(
+    active = Gauge(
         "schoolfit_absence_signals_active", "Active absence signals", ["rule"], registry=registry
     )
     rows = db.session.execute(
@@ -134,7 +137,26 @@ def _signals_by_rule() -> bytes:
         .group_by(AbsenceSignal.rule)
     )
     for rule, count in rows:
-        gauge.labels(rule=rule).set(count)
+        active.labels(rule=rule).set(count)
+    evaluated = Gauge(
+        "schoolfit_absence_signals_evaluated_timestamp_seconds",
+        "When every student of the location last had their absence signals evaluated",
+        ["location"],
+        registry=registry,
+    )
+    newest = {
+        location_id: at
+        for location_id, at in db.session.execute(
+            select(AbsenceEvaluation.location_id, func.max(AbsenceEvaluation.evaluated_at))
+            .where(AbsenceEvaluation.partial.is_(False))
+            .group_by(AbsenceEvaluation.location_id)
+        )
+    }
+    for location_id, code in db.session.execute(select(Location.id, Location.code)):
+        # None: an evaluation of every location.
+        times = [t for t in (newest.get(None), newest.get(location_id)) if t is not None]
+        if times:
+            evaluated.labels(location=code).set(max(times).timestamp())
     return generate_latest(registry)
 
 
@@ -149,4 +171,4 @@ def metrics() -> ResponseReturnValue:
         body = generate_latest(registry)
     else:
         body = generate_latest(REGISTRY)
-    return Response(body + _signals_by_rule(), mimetype=CONTENT_TYPE_LATEST)
+    return Response(body + _absence_from_database(), mimetype=CONTENT_TYPE_LATEST)

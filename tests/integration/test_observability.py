@@ -107,6 +107,40 @@ def test_metrics_count_requests_floor_entries_imports_and_signals(
     assert not [line for line in names_and_labels if student.leerlingnummer in line]
 
 
+def test_metrics_say_when_each_locations_signals_were_last_evaluated_for_everyone(
+    metrics_app: Flask, client: FlaskClient, locations: dict, make_student: Callable[..., Student]
+) -> None:
+    """The alert for a morning ``flask signals`` that did not run: per location, the newest
+    evaluation of all its students (of every location or of that one); an import's evaluation of
+    only the students it changed leaves it, and a location never evaluated has no sample."""
+    from app.absence.signals import evaluate_signals
+
+    name = "schoolfit_absence_signals_evaluated_timestamp_seconds"
+    lotte = make_student("ZS")
+    make_student("HK")
+    db.session.commit()
+    assert not [line for line in scrape(client).splitlines() if line.startswith(name)]
+
+    started = time.time()
+    evaluate_signals(location=locations["ZS"])
+    db.session.commit()
+    text = scrape(client)
+    zs = metric(text, name, location="ZS")
+    assert started - 1 <= zs <= time.time() + 1
+    assert metric(text, name, location="HK") == 0  # no sample: never evaluated
+
+    time.sleep(0.01)
+    evaluate_signals(student_ids=[lotte.id])  # an import's: only its changed students
+    db.session.commit()
+    assert metric(scrape(client), name, location="ZS") == zs
+
+    evaluate_signals()  # the morning's run: every location
+    db.session.commit()
+    text = scrape(client)
+    assert metric(text, name, location="ZS") > zs
+    assert metric(text, name, location="HK") == metric(text, name, location="ZS")
+
+
 def test_metrics_count_import_rows_and_refusals(
     metrics_app: Flask, client: FlaskClient, locations: dict
 ) -> None:
