@@ -80,11 +80,9 @@ def among(column: Any, ids: Collection[int], dialect: str | None = None) -> Any:
     SQLite's ``json_each`` unfolds): a day's import touches thousands of students, and an
     ``IN (?, ?, …)`` of thousands of parameters is slow to send and to plan (and SQLite's default
     build takes at most 32,766)."""
-    values = sorted(ids)
-    if (dialect or dialect_name()) == "postgresql":
-        return column == func.any(bindparam(None, values, type_=ARRAY(Integer)))
-    unfolded = func.json_each(bindparam(None, json.dumps(values))).table_valued("value")
-    return column.in_(select(unfolded.c.value))
+    dialect = dialect or dialect_name()
+    values = among_values(ids, dialect)
+    return _among(column, bindparam(None, values, type_=_among_type(Integer(), dialect)), dialect)
 
 
 def among_parameter(
@@ -95,18 +93,26 @@ def among_parameter(
     SQL text stays the same whatever their number, so neither SQLAlchemy (an ``IN`` list is
     rendered anew for each number of values) nor the database (a prepared statement) has to
     compile it again."""
-    if (dialect or dialect_name()) == "postgresql":
-        return column == func.any(bindparam(name, type_=ARRAY(item_type)))
-    unfolded = func.json_each(bindparam(name, type_=String)).table_valued("value")
-    return column.in_(select(unfolded.c.value))
+    dialect = dialect or dialect_name()
+    return _among(column, bindparam(name, type_=_among_type(item_type, dialect)), dialect)
 
 
 def among_values(values: Collection[Any], dialect: str | None = None) -> Any:
-    """The parameter's value for :func:`among_parameter`."""
+    """The one parameter's value of :func:`among` and :func:`among_parameter`."""
     ordered = sorted(values)
     if (dialect or dialect_name()) == "postgresql":
         return ordered
     return json.dumps(ordered)
+
+
+def _among_type(item_type: TypeEngine[Any], dialect: str) -> TypeEngine[Any]:
+    return ARRAY(item_type) if dialect == "postgresql" else String()
+
+
+def _among(column: Any, parameter: Any, dialect: str) -> Any:
+    if dialect == "postgresql":
+        return column == func.any(parameter)
+    return column.in_(select(func.json_each(parameter).table_valued("value").c.value))
 
 
 def epoch_bucket(column: Any, seconds: int, dialect: str | None = None) -> Any:
