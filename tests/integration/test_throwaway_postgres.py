@@ -22,9 +22,19 @@ import json, sys
 from tests.pgserver import TempPostgres
 server = TempPostgres()
 server.start()
-print(json.dumps({"port": server.port, "directory": str(server.dir)}), flush=True)
+postmaster = int((server.data / "postmaster.pid").read_text().split()[0])
+print(json.dumps({"port": server.port, "directory": str(server.dir), "postmaster": postmaster}),
+      flush=True)
 sys.stdin.read()
 """
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def _answers(port: int) -> bool:
@@ -44,11 +54,13 @@ def test_a_killed_run_leaves_no_postgresql_running(request: pytest.FixtureReques
     assert run.stdout is not None
     started = json.loads(run.stdout.readline())
     port, directory = started["port"], Path(started["directory"])
-    assert _answers(port) and directory.is_dir()
+    postmaster = started["postmaster"]
+    assert _answers(port) and _running(postmaster) and directory.is_dir()
     os.kill(run.pid, signal.SIGKILL)
     run.wait(timeout=10)
+    # The server's process, not its port: another run beside this one may get the port next.
     deadline = time.monotonic() + 30
-    while (_answers(port) or directory.exists()) and time.monotonic() < deadline:
+    while (_running(postmaster) or directory.exists()) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _answers(port), "PostgreSQL outlived the run"
+    assert not _running(postmaster), "PostgreSQL outlived the run"
     assert not directory.exists(), "its data directory was left behind"
