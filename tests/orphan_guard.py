@@ -61,6 +61,15 @@ def end(process: subprocess.Popen[bytes] | None) -> None:
             process.wait(timeout=5)
 
 
+def running(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def main(argv: list[str]) -> None:
     spec = json.loads(argv[0])
     # Told to end (the servers were stopped normally): do nothing more.

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.orphan_guard import ROOT
+from tests.orphan_guard import ROOT, running
 
 RUN = """
 import json, sys
@@ -27,14 +27,6 @@ print(json.dumps({"port": server.port, "directory": str(server.dir), "postmaster
       flush=True)
 sys.stdin.read()
 """
-
-
-def _running(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def _answers(port: int) -> bool:
@@ -55,12 +47,12 @@ def test_a_killed_run_leaves_no_postgresql_running(request: pytest.FixtureReques
     started = json.loads(run.stdout.readline())
     port, directory = started["port"], Path(started["directory"])
     postmaster = started["postmaster"]
-    assert _answers(port) and _running(postmaster) and directory.is_dir()
+    assert _answers(port) and running(postmaster) and directory.is_dir()
     os.kill(run.pid, signal.SIGKILL)
     run.wait(timeout=10)
     # The server's process, not its port: another run beside this one may get the port next.
     deadline = time.monotonic() + 30
-    while (_running(postmaster) or directory.exists()) and time.monotonic() < deadline:
+    while (running(postmaster) or directory.exists()) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _running(postmaster), "PostgreSQL outlived the run"
+    assert not running(postmaster), "PostgreSQL outlived the run"
     assert not directory.exists(), "its data directory was left behind"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.orphan_guard import POLL_SECONDS, ROOT
+from tests.orphan_guard import POLL_SECONDS, ROOT, running
 
 # A run that starts a server (a process that would outlive it) with its guard, says what it
 # started, and waits to be killed.
@@ -27,14 +27,6 @@ guard(pids=[server.pid], commands=[["touch", directory + "/stopped"]], remove=[d
 print(json.dumps({"server": server.pid, "directory": directory}), flush=True)
 sys.stdin.read()
 """
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def _started_run() -> tuple[subprocess.Popen[str], int, Path]:
@@ -63,13 +55,13 @@ def _wait_until(condition: object, seconds: float = 10) -> bool:
 def test_a_killed_run_leaves_no_server_running_and_nothing_on_disk(how: int) -> None:
     run, server, directory = _started_run()
     try:
-        assert _alive(server) and directory.is_dir()
+        assert running(server) and directory.is_dir()
         os.kill(run.pid, how)
         run.wait(timeout=10)
-        assert _wait_until(lambda: not _alive(server)), "the server outlived its run"
+        assert _wait_until(lambda: not running(server)), "the server outlived its run"
         assert _wait_until(lambda: not directory.exists()), "its directory was left behind"
     finally:
-        if _alive(server):
+        if running(server):
             os.kill(server, signal.SIGKILL)
 
 
